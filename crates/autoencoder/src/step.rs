@@ -1,0 +1,99 @@
+//! The autoencoder in the shared training loop: one Adam step on the objective of [`crate::loss`].
+
+use std::collections::BTreeMap;
+
+use atelier_train::{
+    Experiment, Figure, ImageBatch, StepContext, StepOutput, module_from_bytes, module_to_bytes, optimizer_from_bytes,
+    optimizer_to_bytes,
+};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::prelude::*;
+
+use crate::config::{AutoencoderConfig, Variant};
+use crate::figures::{morph_figure, reconstruction_figure};
+use crate::loss::{corrupt, objective};
+use crate::model::Autoencoder;
+
+const MODEL_BLOB: &str = "model";
+const OPTIMIZER_BLOB: &str = "optimizer";
+
+/// The model, its optimizer and its settings.
+pub struct AutoencoderExperiment {
+    pub model: Autoencoder,
+    optimizer: ModuleOptimizer,
+    pub config: AutoencoderConfig,
+}
+
+impl AutoencoderExperiment {
+    /// A fresh model on `device` (autodiff enabled), initialised from the device's current seed.
+    pub fn new(config: AutoencoderConfig, device: &Device) -> Self {
+        Self { model: Autoencoder::new(config.latent, device), optimizer: adam(), config }
+    }
+}
+
+/// Adam with PyTorch's defaults (β₁ = 0.9, β₂ = 0.999, ε = 1e-8).
+fn adam() -> ModuleOptimizer {
+    AdamConfig::new().with_epsilon(1e-8).init()
+}
+
+impl Experiment for AutoencoderExperiment {
+    type Batch = ImageBatch;
+
+    fn train_step(&mut self, batch: ImageBatch, _ctx: &mut StepContext) -> StepOutput {
+        let images = batch.len();
+        let clean = batch.images; // [n, 1, 28, 28]
+        let input = corrupt(self.config.variant, clean.clone());
+        let (code, reconstruction) = self.model.forward(input);
+        let terms = objective(self.config.variant, clean, reconstruction, code);
+        let loss = terms.total();
+        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        self.model = self.optimizer.step(self.config.learning_rate, self.model.clone(), grads);
+        let output = StepOutput::new(images).with("loss", loss).with("mse", terms.reconstruction);
+        match terms.sparsity {
+            Some(penalty) => output.with("sparsity_penalty", penalty),
+            None => output,
+        }
+    }
+
+    fn valid_step(&self, batch: ImageBatch, _ctx: &mut StepContext) -> StepOutput {
+        let model = self.model.valid();
+        let clean = batch.images.without_autodiff();
+        let input = corrupt(self.config.variant, clean.clone());
+        let (code, reconstruction) = model.forward(input.clone());
+        let terms = objective(self.config.variant, clean.clone(), reconstruction, code);
+        let output = StepOutput::new(batch.label_values.len()).with("loss", terms.total()).with("mse", terms.reconstruction);
+        match self.config.variant {
+            // How far the corrupted input itself is from the clean image: the baseline to gain on.
+            Variant::Denoising { .. } => output.with("noisy_input_mse", (input - clean).powi_scalar(2).mean()),
+            _ => output,
+        }
+    }
+
+    fn figures(&self, batch: ImageBatch, _ctx: &mut StepContext) -> Vec<Figure> {
+        let model = self.model.valid();
+        let clean = batch.images.without_autodiff();
+        vec![reconstruction_figure(&model, self.config.variant, clean.clone()), morph_figure(&model, clean, 0, 1)]
+    }
+
+    fn state(&self) -> Result<Vec<(String, Vec<u8>)>, String> {
+        Ok(vec![
+            (MODEL_BLOB.to_string(), module_to_bytes(&self.model)?),
+            (OPTIMIZER_BLOB.to_string(), optimizer_to_bytes(&self.optimizer)?),
+        ])
+    }
+
+    fn load_state(self, blobs: &BTreeMap<String, Vec<u8>>) -> Result<Self, String> {
+        let get = |name: &str| blobs.get(name).ok_or_else(|| format!("the checkpoint has no '{name}'"));
+        Ok(Self {
+            model: module_from_bytes(self.model, get(MODEL_BLOB)?)?,
+            optimizer: optimizer_from_bytes(adam(), get(OPTIMIZER_BLOB)?)?,
+            config: self.config,
+        })
+    }
+}
+
+/// Loads just the model from checkpoint blobs (for evaluation and sampling).
+pub fn load_model(config: &AutoencoderConfig, blobs: &BTreeMap<String, Vec<u8>>, device: &Device) -> Result<Autoencoder, String> {
+    let bytes = blobs.get(MODEL_BLOB).ok_or_else(|| format!("the checkpoint has no '{MODEL_BLOB}'"))?;
+    module_from_bytes(Autoencoder::new(config.latent, device), bytes)
+}

@@ -1,0 +1,226 @@
+//! The one place in Atelier that maps `--backend` to a Burn [`Device`].
+//!
+//! Burn 0.22 picks the backend at run time from the device, so every model, loss and training
+//! step is written once and runs on each backend listed here. Architecture invariant: no other
+//! crate constructs a `Device` from a backend name.
+//!
+//! | backend  | what it is                                                            |
+//! |----------|-----------------------------------------------------------------------|
+//! | `flex`   | Burn's recommended pure-Rust CPU backend (the default: fastest CPU one measured here) |
+//! | `ndarray`| the older pure-Rust CPU backend (deprecated upstream, kept for comparison) |
+//! | `wgpu`   | GPU through wgpu (Vulkan/Metal/DX12); on a machine without a GPU, Mesa's software Vulkan (`llvmpipe`) |
+//! | `cuda`   | NVIDIA GPUs through CUDA, only when built with `--features cuda`      |
+
+use std::fmt;
+use std::str::FromStr;
+
+pub use burn::tensor::Device;
+use burn::tensor::DeviceKind;
+
+/// A compute backend the user can select with `--backend`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backend {
+    Flex,
+    Ndarray,
+    Wgpu,
+    #[cfg(feature = "cuda")]
+    Cuda,
+}
+
+impl Backend {
+    /// The backend used when `--backend` is not given: the fastest CPU backend measured on the
+    /// reference autoencoder step (see `cargo xtask bench autoencoder`).
+    pub const DEFAULT: Backend = Backend::Flex;
+
+    /// Every backend compiled into this build, in the order `backends` lists them.
+    pub fn compiled() -> Vec<Backend> {
+        vec![
+            Backend::Flex,
+            Backend::Ndarray,
+            Backend::Wgpu,
+            #[cfg(feature = "cuda")]
+            Backend::Cuda,
+        ]
+    }
+
+    /// The name used on the command line and in run directories.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Flex => "flex",
+            Backend::Ndarray => "ndarray",
+            Backend::Wgpu => "wgpu",
+            #[cfg(feature = "cuda")]
+            Backend::Cuda => "cuda",
+        }
+    }
+
+    /// Whether the backend runs on the host CPU (its random streams match across CPU backends).
+    pub fn is_cpu(self) -> bool {
+        matches!(self, Backend::Flex | Backend::Ndarray)
+    }
+
+    /// The device for this backend, without autodiff. Fails with a clear error when the
+    /// backend's hardware is missing (e.g. no Vulkan adapter for `wgpu`).
+    pub fn device(self) -> Result<Device, BackendError> {
+        let device = self.device_unchecked();
+        if !self.is_cpu() {
+            // Opening a GPU device that does not exist panics deep inside the runtime; probe it
+            // here so the user gets one readable error instead.
+            probe_identity(&device).map_err(|reason| BackendError::Unavailable { backend: self, reason })?;
+        }
+        Ok(device)
+    }
+
+    #[allow(deprecated)] // Device::ndarray() is deprecated upstream in favour of flex; we keep it to compare.
+    fn device_unchecked(self) -> Device {
+        match self {
+            Backend::Flex => Device::flex(),
+            Backend::Ndarray => Device::ndarray(),
+            Backend::Wgpu => Device::wgpu(DeviceKind::DefaultDevice),
+            #[cfg(feature = "cuda")]
+            Backend::Cuda => Device::cuda(0),
+        }
+    }
+
+    /// What this backend runs on here: the adapter's name for GPU backends, "host CPU" otherwise.
+    pub fn describe(self) -> BackendInfo {
+        let device_name = if self.is_cpu() {
+            Ok(format!("host CPU ({} threads)", std::thread::available_parallelism().map_or(1, |n| n.get())))
+        } else {
+            probe_identity(&self.device_unchecked())
+        };
+        BackendInfo { backend: self, device_name }
+    }
+}
+
+/// Opens a GPU device and returns its name, turning the runtime's panic into an error.
+fn probe_identity(device: &Device) -> Result<String, String> {
+    let device = device.clone();
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {})); // keep the runtime's panic message off the terminal
+    let result = std::panic::catch_unwind(move || device.identity());
+    std::panic::set_hook(previous_hook);
+    match result {
+        Ok(Some(identity)) => Ok(identity.name),
+        Ok(None) => Ok("unknown device".to_string()),
+        Err(payload) => Err(panic_message(payload.as_ref())),
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let text = payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "the runtime failed to open the device".to_string());
+    format!("{text} (on Linux, a Vulkan driver is needed: `apt-get install mesa-vulkan-drivers` gives a software one)")
+}
+
+/// The backends the test suites stamp every core check out for: `flex` and `ndarray` always,
+/// `wgpu` when a Vulkan adapter exists (Mesa's `llvmpipe` counts). When wgpu is skipped, the
+/// reason is printed, so a green run never hides that the GPU path went untested.
+/// `ATELIER_TEST_WGPU=skip` skips it on purpose (e.g. on a laptop without Vulkan drivers).
+pub fn test_backends() -> Vec<(Backend, Device)> {
+    let mut backends: Vec<(Backend, Device)> =
+        [Backend::Flex, Backend::Ndarray].into_iter().map(|b| (b, b.device().expect("CPU backends always open"))).collect();
+    if std::env::var("ATELIER_TEST_WGPU").is_ok_and(|v| v == "skip") {
+        eprintln!("SKIPPED wgpu: ATELIER_TEST_WGPU=skip");
+        return backends;
+    }
+    match Backend::Wgpu.device() {
+        Ok(device) => backends.push((Backend::Wgpu, device)),
+        Err(err) => eprintln!("SKIPPED wgpu: {err}"),
+    }
+    backends
+}
+
+/// The Burn version this workspace pins (checked against Cargo.lock by a test).
+pub const BURN_VERSION: &str = "0.22.1";
+
+/// A backend and the device it found on this machine.
+#[derive(Debug, Clone)]
+pub struct BackendInfo {
+    pub backend: Backend,
+    /// The device's name, or why it could not be opened.
+    pub device_name: Result<String, String>,
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Backend {
+    type Err = BackendError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Backend::compiled()
+            .into_iter()
+            .find(|b| b.name() == s)
+            .ok_or_else(|| BackendError::Unknown(s.to_string()))
+    }
+}
+
+/// Why a backend cannot be used.
+#[derive(Debug, Clone)]
+pub enum BackendError {
+    /// The name is not a backend of this build.
+    Unknown(String),
+    /// The backend is compiled in but its device cannot be opened here.
+    Unavailable { backend: Backend, reason: String },
+}
+
+impl fmt::Display for BackendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BackendError::Unknown(name) => {
+                let names: Vec<_> = Backend::compiled().iter().map(|b| b.name()).collect();
+                write!(f, "unknown backend '{name}': this build has {}", names.join(", "))?;
+                if name == "cuda" {
+                    write!(f, " (cuda needs a build with `--features cuda`)")?;
+                }
+                Ok(())
+            }
+            BackendError::Unavailable { backend, reason } => {
+                write!(f, "backend '{backend}' is not available on this machine: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for BackendError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for backend in Backend::compiled() {
+            assert_eq!(backend.name().parse::<Backend>().unwrap(), backend);
+        }
+    }
+
+    #[test]
+    fn unknown_backend_is_a_clear_error() {
+        let err = "tpu".parse::<Backend>().unwrap_err().to_string();
+        assert!(err.contains("unknown backend 'tpu'"), "{err}");
+        assert!(err.contains("flex, ndarray, wgpu"), "{err}");
+    }
+
+    #[test]
+    fn pinned_burn_version_matches_the_lock_file() {
+        let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.lock")).unwrap();
+        assert!(lock.contains(&format!("name = \"burn\"\nversion = \"{BURN_VERSION}\"")), "Cargo.lock pins another burn");
+    }
+
+    #[test]
+    fn cpu_backends_open_and_compute() {
+        for backend in [Backend::Flex, Backend::Ndarray] {
+            let device = backend.device().unwrap();
+            let t = burn::tensor::Tensor::<1>::from_floats([1.0, 2.0, 3.0], &device);
+            assert_eq!(t.sum().into_scalar::<f32>(), 6.0, "{backend}");
+        }
+    }
+}

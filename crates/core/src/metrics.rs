@@ -1,0 +1,139 @@
+//! The metrics table of a run: `metrics.csv` with columns `step,epoch,split,name,value`.
+//!
+//! One row per logged value. Rows are appended and flushed as they come, so a killed run keeps
+//! everything it logged; on resume the table is cut back to the checkpoint's step, so a resumed
+//! run produces the same table as an uninterrupted one.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use crate::atomic::{with_path, write_atomic};
+
+pub const HEADER: &str = "step,epoch,split,name,value";
+
+/// One row of `metrics.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricRow {
+    pub step: u64,
+    pub epoch: u64,
+    /// `train`, `test`, `eval`, …
+    pub split: String,
+    pub name: String,
+    pub value: f64,
+}
+
+/// Appends rows to `metrics.csv`.
+pub struct MetricsWriter {
+    path: PathBuf,
+    file: File,
+}
+
+impl MetricsWriter {
+    /// Creates a new table (header only).
+    pub fn create(path: &Path) -> io::Result<Self> {
+        write_atomic(path, format!("{HEADER}\n").as_bytes())?;
+        Self::append_to(path)
+    }
+
+    /// Reopens an existing table for a resumed run, dropping rows logged after `last_step`.
+    pub fn resume(path: &Path, last_step: u64) -> io::Result<Self> {
+        let kept: Vec<MetricRow> = read_metrics(path)?.into_iter().filter(|r| r.step <= last_step).collect();
+        let mut text = format!("{HEADER}\n");
+        for row in &kept {
+            text.push_str(&format_row(row));
+        }
+        write_atomic(path, text.as_bytes())?;
+        Self::append_to(path)
+    }
+
+    fn append_to(path: &Path) -> io::Result<Self> {
+        let file = OpenOptions::new().append(true).open(path).map_err(|e| with_path(e, path))?;
+        Ok(Self { path: path.to_path_buf(), file })
+    }
+
+    pub fn write(&mut self, row: &MetricRow) -> io::Result<()> {
+        self.file.write_all(format_row(row).as_bytes()).map_err(|e| with_path(e, &self.path))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+fn format_row(row: &MetricRow) -> String {
+    // `{:?}` prints the shortest representation that reads back to the same f64.
+    format!("{},{},{},{},{:?}\n", row.step, row.epoch, row.split, row.name, row.value)
+}
+
+/// Reads a whole `metrics.csv`. A malformed line is an error naming the file and line.
+pub fn read_metrics(path: &Path) -> io::Result<Vec<MetricRow>> {
+    let file = File::open(path).map_err(|e| with_path(e, path))?;
+    let mut rows = Vec::new();
+    for (index, line) in BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(|e| with_path(e, path))?;
+        if index == 0 || line.trim().is_empty() {
+            continue;
+        }
+        let bad = |what: &str| io::Error::new(io::ErrorKind::InvalidData, format!("{}:{}: {what}: {line:?}", path.display(), index + 1));
+        let fields: Vec<&str> = line.split(',').collect();
+        let [step, epoch, split, name, value] = fields[..] else {
+            return Err(bad("expected 5 comma-separated fields"));
+        };
+        rows.push(MetricRow {
+            step: step.parse().map_err(|_| bad("bad step"))?,
+            epoch: epoch.parse().map_err(|_| bad("bad epoch"))?,
+            split: split.to_string(),
+            name: name.to_string(),
+            value: value.parse().map_err(|_| bad("bad value"))?,
+        });
+    }
+    Ok(rows)
+}
+
+/// Whether the file exists and holds a header (used to tell a fresh run from a resumed one).
+pub fn exists(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|m| m.len() > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(step: u64, value: f64) -> MetricRow {
+        MetricRow { step, epoch: 0, split: "train".into(), name: "loss".into(), value }
+    }
+
+    #[test]
+    fn round_trip_and_resume_truncates() {
+        let dir = std::env::temp_dir().join(format!("atelier-metrics-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("metrics.csv");
+        let mut w = MetricsWriter::create(&path).unwrap();
+        for s in 1..=5 {
+            w.write(&row(s, 0.1 * s as f64)).unwrap();
+        }
+        drop(w);
+        let rows = read_metrics(&path).unwrap();
+        assert_eq!(rows.len(), 5);
+        assert_eq!(rows[2], row(3, 0.1 * 3.0)); // exact f64 round trip
+        let mut w = MetricsWriter::resume(&path, 3).unwrap();
+        w.write(&row(4, 9.0)).unwrap();
+        drop(w);
+        let rows = read_metrics(&path).unwrap();
+        assert_eq!(rows.iter().map(|r| r.step).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
+        assert_eq!(rows[3].value, 9.0);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn malformed_line_names_file_and_line() {
+        let dir = std::env::temp_dir().join(format!("atelier-metrics-bad-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("metrics.csv");
+        fs::write(&path, format!("{HEADER}\n1,0,train,loss,0.5\n2,0,train\n")).unwrap();
+        let err = read_metrics(&path).unwrap_err().to_string();
+        assert!(err.contains("metrics.csv:3"), "{err}");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

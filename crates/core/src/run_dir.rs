@@ -1,0 +1,135 @@
+//! One directory per run: `<out>/<model>/<timestamp>-<backend>-s<seed>/`.
+//!
+//! ```text
+//! config.json      the full resolved configuration (rerun with `train --config <run>/config.json`)
+//! run.json         provenance: git revision, versions, backend and device, command line, times
+//! metrics.csv      step,epoch,split,name,value
+//! checkpoints/     step-<n>/ folders written atomically, plus `latest` naming the newest
+//! samples/         PNG image grids
+//! plots/           PNG curves of every metric
+//! eval.json        flat "name": number pairs, written by `eval`
+//! ```
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::atomic::{with_path, write_json_atomic};
+use crate::clock;
+
+pub const CONFIG_FILE: &str = "config.json";
+pub const RUN_FILE: &str = "run.json";
+pub const METRICS_FILE: &str = "metrics.csv";
+pub const EVAL_FILE: &str = "eval.json";
+
+/// A run's directory and the names of what it holds.
+#[derive(Debug, Clone)]
+pub struct RunDir {
+    path: PathBuf,
+}
+
+impl RunDir {
+    /// Creates a fresh run directory `<out>/<model>/<timestamp>-<backend>-s<seed>` (a `-2`, `-3`, …
+    /// suffix when two runs start in the same second).
+    pub fn create(out: &Path, model: &str, backend: &str, seed: u64) -> io::Result<Self> {
+        let parent = out.join(model);
+        fs::create_dir_all(&parent).map_err(|e| with_path(e, &parent))?;
+        let stem = format!("{}-{backend}-s{seed}", clock::compact(clock::unix_now()));
+        let mut path = parent.join(&stem);
+        let mut n = 2;
+        loop {
+            match fs::create_dir(&path) {
+                Ok(()) => break,
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    path = parent.join(format!("{stem}-{n}"));
+                    n += 1;
+                }
+                Err(e) => return Err(with_path(e, &path)),
+            }
+        }
+        let run = Self { path };
+        run.create_subdirs()?;
+        Ok(run)
+    }
+
+    /// Opens an existing run directory (for `--resume`, `eval`, `sample`); it must hold `config.json`.
+    pub fn open(path: &Path) -> io::Result<Self> {
+        if !path.is_dir() {
+            return Err(io::Error::new(io::ErrorKind::NotFound, format!("{}: no such run directory", path.display())));
+        }
+        let run = Self { path: path.to_path_buf() };
+        if !run.config_path().is_file() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("{}: not a run directory (it has no {CONFIG_FILE})", path.display()),
+            ));
+        }
+        run.create_subdirs()?;
+        Ok(run)
+    }
+
+    fn create_subdirs(&self) -> io::Result<()> {
+        for dir in [self.checkpoints_dir(), self.samples_dir(), self.plots_dir()] {
+            fs::create_dir_all(&dir).map_err(|e| with_path(e, &dir))?;
+        }
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+    pub fn config_path(&self) -> PathBuf {
+        self.path.join(CONFIG_FILE)
+    }
+    pub fn run_path(&self) -> PathBuf {
+        self.path.join(RUN_FILE)
+    }
+    pub fn metrics_path(&self) -> PathBuf {
+        self.path.join(METRICS_FILE)
+    }
+    pub fn eval_path(&self) -> PathBuf {
+        self.path.join(EVAL_FILE)
+    }
+    pub fn checkpoints_dir(&self) -> PathBuf {
+        self.path.join("checkpoints")
+    }
+    pub fn samples_dir(&self) -> PathBuf {
+        self.path.join("samples")
+    }
+    pub fn plots_dir(&self) -> PathBuf {
+        self.path.join("plots")
+    }
+
+    /// Writes `eval.json`: flat `"name": number` pairs, sorted by name.
+    pub fn write_eval(&self, values: &[(String, f64)]) -> io::Result<()> {
+        let map: serde_json::Map<String, serde_json::Value> =
+            values.iter().map(|(k, v)| (k.clone(), serde_json::json!(v))).collect();
+        write_json_atomic(&self.eval_path(), &map)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_lays_out_the_directory_and_open_checks_it() {
+        let out = std::env::temp_dir().join(format!("atelier-rundir-{}", std::process::id()));
+        let a = RunDir::create(&out, "autoencoder", "flex", 7).unwrap();
+        let b = RunDir::create(&out, "autoencoder", "flex", 7).unwrap();
+        assert_ne!(a.path(), b.path(), "two runs in one second get distinct directories");
+        let name = a.path().file_name().unwrap().to_string_lossy().to_string();
+        assert!(name.ends_with("-flex-s7"), "{name}");
+        assert!(a.checkpoints_dir().is_dir() && a.samples_dir().is_dir() && a.plots_dir().is_dir());
+        let err = RunDir::open(a.path()).unwrap_err().to_string();
+        assert!(err.contains("has no config.json"), "{err}");
+        fs::write(a.config_path(), "{}").unwrap();
+        assert!(RunDir::open(a.path()).is_ok());
+        let err = RunDir::open(&out.join("missing")).unwrap_err().to_string();
+        assert!(err.contains("no such run directory"), "{err}");
+        a.write_eval(&[("test_mse".into(), 0.5)]).unwrap();
+        let text = fs::read_to_string(a.eval_path()).unwrap();
+        assert!(text.contains("\"test_mse\": 0.5"), "{text}");
+        fs::remove_dir_all(&out).unwrap();
+    }
+}

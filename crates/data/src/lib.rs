@@ -1,0 +1,71 @@
+//! # atelier-data: the images every lecture learns from
+//!
+//! The course works on 28×28 grayscale images in ten classes: Fashion-MNIST by
+//! default, MNIST digits if you point it there. This crate finds them, reads them,
+//! checks them, and hands them out as floats. It is plain Rust, with no tensor library.
+//!
+//! ## Where the data comes from ([`source`])
+//!
+//! First match wins:
+//!
+//! 1. `--data-dir <folder>` (an error if the folder is not a dataset, never a fallback);
+//! 2. `$ATELIER_DATA` (the same);
+//! 3. `./data/fashion-mnist`, filled by `cargo xtask data fetch fashion-mnist`;
+//! 4. `/usr/share/datasets/fashion-mnist`, from Debian's `dataset-fashion-mnist`;
+//! 5. the embedded mini set.
+//!
+//! A dataset folder holds the four standard files `train-images-idx3-ubyte`,
+//! `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`, each
+//! raw or gzipped (`.gz`).
+//!
+//! ## The embedded set ([`embedded`])
+//!
+//! 2000 training and 500 test images — the first 200 and 50 of each class — of
+//! Fashion-MNIST are compiled into the crate from `assets/fashion-mnist-mini`, so every
+//! lecture runs with no download. [`subset`] wrote them, reproducibly.
+//!
+//! ## What is checked ([`idx`], [`dataset`])
+//!
+//! The IDX reader checks the magic number, that the sizes are non-zero and sane, and
+//! that the payload has exactly the promised length, before allocating anything; gzip
+//! streams are inflated with a size limit. Loading then checks one label per image,
+//! labels below 10, and the same image size for train and test. Every failure is a
+//! [`DataError`] naming the file and the problem; nothing panics on bad data.
+//!
+//! ## Also here
+//!
+//! [`fetch`] lists the canonical download URLs and checksums, [`rng`] is the one
+//! deterministic random generator of the course, and [`augment`] holds the
+//! augmentations of the lecture on data augmentation.
+//!
+//! ```no_run
+//! let data = atelier_data::load(None)?;
+//! println!("{} train images from {}", data.train.len(), data.source);
+//! let batch = data.train.batch_pixels(&[0, 1, 2]); // 3 × 784 floats in [0, 1]
+//! # Ok::<(), atelier_data::DataError>(())
+//! ```
+
+pub mod augment;
+pub mod dataset;
+pub mod embedded;
+pub mod error;
+pub mod fetch;
+pub mod idx;
+pub mod rng;
+pub mod source;
+pub mod subset;
+
+pub use augment::{AugmentConfig, Clip};
+pub use dataset::{
+    Dataset, FASHION_MNIST_CLASSES, MNIST_CLASSES, NUM_CLASSES, Split, load, load_from,
+    to_unit_floats,
+};
+pub use error::DataError;
+pub use fetch::{KnownDataset, verify_md5};
+pub use idx::{
+    ImageSet, encode_idx_images, encode_idx_labels, parse_idx_images, parse_idx_labels,
+    read_idx_images, read_idx_labels,
+};
+pub use rng::Rng;
+pub use source::{DataSource, locate, locate_on_disk, locate_with};
+pub use subset::{SubsetSummary, class_balanced_indices, write_subset};

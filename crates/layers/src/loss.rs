@@ -1,0 +1,37 @@
+//! Losses of the course, one function per equation. All reduce to a mean over the batch
+//! (returned as a `Tensor<1>` of one element, still on the autodiff graph).
+
+use burn::prelude::*;
+use burn::tensor::activation::log_sigmoid;
+
+/// Mean squared error, the autoencoder's reconstruction loss:
+/// `L(x, x̂) = 1/(N·D) · Σₙ Σ_d (x̂ₙd − xₙd)²` (mean over every pixel of the batch).
+pub fn mean_squared_error<const D: usize>(prediction: Tensor<D>, target: Tensor<D>) -> Tensor<1> {
+    (prediction - target).powi_scalar(2).mean()
+}
+
+/// Binary cross-entropy on probabilities `p ∈ (0, 1)` and targets `y ∈ [0, 1]`:
+/// `BCE(p, y) = −1/N · Σ [y·ln p + (1−y)·ln(1−p)]`.
+///
+/// `p` is clamped to `[ε, 1−ε]` (ε = 1e-7) so a saturated output gives a large finite loss, not
+/// infinity. Prefer [`binary_cross_entropy_with_logits`] in training: it is exact and stable.
+pub fn binary_cross_entropy<const D: usize>(probability: Tensor<D>, target: Tensor<D>) -> Tensor<1> {
+    const EPS: f32 = 1e-7;
+    let p = probability.clamp(EPS, 1.0 - EPS);
+    let one_minus_target = target.clone().neg() + 1.0;
+    (target * p.clone().log() + one_minus_target * (p.neg() + 1.0).log()).neg().mean()
+}
+
+/// Binary cross-entropy on logits `s` (p = σ(s)), computed with log-sigmoid for stability:
+/// `BCE = −1/N · Σ [y·ln σ(s) + (1−y)·ln σ(−s)]`.
+pub fn binary_cross_entropy_with_logits<const D: usize>(logits: Tensor<D>, target: Tensor<D>) -> Tensor<1> {
+    let one_minus_target = target.clone().neg() + 1.0;
+    (target * log_sigmoid(logits.clone()) + one_minus_target * log_sigmoid(logits.neg())).neg().mean()
+}
+
+/// The sparse autoencoder's activity penalty on a code `a` of shape `[batch, k]`:
+/// `Ω(a) = λ · 1/N · Σₙ Σᵢ |aₙᵢ|` (the lecture's `λ·Σ|aᵢ|`, averaged over the batch).
+pub fn l1_activity(code: Tensor<2>, lambda: f64) -> Tensor<1> {
+    let [batch, _] = code.dims();
+    code.abs().sum().div_scalar(batch as f64).mul_scalar(lambda)
+}

@@ -1,0 +1,102 @@
+//! `bench`: training images/s and peak memory per backend, as a table or JSON lines.
+//!
+//! Each backend is measured in a fresh process (this binary re-invoked with one `--backend`), so
+//! the peak resident memory of one backend does not include another's.
+
+use std::process::Command;
+
+use atelier_backend::Backend;
+use atelier_cli::{BenchCommand, ModelName};
+use serde::{Deserialize, Serialize};
+
+use crate::models;
+
+/// PyTorch's figures for the same model, batch and machine (2 threads), given by the issues.
+const PYTORCH_AUTOENCODER_IMAGES_PER_S: (f64, f64) = (2000.0, 2600.0);
+
+#[derive(Debug, Serialize, Deserialize)]
+struct BenchResult {
+    model: String,
+    backend: String,
+    device: String,
+    batch_size: usize,
+    steps: usize,
+    images_per_s: f64,
+    /// Peak resident memory of the process (VmHWM), host side.
+    peak_memory_mb: f64,
+}
+
+pub fn run(cmd: &BenchCommand) -> Result<(), String> {
+    let backends: Vec<Backend> = if cmd.backend.is_empty() {
+        vec![Backend::Flex, Backend::Ndarray]
+    } else {
+        cmd.backend.iter().map(|b| b.name().parse::<Backend>()).collect::<Result<_, _>>().map_err(|e| e.to_string())?
+    };
+    if cmd.batch_size == 0 || cmd.steps == 0 {
+        return Err("--batch-size and --steps must be at least 1".into());
+    }
+    let results: Vec<BenchResult> = if backends.len() == 1 {
+        vec![measure(cmd, backends[0])?]
+    } else {
+        backends.iter().map(|&b| measure_in_child(cmd, b)).collect::<Result<_, _>>()?
+    };
+    if cmd.json {
+        for r in &results {
+            println!("{}", serde_json::to_string(r).map_err(|e| e.to_string())?);
+        }
+        return Ok(());
+    }
+    println!("{:<12} {:<8} {:>10} {:>12} {:>14}  device", "model", "backend", "batch", "images/s", "peak MB (RSS)");
+    for r in &results {
+        println!("{:<12} {:<8} {:>10} {:>12.0} {:>14.0}  {}", r.model, r.backend, r.batch_size, r.images_per_s, r.peak_memory_mb, r.device);
+    }
+    let (low, high) = PYTORCH_AUTOENCODER_IMAGES_PER_S;
+    println!("PyTorch reference (same model, batch 128, 2 threads, this 2-core machine): {low:.0}–{high:.0} images/s");
+    for r in &results {
+        println!("  {}: {:.2}–{:.2}× PyTorch", r.backend, r.images_per_s / high, r.images_per_s / low);
+    }
+    Ok(())
+}
+
+fn measure(cmd: &BenchCommand, backend: Backend) -> Result<BenchResult, String> {
+    let device = backend.device().map_err(|e| e.to_string())?;
+    let data = atelier_data::load(None).map_err(|e| e.to_string())?;
+    let images_per_s = match cmd.model {
+        ModelName::Autoencoder => models::autoencoder::bench(&device, &data, cmd.batch_size, cmd.warmup, cmd.steps),
+    };
+    Ok(BenchResult {
+        model: "autoencoder".into(),
+        backend: backend.name().into(),
+        device: backend.describe().device_name.unwrap_or_else(|e| e),
+        batch_size: cmd.batch_size,
+        steps: cmd.steps,
+        images_per_s,
+        peak_memory_mb: peak_rss_mb(),
+    })
+}
+
+fn measure_in_child(cmd: &BenchCommand, backend: Backend) -> Result<BenchResult, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    eprintln!("measuring {backend} …");
+    let output = Command::new(exe)
+        .env("BURN_DEVICE", backend.name())
+        .args(["bench", "autoencoder", "--json", "--backend", backend.name()])
+        .args(["--batch-size", &cmd.batch_size.to_string()])
+        .args(["--warmup", &cmd.warmup.to_string(), "--steps", &cmd.steps.to_string()])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(format!("bench on {backend} failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    serde_json::from_str(text.trim()).map_err(|e| format!("bench on {backend}: unreadable result {text:?}: {e}"))
+}
+
+/// Peak resident set size of this process in MB (Linux `VmHWM`; 0 where unavailable).
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_string))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+        .map_or(0.0, |kb| kb / 1024.0)
+}

@@ -1,0 +1,149 @@
+//! A run's `config.json`: the full resolved configuration, and how flags resolve against it.
+//!
+//! Precedence: built-in defaults < `--config FILE` (or the resumed run's config) < flags typed.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use atelier_autoencoder::{AutoencoderConfig, Variant};
+use atelier_backend::Backend;
+use atelier_cli::{AutoencoderTrainArgs, AutoencoderVariantArg, CommonTrainArgs};
+use atelier_train::TrainConfig;
+use serde::{Deserialize, Serialize};
+
+/// Default σ of the denoising variant (the lecture's and the σ = 0.3).
+pub const DEFAULT_NOISE_SIGMA: f64 = 0.3;
+/// Default λ of the sparse variant.
+pub const DEFAULT_SPARSITY: f64 = 1e-3;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunConfig {
+    /// `flex`, `ndarray`, `wgpu` or `cuda`.
+    pub backend: String,
+    /// The data folder given with `--data-dir` (None: the usual search order).
+    pub data_dir: Option<PathBuf>,
+    pub train: TrainConfig,
+    pub model: ModelConfig,
+}
+
+/// The model and its hyper-parameters, tagged by name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "name", rename_all = "snake_case")]
+pub enum ModelConfig {
+    Autoencoder(AutoencoderConfig),
+}
+
+impl ModelConfig {
+    pub fn name(&self) -> &'static str {
+        match self {
+            ModelConfig::Autoencoder(_) => "autoencoder",
+        }
+    }
+}
+
+impl RunConfig {
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: not a valid run config: {e}", path.display()))
+    }
+
+    /// Checks every setting up front, naming the one that is wrong.
+    pub fn validate(&self) -> Result<(), String> {
+        self.backend.parse::<Backend>().map_err(|e| e.to_string())?;
+        self.train.validate()?;
+        match &self.model {
+            ModelConfig::Autoencoder(c) => c.validate(),
+        }
+    }
+
+    /// Applies the common flags the user typed.
+    pub fn apply_common(&mut self, flags: &CommonTrainArgs) {
+        if let Some(b) = flags.backend {
+            self.backend = b.name().to_string();
+        }
+        if let Some(d) = &flags.data_dir {
+            self.data_dir = Some(d.clone());
+        }
+        let t = &mut self.train;
+        set(&mut t.seed, flags.seed);
+        set(&mut t.epochs, flags.epochs);
+        set(&mut t.batch_size, flags.batch_size);
+        set(&mut t.log_every, flags.log_every);
+        set(&mut t.checkpoint_every, flags.checkpoint_every);
+        if flags.max_steps.is_some() {
+            t.max_steps = flags.max_steps;
+        }
+        if flags.train_limit.is_some() {
+            t.train_limit = flags.train_limit;
+        }
+        if flags.valid_limit.is_some() {
+            t.valid_limit = flags.valid_limit;
+        }
+    }
+}
+
+fn set<T>(target: &mut T, value: Option<T>) {
+    if let Some(v) = value {
+        *target = v;
+    }
+}
+
+/// The autoencoder's part of the config, with the typed flags applied to `base`.
+pub fn autoencoder_config(base: Option<AutoencoderConfig>, args: &AutoencoderTrainArgs) -> AutoencoderConfig {
+    let mut config = base.unwrap_or_default();
+    set(&mut config.latent, args.latent);
+    set(&mut config.learning_rate, args.common.lr);
+    let variant = match args.variant {
+        Some(AutoencoderVariantArg::Plain) => Some(Variant::Plain),
+        Some(AutoencoderVariantArg::Denoising) => {
+            Some(Variant::Denoising { noise_sigma: args.noise_sigma.unwrap_or(DEFAULT_NOISE_SIGMA) })
+        }
+        Some(AutoencoderVariantArg::Sparse) => Some(Variant::Sparse { lambda: args.sparsity.unwrap_or(DEFAULT_SPARSITY) }),
+        None => None,
+    };
+    set(&mut config.variant, variant);
+    // σ or λ typed without --variant adjust the configured variant.
+    match &mut config.variant {
+        Variant::Denoising { noise_sigma } => set(noise_sigma, args.noise_sigma),
+        Variant::Sparse { lambda } => set(lambda, args.sparsity),
+        Variant::Plain => {}
+    }
+    config
+}
+
+/// The default run config for a model.
+pub fn default_run_config(model: ModelConfig) -> RunConfig {
+    RunConfig { backend: Backend::DEFAULT.name().to_string(), data_dir: None, train: TrainConfig::default(), model }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_json_round_trips() {
+        let mut config = default_run_config(ModelConfig::Autoencoder(AutoencoderConfig {
+            variant: Variant::Denoising { noise_sigma: 0.3 },
+            ..AutoencoderConfig::default()
+        }));
+        config.train.max_steps = Some(7);
+        let text = serde_json::to_string_pretty(&config).unwrap();
+        let back: RunConfig = serde_json::from_str(&text).unwrap();
+        assert_eq!(serde_json::to_string(&back).unwrap(), serde_json::to_string(&config).unwrap());
+        assert!(text.contains("\"name\": \"autoencoder\""), "{text}");
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_values_are_refused() {
+        let config = default_run_config(ModelConfig::Autoencoder(AutoencoderConfig::default()));
+        let text = serde_json::to_string(&config).unwrap().replace("\"backend\"", "\"backnd\"");
+        assert!(serde_json::from_str::<RunConfig>(&text).is_err());
+        let mut bad = config.clone();
+        bad.backend = "tpu".into();
+        assert!(bad.validate().unwrap_err().contains("unknown backend 'tpu'"));
+        let mut bad = config;
+        bad.train.batch_size = 0;
+        assert!(bad.validate().unwrap_err().contains("batch_size"));
+    }
+}

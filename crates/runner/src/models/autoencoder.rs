@@ -1,0 +1,126 @@
+//! The autoencoder: training through the shared loop, evaluation, and the benchmark step.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use atelier_autoencoder::eval::{EvalReport, pca_mse, reconstruction_mse};
+use atelier_autoencoder::figures::{latent_scatter, morph_figure, reconstruction_figure};
+use atelier_autoencoder::step::load_model;
+use atelier_autoencoder::{AutoencoderConfig, AutoencoderExperiment, Variant};
+use atelier_core::run_dir::RunDir;
+use atelier_data::{Dataset, Rng};
+use atelier_train::figures::write_figure;
+use atelier_train::seed::{Stream, derive};
+use atelier_train::{BatchSource, Experiment, ImageSource, Outcome, Session, StepContext, TrainError, checkpoint, fit};
+use burn::prelude::*;
+
+/// Images per evaluation batch (no gradients, so larger than training batches).
+const EVAL_BATCH: usize = 1000;
+/// Test images shown in the latent scatter plot.
+const SCATTER_IMAGES: usize = 3000;
+/// Pairs of test images morphed in the evaluation figures (indices into the test set).
+const MORPH_PAIRS: [(usize, usize); 3] = [(0, 1), (2, 3), (4, 9)];
+
+pub fn train(config: &AutoencoderConfig, session: &Session, data: Dataset) -> Result<Outcome, TrainError> {
+    let device = &session.device;
+    device.seed(derive(session.config.seed, Stream::Init, 0));
+    let experiment = AutoencoderExperiment::new(config.clone(), device);
+    let train = ImageSource::new(Arc::new(data.train), session.config.train_limit);
+    let valid = ImageSource::new(Arc::new(data.test), None);
+    fit(experiment, &train, &valid, session).map(|(_, outcome)| outcome)
+}
+
+/// Evaluates the run's latest checkpoint on the test set; writes figures into `samples/`.
+pub fn eval(
+    run: &RunDir,
+    config: &AutoencoderConfig,
+    seed: u64,
+    device: &Device,
+    data: Dataset,
+    noise_sigma: Option<f64>,
+) -> Result<Vec<(String, f64)>, String> {
+    let latest = checkpoint::latest(&run.checkpoints_dir())
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("{}: the run has no checkpoint to evaluate", run.path().display()))?;
+    let (position, blobs) = checkpoint::load(&latest).map_err(|e| e.to_string())?;
+    let model = load_model(config, &blobs, device)?;
+    let k = config.latent;
+    let class_names = data.class_names.clone();
+    let train = ImageSource::new(Arc::new(data.train), None);
+    let test = ImageSource::new(Arc::new(data.test), None);
+    let batches = |source: &ImageSource| {
+        let n = source.len();
+        let source = source.clone();
+        let device = device.clone();
+        (0..n).step_by(EVAL_BATCH).map(move |start| {
+            let indices: Vec<usize> = (start..(start + EVAL_BATCH).min(n)).collect();
+            source.plain_batch(&indices, &device).images
+        })
+    };
+
+    eprintln!("evaluating checkpoint at step {} on {} test images", position.step, test.len());
+    let (test_mse, _) = reconstruction_mse(&model, batches(&test), None);
+    let sigma = noise_sigma.or(match config.variant {
+        Variant::Denoising { noise_sigma } => Some(noise_sigma),
+        _ => None,
+    });
+    let denoising = sigma.map(|sigma| {
+        device.seed(derive(seed, Stream::Figures, 1)); // the same noise for every evaluation of this run
+        let (denoised, noisy) = reconstruction_mse(&model, batches(&test), Some(sigma));
+        (sigma, noisy, denoised)
+    });
+    eprintln!("fitting PCA (k = {k}) on {} training images", train.len());
+    let flat = |source: &ImageSource| {
+        let images: Vec<Tensor<4>> = batches(source).collect();
+        Tensor::cat(images, 0).flatten::<2>(1, 3) // [n, 784]
+    };
+    let pca_test_mse = pca_mse(flat(&train), flat(&test), k);
+    let report = EvalReport { test_mse, pca_test_mse, denoising };
+
+    // Figures of the evaluated model.
+    device.seed(derive(seed, Stream::Figures, 2));
+    let first = test.first(16, device);
+    let mut figures = vec![reconstruction_figure(&model, config.variant, first.images.clone())];
+    let pair_images = test.first(10, device).images;
+    for (a, b) in MORPH_PAIRS {
+        if let atelier_train::Figure::Grid { rows, marks, .. } = morph_figure(&model, pair_images.clone(), a, b) {
+            figures.push(atelier_train::Figure::Grid { name: format!("morphing-{a}-{b}"), rows, marks });
+        }
+    }
+    let scatter = test.first(SCATTER_IMAGES, device);
+    figures.push(latent_scatter(&model, scatter.images, &scatter.label_values, &class_names));
+    for figure in figures {
+        let path = write_figure(&run.samples_dir(), "eval-", figure)?;
+        eprintln!("wrote {}", path.display());
+    }
+    let mut entries = report.entries();
+    entries.push(("checkpoint_step".to_string(), position.step as f64));
+    entries.push(("latent".to_string(), k as f64));
+    Ok(entries)
+}
+
+/// Times `steps` training steps of the reference autoencoder at `batch_size` on `device`
+/// (after `warmup` untimed ones). Returns images per second.
+pub fn bench(device: &Device, data: &Dataset, batch_size: usize, warmup: usize, steps: usize) -> f64 {
+    let device = device.clone().autodiff();
+    device.seed(derive(0, Stream::Init, 0));
+    let mut experiment = AutoencoderExperiment::new(AutoencoderConfig::default(), &device);
+    let source = ImageSource::new(Arc::new(data.train.clone()), None);
+    let n = source.len();
+    let mut rng = Rng::new(0);
+    let mut run_steps = |count: usize, rng: &mut Rng| {
+        let mut last = None;
+        for step in 0..count {
+            let indices: Vec<usize> = (0..batch_size).map(|i| (step * batch_size + i) % n).collect();
+            let batch = source.batch(&indices, rng, &device);
+            let mut ctx = StepContext { step: step as u64, epoch: 0, device: device.clone(), rng: Rng::new(step as u64) };
+            last = experiment.train_step(batch, &mut ctx).metrics.into_iter().next().map(|(_, v)| v);
+        }
+        // One host read: waits for the queued work to finish.
+        last.map(|loss| loss.into_scalar::<f32>())
+    };
+    run_steps(warmup, &mut rng);
+    let start = Instant::now();
+    run_steps(steps, &mut rng);
+    (steps * batch_size) as f64 / start.elapsed().as_secs_f64()
+}

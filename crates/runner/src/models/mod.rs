@@ -1,0 +1,3 @@
+//! Per-model wiring: data → model crate → shared loop, evaluation and benchmark steps.
+
+pub mod autoencoder;

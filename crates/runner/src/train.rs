@@ -1,0 +1,158 @@
+//! `train`: resolve the config, open the run directory, record provenance, run the shared loop.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use atelier_backend::{BURN_VERSION, Backend};
+use atelier_cli::{TrainCommand, TrainModel};
+use atelier_core::atomic::write_json_atomic;
+use atelier_core::provenance::Provenance;
+use atelier_core::run_dir::RunDir;
+use atelier_train::checkpoint;
+use atelier_train::fit::Resume;
+use atelier_train::{Outcome, Session};
+
+use crate::config::{ModelConfig, RunConfig, autoencoder_config, default_run_config};
+use crate::models;
+
+/// Where runs go unless `--out` says otherwise.
+pub const DEFAULT_OUT: &str = "runs";
+
+/// The root of the source checkout (for the git revision in `run.json`).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// What `train` resolved to.
+pub struct Plan {
+    pub config: RunConfig,
+    pub out: PathBuf,
+    /// `Some(run)` continues that run.
+    pub resume: Option<PathBuf>,
+}
+
+/// Resolves flags, `--config` and `--resume` into one config.
+pub fn plan(cmd: TrainCommand) -> Result<Plan, String> {
+    let (config, out, resume) = match cmd.model {
+        None => {
+            let (path, resume) = match (&cmd.config, &cmd.resume) {
+                (Some(path), None) => (path.clone(), None),
+                (None, Some(run)) => (run.join(atelier_core::run_dir::CONFIG_FILE), Some(run.clone())),
+                (Some(_), Some(_)) => return Err("give either --config or --resume, not both".into()),
+                (None, None) => return Err("name a model (`train autoencoder`) or give --config FILE / --resume RUN_DIR".into()),
+            };
+            (RunConfig::load(&path)?, cmd.out, resume)
+        }
+        Some(TrainModel::Autoencoder(args)) => {
+            let common = &args.common;
+            let base_path = match (&common.config, &common.resume) {
+                (Some(_), Some(_)) => return Err("give either --config or --resume, not both".into()),
+                (Some(path), None) => Some(path.clone()),
+                (None, Some(run)) => Some(run.join(atelier_core::run_dir::CONFIG_FILE)),
+                (None, None) => None,
+            };
+            let base = base_path.as_deref().map(RunConfig::load).transpose()?;
+            let base_model = match base.as_ref().map(|b| &b.model) {
+                Some(ModelConfig::Autoencoder(c)) => Some(c.clone()),
+                None => None,
+            };
+            let model = ModelConfig::Autoencoder(autoencoder_config(base_model, &args));
+            let mut config = base.unwrap_or_else(|| default_run_config(model.clone()));
+            config.model = model;
+            config.apply_common(common);
+            (config, common.out.clone().or(cmd.out), common.resume.clone())
+        }
+    };
+    config.validate()?;
+    Ok(Plan { config, out: out.unwrap_or_else(|| PathBuf::from(DEFAULT_OUT)), resume })
+}
+
+/// Runs `train` and returns the run directory.
+pub fn run(cmd: TrainCommand) -> Result<PathBuf, String> {
+    let plan = plan(cmd)?;
+    execute(plan)
+}
+
+/// Trains according to a resolved plan; returns the run directory.
+pub fn execute(plan: Plan) -> Result<PathBuf, String> {
+    let config = plan.config;
+    let backend: Backend = config.backend.parse().map_err(|e: atelier_backend::BackendError| e.to_string())?;
+    let device = backend.device().map_err(|e| e.to_string())?;
+    let device_name = backend.describe().device_name.unwrap_or_else(|e| e);
+    let dataset = crate::data::load(config.data_dir.as_deref())?;
+
+    let (run, resume, mut provenance) = match &plan.resume {
+        Some(dir) => {
+            let run = RunDir::open(dir).map_err(|e| e.to_string())?;
+            let mut provenance: Provenance = std::fs::read_to_string(run.run_path())
+                .ok()
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_else(|| Provenance::new(BURN_VERSION, backend.name(), &device_name, &dataset.source.to_string(), &repo_root()));
+            provenance.status = "running".into();
+            provenance.finished = None;
+            provenance.resumed_at_steps.push(checkpoint_step(&run)?);
+            (run, Resume::FromLatestCheckpoint, provenance)
+        }
+        None => {
+            let run = RunDir::create(&plan.out, config.model.name(), backend.name(), config.train.seed).map_err(|e| e.to_string())?;
+            let provenance = Provenance::new(BURN_VERSION, backend.name(), &device_name, &dataset.source.to_string(), &repo_root());
+            (run, Resume::Fresh, provenance)
+        }
+    };
+    write_json_atomic(&run.config_path(), &config).map_err(|e| e.to_string())?;
+    write_json_atomic(&run.run_path(), &provenance).map_err(|e| e.to_string())?;
+    eprintln!("run: {}  (backend {backend} on {device_name})", run.path().display());
+
+    let stop = Arc::new(AtomicBool::new(false));
+    install_ctrl_c(stop.clone());
+    let session = Session { run: run.clone(), config: config.train.clone(), device: device.autodiff(), stop, resume };
+    let result = match &config.model {
+        ModelConfig::Autoencoder(ae) => models::autoencoder::train(ae, &session, dataset),
+    };
+    let status = match &result {
+        Ok(Outcome::Completed { steps, images_per_second }) => {
+            eprintln!("completed {steps} steps at {images_per_second:.0} images/s");
+            "completed".to_string()
+        }
+        Ok(Outcome::Interrupted { step, checkpoint }) => {
+            eprintln!("interrupted at step {step}; checkpoint {}", checkpoint.display());
+            eprintln!("continue with: cargo xtask train --resume {}", run.path().display());
+            "interrupted".to_string()
+        }
+        Ok(Outcome::StepLimit { step, checkpoint }) => {
+            eprintln!("stopped at --max-steps {step}; checkpoint {}", checkpoint.display());
+            "stopped at max_steps".to_string()
+        }
+        Err(e) => format!("failed: {e}"),
+    };
+    provenance.finish(&status);
+    write_json_atomic(&run.run_path(), &provenance).map_err(|e| e.to_string())?;
+    result.map_err(|e| e.to_string())?;
+    eprintln!("samples: {}", run.samples_dir().display());
+    eprintln!("plots:   {}", run.plots_dir().display());
+    eprintln!("evaluate: cargo xtask eval {} --run {}", config.model.name(), run.path().display());
+    Ok(run.path().to_path_buf())
+}
+
+/// The step of the run's latest checkpoint (where a resumed run continues).
+fn checkpoint_step(run: &RunDir) -> Result<u64, String> {
+    let latest = checkpoint::latest(&run.checkpoints_dir())
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("{}: no checkpoint to resume from", run.checkpoints_dir().display()))?;
+    Ok(checkpoint::read_position(&latest).map_err(|e| e.to_string())?.step)
+}
+
+/// First Ctrl-C: checkpoint after the current step, then stop. Second: quit at once.
+fn install_ctrl_c(stop: Arc<AtomicBool>) {
+    let result = ctrlc::set_handler(move || {
+        if stop.swap(true, Ordering::SeqCst) {
+            eprintln!("\nsecond Ctrl-C: quitting without a checkpoint");
+            std::process::exit(130);
+        }
+        eprintln!("\nCtrl-C: writing a checkpoint after this step, then stopping (Ctrl-C again to quit now)");
+    });
+    if let Err(e) = result {
+        eprintln!("warning: Ctrl-C handler not installed ({e}); an interrupted run resumes from its last periodic checkpoint");
+    }
+}

@@ -1,0 +1,108 @@
+//! Turning the training set into batches on the device.
+
+use std::sync::Arc;
+
+use atelier_data::augment::AugmentConfig;
+use atelier_data::{Rng, Split};
+use burn::prelude::*;
+
+/// A source of batches: the loop picks the indices (a seeded permutation), the source builds them.
+pub trait BatchSource {
+    type Batch;
+    /// Number of items.
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The batch made of `indices`, on `device`. `rng` drives augmentation.
+    fn batch(&self, indices: &[usize], rng: &mut Rng, device: &Device) -> Self::Batch;
+}
+
+/// A batch of grayscale images with their labels.
+#[derive(Debug, Clone)]
+pub struct ImageBatch {
+    /// `[n, 1, h, w]`, pixel values in `[0, 1]`.
+    pub images: Tensor<4>,
+    /// `[n]` class indices.
+    pub labels: Tensor<1, Int>,
+    /// The labels on the host too (for colouring plots), same order.
+    pub label_values: Vec<u8>,
+}
+
+impl ImageBatch {
+    pub fn len(&self) -> usize {
+        self.label_values.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.label_values.is_empty()
+    }
+}
+
+/// Images of one split, optionally augmented, with an optional limit on how many are used.
+#[derive(Clone)]
+pub struct ImageSource {
+    split: Arc<Split>,
+    limit: usize,
+    augment: AugmentConfig,
+}
+
+impl ImageSource {
+    pub fn new(split: Arc<Split>, limit: Option<usize>) -> Self {
+        let limit = limit.map_or(split.len(), |n| n.min(split.len()));
+        Self { split, limit, augment: AugmentConfig::default() }
+    }
+
+    pub fn with_augment(mut self, augment: AugmentConfig) -> Self {
+        self.augment = augment;
+        self
+    }
+
+    pub fn split(&self) -> &Split {
+        &self.split
+    }
+
+    /// The first `n` images, in order: a fixed batch for figures and evaluation.
+    pub fn first(&self, n: usize, device: &Device) -> ImageBatch {
+        let indices: Vec<usize> = (0..n.min(self.limit)).collect();
+        self.plain_batch(&indices, device)
+    }
+
+    /// Builds a batch without augmentation.
+    pub fn plain_batch(&self, indices: &[usize], device: &Device) -> ImageBatch {
+        let pixels = self.split.batch_pixels(indices);
+        self.to_device(pixels, indices, device)
+    }
+
+    fn to_device(&self, pixels: Vec<f32>, indices: &[usize], device: &Device) -> ImageBatch {
+        let (rows, cols) = (self.split.images.rows, self.split.images.cols);
+        let n = indices.len();
+        let label_values = self.split.batch_labels(indices);
+        let labels_i64: Vec<i64> = label_values.iter().map(|&l| i64::from(l)).collect();
+        ImageBatch {
+            images: Tensor::from_data(TensorData::new(pixels, [n, 1, rows, cols]), device), // [n, 1, 28, 28]
+            labels: Tensor::from_data(TensorData::new(labels_i64, [n]), device),
+            label_values,
+        }
+    }
+}
+
+impl BatchSource for ImageSource {
+    type Batch = ImageBatch;
+
+    fn len(&self) -> usize {
+        self.limit
+    }
+
+    fn batch(&self, indices: &[usize], rng: &mut Rng, device: &Device) -> ImageBatch {
+        if self.augment == AugmentConfig::default() {
+            return self.plain_batch(indices, device);
+        }
+        let (rows, cols) = (self.split.images.rows, self.split.images.cols);
+        let mut pixels = Vec::with_capacity(indices.len() * rows * cols);
+        for &i in indices {
+            let image = self.split.batch_pixels(&[i]);
+            pixels.extend(self.augment.apply(&image, rows, cols, rng));
+        }
+        self.to_device(pixels, indices, device)
+    }
+}

@@ -1,0 +1,37 @@
+//! The one training loop shared by every model of the course.
+//!
+//! A model crate implements [`Experiment`]: it owns its modules and optimizers (a GAN owns two of
+//! each) and supplies a training step, a validation step, sample figures and its state as bytes.
+//! [`fit`] owns everything else:
+//!
+//! - epochs and steps, with a seeded shuffle per epoch (resumable mid-epoch);
+//! - seeding: before step `t` the device and the host RNG are seeded from `(seed, t)`, so a run is
+//!   a pure function of its seed and a resumed run repeats the uninterrupted one exactly;
+//! - running losses kept on the device and read back only every `log_every` steps (no per-step
+//!   host sync), written to `metrics.csv` and shown in a progress bar with images/s and ETA;
+//! - a NaN/inf guard: a non-finite value stops the run with an error naming the step window, and
+//!   the last good checkpoint is kept (checkpoints are only written after a finite read);
+//! - atomic checkpoints every `checkpoint_every` steps and at each epoch end, `--resume`;
+//! - Ctrl-C (a stop flag): checkpoint, then stop;
+//! - validation, sample grids and metric plots after every epoch.
+//!
+//! Architecture invariant: this is the only crate with a training loop.
+
+pub mod batch;
+pub mod checkpoint;
+pub mod config;
+pub mod error;
+pub mod experiment;
+pub mod figures;
+pub mod fit;
+pub mod plots;
+pub mod progress;
+pub mod seed;
+pub mod state;
+
+pub use batch::{BatchSource, ImageBatch, ImageSource};
+pub use config::TrainConfig;
+pub use error::TrainError;
+pub use experiment::{Experiment, Figure, StepContext, StepOutput};
+pub use fit::{Outcome, Resume, Session, fit};
+pub use state::{module_from_bytes, module_to_bytes, optimizer_from_bytes, optimizer_to_bytes};

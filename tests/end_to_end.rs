@@ -1,0 +1,224 @@
+//! End-to-end tests of the commands, running the real `atelier` binary (what `cargo xtask` calls)
+//! on the embedded mini Fashion-MNIST set, in temporary folders.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_atelier");
+
+/// A fresh temporary folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("atelier-e2e-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn atelier(backend: &str, args: &[&str]) -> Output {
+    Command::new(BIN).env("BURN_DEVICE", backend).env_remove("ATELIER_DATA").args(args).output().expect("runner starts")
+}
+
+fn ok(output: Output) -> Output {
+    assert!(
+        output.status.success(),
+        "command failed:\nstdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).to_string()
+}
+
+/// The only run directory under `out/autoencoder/`.
+fn single_run(out: &Path) -> PathBuf {
+    let runs: Vec<PathBuf> = fs::read_dir(out.join("autoencoder")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    runs[0].clone()
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A data folder holding a copy of the embedded mini set, so the tests use the same data whether
+/// or not the full dataset is installed on the machine.
+fn embedded_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("atelier-e2e-embedded-{}", std::process::id()));
+    if !dir.join("t10k-labels-idx1-ubyte.gz").exists() {
+        fs::create_dir_all(&dir).unwrap();
+        let assets = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/fashion-mnist-mini");
+        for f in ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"] {
+            fs::copy(assets.join(f), dir.join(f)).unwrap();
+        }
+    }
+    dir
+}
+
+/// A small but complete training run on the embedded set: 256 images, batch 64 → 4 steps per epoch.
+fn train_small(out: &Path, backend: &str, extra: &[&str]) -> Output {
+    let data = embedded_dir();
+    let mut args = vec![
+        "train", "autoencoder", "--backend", backend, "--data-dir", data.to_str().unwrap(), "--out", out.to_str().unwrap(),
+        "--train-limit", "256", "--valid-limit", "128", "--batch-size", "64", "--log-every", "2", "--checkpoint-every", "2",
+        "--latent", "8",
+    ];
+    args.extend_from_slice(extra);
+    atelier(backend, &args)
+}
+
+#[test]
+fn a_run_writes_its_whole_directory() {
+    let out = scratch("layout");
+    ok(train_small(&out, "flex", &["--epochs", "2"]));
+    let run = single_run(&out);
+    assert!(run.file_name().unwrap().to_string_lossy().ends_with("-flex-s0"));
+    let config = read(&run.join("config.json"));
+    assert!(config.contains("\"name\": \"autoencoder\"") && config.contains("\"latent\": 8"), "{config}");
+    let provenance = read(&run.join("run.json"));
+    for key in ["git_revision", "burn_version", "\"backend\": \"flex\"", "command_line", "\"status\": \"completed\"", "data_source"] {
+        assert!(provenance.contains(key), "run.json lacks {key}: {provenance}");
+    }
+    let metrics = read(&run.join("metrics.csv"));
+    assert!(metrics.starts_with("step,epoch,split,name,value\n"));
+    assert!(metrics.contains(",train,loss,") && metrics.contains(",test,mse,"), "{metrics}");
+    for png in ["samples/epoch-001-reconstructions.png", "samples/epoch-002-morphing.png", "plots/loss.png", "plots/mse.png"] {
+        let bytes = fs::read(run.join(png)).unwrap_or_else(|e| panic!("{png}: {e}"));
+        assert_eq!(&bytes[1..4], b"PNG", "{png} is a PNG");
+    }
+    assert!(run.join("checkpoints/latest").is_file());
+
+    // eval writes eval.json with the documented keys and its figures.
+    let output = ok(atelier("flex", &["eval", "autoencoder", "--run", run.to_str().unwrap(), "--data-dir", embedded_dir().to_str().unwrap()]));
+    let table = String::from_utf8_lossy(&output.stdout);
+    assert!(table.contains("test_psnr_db"), "{table}");
+    let eval: serde_json::Value = serde_json::from_str(&read(&run.join("eval.json"))).unwrap();
+    for key in ["test_mse", "test_psnr_db", "pca_test_psnr_db"] {
+        assert!(eval[key].as_f64().is_some_and(f64::is_finite), "eval.json lacks {key}: {eval}");
+    }
+    assert!(run.join("samples/eval-latent-scatter.png").is_file());
+    assert!(run.join("samples/eval-morphing-0-1.png").is_file());
+
+    // `train --config <run>/config.json` repeats the run: identical metrics.
+    let again = scratch("layout-again");
+    ok(atelier("flex", &["train", "--config", run.join("config.json").to_str().unwrap(), "--out", again.to_str().unwrap()]));
+    assert_eq!(read(&single_run(&again).join("metrics.csv")), metrics, "a run repeated from its config.json");
+}
+
+#[test]
+fn same_seed_gives_identical_metrics_on_each_cpu_backend() {
+    for backend in ["flex", "ndarray"] {
+        let a = scratch(&format!("seed-a-{backend}"));
+        let b = scratch(&format!("seed-b-{backend}"));
+        let c = scratch(&format!("seed-c-{backend}"));
+        for (out, seed) in [(&a, "3"), (&b, "3"), (&c, "4")] {
+            ok(train_small(out, backend, &["--epochs", "1", "--seed", seed, "--variant", "denoising"]));
+        }
+        let metrics = |out: &Path| read(&single_run(out).join("metrics.csv"));
+        assert_eq!(metrics(&a), metrics(&b), "{backend}: same seed, same metrics.csv");
+        assert_ne!(metrics(&a), metrics(&c), "{backend}: another seed, other numbers");
+    }
+}
+
+#[test]
+fn a_run_stopped_midway_resumes_to_the_same_result() {
+    let straight = scratch("resume-straight");
+    let stopped = scratch("resume-stopped");
+    ok(train_small(&straight, "flex", &["--epochs", "2"]));
+    // Stop after 6 of 8 steps (mid-epoch 2), then resume.
+    let first = ok(train_small(&stopped, "flex", &["--epochs", "2", "--max-steps", "6"]));
+    assert!(stderr(&first).contains("stopped at --max-steps 6"), "{}", stderr(&first));
+    let run = single_run(&stopped);
+    let resumed = ok(atelier("flex", &["train", "--resume", run.to_str().unwrap(), "--out", stopped.to_str().unwrap()]));
+    assert!(stderr(&resumed).contains("completed"), "{}", stderr(&resumed));
+    assert_eq!(
+        read(&run.join("metrics.csv")),
+        read(&single_run(&straight).join("metrics.csv")),
+        "resumed run = uninterrupted run"
+    );
+    let checkpoint = |run: &Path| fs::read(run.join("checkpoints/step-0000000008/model.bpk")).unwrap();
+    assert_eq!(checkpoint(&run), checkpoint(&single_run(&straight)), "identical final weights");
+    let provenance = read(&run.join("run.json"));
+    assert!(provenance.contains("\"resumed_at_steps\": [\n    6\n  ]"), "{provenance}");
+}
+
+#[test]
+fn divergence_stops_with_a_clear_error_and_keeps_the_last_good_checkpoint() {
+    let out = scratch("nan");
+    let output = train_small(&out, "flex", &["--epochs", "1", "--lr", "1e30", "--log-every", "1", "--checkpoint-every", "1"]);
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert!(err.contains("training diverged") && err.contains("last good checkpoint"), "{err}");
+    let run = single_run(&out);
+    assert!(read(&run.join("run.json")).contains("failed: training diverged"));
+    let latest = read(&run.join("checkpoints/latest"));
+    assert!(run.join("checkpoints").join(latest.trim()).join("model.bpk").is_file(), "the named checkpoint is whole");
+}
+
+#[test]
+fn bad_input_gets_a_clear_error() {
+    let out = scratch("bad");
+    let out_s = out.to_str().unwrap();
+    // A data folder that does not exist.
+    let output = atelier("flex", &["train", "autoencoder", "--data-dir", "/nonexistent/fmnist", "--out", out_s]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("/nonexistent/fmnist"), "{}", stderr(&output));
+    // A truncated image file names the file and the problem.
+    let broken = out.join("broken");
+    fs::create_dir_all(&broken).unwrap();
+    for f in fs::read_dir(embedded_dir()).unwrap() {
+        let f = f.unwrap().path();
+        fs::copy(&f, broken.join(f.file_name().unwrap())).unwrap();
+    }
+    let images = broken.join("train-images-idx3-ubyte.gz");
+    let bytes = fs::read(&images).unwrap();
+    fs::write(&images, &bytes[..bytes.len() / 2]).unwrap();
+    let output = atelier("flex", &["train", "autoencoder", "--data-dir", broken.to_str().unwrap(), "--out", out_s]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("train-images-idx3-ubyte"), "{}", stderr(&output));
+    // Evaluating a folder that is not a run.
+    let output = atelier("flex", &["eval", "autoencoder", "--run", "/nonexistent/run"]);
+    assert!(stderr(&output).contains("no such run directory"), "{}", stderr(&output));
+    // Settings that cannot run are refused up front, naming the setting.
+    let output = atelier("flex", &["train", "autoencoder", "--batch-size", "0", "--out", out_s]);
+    assert!(stderr(&output).contains("batch_size"), "{}", stderr(&output));
+    let output = atelier("flex", &["train", "autoencoder", "--latent", "0", "--out", out_s]);
+    assert!(stderr(&output).contains("latent"), "{}", stderr(&output));
+    // Unknown flags and backends are refused by the parser.
+    let output = atelier("flex", &["train", "autoencoder", "--backend", "tpu"]);
+    assert!(!output.status.success() && stderr(&output).contains("tpu"));
+    // Resuming a run without checkpoints.
+    let empty_run = out.join("empty-run");
+    fs::create_dir_all(&empty_run).unwrap();
+    fs::write(empty_run.join("config.json"), read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/autoencoder-config.json"))).unwrap();
+    let output = atelier("flex", &["train", "--resume", empty_run.to_str().unwrap()]);
+    assert!(!output.status.success() && stderr(&output).contains("no checkpoint"), "{}", stderr(&output));
+    assert!(!out.join("autoencoder").exists(), "failed commands leave no run directories behind");
+}
+
+#[test]
+fn backends_lists_what_this_build_has() {
+    let output = ok(atelier("flex", &["backends"]));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("flex") && text.contains("available") && text.contains("(default)"), "{text}");
+    assert!(text.contains("ndarray") && text.contains("wgpu"), "{text}");
+}
+
+/// The GPU code path, end to end, where a Vulkan adapter exists (Mesa's llvmpipe counts).
+#[test]
+fn wgpu_trains_when_an_adapter_exists() {
+    let probe = ok(atelier("flex", &["backends"]));
+    let listing = String::from_utf8_lossy(&probe.stdout).to_string();
+    let wgpu_line = listing.lines().find(|l| l.starts_with("wgpu")).unwrap_or_default().to_string();
+    if !wgpu_line.contains("available") || std::env::var("ATELIER_TEST_WGPU").is_ok_and(|v| v == "skip") {
+        eprintln!("SKIPPED wgpu end-to-end: {wgpu_line}");
+        return;
+    }
+    let out = scratch("wgpu");
+    ok(train_small(&out, "wgpu", &["--epochs", "1", "--max-steps", "2", "--valid-limit", "64"]));
+    let run = single_run(&out);
+    assert!(read(&run.join("run.json")).contains("\"backend\": \"wgpu\""));
+}
