@@ -34,7 +34,11 @@ pub struct Plan {
 
 /// Resolves flags, `--config` and `--resume` into one config.
 pub fn plan(cmd: TrainCommand) -> Result<Plan, String> {
-    let (config, out, resume) = match cmd.model {
+    let max_steps_flag = match &cmd.model {
+        Some(TrainModel::Autoencoder(args)) => args.common.max_steps,
+        None => None,
+    };
+    let (mut config, out, resume) = match cmd.model {
         None => {
             let (path, resume) = match (&cmd.config, &cmd.resume) {
                 (Some(path), None) => (path.clone(), None),
@@ -64,6 +68,10 @@ pub fn plan(cmd: TrainCommand) -> Result<Plan, String> {
             (config, common.out.clone().or(cmd.out), common.resume.clone())
         }
     };
+    if resume.is_some() {
+        // --max-steps stops one invocation; a resumed run goes on unless it is given again.
+        config.train.max_steps = max_steps_flag;
+    }
     config.validate()?;
     Ok(Plan { config, out: out.unwrap_or_else(|| PathBuf::from(DEFAULT_OUT)), resume })
 }
