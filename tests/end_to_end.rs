@@ -51,7 +51,12 @@ fn embedded_dir() -> PathBuf {
     if !dir.join("t10k-labels-idx1-ubyte.gz").exists() {
         fs::create_dir_all(&dir).unwrap();
         let assets = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/fashion-mnist-mini");
-        for f in ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"] {
+        for f in [
+            "train-images-idx3-ubyte.gz",
+            "train-labels-idx1-ubyte.gz",
+            "t10k-images-idx3-ubyte.gz",
+            "t10k-labels-idx1-ubyte.gz",
+        ] {
             fs::copy(assets.join(f), dir.join(f)).unwrap();
         }
     }
@@ -92,20 +97,32 @@ fn a_run_writes_its_whole_directory() {
     let config = read(&run.join("config.json"));
     assert!(config.contains("\"name\": \"autoencoder\"") && config.contains("\"latent\": 8"), "{config}");
     let provenance = read(&run.join("run.json"));
-    for key in ["git_revision", "burn_version", "\"backend\": \"flex\"", "command_line", "\"status\": \"completed\"", "data_source"] {
+    for key in [
+        "git_revision",
+        "burn_version",
+        "\"backend\": \"flex\"",
+        "command_line",
+        "\"status\": \"completed\"",
+        "data_source",
+    ] {
         assert!(provenance.contains(key), "run.json lacks {key}: {provenance}");
     }
     let metrics = read(&run.join("metrics.csv"));
     assert!(metrics.starts_with("step,epoch,split,name,value\n"));
     assert!(metrics.contains(",train,loss,") && metrics.contains(",test,mse,"), "{metrics}");
-    for png in ["samples/epoch-001-reconstructions.png", "samples/epoch-002-morphing.png", "plots/loss.png", "plots/mse.png"] {
+    for png in
+        ["samples/epoch-001-reconstructions.png", "samples/epoch-002-morphing.png", "plots/loss.png", "plots/mse.png"]
+    {
         let bytes = fs::read(run.join(png)).unwrap_or_else(|e| panic!("{png}: {e}"));
         assert_eq!(&bytes[1..4], b"PNG", "{png} is a PNG");
     }
     assert!(run.join("checkpoints/latest").is_file());
 
     // eval writes eval.json with the documented keys and its figures.
-    let output = ok(atelier("flex", &["eval", "autoencoder", "--run", run.to_str().unwrap(), "--data-dir", embedded_dir().to_str().unwrap()]));
+    let output = ok(atelier(
+        "flex",
+        &["eval", "autoencoder", "--run", run.to_str().unwrap(), "--data-dir", embedded_dir().to_str().unwrap()],
+    ));
     let table = String::from_utf8_lossy(&output.stdout);
     assert!(table.contains("test_psnr_db"), "{table}");
     let eval: serde_json::Value = serde_json::from_str(&read(&run.join("eval.json"))).unwrap();
@@ -117,7 +134,10 @@ fn a_run_writes_its_whole_directory() {
 
     // `train --config <run>/config.json` repeats the run: identical metrics.
     let again = scratch("layout-again");
-    ok(atelier("flex", &["train", "--config", run.join("config.json").to_str().unwrap(), "--out", again.to_str().unwrap()]));
+    ok(atelier(
+        "flex",
+        &["train", "--config", run.join("config.json").to_str().unwrap(), "--out", again.to_str().unwrap()],
+    ));
     assert_eq!(read(&single_run(&again).join("metrics.csv")), metrics, "a run repeated from its config.json");
 }
 
@@ -145,7 +165,8 @@ fn a_run_stopped_midway_resumes_to_the_same_result() {
     let first = ok(train_small(&stopped, "flex", &["--epochs", "2", "--max-steps", "6"]));
     assert!(stderr(&first).contains("stopped at --max-steps 6"), "{}", stderr(&first));
     let run = single_run(&stopped);
-    let resumed = ok(atelier("flex", &["train", "--resume", run.to_str().unwrap(), "--out", stopped.to_str().unwrap()]));
+    let resumed =
+        ok(atelier("flex", &["train", "--resume", run.to_str().unwrap(), "--out", stopped.to_str().unwrap()]));
     assert!(stderr(&resumed).contains("completed"), "{}", stderr(&resumed));
     assert_eq!(
         read(&run.join("metrics.csv")),
@@ -155,7 +176,10 @@ fn a_run_stopped_midway_resumes_to_the_same_result() {
     // Identical final weights: evaluating both gives the same numbers to the last bit. (The
     // checkpoint files themselves differ: Burn gives parameters fresh random ids per process.)
     let evaluate = |run: &Path| {
-        ok(atelier("flex", &["eval", "autoencoder", "--run", run.to_str().unwrap(), "--data-dir", embedded_dir().to_str().unwrap()]));
+        ok(atelier(
+            "flex",
+            &["eval", "autoencoder", "--run", run.to_str().unwrap(), "--data-dir", embedded_dir().to_str().unwrap()],
+        ));
         read(&run.join("eval.json"))
     };
     assert_eq!(evaluate(&run), evaluate(&single_run(&straight)), "identical final weights");
@@ -166,7 +190,8 @@ fn a_run_stopped_midway_resumes_to_the_same_result() {
 #[test]
 fn divergence_stops_with_a_clear_error_and_keeps_the_last_good_checkpoint() {
     let out = scratch("nan");
-    let output = train_small(&out, "flex", &["--epochs", "1", "--lr", "1e30", "--log-every", "1", "--checkpoint-every", "1"]);
+    let output =
+        train_small(&out, "flex", &["--epochs", "1", "--lr", "1e30", "--log-every", "1", "--checkpoint-every", "1"]);
     assert!(!output.status.success());
     let err = stderr(&output);
     assert!(err.contains("training diverged") && err.contains("last good checkpoint"), "{err}");
@@ -211,7 +236,11 @@ fn bad_input_gets_a_clear_error() {
     // Resuming a run without checkpoints.
     let empty_run = out.join("empty-run");
     fs::create_dir_all(&empty_run).unwrap();
-    fs::write(empty_run.join("config.json"), read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/autoencoder-config.json"))).unwrap();
+    fs::write(
+        empty_run.join("config.json"),
+        read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/autoencoder-config.json")),
+    )
+    .unwrap();
     let output = atelier("flex", &["train", "--resume", empty_run.to_str().unwrap()]);
     assert!(!output.status.success() && stderr(&output).contains("no checkpoint"), "{}", stderr(&output));
     assert!(!out.join("autoencoder").exists(), "failed commands leave no run directories behind");
@@ -239,4 +268,48 @@ fn wgpu_trains_when_an_adapter_exists() {
     ok(train_small(&out, "wgpu", &["--epochs", "1", "--max-steps", "2", "--valid-limit", "64"]));
     let run = single_run(&out);
     assert!(read(&run.join("run.json")).contains("\"backend\": \"wgpu\""));
+}
+
+/// Ctrl-C (SIGINT) checkpoints and stops; `--resume` then finishes the run.
+#[test]
+fn ctrl_c_checkpoints_then_stops_and_the_run_resumes() {
+    let out = scratch("sigint");
+    let data = embedded_dir();
+    let child = Command::new(BIN)
+        .env("BURN_DEVICE", "flex")
+        .args(["train", "autoencoder", "--data-dir", data.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args(["--epochs", "50", "--batch-size", "32", "--log-every", "1", "--latent", "4", "--valid-limit", "64"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until training is under way (a logged step), then interrupt.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let started = fs::read_dir(out.join("autoencoder"))
+            .ok()
+            .and_then(|mut runs| runs.next())
+            .and_then(|run| fs::read_to_string(run.ok()?.path().join("metrics.csv")).ok())
+            .is_some_and(|m| m.lines().count() > 3);
+        if started {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "training did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    ok(Command::new("kill").args(["-INT", &child.id().to_string()]).output().unwrap());
+    let output = child.wait_with_output().unwrap();
+    let err = stderr(&output);
+    assert!(output.status.success(), "{err}");
+    assert!(err.contains("interrupted at step"), "{err}");
+    let run = single_run(&out);
+    assert!(read(&run.join("run.json")).contains("\"status\": \"interrupted\""));
+    assert!(run.join("checkpoints/latest").is_file());
+    // Finish it quickly: resume with a step limit just past the checkpoint.
+    let step: u64 =
+        err.split("interrupted at step ").nth(1).unwrap().split(';').next().unwrap().trim().parse().unwrap();
+    let limit = (step + 2).to_string();
+    let resumed =
+        ok(atelier("flex", &["train", "autoencoder", "--resume", run.to_str().unwrap(), "--max-steps", &limit]));
+    assert!(stderr(&resumed).contains(&format!("stopped at --max-steps {limit}")), "{}", stderr(&resumed));
 }

@@ -24,7 +24,17 @@ pub fn fetch(dataset: DatasetArg, dir: Option<PathBuf>, root: &Path) -> Result<(
         let partial = dir.join(format!("{file}.part"));
         eprintln!("downloading {url}");
         let status = Command::new("curl")
-            .args(["--fail", "--location", "--silent", "--show-error", "--retry", "2", "--connect-timeout", "20", "--output"])
+            .args([
+                "--fail",
+                "--location",
+                "--silent",
+                "--show-error",
+                "--retry",
+                "2",
+                "--connect-timeout",
+                "20",
+                "--output",
+            ])
             .arg(&partial)
             .arg(url)
             .status();
@@ -32,7 +42,9 @@ pub fn fetch(dataset: DatasetArg, dir: Option<PathBuf>, root: &Path) -> Result<(
         if !downloaded {
             let _ = fs::remove_file(&partial);
             let debian = match known {
-                KnownDataset::FashionMnist => "`apt-get install dataset-fashion-mnist` (files in /usr/share/datasets/fashion-mnist)",
+                KnownDataset::FashionMnist => {
+                    "`apt-get install dataset-fashion-mnist` (files in /usr/share/datasets/fashion-mnist)"
+                }
                 KnownDataset::Mnist => "copying the four MNIST files into a folder and passing --data-dir",
             };
             return Err(format!(
@@ -55,12 +67,8 @@ pub fn fetch(dataset: DatasetArg, dir: Option<PathBuf>, root: &Path) -> Result<(
 pub fn subset(from: Option<&Path>, train_per_class: usize, test_per_class: usize, out: &Path) -> Result<(), String> {
     let full = atelier_data::load(from).map_err(|e| e.to_string())?;
     eprintln!("source: {}", full.source);
-    let summary = atelier_data::subset::write_subset(&full, train_per_class, test_per_class, out).map_err(|e| e.to_string())?;
-    println!(
-        "wrote {} train / {} test images to {}",
-        summary.train_len,
-        summary.test_len,
-        summary.out_dir.display()
-    );
+    let summary =
+        atelier_data::subset::write_subset(&full, train_per_class, test_per_class, out).map_err(|e| e.to_string())?;
+    println!("wrote {} train / {} test images to {}", summary.train_len, summary.test_len, summary.out_dir.display());
     Ok(())
 }

@@ -13,7 +13,11 @@ use crate::pca::Pca;
 /// `input_noise`: `None` reconstructs the clean images; `Some(σ)` feeds `clip(x + σε, 0, 1)` and
 /// compares the output with the clean `x` (ε drawn on the device, seeded by the caller).
 /// Returns `(mse of the output, mse of the input)` (the input's is 0 without noise).
-pub fn reconstruction_mse(model: &Autoencoder, batches: impl Iterator<Item = Tensor<4>>, input_noise: Option<f64>) -> (f64, f64) {
+pub fn reconstruction_mse(
+    model: &Autoencoder,
+    batches: impl Iterator<Item = Tensor<4>>,
+    input_noise: Option<f64>,
+) -> (f64, f64) {
     let mut output_sum: Option<Tensor<1>> = None;
     let mut input_sum: Option<Tensor<1>> = None;
     let mut pixels = 0usize;

@@ -167,7 +167,10 @@ fn identity(m: usize) -> Vec<f64> {
 fn jacobi_eigen(mut a: Vec<f64>, m: usize) -> (Vec<f64>, Vec<f64>) {
     let mut v = identity(m);
     for _sweep in 0..100 {
-        let off: f64 = (0..m).flat_map(|i| (0..m).filter(move |&j| j != i).map(move |j| (i, j))).map(|(i, j)| a[i * m + j].powi(2)).sum();
+        let off: f64 = (0..m)
+            .flat_map(|i| (0..m).filter(move |&j| j != i).map(move |j| (i, j)))
+            .map(|(i, j)| a[i * m + j].powi(2))
+            .sum();
         let diag: f64 = (0..m).map(|i| a[i * m + i].powi(2)).sum();
         if off <= 1e-24 * diag.max(f64::MIN_POSITIVE) {
             break;
@@ -260,4 +263,3 @@ mod more_tests {
         }
     }
 }
-

@@ -61,7 +61,8 @@ impl Experiment for AutoencoderExperiment {
         let input = corrupt(self.config.variant, clean.clone());
         let (code, reconstruction) = model.forward(input.clone());
         let terms = objective(self.config.variant, clean.clone(), reconstruction, code);
-        let output = StepOutput::new(batch.label_values.len()).with("loss", terms.total()).with("mse", terms.reconstruction);
+        let output =
+            StepOutput::new(batch.label_values.len()).with("loss", terms.total()).with("mse", terms.reconstruction);
         match self.config.variant {
             // How far the corrupted input itself is from the clean image: the baseline to gain on.
             Variant::Denoising { .. } => output.with("noisy_input_mse", (input - clean).powi_scalar(2).mean()),
@@ -93,7 +94,11 @@ impl Experiment for AutoencoderExperiment {
 }
 
 /// Loads just the model from checkpoint blobs (for evaluation and sampling).
-pub fn load_model(config: &AutoencoderConfig, blobs: &BTreeMap<String, Vec<u8>>, device: &Device) -> Result<Autoencoder, String> {
+pub fn load_model(
+    config: &AutoencoderConfig,
+    blobs: &BTreeMap<String, Vec<u8>>,
+    device: &Device,
+) -> Result<Autoencoder, String> {
     let bytes = blobs.get(MODEL_BLOB).ok_or_else(|| format!("the checkpoint has no '{MODEL_BLOB}'"))?;
     module_from_bytes(Autoencoder::new(config.latent, device), bytes)
 }

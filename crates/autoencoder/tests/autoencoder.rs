@@ -58,7 +58,8 @@ fn overfits_one_batch() {
         }
         let device = device.autodiff();
         device.seed(7);
-        let mut experiment = AutoencoderExperiment::new(AutoencoderConfig { learning_rate: 3e-3, ..Default::default() }, &device);
+        let mut experiment =
+            AutoencoderExperiment::new(AutoencoderConfig { learning_rate: 3e-3, ..Default::default() }, &device);
         let batch = embedded_images(8, &device);
         let loss_at = |e: &mut AutoencoderExperiment, step| {
             let out = e.train_step(batch.clone(), &mut ctx(&device, step));
@@ -80,7 +81,8 @@ fn every_variant_trains_on_every_backend() {
         let batch = embedded_images(4, &device);
         for variant in [Variant::Plain, Variant::Denoising { noise_sigma: 0.3 }, Variant::Sparse { lambda: 1e-3 }] {
             device.seed(1);
-            let mut e = AutoencoderExperiment::new(AutoencoderConfig { latent: 8, variant, learning_rate: 1e-3 }, &device);
+            let mut e =
+                AutoencoderExperiment::new(AutoencoderConfig { latent: 8, variant, learning_rate: 1e-3 }, &device);
             let out = e.train_step(batch.clone(), &mut ctx(&device, 0));
             let names: Vec<&str> = out.metrics.iter().map(|(n, _)| *n).collect();
             assert_eq!(names[..2], ["loss", "mse"], "{backend} {variant:?}");
@@ -146,7 +148,8 @@ fn weights_saved_on_one_backend_load_on_another() {
         let loaded = atelier_autoencoder::step::load_model(&AutoencoderConfig::default(), &blobs, &device).unwrap();
         let x = embedded_images(2, &device).images;
         let y = to_vec(loaded.forward(x).1);
-        let reference = to_vec(source.model.valid().forward(embedded_images(2, &Backend::Flex.device().unwrap()).images).1);
+        let reference =
+            to_vec(source.model.valid().forward(embedded_images(2, &Backend::Flex.device().unwrap()).images).1);
         let max_diff = y.iter().zip(&reference).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
         assert!(max_diff < 1e-4, "{backend}: max |diff| {max_diff}");
     }
@@ -179,7 +182,11 @@ fn pca_recovers_known_directions() {
         let v = to_vec(pca.components.clone()); // [4, 2] row-major
         assert!((v[0].abs() - 1.0).abs() < 1e-3 && v[1].abs() < 1e-2, "{backend}: first component ≈ ±e1: {v:?}");
         assert!((v[3].abs() - 1.0).abs() < 1e-3 && v[2].abs() < 1e-2, "{backend}: second component ≈ ±e2: {v:?}");
-        assert!((pca.variances[0] - 9.0).abs() < 1.0 && (pca.variances[1] - 1.0).abs() < 0.15, "{backend}: {:?}", pca.variances);
+        assert!(
+            (pca.variances[0] - 9.0).abs() < 1.0 && (pca.variances[1] - 1.0).abs() < 0.15,
+            "{backend}: {:?}",
+            pca.variances
+        );
         // The data lies in the span of two components: reconstruction is exact up to rounding.
         let err = to_vec((pca.reconstruct(data.clone()) - data).abs().max());
         assert!(err[0] < 1e-3, "{backend}: reconstruction error {err:?}");

@@ -121,8 +121,10 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// reason is printed, so a green run never hides that the GPU path went untested.
 /// `ATELIER_TEST_WGPU=skip` skips it on purpose (e.g. on a laptop without Vulkan drivers).
 pub fn test_backends() -> Vec<(Backend, Device)> {
-    let mut backends: Vec<(Backend, Device)> =
-        [Backend::Flex, Backend::Ndarray].into_iter().map(|b| (b, b.device().expect("CPU backends always open"))).collect();
+    let mut backends: Vec<(Backend, Device)> = [Backend::Flex, Backend::Ndarray]
+        .into_iter()
+        .map(|b| (b, b.device().expect("CPU backends always open")))
+        .collect();
     if std::env::var("ATELIER_TEST_WGPU").is_ok_and(|v| v == "skip") {
         eprintln!("SKIPPED wgpu: ATELIER_TEST_WGPU=skip");
         return backends;
@@ -155,10 +157,7 @@ impl FromStr for Backend {
     type Err = BackendError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Backend::compiled()
-            .into_iter()
-            .find(|b| b.name() == s)
-            .ok_or_else(|| BackendError::Unknown(s.to_string()))
+        Backend::compiled().into_iter().find(|b| b.name() == s).ok_or_else(|| BackendError::Unknown(s.to_string()))
     }
 }
 
@@ -212,7 +211,10 @@ mod tests {
     #[test]
     fn pinned_burn_version_matches_the_lock_file() {
         let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.lock")).unwrap();
-        assert!(lock.contains(&format!("name = \"burn\"\nversion = \"{BURN_VERSION}\"")), "Cargo.lock pins another burn");
+        assert!(
+            lock.contains(&format!("name = \"burn\"\nversion = \"{BURN_VERSION}\"")),
+            "Cargo.lock pins another burn"
+        );
     }
 
     #[test]

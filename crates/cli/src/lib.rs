@@ -19,7 +19,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Train a model; writes one run directory (config, provenance, metrics, checkpoints, images, plots).
-    Train(TrainCommand),
+    Train(Box<TrainCommand>),
     /// Evaluate a trained run on the test set; prints a table and writes <run>/eval.json.
     Eval(EvalCommand),
     /// Measure training throughput (images/s) and peak memory, one row per backend.
@@ -250,7 +250,8 @@ mod tests {
     #[test]
     fn unset_flags_stay_unset() {
         let cli = Cli::try_parse_from(["x", "train", "autoencoder", "--latent", "2"]).unwrap();
-        let Command::Train(TrainCommand { model: Some(TrainModel::Autoencoder(args)), .. }) = cli.command else {
+        let Command::Train(train) = cli.command else { panic!("parsed the wrong command") };
+        let TrainCommand { model: Some(TrainModel::Autoencoder(args)), .. } = *train else {
             panic!("parsed the wrong command")
         };
         assert_eq!(args.latent, Some(2));

@@ -13,9 +13,7 @@ use image::ImageEncoder;
 use image::codecs::png::PngEncoder;
 
 use crate::atomic::write_atomic;
-use crate::font::{
-    DESCENT, GLYPH_ADVANCE, GLYPH_H, GLYPH_SPACING, GLYPH_W, Glyph, baseline_shift, glyph,
-};
+use crate::font::{DESCENT, GLYPH_ADVANCE, GLYPH_H, GLYPH_SPACING, GLYPH_W, Glyph, baseline_shift, glyph};
 
 /// Bytes per pixel (R, G, B).
 const BYTES_PER_PIXEL: usize = 3;
@@ -77,24 +75,15 @@ pub enum ImageError {
     /// The input data cannot be drawn (wrong lengths, zero sizes, bad marks…).
     InvalidInput { path: PathBuf, reason: String },
     /// PNG encoding failed.
-    Encode {
-        path: PathBuf,
-        source: image::ImageError,
-    },
+    Encode { path: PathBuf, source: image::ImageError },
     /// Writing or renaming the file failed.
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
 }
 
 impl ImageError {
     /// An [`ImageError::InvalidInput`] for the image that was to be written at `path`.
     pub fn invalid(path: &Path, reason: impl Into<String>) -> Self {
-        ImageError::InvalidInput {
-            path: path.to_path_buf(),
-            reason: reason.into(),
-        }
+        ImageError::InvalidInput { path: path.to_path_buf(), reason: reason.into() }
     }
 }
 
@@ -137,11 +126,7 @@ impl Canvas {
     pub fn new(width: usize, height: usize, background: Rgb) -> Self {
         let Rgb(r, g, b) = background;
         let pixels = [r, g, b].repeat(width * height);
-        Canvas {
-            width,
-            height,
-            pixels,
-        }
+        Canvas { width, height, pixels }
     }
 
     pub fn width(&self) -> usize {
@@ -282,13 +267,7 @@ impl Canvas {
             let glyph_bottom = bottom - to_i32(i) * advance;
             let glyph_x = x + to_i32(baseline_shift(ch)) * s_i;
             self.for_each_glyph_pixel(glyph(ch), |canvas, col, row| {
-                canvas.fill_rect(
-                    glyph_x + row * s_i,
-                    glyph_bottom - col * s_i,
-                    scale,
-                    scale,
-                    c,
-                );
+                canvas.fill_rect(glyph_x + row * s_i, glyph_bottom - col * s_i, scale, scale, c);
             });
         }
     }
@@ -299,11 +278,7 @@ impl Canvas {
     /// # Panics
     /// If `values` holds fewer than `w * h` values.
     pub fn blit_gray(&mut self, x: i32, y: i32, w: usize, h: usize, values: &[f32], scale: usize) {
-        assert!(
-            values.len() >= w * h,
-            "blit_gray: {} values for a {w}×{h} image",
-            values.len()
-        );
+        assert!(values.len() >= w * h, "blit_gray: {} values for a {w}×{h} image", values.len());
         self.blit_with(x, y, w, h, scale, |i| Rgb::gray(values[i]));
     }
 
@@ -314,17 +289,9 @@ impl Canvas {
     /// If `planes` holds fewer than `3 * w * h` values.
     pub fn blit_rgb(&mut self, x: i32, y: i32, w: usize, h: usize, planes: &[f32], scale: usize) {
         let plane = w * h;
-        assert!(
-            planes.len() >= 3 * plane,
-            "blit_rgb: {} values for a 3×{w}×{h} image",
-            planes.len()
-        );
+        assert!(planes.len() >= 3 * plane, "blit_rgb: {} values for a 3×{w}×{h} image", planes.len());
         self.blit_with(x, y, w, h, scale, |i| {
-            Rgb(
-                unit_to_byte(planes[i]),
-                unit_to_byte(planes[plane + i]),
-                unit_to_byte(planes[2 * plane + i]),
-            )
+            Rgb(unit_to_byte(planes[i]), unit_to_byte(planes[plane + i]), unit_to_byte(planes[2 * plane + i]))
         });
     }
 
@@ -343,14 +310,8 @@ impl Canvas {
     /// Writes the canvas as a PNG file, atomically: the bytes go to `<path>.tmp`,
     /// which is then renamed to `path`.
     pub fn save_png(&self, path: &Path) -> Result<(), ImageError> {
-        let bytes = self.encode_png().map_err(|source| ImageError::Encode {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        write_atomic(path, &bytes).map_err(|source| ImageError::Io {
-            path: path.to_path_buf(),
-            source,
-        })
+        let bytes = self.encode_png().map_err(|source| ImageError::Encode { path: path.to_path_buf(), source })?;
+        write_atomic(path, &bytes).map_err(|source| ImageError::Io { path: path.to_path_buf(), source })
     }
 
     fn offset(&self, x: i32, y: i32) -> Option<usize> {
@@ -364,9 +325,8 @@ impl Canvas {
     fn clip_segment(&self, x0: i32, y0: i32, x1: i32, y1: i32) -> Option<(i32, i32, i32, i32)> {
         let (min_x, max_x) = (-1.0, self.width as f64);
         let (min_y, max_y) = (-1.0, self.height as f64);
-        let inside = |x: i32, y: i32| {
-            (min_x..=max_x).contains(&f64::from(x)) && (min_y..=max_y).contains(&f64::from(y))
-        };
+        let inside =
+            |x: i32, y: i32| (min_x..=max_x).contains(&f64::from(x)) && (min_y..=max_y).contains(&f64::from(y));
         if inside(x0, y0) && inside(x1, y1) {
             return Some((x0, y0, x1, y1));
         }
@@ -374,12 +334,7 @@ impl Canvas {
         let (dx, dy) = (f64::from(x1) - fx0, f64::from(y1) - fy0);
         let (mut enter, mut exit) = (0.0_f64, 1.0_f64);
         // Each boundary as (p, q): the segment is inside where p·t ≤ q.
-        let boundaries = [
-            (-dx, fx0 - min_x),
-            (dx, max_x - fx0),
-            (-dy, fy0 - min_y),
-            (dy, max_y - fy0),
-        ];
+        let boundaries = [(-dx, fx0 - min_x), (dx, max_x - fx0), (-dy, fy0 - min_y), (dy, max_y - fy0)];
         for (p, q) in boundaries {
             if p == 0.0 {
                 if q < 0.0 {
@@ -419,15 +374,7 @@ impl Canvas {
     }
 
     /// Paints a `w`×`h` image whose pixel `i` (row-major) has colour `color_of(i)`.
-    fn blit_with(
-        &mut self,
-        x: i32,
-        y: i32,
-        w: usize,
-        h: usize,
-        scale: usize,
-        color_of: impl Fn(usize) -> Rgb,
-    ) {
+    fn blit_with(&mut self, x: i32, y: i32, w: usize, h: usize, scale: usize, color_of: impl Fn(usize) -> Rgb) {
         let s = to_i32(scale);
         for row in 0..h {
             for col in 0..w {
@@ -462,9 +409,7 @@ fn to_i32(v: usize) -> i32 {
 
 fn dimension_u32(v: usize) -> Result<u32, image::ImageError> {
     u32::try_from(v).map_err(|_| {
-        image::ImageError::Limits(image::error::LimitError::from_kind(
-            image::error::LimitErrorKind::DimensionError,
-        ))
+        image::ImageError::Limits(image::error::LimitError::from_kind(image::error::LimitErrorKind::DimensionError))
     })
 }
 
@@ -519,10 +464,7 @@ mod tests {
         let (x0, y0) = (ORIGIN.0 as usize, ORIGIN.1 as usize);
         let (x1, y1) = (x0 + GLYPH_W * TEXT_SCALE, y0 + GLYPH_H * TEXT_SCALE);
         for &(x, y) in &dark {
-            assert!(
-                (x0..x1).contains(&x) && (y0..y1).contains(&y),
-                "dark pixel ({x}, {y}) outside the box"
-            );
+            assert!((x0..x1).contains(&x) && (y0..y1).contains(&y), "dark pixel ({x}, {y}) outside the box");
         }
         // The glyph's top row is 0b01110: lit in the middle, blank at the corners.
         assert!(is_dark(canvas.get(x0 + TEXT_SCALE, y0).unwrap()));
@@ -545,10 +487,7 @@ mod tests {
     fn text_width_counts_glyphs_and_gaps() {
         assert_eq!(Canvas::text_width("", 3), 0);
         assert_eq!(Canvas::text_width("0", 1), GLYPH_W);
-        assert_eq!(
-            Canvas::text_width("10", 2),
-            (2 * GLYPH_W + GLYPH_SPACING) * 2
-        );
+        assert_eq!(Canvas::text_width("10", 2), (2 * GLYPH_W + GLYPH_SPACING) * 2);
     }
 
     #[test]
@@ -560,10 +499,7 @@ mod tests {
         assert!(!dark.is_empty());
         let (w, h) = (Canvas::text_height(1), Canvas::text_width(text, 1));
         for &(x, y) in &dark {
-            assert!(
-                (3..3 + w).contains(&x) && (4..4 + h).contains(&y),
-                "({x}, {y}) outside"
-            );
+            assert!((3..3 + w).contains(&x) && (4..4 + h).contains(&y), "({x}, {y}) outside");
         }
     }
 
@@ -585,11 +521,7 @@ mod tests {
         canvas.line(i32::MIN, 5, i32::MAX, 5, Rgb::BLACK, Stroke::Thin);
         assert_eq!(dark_pixels(&canvas).len(), 10);
         canvas.line(-100, -50, -10, 500, Rgb::BLACK, Stroke::Thick);
-        assert_eq!(
-            dark_pixels(&canvas).len(),
-            10,
-            "a line left of the canvas draws nothing"
-        );
+        assert_eq!(dark_pixels(&canvas).len(), 10, "a line left of the canvas draws nothing");
     }
 
     #[test]
@@ -618,11 +550,7 @@ mod tests {
         canvas.dot(5, 5, 3, Rgb::BLACK);
         assert_eq!(canvas.get(5, 5), Some(Rgb::BLACK));
         assert_eq!(canvas.get(8, 5), Some(Rgb::BLACK));
-        assert_eq!(
-            canvas.get(8, 8),
-            Some(Rgb::WHITE),
-            "corner of the bounding box is outside the disc"
-        );
+        assert_eq!(canvas.get(8, 8), Some(Rgb::WHITE), "corner of the bounding box is outside the disc");
         assert_eq!(canvas.get(9, 5), Some(Rgb::WHITE));
     }
 
@@ -661,9 +589,7 @@ mod tests {
 
     #[test]
     fn save_png_into_a_missing_directory_names_the_path() {
-        let path = std::env::temp_dir()
-            .join("atelier-no-such-dir")
-            .join("x.png");
+        let path = std::env::temp_dir().join("atelier-no-such-dir").join("x.png");
         let err = Canvas::new(2, 2, Rgb::WHITE).save_png(&path).unwrap_err();
         assert!(matches!(err, ImageError::Io { .. }));
         assert!(err.to_string().contains("x.png"), "{err}");

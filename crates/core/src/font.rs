@@ -25,9 +25,7 @@ pub const GLYPH_ADVANCE: usize = GLYPH_W + GLYPH_SPACING;
 pub type Glyph = [u8; GLYPH_H];
 
 /// Drawn for characters the font does not know.
-pub const UNKNOWN: Glyph = [
-    0b00000, 0b11111, 0b10001, 0b10001, 0b10001, 0b11111, 0b00000,
-];
+pub const UNKNOWN: Glyph = [0b00000, 0b11111, 0b10001, 0b10001, 0b10001, 0b11111, 0b00000];
 
 const BLANK: Glyph = [0; GLYPH_H];
 
@@ -171,10 +169,7 @@ mod tests {
     const ROW_MASK: u8 = (1 << GLYPH_W) - 1;
 
     fn all_known_chars() -> impl Iterator<Item = char> {
-        ('0'..='9')
-            .chain('A'..='Z')
-            .chain('a'..='z')
-            .chain(" .,-+:/()[]%=_'*!?<>×σ".chars())
+        ('0'..='9').chain('A'..='Z').chain('a'..='z').chain(" .,-+:/()[]%=_'*!?<>×σ".chars())
     }
 
     #[test]
@@ -190,11 +185,7 @@ mod tests {
     fn known_characters_have_their_own_glyphs() {
         for c in all_known_chars() {
             assert!(has_glyph(c), "{c:?} should be known");
-            assert_ne!(
-                glyph(c),
-                UNKNOWN,
-                "{c:?} must not render as the unknown box"
-            );
+            assert_ne!(glyph(c), UNKNOWN, "{c:?} must not render as the unknown box");
         }
     }
 
@@ -208,10 +199,7 @@ mod tests {
 
     #[test]
     fn digits_and_letters_are_distinct() {
-        let glyphs: Vec<(char, Glyph)> = ('0'..='9')
-            .chain('A'..='Z')
-            .map(|c| (c, glyph(c)))
-            .collect();
+        let glyphs: Vec<(char, Glyph)> = ('0'..='9').chain('A'..='Z').map(|c| (c, glyph(c))).collect();
         for (i, (a, ga)) in glyphs.iter().enumerate() {
             for (b, gb) in &glyphs[i + 1..] {
                 // O and 0 are the classic look-alikes; 0 has its slash.
@@ -227,11 +215,7 @@ mod tests {
         assert_eq!(baseline_shift('a'), 0);
         assert_eq!(baseline_shift('P'), 0);
         for c in ['g', 'p', 'q', 'y'] {
-            assert_eq!(
-                glyph(c)[0],
-                0,
-                "{c:?}: its top row is empty so the shifted body sits at x-height"
-            );
+            assert_eq!(glyph(c)[0], 0, "{c:?}: its top row is empty so the shifted body sits at x-height");
         }
     }
 

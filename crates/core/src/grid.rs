@@ -54,30 +54,15 @@ enum ColorLayout {
 
 impl<'a> ImageBatch<'a> {
     /// Bundles a slice with its shape (`count` images of `channels`×`height`×`width`).
-    pub fn new(
-        pixels: &'a [f32],
-        count: usize,
-        channels: usize,
-        height: usize,
-        width: usize,
-    ) -> Self {
-        ImageBatch {
-            pixels,
-            count,
-            channels,
-            height,
-            width,
-        }
+    pub fn new(pixels: &'a [f32], count: usize, channels: usize, height: usize, width: usize) -> Self {
+        ImageBatch { pixels, count, channels, height, width }
     }
 
     /// Checks that the shape is drawable and matches `pixels.len()`.
     pub fn validate(&self) -> Result<(), String> {
         self.layout()?;
         if self.height == 0 || self.width == 0 {
-            return Err(format!(
-                "images must not be empty, got {}×{}",
-                self.height, self.width
-            ));
+            return Err(format!("images must not be empty, got {}×{}", self.height, self.width));
         }
         let expected = self
             .image_len()
@@ -103,9 +88,7 @@ impl<'a> ImageBatch<'a> {
     }
 
     fn image_len(&self) -> Option<usize> {
-        self.channels
-            .checked_mul(self.height)?
-            .checked_mul(self.width)
+        self.channels.checked_mul(self.height)?.checked_mul(self.width)
     }
 
     fn layout(&self) -> Result<ColorLayout, String> {
@@ -135,24 +118,14 @@ impl<'a> ImageBatch<'a> {
 
 /// Tiles `batch` into a grid of `columns` columns (fewer if the batch is
 /// smaller), each image upscaled `scale` times, and writes it as a PNG.
-pub fn save_grid(
-    path: &Path,
-    batch: &ImageBatch,
-    columns: usize,
-    scale: usize,
-) -> Result<(), ImageError> {
-    let canvas =
-        draw_grid(batch, columns, scale).map_err(|reason| ImageError::invalid(path, reason))?;
+pub fn save_grid(path: &Path, batch: &ImageBatch, columns: usize, scale: usize) -> Result<(), ImageError> {
+    let canvas = draw_grid(batch, columns, scale).map_err(|reason| ImageError::invalid(path, reason))?;
     canvas.save_png(path)
 }
 
 /// Draws one row of images per `(label, batch)` entry, label on the left,
 /// and writes it as a PNG. Rows may hold different numbers of images.
-pub fn save_labeled_rows(
-    path: &Path,
-    rows: &[(String, ImageBatch)],
-    scale: usize,
-) -> Result<(), ImageError> {
+pub fn save_labeled_rows(path: &Path, rows: &[(String, ImageBatch)], scale: usize) -> Result<(), ImageError> {
     save_labeled_rows_with_marks(path, rows, scale, &[])
 }
 
@@ -164,8 +137,7 @@ pub fn save_labeled_rows_with_marks(
     scale: usize,
     marks: &[(usize, usize)],
 ) -> Result<(), ImageError> {
-    let canvas = draw_labeled_rows(rows, scale, marks)
-        .map_err(|reason| ImageError::invalid(path, reason))?;
+    let canvas = draw_labeled_rows(rows, scale, marks).map_err(|reason| ImageError::invalid(path, reason))?;
     canvas.save_png(path)
 }
 
@@ -181,11 +153,7 @@ fn draw_grid(batch: &ImageBatch, columns: usize, scale: usize) -> Result<Canvas,
     let columns = columns.min(batch.count);
     let rows = batch.count.div_ceil(columns);
     let (cell_w, cell_h) = batch.cell_size(scale);
-    let mut canvas = Canvas::new(
-        tiled_length(columns, cell_w),
-        tiled_length(rows, cell_h),
-        SEPARATOR_COLOR,
-    );
+    let mut canvas = Canvas::new(tiled_length(columns, cell_w), tiled_length(rows, cell_h), SEPARATOR_COLOR);
     for index in 0..batch.count {
         let (row, column) = (index / columns, index % columns);
         let x = tile_offset(column, cell_w);
@@ -195,46 +163,28 @@ fn draw_grid(batch: &ImageBatch, columns: usize, scale: usize) -> Result<Canvas,
     Ok(canvas)
 }
 
-fn draw_labeled_rows(
-    rows: &[(String, ImageBatch)],
-    scale: usize,
-    marks: &[(usize, usize)],
-) -> Result<Canvas, String> {
+fn draw_labeled_rows(rows: &[(String, ImageBatch)], scale: usize, marks: &[(usize, usize)]) -> Result<Canvas, String> {
     check_scale(scale)?;
     if rows.is_empty() {
         return Err("no rows to draw".into());
     }
     for (label, batch) in rows {
-        batch
-            .validate()
-            .map_err(|reason| format!("row {label:?}: {reason}"))?;
+        batch.validate().map_err(|reason| format!("row {label:?}: {reason}"))?;
     }
     check_marks(rows, marks)?;
 
     let label_scale = label_scale(rows, scale);
     let label_column = label_column_width(rows, label_scale);
-    let row_heights: Vec<usize> = rows
-        .iter()
-        .map(|(_, batch)| row_height(batch, scale, label_scale))
-        .collect();
-    let images_width = rows
-        .iter()
-        .map(|(_, batch)| tiled_length(batch.count, batch.cell_size(scale).0))
-        .max()
-        .unwrap_or(0);
+    let row_heights: Vec<usize> = rows.iter().map(|(_, batch)| row_height(batch, scale, label_scale)).collect();
+    let images_width =
+        rows.iter().map(|(_, batch)| tiled_length(batch.count, batch.cell_size(scale).0)).max().unwrap_or(0);
     let height = row_heights.iter().sum::<usize>() + (rows.len() + 1) * SEPARATOR_PX;
     let mut canvas = Canvas::new(label_column + images_width, height, LABELED_BACKGROUND);
 
     let mut top = SEPARATOR_PX;
     for (row_index, ((label, batch), &row_h)) in rows.iter().zip(&row_heights).enumerate() {
         let text_top = top + (row_h - Canvas::text_height(label_scale)) / 2;
-        canvas.text(
-            to_i32(LABEL_PADDING_PX),
-            to_i32(text_top),
-            label,
-            LABEL_COLOR,
-            label_scale,
-        );
+        canvas.text(to_i32(LABEL_PADDING_PX), to_i32(text_top), label, LABEL_COLOR, label_scale);
 
         let (cell_w, cell_h) = batch.cell_size(scale);
         let cell_top = top + (row_h - cell_h) / 2;
@@ -251,26 +201,16 @@ fn draw_labeled_rows(
 }
 
 fn check_scale(scale: usize) -> Result<(), String> {
-    if scale == 0 {
-        Err("scale must be at least 1".into())
-    } else {
-        Ok(())
-    }
+    if scale == 0 { Err("scale must be at least 1".into()) } else { Ok(()) }
 }
 
 fn check_marks(rows: &[(String, ImageBatch)], marks: &[(usize, usize)]) -> Result<(), String> {
     for &(row, column) in marks {
         let Some((label, batch)) = rows.get(row) else {
-            return Err(format!(
-                "mark ({row}, {column}): there are only {} rows",
-                rows.len()
-            ));
+            return Err(format!("mark ({row}, {column}): there are only {} rows", rows.len()));
         };
         if column >= batch.count {
-            return Err(format!(
-                "mark ({row}, {column}): row {label:?} has only {} images",
-                batch.count
-            ));
+            return Err(format!("mark ({row}, {column}): row {label:?} has only {} images", batch.count));
         }
     }
     Ok(())
@@ -278,51 +218,25 @@ fn check_marks(rows: &[(String, ImageBatch)], marks: &[(usize, usize)]) -> Resul
 
 /// Large labels when every row is at least as tall as them, small ones otherwise.
 fn label_scale(rows: &[(String, ImageBatch)], scale: usize) -> usize {
-    let shortest_row = rows
-        .iter()
-        .map(|(_, batch)| batch.height * scale)
-        .min()
-        .unwrap_or(0);
-    if shortest_row >= Canvas::text_height(LARGE_LABEL_SCALE) {
-        LARGE_LABEL_SCALE
-    } else {
-        1
-    }
+    let shortest_row = rows.iter().map(|(_, batch)| batch.height * scale).min().unwrap_or(0);
+    if shortest_row >= Canvas::text_height(LARGE_LABEL_SCALE) { LARGE_LABEL_SCALE } else { 1 }
 }
 
 /// Width of the label column: the widest label plus padding, or nothing without labels.
 fn label_column_width(rows: &[(String, ImageBatch)], label_scale: usize) -> usize {
-    let widest = rows
-        .iter()
-        .map(|(label, _)| Canvas::text_width(label, label_scale))
-        .max()
-        .unwrap_or(0);
-    if widest == 0 {
-        0
-    } else {
-        widest + 2 * LABEL_PADDING_PX
-    }
+    let widest = rows.iter().map(|(label, _)| Canvas::text_width(label, label_scale)).max().unwrap_or(0);
+    if widest == 0 { 0 } else { widest + 2 * LABEL_PADDING_PX }
 }
 
 fn row_height(batch: &ImageBatch, scale: usize, label_scale: usize) -> usize {
-    batch
-        .cell_size(scale)
-        .1
-        .max(Canvas::text_height(label_scale))
+    batch.cell_size(scale).1.max(Canvas::text_height(label_scale))
 }
 
 /// Frames a cell by painting the separator gap around it.
 fn frame_cell(canvas: &mut Canvas, left: usize, top: usize, cell_w: usize, cell_h: usize) {
     let gap = to_i32(SEPARATOR_PX);
     let (w, h) = (cell_w + 2 * SEPARATOR_PX, cell_h + 2 * SEPARATOR_PX);
-    canvas.stroke_rect(
-        to_i32(left) - gap,
-        to_i32(top) - gap,
-        w,
-        h,
-        SEPARATOR_PX,
-        MARK_COLOR,
-    );
+    canvas.stroke_rect(to_i32(left) - gap, to_i32(top) - gap, w, h, SEPARATOR_PX, MARK_COLOR);
 }
 
 /// Length of `cells` cells of `cell` pixels with separators between and around them.
@@ -383,11 +297,7 @@ mod tests {
         let sep = [SEPARATOR_COLOR.0, SEPARATOR_COLOR.1, SEPARATOR_COLOR.2];
         assert_eq!(img.get_pixel(0, 0).0, sep, "outer border");
         let between_columns = (SEPARATOR_PX + cell_w) as u32;
-        assert_eq!(
-            img.get_pixel(between_columns, 4).0,
-            sep,
-            "gap between columns"
-        );
+        assert_eq!(img.get_pixel(between_columns, 4).0, sep, "gap between columns");
         let between_rows = (SEPARATOR_PX + cell_h) as u32;
         assert_eq!(img.get_pixel(4, between_rows).0, sep, "gap between rows");
 
@@ -398,18 +308,12 @@ mod tests {
         let y0 = SEPARATOR_PX + cell_h + SEPARATOR_PX + SCALE;
         for dy in 0..SCALE {
             for dx in 0..SCALE {
-                assert_eq!(
-                    img.get_pixel((x0 + dx) as u32, (y0 + dy) as u32).0,
-                    expected
-                );
+                assert_eq!(img.get_pixel((x0 + dx) as u32, (y0 + dy) as u32).0, expected);
             }
         }
         // Image 1 (top right), its first pixel.
         let x1 = (SEPARATOR_PX + cell_w + SEPARATOR_PX) as u32;
-        assert_eq!(
-            img.get_pixel(x1, SEPARATOR_PX as u32).0,
-            gray_byte(6.0 / 23.0)
-        );
+        assert_eq!(img.get_pixel(x1, SEPARATOR_PX as u32).0, gray_byte(6.0 / 23.0));
     }
 
     #[test]
@@ -420,14 +324,8 @@ mod tests {
         let path = temp_png("rgb");
         save_grid(&path, &batch, 4, 2).unwrap();
         let img = decode(&path);
-        assert_eq!(
-            img.dimensions(),
-            (2 + 2 * SEPARATOR_PX as u32, 2 + 2 * SEPARATOR_PX as u32)
-        );
-        assert_eq!(
-            img.get_pixel(SEPARATOR_PX as u32, SEPARATOR_PX as u32).0,
-            [255, 0, 0]
-        );
+        assert_eq!(img.dimensions(), (2 + 2 * SEPARATOR_PX as u32, 2 + 2 * SEPARATOR_PX as u32));
+        assert_eq!(img.get_pixel(SEPARATOR_PX as u32, SEPARATOR_PX as u32).0, [255, 0, 0]);
     }
 
     #[test]
@@ -442,11 +340,7 @@ mod tests {
             (ImageBatch::new(&[], 0, 1, IMG_H, IMG_W), 2, SCALE),
             (ImageBatch::new(&pixels, 4, 1, IMG_H, IMG_W), 0, SCALE),
             (ImageBatch::new(&pixels, 4, 1, IMG_H, IMG_W), 2, 0),
-            (
-                ImageBatch::new(&pixels, usize::MAX, 1, IMG_H, IMG_W),
-                2,
-                SCALE,
-            ),
+            (ImageBatch::new(&pixels, usize::MAX, 1, IMG_H, IMG_W), 2, SCALE),
         ];
         for (batch, columns, scale) in cases {
             let err = save_grid(&path, &batch, columns, scale).unwrap_err();
@@ -460,10 +354,7 @@ mod tests {
     fn labeled_rows_put_labels_left_of_images_of_varying_counts() {
         let pixels = vec![1.0_f32; 3 * 10 * 10];
         let rows = vec![
-            (
-                "input".to_string(),
-                ImageBatch::new(&pixels[..100], 1, 1, 10, 10),
-            ),
+            ("input".to_string(), ImageBatch::new(&pixels[..100], 1, 1, 10, 10)),
             ("output".to_string(), ImageBatch::new(&pixels, 3, 1, 10, 10)),
         ];
         let path = temp_png("labeled");
@@ -481,17 +372,10 @@ mod tests {
         assert!(label_area_has_text);
 
         let first_cell = (label_column + SEPARATOR_PX) as u32;
-        assert_eq!(
-            img.get_pixel(first_cell, SEPARATOR_PX as u32).0,
-            [255, 255, 255]
-        );
+        assert_eq!(img.get_pixel(first_cell, SEPARATOR_PX as u32).0, [255, 255, 255]);
         // The short first row leaves background where the second row has its third image.
         let third_cell = (label_column + tile_offset(2, 20) + 5) as u32;
-        let white = [
-            LABELED_BACKGROUND.0,
-            LABELED_BACKGROUND.1,
-            LABELED_BACKGROUND.2,
-        ];
+        let white = [LABELED_BACKGROUND.0, LABELED_BACKGROUND.1, LABELED_BACKGROUND.2];
         assert_eq!(img.get_pixel(third_cell, 10).0, white);
     }
 
@@ -508,17 +392,9 @@ mod tests {
         assert_eq!(img.get_pixel(left - 1, 5).0, red, "left edge of the frame");
         assert_eq!(img.get_pixel(left + 8, 5).0, red, "right edge of the frame");
         assert_eq!(img.get_pixel(left + 3, 0).0, red, "top edge of the frame");
-        assert_eq!(
-            img.get_pixel(left + 3, 5).0,
-            [0, 0, 0],
-            "the image itself is untouched"
-        );
+        assert_eq!(img.get_pixel(left + 3, 5).0, [0, 0, 0], "the image itself is untouched");
         let first_cell_gap = (SEPARATOR_PX - 1) as u32;
-        assert_ne!(
-            img.get_pixel(first_cell_gap, 5).0,
-            red,
-            "unmarked cells have no frame"
-        );
+        assert_ne!(img.get_pixel(first_cell_gap, 5).0, red, "unmarked cells have no frame");
     }
 
     #[test]

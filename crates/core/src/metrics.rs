@@ -75,7 +75,9 @@ pub fn read_metrics(path: &Path) -> io::Result<Vec<MetricRow>> {
         if index == 0 || line.trim().is_empty() {
             continue;
         }
-        let bad = |what: &str| io::Error::new(io::ErrorKind::InvalidData, format!("{}:{}: {what}: {line:?}", path.display(), index + 1));
+        let bad = |what: &str| {
+            io::Error::new(io::ErrorKind::InvalidData, format!("{}:{}: {what}: {line:?}", path.display(), index + 1))
+        };
         let fields: Vec<&str> = line.split(',').collect();
         let [step, epoch, split, name, value] = fields[..] else {
             return Err(bad("expected 5 comma-separated fields"));

@@ -53,10 +53,7 @@ pub struct Series {
 
 impl Series {
     pub fn new(name: impl Into<String>, points: Vec<(f64, f64)>) -> Self {
-        Series {
-            name: name.into(),
-            points,
-        }
+        Series { name: name.into(), points }
     }
 }
 
@@ -94,45 +91,25 @@ impl LinePlot {
     pub fn render(&self) -> Canvas {
         let (width, height) = LINE_PLOT_SIZE;
         let mut canvas = Canvas::new(width, height, BACKGROUND);
-        let visible: Vec<Vec<(f64, f64)>> =
-            self.series.iter().map(|s| self.visible_points(s)).collect();
+        let visible: Vec<Vec<(f64, f64)>> = self.series.iter().map(|s| self.visible_points(s)).collect();
         let x_axis = Axis::fit(visible.iter().flatten().map(|p| p.0), Scale::Linear);
         let y_axis = Axis::fit(visible.iter().flatten().map(|p| p.1), self.y_scale);
 
-        let labels = AxisLabels {
-            x: &self.x_label,
-            y: &self.y_label,
-        };
+        let labels = AxisLabels { x: &self.x_label, y: &self.y_label };
         let area = PlotArea::layout(&canvas, &self.title, labels, &y_axis, 0);
         draw_title(&mut canvas, &self.title);
         draw_axes(&mut canvas, &area, &x_axis, &y_axis, labels);
         for (index, points) in visible.iter().enumerate() {
-            draw_series(
-                &mut canvas,
-                &area,
-                &x_axis,
-                &y_axis,
-                points,
-                palette_color(index),
-            );
+            draw_series(&mut canvas, &area, &x_axis, &y_axis, points, palette_color(index));
         }
         let entries: Vec<LegendEntry> = self
             .series
             .iter()
             .enumerate()
-            .map(|(index, s)| LegendEntry {
-                name: s.name.clone(),
-                color: palette_color(index),
-            })
+            .map(|(index, s)| LegendEntry { name: s.name.clone(), color: palette_color(index) })
             .collect();
         let legend_x = area.right() - to_i32(legend_width(&entries) + GAP);
-        draw_legend(
-            &mut canvas,
-            legend_x,
-            area.top + to_i32(GAP),
-            &entries,
-            LegendMarker::Line,
-        );
+        draw_legend(&mut canvas, legend_x, area.top + to_i32(GAP), &entries, LegendMarker::Line);
         canvas
     }
 
@@ -170,11 +147,7 @@ impl ScatterPlot {
         let entries = self.legend_entries();
         let legend_w = legend_width(&entries);
         let labels = AxisLabels { x: "", y: "" };
-        let legend_space = if entries.is_empty() {
-            0
-        } else {
-            legend_w + GAP
-        };
+        let legend_space = if entries.is_empty() { 0 } else { legend_w + GAP };
         let area = PlotArea::layout(&canvas, &self.title, labels, &y_axis, legend_space);
         draw_title(&mut canvas, &self.title);
         draw_axes(&mut canvas, &area, &x_axis, &y_axis, labels);
@@ -183,13 +156,7 @@ impl ScatterPlot {
                 canvas.dot(px, py, SCATTER_DOT_RADIUS, palette_color(class));
             }
         }
-        draw_legend(
-            &mut canvas,
-            area.right() + to_i32(GAP),
-            area.top,
-            &entries,
-            LegendMarker::Dot,
-        );
+        draw_legend(&mut canvas, area.right() + to_i32(GAP), area.top, &entries, LegendMarker::Dot);
         canvas
     }
 
@@ -204,22 +171,13 @@ impl ScatterPlot {
                 .class_names
                 .iter()
                 .enumerate()
-                .map(|(class, name)| LegendEntry {
-                    name: name.clone(),
-                    color: palette_color(class),
-                })
+                .map(|(class, name)| LegendEntry { name: name.clone(), color: palette_color(class) })
                 .collect();
         }
         let mut classes: Vec<usize> = self.points.iter().map(|p| p.2).collect();
         classes.sort_unstable();
         classes.dedup();
-        classes
-            .into_iter()
-            .map(|class| LegendEntry {
-                name: class.to_string(),
-                color: palette_color(class),
-            })
-            .collect()
+        classes.into_iter().map(|class| LegendEntry { name: class.to_string(), color: palette_color(class) }).collect()
     }
 }
 
@@ -253,9 +211,7 @@ pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
         return vec![lo, hi];
     }
     let count = (last - first) as usize;
-    (0..=count)
-        .map(|i| step.multiple(first + i as f64))
-        .collect()
+    (0..=count).map(|i| step.multiple(first + i as f64)).collect()
 }
 
 /// A compact label for a tick value: `0`, `0.012`, `12.5`, `1.5k`, `2M`, `2e-4`, `1.5e9`.
@@ -300,11 +256,7 @@ fn scientific(a: f64) -> String {
 }
 
 fn trim_fraction_zeros(s: &str) -> String {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s.to_string()
-    }
+    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s.to_string() }
 }
 
 /// A tick step `mantissa × 10^exponent` with mantissa 1, 2 or 5.
@@ -328,10 +280,7 @@ impl NiceStep {
         let fraction = raw / power_of_ten(1.0, exponent) * (1.0 - Self::TOLERANCE);
         let step = match Self::MANTISSAS.iter().find(|&&m| m >= fraction) {
             Some(&mantissa) => NiceStep { mantissa, exponent },
-            None => NiceStep {
-                mantissa: 1.0,
-                exponent: exponent + 1,
-            },
+            None => NiceStep { mantissa: 1.0, exponent: exponent + 1 },
         };
         Some(step)
     }
@@ -348,11 +297,7 @@ impl NiceStep {
 
 /// `m × 10^e`, dividing for negative `e` so that 2 × 10⁻¹ is exactly the double nearest 0.2.
 fn power_of_ten(m: f64, e: i32) -> f64 {
-    if e >= 0 {
-        m * 10f64.powi(e)
-    } else {
-        m / 10f64.powi(-e)
-    }
+    if e >= 0 { m * 10f64.powi(e) } else { m / 10f64.powi(-e) }
 }
 
 /// Widens `[lo, hi]` around its value when it is empty (or numerically so).
@@ -364,11 +309,7 @@ fn pad_empty_range(lo: f64, hi: f64) -> (f64, f64) {
         return (lo, hi);
     }
     let center = (lo + hi) / 2.0;
-    let pad = if magnitude == 0.0 {
-        1.0
-    } else {
-        magnitude * RELATIVE_PAD
-    };
+    let pad = if magnitude == 0.0 { 1.0 } else { magnitude * RELATIVE_PAD };
     (center - pad, center + pad)
 }
 
@@ -386,11 +327,7 @@ fn log_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
     let hi_decade = (log_hi.ceil() as i32).max(lo_decade + 1);
     let decades = (hi_decade - lo_decade) as usize;
     let decade_stride = decades.div_ceil(target.max(1)).max(1);
-    let mantissa_sets: [&[f64]; 3] = [
-        &[1.0],
-        &[1.0, 2.0, 5.0],
-        &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
-    ];
+    let mantissa_sets: [&[f64]; 3] = [&[1.0], &[1.0, 2.0, 5.0], &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]];
     let mut ticks = Vec::new();
     for (set_index, mantissas) in mantissa_sets.iter().enumerate() {
         let stride = if set_index == 0 { decade_stride } else { 1 };
@@ -410,14 +347,8 @@ fn log_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
 /// The ascending `candidates` from the last one ≤ `lo` to the first one ≥ `hi`.
 fn covering(candidates: &[f64], lo: f64, hi: f64) -> Vec<f64> {
     let start = candidates.iter().rposition(|&c| c <= lo).unwrap_or(0);
-    let end = candidates
-        .iter()
-        .position(|&c| c >= hi)
-        .unwrap_or(candidates.len().saturating_sub(1));
-    candidates
-        .get(start..=end)
-        .map(<[f64]>::to_vec)
-        .unwrap_or_default()
+    let end = candidates.iter().position(|&c| c >= hi).unwrap_or(candidates.len().saturating_sub(1));
+    candidates.get(start..=end).map(<[f64]>::to_vec).unwrap_or_default()
 }
 
 /// At most `max_points` of `points`, keeping each bucket's lowest and highest
@@ -432,10 +363,9 @@ fn downsample(points: &[(f64, f64)], max_points: usize) -> Vec<(f64, f64)> {
     let mut kept = Vec::with_capacity(max_points);
     for bucket in points.chunks(bucket_size) {
         let by_y = |a: &(usize, &(f64, f64)), b: &(usize, &(f64, f64))| a.1.1.total_cmp(&b.1.1);
-        let (Some((low, _)), Some((high, _))) = (
-            bucket.iter().enumerate().min_by(by_y),
-            bucket.iter().enumerate().max_by(by_y),
-        ) else {
+        let (Some((low, _)), Some((high, _))) =
+            (bucket.iter().enumerate().min_by(by_y), bucket.iter().enumerate().max_by(by_y))
+        else {
             continue;
         };
         let (first, second) = (low.min(high), low.max(high));
@@ -471,22 +401,13 @@ impl Axis {
             Scale::Linear => nice_ticks(lo, hi, TARGET_TICKS),
             Scale::Log10 => log_ticks(10f64.powf(lo), 10f64.powf(hi), TARGET_TICKS),
         };
-        let tick_range = ticks.first().zip(ticks.last()).and_then(|(&first, &last)| {
-            Some((scale.transform(first)?, scale.transform(last)?)).filter(|(a, b)| a < b)
-        });
+        let tick_range = ticks
+            .first()
+            .zip(ticks.last())
+            .and_then(|(&first, &last)| Some((scale.transform(first)?, scale.transform(last)?)).filter(|(a, b)| a < b));
         match tick_range {
-            Some((first, last)) => Axis {
-                scale,
-                lo: first.min(lo),
-                hi: last.max(hi),
-                ticks,
-            },
-            None => Axis {
-                scale,
-                lo,
-                hi,
-                ticks: Vec::new(),
-            },
+            Some((first, last)) => Axis { scale, lo: first.min(lo), hi: last.max(hi), ticks },
+            None => Axis { scale, lo, hi, ticks: Vec::new() },
         }
     }
 
@@ -516,23 +437,14 @@ struct AxisLabels<'a> {
 impl PlotArea {
     /// Leaves room for the title, axis labels, tick labels and `right_reserve`
     /// pixels on the right (a legend outside the area).
-    fn layout(
-        canvas: &Canvas,
-        title: &str,
-        labels: AxisLabels,
-        y_axis: &Axis,
-        right_reserve: usize,
-    ) -> PlotArea {
+    fn layout(canvas: &Canvas, title: &str, labels: AxisLabels, y_axis: &Axis, right_reserve: usize) -> PlotArea {
         let text_h = Canvas::text_height(TEXT_SCALE);
-        let y_tick_width = y_axis
-            .ticks
-            .iter()
-            .map(|&t| Canvas::text_width(&format_tick(t), TEXT_SCALE))
-            .max();
+        let y_tick_width = y_axis.ticks.iter().map(|&t| Canvas::text_width(&format_tick(t), TEXT_SCALE)).max();
         let left = MARGIN + band(labels.y, text_h) + y_tick_width.unwrap_or(0) + GAP + TICK_LENGTH;
         let top = MARGIN + band(title, Canvas::text_height(TITLE_SCALE)) + GAP;
         let bottom = MARGIN + band(labels.x, text_h) + text_h + GAP + TICK_LENGTH;
-        let right = MARGIN + right_reserve;
+        // Half of a typical x tick label ("2.5k") may stick out past the last tick.
+        let right = MARGIN + right_reserve + Canvas::text_width("00.0k", TEXT_SCALE) / 2;
         PlotArea {
             left: to_i32(left),
             top: to_i32(top),
@@ -560,10 +472,7 @@ impl PlotArea {
     }
 
     fn pixel(&self, x_axis: &Axis, y_axis: &Axis, x: f64, y: f64) -> Option<(i32, i32)> {
-        Some((
-            self.x_pixel(x_axis.fraction(x)?),
-            self.y_pixel(y_axis.fraction(y)?),
-        ))
+        Some((self.x_pixel(x_axis.fraction(x)?), self.y_pixel(y_axis.fraction(y)?)))
     }
 }
 
@@ -574,29 +483,16 @@ fn clamp_unit(f: f64) -> f64 {
 
 /// Height taken by a line of text plus its gap, or nothing for empty text.
 fn band(text: &str, text_height: usize) -> usize {
-    if text.is_empty() {
-        0
-    } else {
-        text_height + GAP
-    }
+    if text.is_empty() { 0 } else { text_height + GAP }
 }
 
 fn draw_title(canvas: &mut Canvas, title: &str) {
-    let x = (canvas
-        .width()
-        .saturating_sub(Canvas::text_width(title, TITLE_SCALE)))
-        / 2;
+    let x = (canvas.width().saturating_sub(Canvas::text_width(title, TITLE_SCALE))) / 2;
     canvas.text(to_i32(x), to_i32(MARGIN), title, INK, TITLE_SCALE);
 }
 
 /// Grid lines, tick marks, tick labels, the frame and the axis captions.
-fn draw_axes(
-    canvas: &mut Canvas,
-    area: &PlotArea,
-    x_axis: &Axis,
-    y_axis: &Axis,
-    labels: AxisLabels,
-) {
+fn draw_axes(canvas: &mut Canvas, area: &PlotArea, x_axis: &Axis, y_axis: &Axis, labels: AxisLabels) {
     let text_h = to_i32(Canvas::text_height(TEXT_SCALE));
     let tick = to_i32(TICK_LENGTH);
     let gap = to_i32(GAP);
@@ -604,90 +500,34 @@ fn draw_axes(
         let Some(px) = x_axis.fraction(t).map(|f| area.x_pixel(f)) else {
             continue;
         };
-        canvas.line(
-            px,
-            area.top,
-            px,
-            area.bottom() - 1,
-            GRID_COLOR,
-            Stroke::Thin,
-        );
-        canvas.line(
-            px,
-            area.bottom(),
-            px,
-            area.bottom() + tick - 1,
-            INK,
-            Stroke::Thin,
-        );
+        canvas.line(px, area.top, px, area.bottom() - 1, GRID_COLOR, Stroke::Thin);
+        canvas.line(px, area.bottom(), px, area.bottom() + tick - 1, INK, Stroke::Thin);
         let label = format_tick(t);
         let label_x = px - to_i32(Canvas::text_width(&label, TEXT_SCALE)) / 2;
-        canvas.text(
-            label_x,
-            area.bottom() + tick + gap / 2,
-            &label,
-            INK,
-            TEXT_SCALE,
-        );
+        canvas.text(label_x, area.bottom() + tick + gap / 2, &label, INK, TEXT_SCALE);
     }
     for &t in &y_axis.ticks {
         let Some(py) = y_axis.fraction(t).map(|f| area.y_pixel(f)) else {
             continue;
         };
-        canvas.line(
-            area.left,
-            py,
-            area.right() - 1,
-            py,
-            GRID_COLOR,
-            Stroke::Thin,
-        );
+        canvas.line(area.left, py, area.right() - 1, py, GRID_COLOR, Stroke::Thin);
         canvas.line(area.left - tick, py, area.left - 1, py, INK, Stroke::Thin);
         let label = format_tick(t);
         let label_x = area.left - tick - gap / 2 - to_i32(Canvas::text_width(&label, TEXT_SCALE));
         canvas.text(label_x, py - text_h / 2, &label, INK, TEXT_SCALE);
     }
-    canvas.stroke_rect(
-        area.left - 1,
-        area.top - 1,
-        to_usize(area.width + 2),
-        to_usize(area.height + 2),
-        1,
-        INK,
-    );
+    canvas.stroke_rect(area.left - 1, area.top - 1, to_usize(area.width + 2), to_usize(area.height + 2), 1, INK);
 
     let x_label_width = to_i32(Canvas::text_width(labels.x, TEXT_SCALE));
     let x_label_y = area.bottom() + tick + gap / 2 + text_h + gap;
-    canvas.text(
-        area.left + (area.width - x_label_width) / 2,
-        x_label_y,
-        labels.x,
-        INK,
-        TEXT_SCALE,
-    );
+    canvas.text(area.left + (area.width - x_label_width) / 2, x_label_y, labels.x, INK, TEXT_SCALE);
     let y_label_height = to_i32(Canvas::text_width(labels.y, TEXT_SCALE));
-    canvas.text_upward(
-        to_i32(MARGIN),
-        area.top + (area.height - y_label_height) / 2,
-        labels.y,
-        INK,
-        TEXT_SCALE,
-    );
+    canvas.text_upward(to_i32(MARGIN), area.top + (area.height - y_label_height) / 2, labels.y, INK, TEXT_SCALE);
 }
 
 /// A polyline through `points`, or a dot when there is only one.
-fn draw_series(
-    canvas: &mut Canvas,
-    area: &PlotArea,
-    x_axis: &Axis,
-    y_axis: &Axis,
-    points: &[(f64, f64)],
-    color: Rgb,
-) {
-    let pixels: Vec<(i32, i32)> = points
-        .iter()
-        .filter_map(|&(x, y)| area.pixel(x_axis, y_axis, x, y))
-        .collect();
+fn draw_series(canvas: &mut Canvas, area: &PlotArea, x_axis: &Axis, y_axis: &Axis, points: &[(f64, f64)], color: Rgb) {
+    let pixels: Vec<(i32, i32)> = points.iter().filter_map(|&(x, y)| area.pixel(x_axis, y_axis, x, y)).collect();
     match pixels.as_slice() {
         [] => {}
         [(x, y)] => canvas.dot(*x, *y, SINGLE_POINT_RADIUS, color),
@@ -712,11 +552,7 @@ enum LegendMarker {
 }
 
 fn legend_width(entries: &[LegendEntry]) -> usize {
-    let widest = entries
-        .iter()
-        .map(|e| Canvas::text_width(&e.name, TEXT_SCALE))
-        .max()
-        .unwrap_or(0);
+    let widest = entries.iter().map(|e| Canvas::text_width(&e.name, TEXT_SCALE)).max().unwrap_or(0);
     2 * LEGEND_PADDING + LEGEND_SWATCH_WIDTH + GAP + widest
 }
 
@@ -739,20 +575,10 @@ fn draw_legend(canvas: &mut Canvas, x: i32, y: i32, entries: &[LegendEntry], mar
         let top = y + to_i32(LEGEND_PADDING + i * line_h);
         let middle = top + to_i32(text_h / 2);
         match marker {
-            LegendMarker::Line => canvas.line(
-                swatch_left,
-                middle - 1,
-                swatch_right,
-                middle - 1,
-                entry.color,
-                Stroke::Thick,
-            ),
-            LegendMarker::Dot => canvas.dot(
-                (swatch_left + swatch_right) / 2,
-                middle,
-                text_h / 3,
-                entry.color,
-            ),
+            LegendMarker::Line => {
+                canvas.line(swatch_left, middle - 1, swatch_right, middle - 1, entry.color, Stroke::Thick)
+            }
+            LegendMarker::Dot => canvas.dot((swatch_left + swatch_right) / 2, middle, text_h / 3, entry.color),
         }
         canvas.text(text_left, top, &entry.name, INK, TEXT_SCALE);
     }
@@ -784,16 +610,11 @@ mod tests {
         let step = ticks[1] - ticks[0];
         let mantissa = step / 10f64.powf(step.log10().floor());
         assert!(
-            [1.0, 2.0, 5.0, 10.0]
-                .iter()
-                .any(|m| (mantissa - m).abs() < 1e-9),
+            [1.0, 2.0, 5.0, 10.0].iter().any(|m| (mantissa - m).abs() < 1e-9),
             "step {step} is not 1-2-5 in {ticks:?}"
         );
         for pair in ticks.windows(2) {
-            assert!(
-                ((pair[1] - pair[0]) - step).abs() < step * 1e-9,
-                "uneven {ticks:?}"
-            );
+            assert!(((pair[1] - pair[0]) - step).abs() < step * 1e-9, "uneven {ticks:?}");
         }
     }
 
@@ -806,32 +627,20 @@ mod tests {
     fn nice_ticks_cover_a_small_range_in_one_two_five_steps() {
         let ticks = nice_ticks(0.013, 0.087, 5);
         assert_one_two_five_steps(&ticks);
-        assert!(
-            ticks[0] <= 0.013 && *ticks.last().unwrap() >= 0.087,
-            "{ticks:?}"
-        );
+        assert!(ticks[0] <= 0.013 && *ticks.last().unwrap() >= 0.087, "{ticks:?}");
         assert!(ticks.len() <= 7, "{ticks:?}");
         assert_close(&ticks, &[0.0, 0.02, 0.04, 0.06, 0.08, 0.1]);
     }
 
     #[test]
     fn nice_ticks_other_ranges() {
-        assert_close(
-            &nice_ticks(0.0, 1000.0, 5),
-            &[0.0, 200.0, 400.0, 600.0, 800.0, 1000.0],
-        );
-        assert_close(
-            &nice_ticks(-3.0, 7.0, 5),
-            &[-4.0, -2.0, 0.0, 2.0, 4.0, 6.0, 8.0],
-        );
+        assert_close(&nice_ticks(0.0, 1000.0, 5), &[0.0, 200.0, 400.0, 600.0, 800.0, 1000.0]);
+        assert_close(&nice_ticks(-3.0, 7.0, 5), &[-4.0, -2.0, 0.0, 2.0, 4.0, 6.0, 8.0]);
         assert_close(&nice_ticks(1.0, 0.0, 5), &nice_ticks(0.0, 1.0, 5));
         for (lo, hi) in [(2.3, 2.3001), (-1e-7, 3e-6), (1e9, 4e9), (17.0, 17.0)] {
             let ticks = nice_ticks(lo, hi, 5);
             assert_one_two_five_steps(&ticks);
-            assert!(
-                ticks[0] <= lo && *ticks.last().unwrap() >= hi,
-                "{lo}..{hi}: {ticks:?}"
-            );
+            assert!(ticks[0] <= lo && *ticks.last().unwrap() >= hi, "{lo}..{hi}: {ticks:?}");
         }
         assert!(nice_ticks(f64::NAN, 1.0, 5).is_empty());
         assert!(nice_ticks(0.0, f64::INFINITY, 5).is_empty());
@@ -843,10 +652,7 @@ mod tests {
         assert_close(&log_ticks(0.013, 0.087, 5), &[0.01, 0.02, 0.05, 0.1]);
         assert_close(&log_ticks(0.02, 0.05, 5), &[0.02, 0.03, 0.04, 0.05]);
         let wide = log_ticks(1e-9, 1e9, 5);
-        assert!(
-            wide.len() <= 7 && wide[0] <= 1e-9 && *wide.last().unwrap() >= 1e9,
-            "{wide:?}"
-        );
+        assert!(wide.len() <= 7 && wide[0] <= 1e-9 && *wide.last().unwrap() >= 1e9, "{wide:?}");
     }
 
     #[test]
@@ -876,22 +682,14 @@ mod tests {
 
     #[test]
     fn downsampling_keeps_extremes_within_the_budget() {
-        let mut points: Vec<(f64, f64)> = (0..100_000)
-            .map(|i| (i as f64, (i as f64 * 0.01).sin()))
-            .collect();
+        let mut points: Vec<(f64, f64)> = (0..100_000).map(|i| (i as f64, (i as f64 * 0.01).sin())).collect();
         points[54_321].1 = 10.0;
         points[77_777].1 = -10.0;
         let kept = downsample(&points, MAX_POINTS_PER_SERIES);
         assert!(kept.len() <= MAX_POINTS_PER_SERIES && kept.len() > MAX_POINTS_PER_SERIES / 2);
         assert!(kept.contains(&(54_321.0, 10.0)) && kept.contains(&(77_777.0, -10.0)));
-        assert!(
-            kept.windows(2).all(|w| w[0].0 < w[1].0),
-            "order is preserved"
-        );
-        assert_eq!(
-            downsample(&points[..10], MAX_POINTS_PER_SERIES),
-            points[..10].to_vec()
-        );
+        assert!(kept.windows(2).all(|w| w[0].0 < w[1].0), "order is preserved");
+        assert_eq!(downsample(&points[..10], MAX_POINTS_PER_SERIES), points[..10].to_vec());
     }
 
     fn temp_png(name: &str) -> PathBuf {
@@ -909,37 +707,20 @@ mod tests {
     }
 
     fn loss_plot(series: Vec<Series>, y_scale: Scale) -> LinePlot {
-        LinePlot {
-            title: "Loss".into(),
-            x_label: "step".into(),
-            y_label: "loss".into(),
-            y_scale,
-            series,
-        }
+        LinePlot { title: "Loss".into(), x_label: "step".into(), y_label: "loss".into(), y_scale, series }
     }
 
     fn decaying(name: &str, n: usize, factor: f64) -> Series {
-        Series::new(
-            name,
-            (0..n)
-                .map(|i| (i as f64, factor * (-(i as f64) / 200.0).exp() + 0.01))
-                .collect(),
-        )
+        Series::new(name, (0..n).map(|i| (i as f64, factor * (-(i as f64) / 200.0).exp() + 0.01)).collect())
     }
 
     #[test]
     fn line_plot_draws_every_series_in_its_colour() {
-        let plot = loss_plot(
-            vec![decaying("train", 1000, 1.0), decaying("valid", 1000, 0.5)],
-            Scale::Linear,
-        );
+        let plot = loss_plot(vec![decaying("train", 1000, 1.0), decaying("valid", 1000, 0.5)], Scale::Linear);
         let path = temp_png("lines");
         plot.save_png(&path).unwrap();
         let img = decode(&path);
-        assert_eq!(
-            (img.width() as usize, img.height() as usize),
-            LINE_PLOT_SIZE
-        );
+        assert_eq!((img.width() as usize, img.height() as usize), LINE_PLOT_SIZE);
         for index in 0..2 {
             let drawn = count_color(&img, palette_color(index));
             assert!(drawn > 500, "series {index} has only {drawn} pixels");
@@ -951,19 +732,13 @@ mod tests {
     #[test]
     fn log_scale_plot_skips_non_positive_values() {
         let mut series = decaying("train", 500, 1.0);
-        series
-            .points
-            .extend([(500.0, 0.0), (501.0, -1.0), (502.0, f64::NAN)]);
+        series.points.extend([(500.0, 0.0), (501.0, -1.0), (502.0, f64::NAN)]);
         let img = loss_plot(vec![series], Scale::Log10).render();
         assert!(count_pixels(&img, palette_color(0)) > 300);
     }
 
     fn count_pixels(canvas: &Canvas, c: Rgb) -> usize {
-        canvas
-            .pixels()
-            .chunks(3)
-            .filter(|p| *p == [c.0, c.1, c.2])
-            .count()
+        canvas.pixels().chunks(3).filter(|p| *p == [c.0, c.1, c.2]).count()
     }
 
     #[test]
@@ -972,15 +747,9 @@ mod tests {
         let cases = vec![
             vec![],
             vec![Series::new("empty", vec![])],
-            vec![Series::new(
-                "nan",
-                vec![(nan, nan), (1.0, nan), (f64::INFINITY, 2.0)],
-            )],
+            vec![Series::new("nan", vec![(nan, nan), (1.0, nan), (f64::INFINITY, 2.0)])],
             vec![Series::new("one", vec![(3.0, 0.25)])],
-            vec![Series::new(
-                "flat",
-                vec![(0.0, 5.0), (1.0, 5.0), (2.0, 5.0)],
-            )],
+            vec![Series::new("flat", vec![(0.0, 5.0), (1.0, 5.0), (2.0, 5.0)])],
             vec![Series::new("zeros", vec![(0.0, 0.0), (0.0, 0.0)])],
             vec![Series::new("huge", vec![(-1e308, -1e308), (1e308, 1e308)])],
             vec![Series::new("tiny", vec![(0.0, 1.0), (1.0, 1.0 + 1e-15)])],
@@ -998,10 +767,7 @@ mod tests {
         let canvas = loss_plot(vec![Series::new("one", vec![(3.0, 0.25)])], Scale::Linear).render();
         // The legend swatch also uses the colour; the dot adds a disc of radius 3.
         let without_point = loss_plot(vec![Series::new("one", vec![])], Scale::Linear).render();
-        assert!(
-            count_pixels(&canvas, palette_color(0))
-                > count_pixels(&without_point, palette_color(0)) + 20
-        );
+        assert!(count_pixels(&canvas, palette_color(0)) > count_pixels(&without_point, palette_color(0)) + 20);
     }
 
     #[test]
@@ -1018,11 +784,7 @@ mod tests {
             points.push((t.sin() + 2.0, t.cos() * 0.5, 1));
         }
         points.push((f32::NAN, 0.0, 2));
-        ScatterPlot {
-            title: "Latent space".into(),
-            points,
-            class_names: vec!["zero".into(), "one".into()],
-        }
+        ScatterPlot { title: "Latent space".into(), points, class_names: vec!["zero".into(), "one".into()] }
     }
 
     #[test]
@@ -1030,19 +792,12 @@ mod tests {
         let path = temp_png("scatter");
         two_clusters().save_png(&path).unwrap();
         let img = decode(&path);
-        assert_eq!(
-            (img.width() as usize, img.height() as usize),
-            SCATTER_PLOT_SIZE
-        );
+        assert_eq!((img.width() as usize, img.height() as usize), SCATTER_PLOT_SIZE);
         for class in 0..2 {
             let drawn = count_color(&img, palette_color(class));
             assert!(drawn > 300, "class {class} has only {drawn} pixels");
         }
-        assert_eq!(
-            count_color(&img, palette_color(2)),
-            0,
-            "the NaN point is skipped"
-        );
+        assert_eq!(count_color(&img, palette_color(2)), 0, "the NaN point is skipped");
     }
 
     #[test]
@@ -1054,11 +809,7 @@ mod tests {
             vec![(f32::INFINITY, 0.0, 0), (f32::MAX, f32::MIN, 1)],
         ];
         for points in cases {
-            let plot = ScatterPlot {
-                title: String::new(),
-                points,
-                class_names: Vec::new(),
-            };
+            let plot = ScatterPlot { title: String::new(), points, class_names: Vec::new() };
             let canvas = plot.render();
             assert_eq!((canvas.width(), canvas.height()), SCATTER_PLOT_SIZE);
         }

@@ -27,9 +27,7 @@ pub enum Clip {
 
 /// Mirrors the image left–right.
 pub fn flip_horizontal(img: &[f32], rows: usize, cols: usize) -> Vec<f32> {
-    map_pixels(rows, cols, |r, c| {
-        pixel(img, rows, cols, r as i64, (cols - 1 - c) as i64)
-    })
+    map_pixels(rows, cols, |r, c| pixel(img, rows, cols, r as i64, (cols - 1 - c) as i64))
 }
 
 /// Rotates the image by `degrees` about its centre, counter-clockwise as displayed.
@@ -146,29 +144,18 @@ impl AugmentConfig {
 
 /// Builds a `rows × cols` image from a function of (row, col).
 fn map_pixels(rows: usize, cols: usize, f: impl Fn(usize, usize) -> f32) -> Vec<f32> {
-    (0..rows)
-        .flat_map(|r| (0..cols).map(move |c| (r, c)))
-        .map(|(r, c)| f(r, c))
-        .collect()
+    (0..rows).flat_map(|r| (0..cols).map(move |c| (r, c))).map(|(r, c)| f(r, c)).collect()
 }
 
 /// The pixel at (`r`, `c`), or black outside the image.
 fn pixel(img: &[f32], rows: usize, cols: usize, r: i64, c: i64) -> f32 {
     let inside = (0..rows as i64).contains(&r) && (0..cols as i64).contains(&c);
-    if inside {
-        img.get(r as usize * cols + c as usize)
-            .copied()
-            .unwrap_or(0.0)
-    } else {
-        0.0
-    }
+    if inside { img.get(r as usize * cols + c as usize).copied().unwrap_or(0.0) } else { 0.0 }
 }
 
 /// Moves the image by whole pixels, filling with black.
 fn shift(img: &[f32], rows: usize, cols: usize, dx: i64, dy: i64) -> Vec<f32> {
-    map_pixels(rows, cols, |r, c| {
-        pixel(img, rows, cols, r as i64 - dy, c as i64 - dx)
-    })
+    map_pixels(rows, cols, |r, c| pixel(img, rows, cols, r as i64 - dy, c as i64 - dx))
 }
 
 /// The centre of the image as (row, col).
@@ -203,20 +190,14 @@ mod tests {
     fn assert_close(a: &[f32], b: &[f32], tolerance: f32) {
         assert_eq!(a.len(), b.len());
         for (i, (x, y)) in a.iter().zip(b).enumerate() {
-            assert!(
-                (x - y).abs() <= tolerance,
-                "pixel {i}: {x} vs {y}\n{a:?}\n{b:?}"
-            );
+            assert!((x - y).abs() <= tolerance, "pixel {i}: {x} vs {y}\n{a:?}\n{b:?}");
         }
     }
 
     #[test]
     fn flip_of_a_known_image() {
         let img = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
-        assert_eq!(
-            flip_horizontal(&img, 2, 3),
-            vec![3.0, 2.0, 1.0, 6.0, 5.0, 4.0]
-        );
+        assert_eq!(flip_horizontal(&img, 2, 3), vec![3.0, 2.0, 1.0, 6.0, 5.0, 4.0]);
     }
 
     #[test]
@@ -238,18 +219,12 @@ mod tests {
             let rotated = rotate(&img, n, n, 90.0);
             // Counter-clockwise: output (r, c) comes from input (c, n-1-r);
             // the top-right corner goes to the top-left.
-            let expected: Vec<f32> = (0..n)
-                .flat_map(|r| (0..n).map(move |c| (r, c)))
-                .map(|(r, c)| img[c * n + (n - 1 - r)])
-                .collect();
+            let expected: Vec<f32> =
+                (0..n).flat_map(|r| (0..n).map(move |c| (r, c))).map(|(r, c)| img[c * n + (n - 1 - r)]).collect();
             assert_close(&rotated, &expected, 1e-5);
         }
         let img = ramp(3, 3);
-        assert_close(
-            &rotate(&img, 3, 3, 90.0),
-            &[0.03, 0.06, 0.09, 0.02, 0.05, 0.08, 0.01, 0.04, 0.07],
-            1e-5,
-        );
+        assert_close(&rotate(&img, 3, 3, 90.0), &[0.03, 0.06, 0.09, 0.02, 0.05, 0.08, 0.01, 0.04, 0.07], 1e-5);
         let four_times = (0..4).fold(img.clone(), |acc, _| rotate(&acc, 3, 3, 90.0));
         assert_close(&four_times, &img, 1e-5);
     }
@@ -259,22 +234,14 @@ mod tests {
         let img = vec![1.0; 25];
         let rotated = rotate(&img, 5, 5, 45.0);
         assert_eq!(rotated[12], 1.0, "the centre stays");
-        assert!(
-            rotated[0] < 0.5,
-            "corners come from outside: {}",
-            rotated[0]
-        );
+        assert!(rotated[0] < 0.5, "corners come from outside: {}", rotated[0]);
     }
 
     #[test]
     fn scale_by_one_is_the_identity() {
         let img = ramp(5, 6);
         assert_eq!(scale(&img, 5, 6, 1.0), img);
-        assert_eq!(
-            scale(&img, 5, 6, 0.0),
-            img,
-            "a meaningless factor changes nothing"
-        );
+        assert_eq!(scale(&img, 5, 6, 0.0), img, "a meaningless factor changes nothing");
     }
 
     #[test]
@@ -285,11 +252,7 @@ mod tests {
         img[12] = 1.0;
         let zoomed = scale(&img, 5, 5, 2.0);
         assert_eq!(zoomed[12], 1.0);
-        assert_close(
-            &[zoomed[11], zoomed[13], zoomed[7], zoomed[17]],
-            &[0.5; 4],
-            1e-6,
-        );
+        assert_close(&[zoomed[11], zoomed[13], zoomed[7], zoomed[17]], &[0.5; 4], 1e-6);
         assert_eq!(zoomed[10], 0.0);
         let shrunk = scale(&[1.0; 25], 5, 5, 0.5);
         assert_eq!(shrunk[12], 1.0);
@@ -330,10 +293,7 @@ mod tests {
             let shift = shift.expect("a crop of the padded image is a shift of at most `pad`");
             shifts_seen.insert(shift);
         }
-        assert!(
-            shifts_seen.len() > 5,
-            "the offset is random: {shifts_seen:?}"
-        );
+        assert!(shifts_seen.len() > 5, "the offset is random: {shifts_seen:?}");
     }
 
     #[test]

@@ -21,18 +21,8 @@ use crate::source::{self, DataSource};
 pub const NUM_CLASSES: usize = 10;
 
 /// The Fashion-MNIST class names, in label order.
-pub const FASHION_MNIST_CLASSES: [&str; NUM_CLASSES] = [
-    "T-shirt/top",
-    "Trouser",
-    "Pullover",
-    "Dress",
-    "Coat",
-    "Sandal",
-    "Shirt",
-    "Sneaker",
-    "Bag",
-    "Ankle boot",
-];
+pub const FASHION_MNIST_CLASSES: [&str; NUM_CLASSES] =
+    ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
 /// The MNIST class names: the digits.
 pub const MNIST_CLASSES: [&str; NUM_CLASSES] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
@@ -119,15 +109,8 @@ fn unit_float(pixel: u8) -> f32 {
 /// "fashion" (ignoring case) holds MNIST digits; everything else, the embedded set
 /// included, is Fashion-MNIST.
 pub fn class_names_for(source: &DataSource) -> Vec<String> {
-    let path = source
-        .dir()
-        .map(|dir| dir.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    let names = if path.contains("mnist") && !path.contains("fashion") {
-        MNIST_CLASSES
-    } else {
-        FASHION_MNIST_CLASSES
-    };
+    let path = source.dir().map(|dir| dir.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let names = if path.contains("mnist") && !path.contains("fashion") { MNIST_CLASSES } else { FASHION_MNIST_CLASSES };
     names.iter().map(|name| name.to_string()).collect()
 }
 
@@ -141,38 +124,19 @@ pub fn load_from(source: DataSource) -> Result<Dataset, DataError> {
     let [train_images, train_labels, test_images, test_labels] = match source.dir() {
         Some(dir) => {
             let files = source::dataset_files(dir, source.origin())?;
-            [
-                files.train_images,
-                files.train_labels,
-                files.test_images,
-                files.test_labels,
-            ]
-            .map(IdxInput::File)
+            [files.train_images, files.train_labels, files.test_images, files.test_labels].map(IdxInput::File)
         }
-        None => [
-            embedded::TRAIN_IMAGES,
-            embedded::TRAIN_LABELS,
-            embedded::TEST_IMAGES,
-            embedded::TEST_LABELS,
-        ]
-        .map(IdxInput::Embedded),
+        None => [embedded::TRAIN_IMAGES, embedded::TRAIN_LABELS, embedded::TEST_IMAGES, embedded::TEST_LABELS]
+            .map(IdxInput::Embedded),
     };
     let train = load_split(&train_images, &train_labels, NUM_CLASSES)?;
     let test = load_split(&test_images, &test_labels, NUM_CLASSES)?;
     let size = |split: &Split| (split.images.rows, split.images.cols);
     if size(&train) != size(&test) {
-        return Err(DataError::ImageSizeMismatch {
-            train: size(&train),
-            test: size(&test),
-        });
+        return Err(DataError::ImageSizeMismatch { train: size(&train), test: size(&test) });
     }
     let class_names = class_names_for(&source);
-    Ok(Dataset {
-        source,
-        train,
-        test,
-        class_names,
-    })
+    Ok(Dataset { source, train, test, class_names })
 }
 
 /// One IDX file to read: on disk, or compiled into the binary.
@@ -206,26 +170,14 @@ impl IdxInput {
 }
 
 /// Reads one split and checks that counts agree and labels are below `num_classes`.
-fn load_split(
-    images: &IdxInput,
-    labels: &IdxInput,
-    num_classes: usize,
-) -> Result<Split, DataError> {
-    let split = Split {
-        images: images.images()?,
-        labels: labels.labels()?,
-    };
+fn load_split(images: &IdxInput, labels: &IdxInput, num_classes: usize) -> Result<Split, DataError> {
+    let split = Split { images: images.images()?, labels: labels.labels()? };
     check_split(&split, &images.name(), &labels.name(), num_classes)?;
     Ok(split)
 }
 
 /// The checks IDX itself does not make: one label per image, every label a class index.
-pub fn check_split(
-    split: &Split,
-    images_file: &str,
-    labels_file: &str,
-    num_classes: usize,
-) -> Result<(), DataError> {
+pub fn check_split(split: &Split, images_file: &str, labels_file: &str, num_classes: usize) -> Result<(), DataError> {
     if split.images.len() != split.labels.len() {
         return Err(DataError::CountMismatch {
             images_file: images_file.to_string(),
@@ -239,17 +191,11 @@ pub fn check_split(
 
 /// Checks that every label is below `num_classes`.
 pub fn check_labels(labels: &[u8], labels_file: &str, num_classes: usize) -> Result<(), DataError> {
-    match labels
-        .iter()
-        .position(|&label| usize::from(label) >= num_classes)
-    {
+    match labels.iter().position(|&label| usize::from(label) >= num_classes) {
         None => Ok(()),
-        Some(index) => Err(DataError::LabelOutOfRange {
-            file: labels_file.to_string(),
-            label: labels[index],
-            index,
-            num_classes,
-        }),
+        Some(index) => {
+            Err(DataError::LabelOutOfRange { file: labels_file.to_string(), label: labels[index], index, num_classes })
+        }
     }
 }
 
@@ -288,10 +234,7 @@ mod tests {
     }
 
     fn toy_split(labels: &[u8]) -> Split {
-        Split {
-            images: toy_images(),
-            labels: labels.to_vec(),
-        }
+        Split { images: toy_images(), labels: labels.to_vec() }
     }
 
     #[test]
@@ -309,30 +252,11 @@ mod tests {
     fn count_mismatch_is_an_error() {
         let dir = write_dir("mismatch", &toy_split(&[0, 1]), &toy_split(&[2, 2, 2]));
         let err = load_from(DataSource::Flag(dir.clone())).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                DataError::CountMismatch {
-                    images: 3,
-                    labels: 2,
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
+        assert!(matches!(err, DataError::CountMismatch { images: 3, labels: 2, .. }), "{err:?}");
         let message = err.to_string();
-        assert!(
-            message.starts_with("image/label count mismatch: "),
-            "{message}"
-        );
-        assert!(
-            message.contains("train-images-idx3-ubyte.gz has 3 images"),
-            "{message}"
-        );
-        assert!(
-            message.contains("train-labels-idx1-ubyte.gz has 2 labels"),
-            "{message}"
-        );
+        assert!(message.starts_with("image/label count mismatch: "), "{message}");
+        assert!(message.contains("train-images-idx3-ubyte.gz has 3 images"), "{message}");
+        assert!(message.contains("train-labels-idx1-ubyte.gz has 2 labels"), "{message}");
         std::fs::remove_dir_all(dir).unwrap();
     }
 
@@ -340,20 +264,9 @@ mod tests {
     fn label_out_of_range_is_an_error() {
         let dir = write_dir("range", &toy_split(&[0, 1, 2]), &toy_split(&[2, 12, 2]));
         let err = load_from(DataSource::Flag(dir.clone())).unwrap_err();
+        assert!(matches!(err, DataError::LabelOutOfRange { label: 12, index: 1, .. }), "{err:?}");
         assert!(
-            matches!(
-                err,
-                DataError::LabelOutOfRange {
-                    label: 12,
-                    index: 1,
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
-        assert!(
-            err.to_string()
-                .ends_with("t10k-labels-idx1-ubyte.gz: label 12 out of range 0..10 at index 1"),
+            err.to_string().ends_with("t10k-labels-idx1-ubyte.gz: label 12 out of range 0..10 at index 1"),
             "{err}"
         );
         std::fs::remove_dir_all(dir).unwrap();
@@ -362,17 +275,10 @@ mod tests {
     #[test]
     fn train_and_test_image_sizes_must_agree() {
         let mut test = toy_split(&[1, 2]);
-        test.images = ImageSet {
-            rows: 3,
-            cols: 2,
-            pixels: vec![0; 12],
-        };
+        test.images = ImageSet { rows: 3, cols: 2, pixels: vec![0; 12] };
         let dir = write_dir("sizes", &toy_split(&[0, 1, 2]), &test);
         let err = load_from(DataSource::Flag(dir.clone())).unwrap_err();
-        assert!(
-            matches!(err, DataError::ImageSizeMismatch { .. }),
-            "{err:?}"
-        );
+        assert!(matches!(err, DataError::ImageSizeMismatch { .. }), "{err:?}");
         std::fs::remove_dir_all(dir).unwrap();
     }
 
@@ -380,10 +286,7 @@ mod tests {
     fn missing_file_names_the_folder() {
         let dir = unique_temp_dir("missing");
         let err = load_from(DataSource::Flag(dir.clone())).unwrap_err();
-        assert!(
-            err.to_string().contains(&dir.display().to_string()),
-            "{err}"
-        );
+        assert!(err.to_string().contains(&dir.display().to_string()), "{err}");
         std::fs::remove_dir_all(dir).unwrap();
     }
 
@@ -411,10 +314,7 @@ mod tests {
     #[test]
     fn the_embedded_set_loads() {
         let data = load_from(DataSource::Embedded).unwrap();
-        assert_eq!(
-            (data.train.len(), data.test.len()),
-            (embedded::TRAIN_LEN, embedded::TEST_LEN)
-        );
+        assert_eq!((data.train.len(), data.test.len()), (embedded::TRAIN_LEN, embedded::TEST_LEN));
         assert_eq!((data.rows(), data.cols()), (28, 28));
         assert_eq!(class_counts(&data.train.labels, NUM_CLASSES), vec![200; 10]);
         assert_eq!(class_counts(&data.test.labels, NUM_CLASSES), vec![50; 10]);
@@ -431,24 +331,15 @@ mod tests {
         let data = load_from(DataSource::Debian(dir.to_path_buf())).unwrap();
         assert_eq!((data.train.len(), data.test.len()), (60_000, 10_000));
         assert_eq!((data.rows(), data.cols()), (28, 28));
-        assert_eq!(
-            class_counts(&data.train.labels, NUM_CLASSES),
-            vec![6000; 10]
-        );
+        assert_eq!(class_counts(&data.train.labels, NUM_CLASSES), vec![6000; 10]);
         assert_eq!(class_counts(&data.test.labels, NUM_CLASSES), vec![1000; 10]);
 
         // The embedded set is the first 200 / 50 images of each class of this one.
         let mini = load_from(DataSource::Embedded).unwrap();
         let indices = crate::subset::class_balanced_indices(&data.train.labels, 200, 10).unwrap();
         assert_eq!(mini.train.labels, data.train.batch_labels(&indices));
-        assert_eq!(
-            mini.train.batch_pixels(&[1999]),
-            data.train.batch_pixels(&indices[1999..])
-        );
+        assert_eq!(mini.train.batch_pixels(&[1999]), data.train.batch_pixels(&indices[1999..]));
         let indices = crate::subset::class_balanced_indices(&data.test.labels, 50, 10).unwrap();
-        assert_eq!(
-            mini.test.batch_pixels(&[0, 499]),
-            data.test.batch_pixels(&[indices[0], indices[499]])
-        );
+        assert_eq!(mini.test.batch_pixels(&[0, 499]), data.test.batch_pixels(&[indices[0], indices[499]]));
     }
 }

@@ -7,8 +7,7 @@
 //! box, from any working directory, with no download.
 
 /// How the embedded set shows up in logs.
-pub const DESCRIPTION: &str =
-    "embedded mini Fashion-MNIST (assets/fashion-mnist-mini, 2000 train / 500 test)";
+pub const DESCRIPTION: &str = "embedded mini Fashion-MNIST (assets/fashion-mnist-mini, 2000 train / 500 test)";
 
 /// Where the embedded files live, relative to the workspace root.
 pub const ASSET_DIR: &str = "assets/fashion-mnist-mini";
@@ -31,11 +30,7 @@ macro_rules! embedded_file {
     ($name:literal) => {
         EmbeddedFile {
             name: $name,
-            bytes: include_bytes!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../assets/fashion-mnist-mini/",
-                $name
-            )),
+            bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/fashion-mnist-mini/", $name)),
         }
     };
 }

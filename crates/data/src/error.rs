@@ -11,95 +11,37 @@ use std::path::PathBuf;
 #[derive(Debug)]
 pub enum DataError {
     /// Reading or writing a file failed at the operating-system level.
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     /// A gzip stream could not be inflated (corrupted or cut short).
-    Gzip {
-        file: String,
-        source: std::io::Error,
-    },
+    Gzip { file: String, source: std::io::Error },
     /// A file (or its inflated content) is larger than we are willing to hold in memory.
     TooLarge { file: String, limit: u64 },
     /// The file is shorter than the fixed IDX header.
-    ShortHeader {
-        file: String,
-        found: usize,
-        needed: usize,
-    },
+    ShortHeader { file: String, found: usize, needed: usize },
     /// The first four bytes are not the magic number of an IDX file of unsigned bytes.
-    BadMagic {
-        file: String,
-        found: u32,
-        expected: u32,
-        kind: &'static str,
-    },
+    BadMagic { file: String, found: u32, expected: u32, kind: &'static str },
     /// The magic number is an IDX file of unsigned bytes, but with the wrong number of dimensions.
-    WrongDimensions {
-        file: String,
-        found: u32,
-        expected: u32,
-        kind: &'static str,
-    },
+    WrongDimensions { file: String, found: u32, expected: u32, kind: &'static str },
     /// A size in the header is zero or unreasonably large.
-    BadSize {
-        file: String,
-        what: &'static str,
-        value: u64,
-        max: u64,
-    },
+    BadSize { file: String, what: &'static str, value: u64, max: u64 },
     /// The payload is shorter than the header promises.
-    Truncated {
-        file: String,
-        expected: u64,
-        found: u64,
-    },
+    Truncated { file: String, expected: u64, found: u64 },
     /// The payload is longer than the header promises.
-    TrailingBytes {
-        file: String,
-        expected: u64,
-        found: u64,
-    },
+    TrailingBytes { file: String, expected: u64, found: u64 },
     /// An image file and its label file disagree on the number of examples.
-    CountMismatch {
-        images_file: String,
-        images: usize,
-        labels_file: String,
-        labels: usize,
-    },
+    CountMismatch { images_file: String, images: usize, labels_file: String, labels: usize },
     /// A label is not a valid class index.
-    LabelOutOfRange {
-        file: String,
-        label: u8,
-        index: usize,
-        num_classes: usize,
-    },
+    LabelOutOfRange { file: String, label: u8, index: usize, num_classes: usize },
     /// Train and test images do not have the same size.
-    ImageSizeMismatch {
-        train: (usize, usize),
-        test: (usize, usize),
-    },
+    ImageSizeMismatch { train: (usize, usize), test: (usize, usize) },
     /// A folder named explicitly (flag or environment variable) is not a dataset folder.
-    InvalidDataDir {
-        origin: String,
-        path: PathBuf,
-        problem: String,
-    },
+    InvalidDataDir { origin: String, path: PathBuf, problem: String },
     /// No dataset folder was found anywhere on disk.
     NotFound { looked_in: Vec<String> },
     /// A class has fewer examples than a balanced subset asks for.
-    TooFewExamples {
-        class: usize,
-        wanted: usize,
-        found: usize,
-    },
+    TooFewExamples { class: usize, wanted: usize, found: usize },
     /// A downloaded file does not have the published checksum.
-    Checksum {
-        path: PathBuf,
-        expected: String,
-        found: String,
-    },
+    Checksum { path: PathBuf, expected: String, found: String },
 }
 
 /// The advice printed whenever no usable data folder is found.
@@ -113,128 +55,62 @@ impl fmt::Display for DataError {
             Io { path, source } => write!(f, "{}: {source}", path.display()),
             Gzip { file, source } => write!(f, "{file}: corrupted gzip stream: {source}"),
             TooLarge { file, limit } => {
-                write!(
-                    f,
-                    "{file}: larger than the {limit}-byte limit for a dataset file"
-                )
+                write!(f, "{file}: larger than the {limit}-byte limit for a dataset file")
             }
-            ShortHeader {
-                file,
-                found,
-                needed,
-            } => write!(
-                f,
-                "{file}: too short for an IDX header: {found} bytes, need at least {needed}"
-            ),
-            BadMagic {
-                file,
-                found,
-                expected,
-                kind,
-            } => write!(
-                f,
-                "{file}: bad magic number 0x{found:08x} (expected 0x{expected:08x}, {kind})"
-            ),
-            WrongDimensions {
-                file,
-                found,
-                expected,
-                kind,
-            } => write!(
+            ShortHeader { file, found, needed } => {
+                write!(f, "{file}: too short for an IDX header: {found} bytes, need at least {needed}")
+            }
+            BadMagic { file, found, expected, kind } => {
+                write!(f, "{file}: bad magic number 0x{found:08x} (expected 0x{expected:08x}, {kind})")
+            }
+            WrongDimensions { file, found, expected, kind } => write!(
                 f,
                 "{file}: bad magic number 0x{found:08x} (expected 0x{expected:08x}, {kind}): \
                  it declares {} dimension(s), {kind} has {}",
                 found & 0xff,
                 expected & 0xff
             ),
-            BadSize {
-                file,
-                what,
-                value,
-                max,
-            } => {
-                write!(
-                    f,
-                    "{file}: IDX header gives {what} = {value}, expected 1..={max}"
-                )
+            BadSize { file, what, value, max } => {
+                write!(f, "{file}: IDX header gives {what} = {value}, expected 1..={max}")
             }
-            Truncated {
-                file,
-                expected,
-                found,
-            } => write!(
-                f,
-                "{file}: truncated IDX payload: header promises {expected} bytes, file has {found}"
-            ),
-            TrailingBytes {
-                file,
-                expected,
-                found,
-            } => write!(
+            Truncated { file, expected, found } => {
+                write!(f, "{file}: truncated IDX payload: header promises {expected} bytes, file has {found}")
+            }
+            TrailingBytes { file, expected, found } => write!(
                 f,
                 "{file}: {} trailing bytes after the IDX payload: header promises {expected} bytes, \
                  file has {found}",
                 found - expected
             ),
-            CountMismatch {
-                images_file,
-                images,
-                labels_file,
-                labels,
-            } => write!(
+            CountMismatch { images_file, images, labels_file, labels } => write!(
                 f,
                 "image/label count mismatch: {images_file} has {images} images, \
                  {labels_file} has {labels} labels"
             ),
-            LabelOutOfRange {
-                file,
-                label,
-                index,
-                num_classes,
-            } => {
-                write!(
-                    f,
-                    "{file}: label {label} out of range 0..{num_classes} at index {index}"
-                )
+            LabelOutOfRange { file, label, index, num_classes } => {
+                write!(f, "{file}: label {label} out of range 0..{num_classes} at index {index}")
             }
             ImageSizeMismatch { train, test } => write!(
                 f,
                 "image size mismatch: train images are {}x{}, test images are {}x{}",
                 train.0, train.1, test.0, test.1
             ),
-            InvalidDataDir {
-                origin,
-                path,
-                problem,
-            } => write!(
+            InvalidDataDir { origin, path, problem } => write!(
                 f,
                 "{origin} {}: {problem} (a dataset folder holds train-images-idx3-ubyte, \
                  train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, \
                  each raw or .gz)",
                 path.display()
             ),
-            NotFound { looked_in } => write!(
-                f,
-                "no dataset found: looked in {} ({INSTALL_HINT})",
-                looked_in.join(", ")
-            ),
-            TooFewExamples {
-                class,
-                wanted,
-                found,
-            } => write!(
-                f,
-                "class {class} has only {found} examples, the subset asks for {wanted}"
-            ),
-            Checksum {
-                path,
-                expected,
-                found,
-            } => write!(
-                f,
-                "{}: md5 checksum mismatch: expected {expected}, found {found}",
-                path.display()
-            ),
+            NotFound { looked_in } => {
+                write!(f, "no dataset found: looked in {} ({INSTALL_HINT})", looked_in.join(", "))
+            }
+            TooFewExamples { class, wanted, found } => {
+                write!(f, "class {class} has only {found} examples, the subset asks for {wanted}")
+            }
+            Checksum { path, expected, found } => {
+                write!(f, "{}: md5 checksum mismatch: expected {expected}, found {found}", path.display())
+            }
         }
     }
 }
@@ -251,9 +127,6 @@ impl std::error::Error for DataError {
 impl DataError {
     /// Wraps an I/O error with the path it happened on.
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        DataError::Io {
-            path: path.into(),
-            source,
-        }
+        DataError::Io { path: path.into(), source }
     }
 }

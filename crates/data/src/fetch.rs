@@ -32,9 +32,7 @@ impl KnownDataset {
 
     /// Parses a command-line name (see [`KnownDataset::name`]).
     pub fn from_name(name: &str) -> Option<KnownDataset> {
-        KnownDataset::ALL
-            .into_iter()
-            .find(|known| known.name() == name)
+        KnownDataset::ALL.into_iter().find(|known| known.name() == name)
     }
 
     /// The four files as `(file name, url, md5 of the .gz file)`, in standard order.
@@ -109,11 +107,7 @@ pub fn verify_md5(path: &Path, expected: &str) -> Result<(), DataError> {
     if found.eq_ignore_ascii_case(expected.trim()) {
         Ok(())
     } else {
-        Err(DataError::Checksum {
-            path: path.to_path_buf(),
-            expected: expected.to_string(),
-            found,
-        })
+        Err(DataError::Checksum { path: path.to_path_buf(), expected: expected.to_string(), found })
     }
 }
 
@@ -146,11 +140,7 @@ mod tests {
         verify_md5(&path, "900150983CD24FB0D6963F7D28E17F72").unwrap();
         let err = verify_md5(&path, "00000000000000000000000000000000").unwrap_err();
         assert!(matches!(err, DataError::Checksum { .. }), "{err:?}");
-        assert!(
-            err.to_string()
-                .contains("found 900150983cd24fb0d6963f7d28e17f72"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("found 900150983cd24fb0d6963f7d28e17f72"), "{err}");
         let err = verify_md5(&dir.join("missing"), "x").unwrap_err();
         assert!(matches!(err, DataError::Io { .. }), "{err:?}");
         std::fs::remove_dir_all(dir).unwrap();

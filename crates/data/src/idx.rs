@@ -116,11 +116,7 @@ impl IdxKind {
 pub fn parse_idx_images(bytes: &[u8], file: &str) -> Result<ImageSet, DataError> {
     let bytes = gunzip_if_needed(bytes, file)?;
     let (sizes, payload) = split_checked(&bytes, file, IdxKind::Images)?;
-    Ok(ImageSet {
-        rows: sizes[1],
-        cols: sizes[2],
-        pixels: payload.to_vec(),
-    })
+    Ok(ImageSet { rows: sizes[1], cols: sizes[2], pixels: payload.to_vec() })
 }
 
 /// Parses an IDX label file (raw or gzipped). `file` names it in error messages.
@@ -143,12 +139,7 @@ pub fn read_idx_labels(path: &Path) -> Result<Vec<u8>, DataError> {
 /// Encodes images as a raw (not gzipped) IDX file.
 pub fn encode_idx_images(set: &ImageSet) -> Vec<u8> {
     let mut out = Vec::with_capacity(16 + set.pixels.len());
-    for word in [
-        IMAGES_MAGIC,
-        set.len() as u32,
-        set.rows as u32,
-        set.cols as u32,
-    ] {
+    for word in [IMAGES_MAGIC, set.len() as u32, set.rows as u32, set.cols as u32] {
         out.extend_from_slice(&word.to_be_bytes());
     }
     out.extend_from_slice(&set.pixels);
@@ -175,30 +166,19 @@ pub fn gunzip_if_needed<'a>(bytes: &'a [u8], file: &str) -> Result<Cow<'a, [u8]>
     flate2::read::GzDecoder::new(bytes)
         .take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut inflated)
-        .map_err(|source| DataError::Gzip {
-            file: file.to_string(),
-            source,
-        })?;
+        .map_err(|source| DataError::Gzip { file: file.to_string(), source })?;
     if inflated.len() as u64 > MAX_FILE_BYTES {
-        return Err(DataError::TooLarge {
-            file: file.to_string(),
-            limit: MAX_FILE_BYTES,
-        });
+        return Err(DataError::TooLarge { file: file.to_string(), limit: MAX_FILE_BYTES });
     }
     Ok(Cow::Owned(inflated))
 }
 
 /// Reads a whole file, refusing files larger than [`MAX_FILE_BYTES`].
 fn read_bounded(path: &Path) -> Result<Vec<u8>, DataError> {
-    let length = std::fs::metadata(path)
-        .map_err(|e| DataError::io(path, e))?
-        .len();
+    let length = std::fs::metadata(path).map_err(|e| DataError::io(path, e))?.len();
     if length > MAX_FILE_BYTES {
         let file = path.display().to_string();
-        return Err(DataError::TooLarge {
-            file,
-            limit: MAX_FILE_BYTES,
-        });
+        return Err(DataError::TooLarge { file, limit: MAX_FILE_BYTES });
     }
     std::fs::read(path).map_err(|e| DataError::io(path, e))
 }
@@ -207,17 +187,9 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, DataError> {
 ///
 /// Nothing is allocated here: the payload is a slice of `bytes`, and its length is
 /// compared with the header's promise using checked arithmetic.
-fn split_checked<'a>(
-    bytes: &'a [u8],
-    file: &str,
-    kind: IdxKind,
-) -> Result<(Vec<usize>, &'a [u8]), DataError> {
+fn split_checked<'a>(bytes: &'a [u8], file: &str, kind: IdxKind) -> Result<(Vec<usize>, &'a [u8]), DataError> {
     let header_len = 4 + 4 * kind.dimensions();
-    let short = || DataError::ShortHeader {
-        file: file.to_string(),
-        found: bytes.len(),
-        needed: header_len,
-    };
+    let short = || DataError::ShortHeader { file: file.to_string(), found: bytes.len(), needed: header_len };
     let word = |i: usize| -> Option<u32> {
         let chunk = bytes.get(4 * i..4 * i + 4)?;
         Some(u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]))
@@ -231,37 +203,21 @@ fn split_checked<'a>(
     for (i, &(what, max)) in kind.dimension_limits().iter().enumerate() {
         let value = u64::from(word(1 + i).ok_or_else(short)?);
         if value == 0 || value > max {
-            return Err(DataError::BadSize {
-                file: file.to_string(),
-                what,
-                value,
-                max,
-            });
+            return Err(DataError::BadSize { file: file.to_string(), what, value, max });
         }
         promised = promised
             .checked_mul(value)
-            .ok_or_else(|| DataError::TooLarge {
-                file: file.to_string(),
-                limit: MAX_FILE_BYTES,
-            })?;
+            .ok_or_else(|| DataError::TooLarge { file: file.to_string(), limit: MAX_FILE_BYTES })?;
         sizes.push(value as usize);
     }
 
     let payload = &bytes[header_len..];
     let found = payload.len() as u64;
     if found < promised {
-        return Err(DataError::Truncated {
-            file: file.to_string(),
-            expected: promised,
-            found,
-        });
+        return Err(DataError::Truncated { file: file.to_string(), expected: promised, found });
     }
     if found > promised {
-        return Err(DataError::TrailingBytes {
-            file: file.to_string(),
-            expected: promised,
-            found,
-        });
+        return Err(DataError::TrailingBytes { file: file.to_string(), expected: promised, found });
     }
     Ok((sizes, payload))
 }
@@ -276,19 +232,9 @@ fn check_magic(found: u32, file: &str, kind: IdxKind) -> Result<(), DataError> {
     let file = file.to_string();
     let kind = kind.description();
     if found & !0xff == expected & !0xff {
-        Err(DataError::WrongDimensions {
-            file,
-            found,
-            expected,
-            kind,
-        })
+        Err(DataError::WrongDimensions { file, found, expected, kind })
     } else {
-        Err(DataError::BadMagic {
-            file,
-            found,
-            expected,
-            kind,
-        })
+        Err(DataError::BadMagic { file, found, expected, kind })
     }
 }
 
@@ -299,11 +245,7 @@ pub(crate) mod tests {
 
     /// A 3-image set of 2×3 pixels with distinct values.
     pub(crate) fn toy_images() -> ImageSet {
-        ImageSet {
-            rows: 2,
-            cols: 3,
-            pixels: (0..18).map(|v| v * 10).collect(),
-        }
+        ImageSet { rows: 2, cols: 3, pixels: (0..18).map(|v| v * 10).collect() }
     }
 
     pub(crate) fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -346,24 +288,16 @@ pub(crate) mod tests {
         assert_eq!(&packed[..2], &GZIP_MAGIC);
         assert_eq!(parse_idx_images(&packed, "toy.gz").unwrap(), set);
         let labels = vec![9, 0, 2];
-        assert_eq!(
-            parse_idx_labels(&gzip(&encode_idx_labels(&labels)), "l.gz").unwrap(),
-            labels
-        );
+        assert_eq!(parse_idx_labels(&gzip(&encode_idx_labels(&labels)), "l.gz").unwrap(), labels);
     }
 
     #[test]
     fn label_file_as_images_is_a_bad_magic() {
         let err = parse_idx_images(&encode_idx_labels(&[1, 2]), "/x/labels").unwrap_err();
-        assert!(
-            matches!(err, DataError::WrongDimensions { found: 0x801, .. }),
-            "{err:?}"
-        );
+        assert!(matches!(err, DataError::WrongDimensions { found: 0x801, .. }), "{err:?}");
         let message = err.to_string();
         assert!(
-            message.starts_with(
-                "/x/labels: bad magic number 0x00000801 (expected 0x00000803, an IDX image file)"
-            ),
+            message.starts_with("/x/labels: bad magic number 0x00000801 (expected 0x00000803, an IDX image file)"),
             "{message}"
         );
     }
@@ -373,10 +307,7 @@ pub(crate) mod tests {
         let mut bytes = encode_idx_images(&toy_images());
         bytes[2] = 0x0d; // type code of f32, not u8
         let err = parse_idx_images(&bytes, "f").unwrap_err();
-        assert!(
-            matches!(err, DataError::BadMagic { found: 0x0d03, .. }),
-            "{err:?}"
-        );
+        assert!(matches!(err, DataError::BadMagic { found: 0x0d03, .. }), "{err:?}");
         let err = parse_idx_labels(b"PNG\x89 and more", "f").unwrap_err();
         assert!(matches!(err, DataError::BadMagic { .. }), "{err:?}");
     }
@@ -386,10 +317,7 @@ pub(crate) mod tests {
         let mut bytes = header(&[0x802, 3, 6]);
         bytes.extend_from_slice(&[0; 18]);
         let err = parse_idx_images(&bytes, "f").unwrap_err();
-        assert!(
-            matches!(err, DataError::WrongDimensions { found: 0x802, .. }),
-            "{err:?}"
-        );
+        assert!(matches!(err, DataError::WrongDimensions { found: 0x802, .. }), "{err:?}");
         assert!(err.to_string().contains("declares 2 dimension(s)"), "{err}");
     }
 
@@ -397,21 +325,8 @@ pub(crate) mod tests {
     fn truncated_payload_says_expected_and_found() {
         let bytes = encode_idx_images(&toy_images());
         let err = parse_idx_images(&bytes[..bytes.len() - 5], "/x/t.gz").unwrap_err();
-        assert!(
-            matches!(
-                err,
-                DataError::Truncated {
-                    expected: 18,
-                    found: 13,
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
-        assert_eq!(
-            err.to_string(),
-            "/x/t.gz: truncated IDX payload: header promises 18 bytes, file has 13"
-        );
+        assert!(matches!(err, DataError::Truncated { expected: 18, found: 13, .. }), "{err:?}");
+        assert_eq!(err.to_string(), "/x/t.gz: truncated IDX payload: header promises 18 bytes, file has 13");
     }
 
     #[test]
@@ -419,33 +334,13 @@ pub(crate) mod tests {
         let mut bytes = encode_idx_labels(&[1, 2, 3]);
         bytes.push(7);
         let err = parse_idx_labels(&bytes, "l").unwrap_err();
-        assert!(
-            matches!(
-                err,
-                DataError::TrailingBytes {
-                    expected: 3,
-                    found: 4,
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
+        assert!(matches!(err, DataError::TrailingBytes { expected: 3, found: 4, .. }), "{err:?}");
     }
 
     #[test]
     fn short_header_is_an_error() {
         let err = parse_idx_images(&header(&[0x803, 1]), "h").unwrap_err();
-        assert!(
-            matches!(
-                err,
-                DataError::ShortHeader {
-                    found: 8,
-                    needed: 16,
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
+        assert!(matches!(err, DataError::ShortHeader { found: 8, needed: 16, .. }), "{err:?}");
         let err = parse_idx_labels(&[0, 0], "h").unwrap_err();
         assert!(matches!(err, DataError::ShortHeader { .. }), "{err:?}");
     }
@@ -453,34 +348,11 @@ pub(crate) mod tests {
     #[test]
     fn zero_and_huge_sizes_are_errors() {
         let err = parse_idx_images(&header(&[0x803, 1, 0, 28]), "z").unwrap_err();
-        assert!(
-            matches!(
-                err,
-                DataError::BadSize {
-                    what: "rows",
-                    value: 0,
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
+        assert!(matches!(err, DataError::BadSize { what: "rows", value: 0, .. }), "{err:?}");
         let err = parse_idx_images(&header(&[0x803, 1, 28, 5000]), "z").unwrap_err();
-        assert!(
-            matches!(
-                err,
-                DataError::BadSize {
-                    what: "cols",
-                    value: 5000,
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
+        assert!(matches!(err, DataError::BadSize { what: "cols", value: 5000, .. }), "{err:?}");
         let err = parse_idx_labels(&header(&[0x801, u32::MAX]), "z").unwrap_err();
-        assert!(
-            matches!(err, DataError::BadSize { what: "count", .. }),
-            "{err:?}"
-        );
+        assert!(matches!(err, DataError::BadSize { what: "count", .. }), "{err:?}");
     }
 
     #[test]
@@ -489,17 +361,7 @@ pub(crate) mod tests {
         // on the length comparison, long before any allocation.
         let bytes = header(&[0x803, 10_000_000, 4096, 4096]);
         let err = parse_idx_images(&bytes, "forged").unwrap_err();
-        assert!(
-            matches!(
-                err,
-                DataError::Truncated {
-                    expected: 167_772_160_000_000,
-                    found: 0,
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
+        assert!(matches!(err, DataError::Truncated { expected: 167_772_160_000_000, found: 0, .. }), "{err:?}");
     }
 
     #[test]
@@ -521,11 +383,7 @@ pub(crate) mod tests {
         let path = std::env::temp_dir().join("atelier-data-no-such-dir/train-images-idx3-ubyte");
         let err = read_idx_images(&path).unwrap_err();
         assert!(matches!(err, DataError::Io { .. }), "{err:?}");
-        assert!(
-            err.to_string()
-                .contains("atelier-data-no-such-dir/train-images"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("atelier-data-no-such-dir/train-images"), "{err}");
     }
 
     #[test]

@@ -56,15 +56,12 @@ pub mod source;
 pub mod subset;
 
 pub use augment::{AugmentConfig, Clip};
-pub use dataset::{
-    Dataset, FASHION_MNIST_CLASSES, MNIST_CLASSES, NUM_CLASSES, Split, load, load_from,
-    to_unit_floats,
-};
+pub use dataset::{Dataset, FASHION_MNIST_CLASSES, MNIST_CLASSES, NUM_CLASSES, Split, load, load_from, to_unit_floats};
 pub use error::DataError;
 pub use fetch::{KnownDataset, verify_md5};
 pub use idx::{
-    ImageSet, encode_idx_images, encode_idx_labels, parse_idx_images, parse_idx_labels,
-    read_idx_images, read_idx_labels,
+    ImageSet, encode_idx_images, encode_idx_labels, parse_idx_images, parse_idx_labels, read_idx_images,
+    read_idx_labels,
 };
 pub use rng::Rng;
 pub use source::{DataSource, locate, locate_on_disk, locate_with};

@@ -33,12 +33,8 @@ pub const PROJECT_DIR: &str = "./data/fashion-mnist";
 pub const DEBIAN_DIR: &str = "/usr/share/datasets/fashion-mnist";
 
 /// The four standard file names, without the optional `.gz`.
-pub const STANDARD_FILES: [&str; 4] = [
-    "train-images-idx3-ubyte",
-    "train-labels-idx1-ubyte",
-    "t10k-images-idx3-ubyte",
-    "t10k-labels-idx1-ubyte",
-];
+pub const STANDARD_FILES: [&str; 4] =
+    ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
 
 /// Where a dataset was found. Serialized as `{"kind": "flag", "path": "/x"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -84,10 +80,9 @@ impl DataSource {
     /// The folder holding the files, or `None` for the embedded set.
     pub fn dir(&self) -> Option<&Path> {
         match self {
-            DataSource::Flag(dir)
-            | DataSource::EnvVar(dir)
-            | DataSource::ProjectDir(dir)
-            | DataSource::Debian(dir) => Some(dir),
+            DataSource::Flag(dir) | DataSource::EnvVar(dir) | DataSource::ProjectDir(dir) | DataSource::Debian(dir) => {
+                Some(dir)
+            }
             DataSource::Embedded => None,
         }
     }
@@ -121,11 +116,8 @@ pub struct DatasetFiles {
 /// The error says what is wrong ("no such folder", or which files are missing);
 /// `origin` ("--data-dir", "$ATELIER_DATA", …) tells the user where the folder came from.
 pub fn dataset_files(dir: &Path, origin: &str) -> Result<DatasetFiles, DataError> {
-    let invalid = |problem: String| DataError::InvalidDataDir {
-        origin: origin.to_string(),
-        path: dir.to_path_buf(),
-        problem,
-    };
+    let invalid =
+        |problem: String| DataError::InvalidDataDir { origin: origin.to_string(), path: dir.to_path_buf(), problem };
     if !dir.is_dir() {
         return Err(invalid("no such folder".to_string()));
     }
@@ -143,31 +135,17 @@ pub fn dataset_files(dir: &Path, origin: &str) -> Result<DatasetFiles, DataError
         }
     }
     if !missing.is_empty() {
-        return Err(invalid(format!(
-            "not a dataset folder: missing {}",
-            missing.join(", ")
-        )));
+        return Err(invalid(format!("not a dataset folder: missing {}", missing.join(", "))));
     }
-    let [train_images, train_labels, test_images, test_labels]: [PathBuf; 4] = found
-        .try_into()
-        .map_err(|_| invalid("internal error".to_string()))?;
-    Ok(DatasetFiles {
-        train_images,
-        train_labels,
-        test_images,
-        test_labels,
-    })
+    let [train_images, train_labels, test_images, test_labels]: [PathBuf; 4] =
+        found.try_into().map_err(|_| invalid("internal error".to_string()))?;
+    Ok(DatasetFiles { train_images, train_labels, test_images, test_labels })
 }
 
 /// Finds the data: flag, `$ATELIER_DATA`, `./data/fashion-mnist`, Debian, embedded.
 pub fn locate(flag: Option<&Path>) -> Result<DataSource, DataError> {
     let env = std::env::var_os(ENV_VAR);
-    locate_with(
-        flag,
-        env.as_deref(),
-        Path::new(PROJECT_DIR),
-        Path::new(DEBIAN_DIR),
-    )
+    locate_with(flag, env.as_deref(), Path::new(PROJECT_DIR), Path::new(DEBIAN_DIR))
 }
 
 /// [`locate`] with every input explicit, for tests.
@@ -187,12 +165,7 @@ pub fn locate_with(
 /// the full data (such as `cargo xtask data subset`). Fails with [`DataError::NotFound`].
 pub fn locate_on_disk(flag: Option<&Path>) -> Result<DataSource, DataError> {
     let env = std::env::var_os(ENV_VAR);
-    locate_on_disk_with(
-        flag,
-        env.as_deref(),
-        Path::new(PROJECT_DIR),
-        Path::new(DEBIAN_DIR),
-    )
+    locate_on_disk_with(flag, env.as_deref(), Path::new(PROJECT_DIR), Path::new(DEBIAN_DIR))
 }
 
 /// [`locate_on_disk`] with every input explicit, for tests.
@@ -210,10 +183,7 @@ pub fn locate_on_disk_with(
         return checked(DataSource::EnvVar(PathBuf::from(value)));
     }
     // Conventional folders: used when complete, skipped otherwise.
-    for candidate in [
-        DataSource::ProjectDir(project_dir.to_path_buf()),
-        DataSource::Debian(debian_dir.to_path_buf()),
-    ] {
+    for candidate in [DataSource::ProjectDir(project_dir.to_path_buf()), DataSource::Debian(debian_dir.to_path_buf())] {
         if let Ok(source) = checked(candidate) {
             return Ok(source);
         }
@@ -244,8 +214,7 @@ pub(crate) mod tests {
     pub(crate) fn unique_temp_dir(label: &str) -> PathBuf {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir =
-            std::env::temp_dir().join(format!("atelier-data-{label}-{}-{n}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("atelier-data-{label}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
@@ -255,11 +224,7 @@ pub(crate) mod tests {
     fn dataset_dir(label: &str) -> PathBuf {
         let dir = unique_temp_dir(label);
         for (i, name) in STANDARD_FILES.iter().enumerate() {
-            let name = if i % 2 == 0 {
-                format!("{name}.gz")
-            } else {
-                name.to_string()
-            };
+            let name = if i % 2 == 0 { format!("{name}.gz") } else { name.to_string() };
             std::fs::write(dir.join(name), b"").unwrap();
         }
         dir
@@ -285,11 +250,7 @@ pub(crate) mod tests {
         let found = locate_with(None, None, &nowhere, &nowhere).unwrap();
         assert_eq!(found, DataSource::Embedded);
         let found = locate_with(None, Some(OsStr::new("")), &nowhere, &nowhere).unwrap();
-        assert_eq!(
-            found,
-            DataSource::Embedded,
-            "an empty $ATELIER_DATA counts as unset"
-        );
+        assert_eq!(found, DataSource::Embedded, "an empty $ATELIER_DATA counts as unset");
 
         for dir in [flag, env, project, debian, nowhere] {
             std::fs::remove_dir_all(dir).unwrap();
@@ -303,19 +264,13 @@ pub(crate) mod tests {
         let err = locate_with(Some(&missing), None, &project, &project).unwrap_err();
         assert!(matches!(err, DataError::InvalidDataDir { .. }), "{err:?}");
         assert!(err.to_string().starts_with("--data-dir "), "{err}");
-        assert!(
-            err.to_string().contains("does-not-exist: no such folder"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("does-not-exist: no such folder"), "{err}");
 
         let incomplete = unique_temp_dir("incomplete");
         std::fs::write(incomplete.join("train-images-idx3-ubyte"), b"").unwrap();
         let err = locate_with(Some(&incomplete), None, &project, &project).unwrap_err();
         let message = err.to_string();
-        assert!(
-            message.contains("missing train-labels-idx1-ubyte[.gz]"),
-            "{message}"
-        );
+        assert!(message.contains("missing train-labels-idx1-ubyte[.gz]"), "{message}");
         assert!(!message.contains("missing train-images"), "{message}");
 
         std::fs::remove_dir_all(project).unwrap();
@@ -327,10 +282,7 @@ pub(crate) mod tests {
         let project = dataset_dir("project-bad-env");
         let env = OsStr::new("/definitely/not/a/dataset");
         let err = locate_with(None, Some(env), &project, &project).unwrap_err();
-        assert!(
-            err.to_string().starts_with("$ATELIER_DATA /definitely"),
-            "{err}"
-        );
+        assert!(err.to_string().starts_with("$ATELIER_DATA /definitely"), "{err}");
         std::fs::remove_dir_all(project).unwrap();
     }
 
@@ -339,15 +291,9 @@ pub(crate) mod tests {
         let nowhere = unique_temp_dir("nowhere");
         let err = locate_on_disk_with(None, None, &nowhere, Path::new("/no/debian")).unwrap_err();
         let message = err.to_string();
-        assert!(
-            message.starts_with("no dataset found: looked in "),
-            "{message}"
-        );
+        assert!(message.starts_with("no dataset found: looked in "), "{message}");
         assert!(message.contains("/no/debian"), "{message}");
-        assert!(
-            message.contains("cargo xtask data fetch fashion-mnist"),
-            "{message}"
-        );
+        assert!(message.contains("cargo xtask data fetch fashion-mnist"), "{message}");
         std::fs::remove_dir_all(nowhere).unwrap();
     }
 
@@ -365,14 +311,8 @@ pub(crate) mod tests {
     fn display_and_kind() {
         let x = PathBuf::from("/x");
         assert_eq!(DataSource::Flag(x.clone()).to_string(), "--data-dir /x");
-        assert_eq!(
-            DataSource::EnvVar(x.clone()).to_string(),
-            "$ATELIER_DATA=/x"
-        );
-        assert_eq!(
-            DataSource::ProjectDir(PROJECT_DIR.into()).to_string(),
-            "./data/fashion-mnist"
-        );
+        assert_eq!(DataSource::EnvVar(x.clone()).to_string(), "$ATELIER_DATA=/x");
+        assert_eq!(DataSource::ProjectDir(PROJECT_DIR.into()).to_string(), "./data/fashion-mnist");
         assert_eq!(
             DataSource::Debian(DEBIAN_DIR.into()).to_string(),
             "/usr/share/datasets/fashion-mnist (Debian dataset-fashion-mnist)"

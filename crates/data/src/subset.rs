@@ -75,11 +75,7 @@ pub struct SubsetFile {
 /// The first `per_class` indices of each class, in file order, sorted ascending.
 ///
 /// Fails if a label is not below `num_classes` or a class has fewer than `per_class` examples.
-pub fn class_balanced_indices(
-    labels: &[u8],
-    per_class: usize,
-    num_classes: usize,
-) -> Result<Vec<usize>, DataError> {
+pub fn class_balanced_indices(labels: &[u8], per_class: usize, num_classes: usize) -> Result<Vec<usize>, DataError> {
     crate::dataset::check_labels(labels, "labels", num_classes)?;
     let mut taken = vec![0; num_classes];
     let mut indices = Vec::with_capacity(per_class * num_classes);
@@ -91,11 +87,7 @@ pub fn class_balanced_indices(
         }
     }
     if let Some((class, &found)) = taken.iter().enumerate().find(|(_, n)| **n < per_class) {
-        return Err(DataError::TooFewExamples {
-            class,
-            wanted: per_class,
-            found,
-        });
+        return Err(DataError::TooFewExamples { class, wanted: per_class, found });
     }
     Ok(indices)
 }
@@ -109,14 +101,8 @@ pub fn write_subset(
     out_dir: &Path,
 ) -> Result<SubsetSummary, DataError> {
     let num_classes = full.num_classes();
-    let train = select(
-        &full.train,
-        class_balanced_indices(&full.train.labels, train_per_class, num_classes)?,
-    );
-    let test = select(
-        &full.test,
-        class_balanced_indices(&full.test.labels, test_per_class, num_classes)?,
-    );
+    let train = select(&full.train, class_balanced_indices(&full.train.labels, train_per_class, num_classes)?);
+    let test = select(&full.test, class_balanced_indices(&full.test.labels, test_per_class, num_classes)?);
 
     std::fs::create_dir_all(out_dir).map_err(|e| DataError::io(out_dir, e))?;
     let contents = [
@@ -132,11 +118,7 @@ pub fn write_subset(
         let packed = gzip_best(raw).map_err(|e| DataError::io(&path, e))?;
         write_atomically(&path, &packed)?;
         let md5_uncompressed = format!("{:x}", md5::compute(raw));
-        files.push(SubsetFile {
-            name,
-            md5_uncompressed,
-            gz_bytes: packed.len(),
-        });
+        files.push(SubsetFile { name, md5_uncompressed, gz_bytes: packed.len() });
     }
 
     let summary = SubsetSummary {
@@ -147,10 +129,7 @@ pub fn write_subset(
         test_per_class: class_counts(&test.labels, num_classes),
         files,
     };
-    write_atomically(
-        &out_dir.join("LICENSE-fashion-mnist.txt"),
-        FASHION_MNIST_LICENSE.as_bytes(),
-    )?;
+    write_atomically(&out_dir.join("LICENSE-fashion-mnist.txt"), FASHION_MNIST_LICENSE.as_bytes())?;
     let readme = readme(full, train_per_class, test_per_class, &summary);
     write_atomically(&out_dir.join("README.md"), readme.as_bytes())?;
     Ok(summary)
@@ -163,11 +142,7 @@ fn select(split: &Split, indices: Vec<usize>) -> Split {
         pixels.extend_from_slice(split.images.image(i));
     }
     Split {
-        images: ImageSet {
-            rows: split.images.rows,
-            cols: split.images.cols,
-            pixels,
-        },
+        images: ImageSet { rows: split.images.rows, cols: split.images.cols, pixels },
         labels: split.batch_labels(&indices),
     }
 }
@@ -190,17 +165,9 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), DataError> {
 }
 
 /// The README of a subset folder. Deterministic: no dates, no absolute output path.
-fn readme(
-    full: &Dataset,
-    train_per_class: usize,
-    test_per_class: usize,
-    summary: &SubsetSummary,
-) -> String {
+fn readme(full: &Dataset, train_per_class: usize, test_per_class: usize, summary: &SubsetSummary) -> String {
     let mut text = String::new();
-    let from = full
-        .source
-        .dir()
-        .map_or_else(|| full.source.to_string(), |d| d.display().to_string());
+    let from = full.source.dir().map_or_else(|| full.source.to_string(), |d| d.display().to_string());
     // Writing to a String cannot fail.
     let _ = writeln!(text, "# A class-balanced subset of Fashion-MNIST\n");
     let _ = writeln!(
@@ -224,10 +191,7 @@ fn readme(
         full.train.len(),
         full.test.len()
     );
-    let _ = writeln!(
-        text,
-        "| label | class | train | test |\n|---:|---|---:|---:|"
-    );
+    let _ = writeln!(text, "| label | class | train | test |\n|---:|---|---:|---:|");
     for (label, name) in full.class_names.iter().enumerate() {
         let _ = writeln!(
             text,
@@ -235,10 +199,7 @@ fn readme(
             summary.train_per_class[label], summary.test_per_class[label]
         );
     }
-    let _ = writeln!(
-        text,
-        "\n| file | md5 of the uncompressed IDX file |\n|---|---|"
-    );
+    let _ = writeln!(text, "\n| file | md5 of the uncompressed IDX file |\n|---|---|");
     for file in &summary.files {
         let _ = writeln!(text, "| {} | {} |", file.name, file.md5_uncompressed);
     }
@@ -260,55 +221,20 @@ mod tests {
     #[test]
     fn balanced_indices_take_the_first_of_each_class() {
         let labels = [2, 0, 1, 0, 2, 1, 0, 2, 1];
-        assert_eq!(
-            class_balanced_indices(&labels, 2, 3).unwrap(),
-            vec![0, 1, 2, 3, 4, 5]
-        );
-        assert_eq!(
-            class_balanced_indices(&labels, 1, 3).unwrap(),
-            vec![0, 1, 2]
-        );
-        assert_eq!(
-            class_balanced_indices(&labels, 3, 3).unwrap(),
-            (0..9).collect::<Vec<_>>()
-        );
-        assert_eq!(
-            class_balanced_indices(&[1, 1, 0, 1, 0], 2, 2).unwrap(),
-            vec![0, 1, 2, 4]
-        );
+        assert_eq!(class_balanced_indices(&labels, 2, 3).unwrap(), vec![0, 1, 2, 3, 4, 5]);
+        assert_eq!(class_balanced_indices(&labels, 1, 3).unwrap(), vec![0, 1, 2]);
+        assert_eq!(class_balanced_indices(&labels, 3, 3).unwrap(), (0..9).collect::<Vec<_>>());
+        assert_eq!(class_balanced_indices(&[1, 1, 0, 1, 0], 2, 2).unwrap(), vec![0, 1, 2, 4]);
     }
 
     #[test]
     fn too_few_examples_is_an_error() {
         let err = class_balanced_indices(&[0, 1, 0, 2, 0], 2, 3).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                DataError::TooFewExamples {
-                    class: 1,
-                    wanted: 2,
-                    found: 1
-                }
-            ),
-            "{err:?}"
-        );
+        assert!(matches!(err, DataError::TooFewExamples { class: 1, wanted: 2, found: 1 }), "{err:?}");
         let err = class_balanced_indices(&[0, 1], 1, 3).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                DataError::TooFewExamples {
-                    class: 2,
-                    found: 0,
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
+        assert!(matches!(err, DataError::TooFewExamples { class: 2, found: 0, .. }), "{err:?}");
         let err = class_balanced_indices(&[0, 7], 1, 3).unwrap_err();
-        assert!(
-            matches!(err, DataError::LabelOutOfRange { label: 7, .. }),
-            "{err:?}"
-        );
+        assert!(matches!(err, DataError::LabelOutOfRange { label: 7, .. }), "{err:?}");
     }
 
     #[test]
@@ -321,36 +247,19 @@ mod tests {
 
         assert_eq!((summary.train_len, summary.test_len), (30, 20));
         assert_eq!(summary.train_per_class, vec![3; 10]);
-        for name in [
-            "LICENSE-fashion-mnist.txt",
-            "README.md",
-            "train-images-idx3-ubyte.gz",
-        ] {
+        for name in ["LICENSE-fashion-mnist.txt", "README.md", "train-images-idx3-ubyte.gz"] {
             let a = std::fs::read(first.join(name)).unwrap();
-            assert_eq!(
-                a,
-                std::fs::read(second.join(name)).unwrap(),
-                "{name} differs between runs"
-            );
+            assert_eq!(a, std::fs::read(second.join(name)).unwrap(), "{name} differs between runs");
         }
         let readme = std::fs::read_to_string(first.join("README.md")).unwrap();
-        assert!(
-            readme.contains("--train-per-class 3 --test-per-class 2"),
-            "{readme}"
-        );
-        assert!(
-            readme.contains(&summary.files[0].md5_uncompressed),
-            "{readme}"
-        );
+        assert!(readme.contains("--train-per-class 3 --test-per-class 2"), "{readme}");
+        assert!(readme.contains(&summary.files[0].md5_uncompressed), "{readme}");
         assert!(!first.join("README.md.tmp").exists());
 
         let small = load_from(DataSource::Flag(first.clone())).unwrap();
         let indices = class_balanced_indices(&full.train.labels, 3, 10).unwrap();
         assert_eq!(small.train.labels, full.train.batch_labels(&indices));
-        assert_eq!(
-            small.train.images.image(4),
-            full.train.images.image(indices[4])
-        );
+        assert_eq!(small.train.images.image(4), full.train.images.image(indices[4]));
 
         std::fs::remove_dir_all(first).unwrap();
         std::fs::remove_dir_all(second).unwrap();

@@ -48,7 +48,10 @@ pub fn run(cmd: &BenchCommand) -> Result<(), String> {
     }
     println!("{:<12} {:<8} {:>10} {:>12} {:>14}  device", "model", "backend", "batch", "images/s", "peak MB (RSS)");
     for r in &results {
-        println!("{:<12} {:<8} {:>10} {:>12.0} {:>14.0}  {}", r.model, r.backend, r.batch_size, r.images_per_s, r.peak_memory_mb, r.device);
+        println!(
+            "{:<12} {:<8} {:>10} {:>12.0} {:>14.0}  {}",
+            r.model, r.backend, r.batch_size, r.images_per_s, r.peak_memory_mb, r.device
+        );
     }
     let (low, high) = PYTORCH_AUTOENCODER_IMAGES_PER_S;
     println!("PyTorch reference (same model, batch 128, 2 threads, this 2-core machine): {low:.0}–{high:.0} images/s");

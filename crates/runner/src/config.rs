@@ -99,7 +99,9 @@ pub fn autoencoder_config(base: Option<AutoencoderConfig>, args: &AutoencoderTra
         Some(AutoencoderVariantArg::Denoising) => {
             Some(Variant::Denoising { noise_sigma: args.noise_sigma.unwrap_or(DEFAULT_NOISE_SIGMA) })
         }
-        Some(AutoencoderVariantArg::Sparse) => Some(Variant::Sparse { lambda: args.sparsity.unwrap_or(DEFAULT_SPARSITY) }),
+        Some(AutoencoderVariantArg::Sparse) => {
+            Some(Variant::Sparse { lambda: args.sparsity.unwrap_or(DEFAULT_SPARSITY) })
+        }
         None => None,
     };
     set(&mut config.variant, variant);

@@ -25,7 +25,13 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
     eprintln!("demo: the reference autoencoder (k = 32), {epochs} epochs");
     let out = args.out.clone().unwrap_or_else(|| DEFAULT_OUT.into());
     let run = execute(Plan { config, out, resume: None })?;
-    let eval = EvalCommand { model: ModelName::Autoencoder, run: run.clone(), backend: args.backend, data_dir: args.data_dir.clone(), noise_sigma: None };
+    let eval = EvalCommand {
+        model: ModelName::Autoencoder,
+        run: run.clone(),
+        backend: args.backend,
+        data_dir: args.data_dir.clone(),
+        noise_sigma: None,
+    };
     crate::eval::run(&eval)?;
     println!();
     println!("pictures: {}/samples/ (reconstructions, morphing strips, latent scatter)", run.display());

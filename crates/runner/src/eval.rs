@@ -32,7 +32,9 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
     let data_dir = cmd.data_dir.clone().or(config.data_dir.clone());
     let dataset = crate::data::load(data_dir.as_deref())?;
     let entries = match &config.model {
-        ModelConfig::Autoencoder(ae) => models::autoencoder::eval(&run, ae, config.train.seed, &device, dataset, cmd.noise_sigma)?,
+        ModelConfig::Autoencoder(ae) => {
+            models::autoencoder::eval(&run, ae, config.train.seed, &device, dataset, cmd.noise_sigma)?
+        }
     };
     run.write_eval(&entries).map_err(|e| e.to_string())?;
     println!("{:<26} {:>12}", "metric", "value");

@@ -18,7 +18,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Train(cmd) => train::run(cmd).map(|_| ()),
+        Command::Train(cmd) => train::run(*cmd).map(|_| ()),
         Command::Eval(cmd) => eval::run(&cmd).map(|_| ()),
         Command::Bench(cmd) => bench::run(&cmd),
         Command::Backends => backends::run(),

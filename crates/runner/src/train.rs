@@ -44,7 +44,9 @@ pub fn plan(cmd: TrainCommand) -> Result<Plan, String> {
                 (Some(path), None) => (path.clone(), None),
                 (None, Some(run)) => (run.join(atelier_core::run_dir::CONFIG_FILE), Some(run.clone())),
                 (Some(_), Some(_)) => return Err("give either --config or --resume, not both".into()),
-                (None, None) => return Err("name a model (`train autoencoder`) or give --config FILE / --resume RUN_DIR".into()),
+                (None, None) => {
+                    return Err("name a model (`train autoencoder`) or give --config FILE / --resume RUN_DIR".into());
+                }
             };
             (RunConfig::load(&path)?, cmd.out, resume)
         }
@@ -57,10 +59,9 @@ pub fn plan(cmd: TrainCommand) -> Result<Plan, String> {
                 (None, None) => None,
             };
             let base = base_path.as_deref().map(RunConfig::load).transpose()?;
-            let base_model = match base.as_ref().map(|b| &b.model) {
-                Some(ModelConfig::Autoencoder(c)) => Some(c.clone()),
-                None => None,
-            };
+            let base_model = base.as_ref().map(|b| match &b.model {
+                ModelConfig::Autoencoder(c) => c.clone(),
+            });
             let model = ModelConfig::Autoencoder(autoencoder_config(base_model, &args));
             let mut config = base.unwrap_or_else(|| default_run_config(model.clone()));
             config.model = model;
@@ -96,15 +97,25 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
             let mut provenance: Provenance = std::fs::read_to_string(run.run_path())
                 .ok()
                 .and_then(|t| serde_json::from_str(&t).ok())
-                .unwrap_or_else(|| Provenance::new(BURN_VERSION, backend.name(), &device_name, &dataset.source.to_string(), &repo_root()));
+                .unwrap_or_else(|| {
+                    Provenance::new(
+                        BURN_VERSION,
+                        backend.name(),
+                        &device_name,
+                        &dataset.source.to_string(),
+                        &repo_root(),
+                    )
+                });
             provenance.status = "running".into();
             provenance.finished = None;
             provenance.resumed_at_steps.push(checkpoint_step(&run)?);
             (run, Resume::FromLatestCheckpoint, provenance)
         }
         None => {
-            let run = RunDir::create(&plan.out, config.model.name(), backend.name(), config.train.seed).map_err(|e| e.to_string())?;
-            let provenance = Provenance::new(BURN_VERSION, backend.name(), &device_name, &dataset.source.to_string(), &repo_root());
+            let run = RunDir::create(&plan.out, config.model.name(), backend.name(), config.train.seed)
+                .map_err(|e| e.to_string())?;
+            let provenance =
+                Provenance::new(BURN_VERSION, backend.name(), &device_name, &dataset.source.to_string(), &repo_root());
             (run, Resume::Fresh, provenance)
         }
     };
@@ -161,6 +172,8 @@ fn install_ctrl_c(stop: Arc<AtomicBool>) {
         eprintln!("\nCtrl-C: writing a checkpoint after this step, then stopping (Ctrl-C again to quit now)");
     });
     if let Err(e) = result {
-        eprintln!("warning: Ctrl-C handler not installed ({e}); an interrupted run resumes from its last periodic checkpoint");
+        eprintln!(
+            "warning: Ctrl-C handler not installed ({e}); an interrupted run resumes from its last periodic checkpoint"
+        );
     }
 }

@@ -27,7 +27,10 @@ impl fmt::Display for TrainError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TrainError::NonFinite { name, value, first_step, last_step, last_good_checkpoint } => {
-                write!(f, "training diverged: {name} = {value} at step {last_step} (running mean over steps {first_step}..={last_step}); ")?;
+                write!(
+                    f,
+                    "training diverged: {name} = {value} at step {last_step} (running mean over steps {first_step}..={last_step}); "
+                )?;
                 match last_good_checkpoint {
                     Some(path) => write!(f, "the last good checkpoint is kept at {}", path.display()),
                     None => write!(f, "no checkpoint had been written yet"),

@@ -80,7 +80,9 @@ where
                 TrainError::Checkpoint(format!("{}: no checkpoint to resume from", run.checkpoints_dir().display()))
             })?;
             let (saved, blobs) = checkpoint::load(&path)?;
-            experiment = experiment.load_state(&blobs).map_err(|e| TrainError::Checkpoint(format!("{}: {e}", path.display())))?;
+            experiment = experiment
+                .load_state(&blobs)
+                .map_err(|e| TrainError::Checkpoint(format!("{}: {e}", path.display())))?;
             position = saved;
             last_checkpoint = Some(path);
             if metrics::exists(&run.metrics_path()) {
@@ -129,17 +131,23 @@ where
             position.step += 1;
             position.batch_in_epoch += 1;
 
-            if position.step % config.log_every as u64 == 0 {
+            if position.step.is_multiple_of(config.log_every as u64) {
                 window.flush(&mut writer, &mut progress, epoch, last_checkpoint.as_ref())?;
             }
-            if position.step % config.checkpoint_every as u64 == 0 {
+            if position.step.is_multiple_of(config.checkpoint_every as u64) {
                 window.flush(&mut writer, &mut progress, epoch, last_checkpoint.as_ref())?;
                 last_checkpoint = Some(save(&experiment, position)?);
             }
         }
         window.flush(&mut writer, &mut progress, epoch, last_checkpoint.as_ref())?;
-        let summary = validate(&experiment, valid, session, &mut writer, position.step, epoch, last_checkpoint.as_ref())?;
-        progress.println(&format!("epoch {}/{} done at step {}: test {summary}", epoch + 1, config.epochs, position.step));
+        let summary =
+            validate(&experiment, valid, session, &mut writer, position.step, epoch, last_checkpoint.as_ref())?;
+        progress.println(&format!(
+            "epoch {}/{} done at step {}: test {summary}",
+            epoch + 1,
+            config.epochs,
+            position.step
+        ));
         draw_figures(&experiment, valid, session, position.step, epoch)?;
         write_metric_plots(&metrics::read_metrics(writer.path())?, &run.plots_dir()).map_err(TrainError::Checkpoint)?;
         position = Position { step: position.step, epoch: epoch + 1, batch_in_epoch: 0 };
@@ -283,7 +291,13 @@ impl Window {
         for ((name, _), sum) in self.sums.iter().zip(values) {
             let mean = sum / self.steps as f64;
             check_finite(name, mean, self.first_step, last_step, last_checkpoint)?;
-            writer.write(&MetricRow { step: last_step, epoch, split: "train".into(), name: name.to_string(), value: mean })?;
+            writer.write(&MetricRow {
+                step: last_step,
+                epoch,
+                split: "train".into(),
+                name: name.to_string(),
+                value: mean,
+            })?;
             summary.push(format!("{name} {mean:.5}"));
         }
         summary.push(format!("{:.0} img/s", self.images as f64 / seconds));

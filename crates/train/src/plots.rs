@@ -6,9 +6,12 @@ use std::path::Path;
 use atelier_core::metrics::MetricRow;
 use atelier_core::plot::{LinePlot, Scale, Series};
 
+/// Points of one metric, by split.
+type SplitSeries<'a> = BTreeMap<&'a str, Vec<(f64, f64)>>;
+
 /// Writes `plots/<name>.png` for every metric name in `rows` (x axis: optimisation step).
 pub fn write_metric_plots(rows: &[MetricRow], plots_dir: &Path) -> Result<(), String> {
-    let mut by_name: BTreeMap<&str, BTreeMap<&str, Vec<(f64, f64)>>> = BTreeMap::new();
+    let mut by_name: BTreeMap<&str, SplitSeries> = BTreeMap::new();
     for row in rows {
         by_name.entry(&row.name).or_default().entry(&row.split).or_default().push((row.step as f64, row.value));
     }

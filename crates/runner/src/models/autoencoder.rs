@@ -113,7 +113,8 @@ pub fn bench(device: &Device, data: &Dataset, batch_size: usize, warmup: usize, 
         for step in 0..count {
             let indices: Vec<usize> = (0..batch_size).map(|i| (step * batch_size + i) % n).collect();
             let batch = source.batch(&indices, rng, &device);
-            let mut ctx = StepContext { step: step as u64, epoch: 0, device: device.clone(), rng: Rng::new(step as u64) };
+            let mut ctx =
+                StepContext { step: step as u64, epoch: 0, device: device.clone(), rng: Rng::new(step as u64) };
             last = experiment.train_step(batch, &mut ctx).metrics.into_iter().next().map(|(_, v)| v);
         }
         // One host read: waits for the queued work to finish.
