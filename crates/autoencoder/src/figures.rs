@@ -64,7 +64,7 @@ pub fn latent_scatter(model: &Autoencoder, images: Tensor<4>, labels: &[u8], cla
         (codes, "latent codes (k = 2)".to_string())
     } else {
         let pca = Pca::fit(codes.clone(), 2);
-        (pca.project(codes), format!("latent codes (k = {k}), projected on their top 2 principal directions"))
+        (pca.project(codes), format!("codes (k = {k}), top-2 PCA projection"))
     };
     let values = points_2d.into_data().try_into_vec_as::<f32>().unwrap_or_default();
     let points = values.chunks(2).zip(labels).map(|(p, &label)| (p[0], p[1], usize::from(label))).collect();

@@ -74,8 +74,10 @@ pub fn eval(
         let images: Vec<Tensor<4>> = batches(source).collect();
         Tensor::cat(images, 0).flatten::<2>(1, 3) // [n, 784]
     };
-    let pca_test_mse = pca_mse(flat(&train), flat(&test), k);
-    let report = EvalReport { test_mse, pca_test_mse, denoising };
+    let test_flat = flat(&test);
+    let pca_test_mse = pca_mse(flat(&train), test_flat.clone(), k);
+    let pca_fit_on_test_mse = pca_mse(test_flat.clone(), test_flat, k);
+    let report = EvalReport { test_mse, pca_test_mse, pca_fit_on_test_mse, denoising };
 
     // Figures of the evaluated model.
     device.seed(derive(seed, Stream::Figures, 2));
