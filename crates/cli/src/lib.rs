@@ -64,13 +64,20 @@ pub enum ModelName {
 pub struct TrainCommand {
     #[command(subcommand)]
     pub model: Option<TrainModel>,
-    /// Repeat a run from its config.json (flags given here override its values).
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// Where a run's settings come from and where it goes (on `train` itself and on every model).
+#[derive(Debug, Args, Default, Clone)]
+pub struct RunArgs {
+    /// Start from this config.json, e.g. to repeat a run (flags given beside it override its values).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Continue a run from its latest checkpoint (its config.json is reused).
+    /// Continue this run directory from its latest checkpoint (its config.json is reused).
     #[arg(long, value_name = "RUN_DIR")]
     pub resume: Option<PathBuf>,
-    /// Where run directories go (default: runs/).
+    /// Where run directories go [default: runs].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 }
@@ -91,9 +98,8 @@ pub struct CommonTrainArgs {
     /// /usr/share/datasets/fashion-mnist, then the embedded mini set).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Where run directories go [default: runs].
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunArgs,
     /// Seed of everything random: weights, shuffling, noise, augmentation [default: 0].
     #[arg(long)]
     pub seed: Option<u64>,
@@ -103,12 +109,6 @@ pub struct CommonTrainArgs {
     /// Images per step [default: 128].
     #[arg(long)]
     pub batch_size: Option<usize>,
-    /// Start from this config.json (flags given here override its values).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Continue this run directory from its latest checkpoint.
-    #[arg(long, value_name = "RUN_DIR")]
-    pub resume: Option<PathBuf>,
     /// Stop after this many steps in total (a quick look; resumable).
     #[arg(long)]
     pub max_steps: Option<u64>,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use atelier_backend::{BURN_VERSION, Backend};
-use atelier_cli::{TrainCommand, TrainModel};
+use atelier_cli::{RunArgs, TrainCommand, TrainModel};
 use atelier_core::atomic::write_json_atomic;
 use atelier_core::provenance::Provenance;
 use atelier_core::run_dir::RunDir;
@@ -34,47 +34,53 @@ pub struct Plan {
 
 /// Resolves flags, `--config` and `--resume` into one config.
 pub fn plan(cmd: TrainCommand) -> Result<Plan, String> {
-    let max_steps_flag = match &cmd.model {
-        Some(TrainModel::Autoencoder(args)) => args.common.max_steps,
-        None => None,
-    };
-    let (mut config, out, resume) = match cmd.model {
-        None => {
-            let (path, resume) = match (&cmd.config, &cmd.resume) {
-                (Some(path), None) => (path.clone(), None),
-                (None, Some(run)) => (run.join(atelier_core::run_dir::CONFIG_FILE), Some(run.clone())),
-                (Some(_), Some(_)) => return Err("give either --config or --resume, not both".into()),
-                (None, None) => {
-                    return Err("name a model (`train autoencoder`) or give --config FILE / --resume RUN_DIR".into());
-                }
-            };
-            (RunConfig::load(&path)?, cmd.out, resume)
-        }
+    // `train --config F` and `train <model> --config F` mean the same; the model's flags win.
+    let (model_args, run) = match cmd.model {
+        None => (None, cmd.run),
         Some(TrainModel::Autoencoder(args)) => {
-            let common = &args.common;
-            let base_path = match (&common.config, &common.resume) {
-                (Some(_), Some(_)) => return Err("give either --config or --resume, not both".into()),
-                (Some(path), None) => Some(path.clone()),
-                (None, Some(run)) => Some(run.join(atelier_core::run_dir::CONFIG_FILE)),
-                (None, None) => None,
-            };
-            let base = base_path.as_deref().map(RunConfig::load).transpose()?;
+            let run = merge(cmd.run, args.common.run.clone());
+            (Some(args), run)
+        }
+    };
+    let base_path = match (&run.config, &run.resume) {
+        (Some(_), Some(_)) => return Err("give either --config or --resume, not both".into()),
+        (Some(path), None) => Some(path.clone()),
+        (None, Some(dir)) => Some(dir.join(atelier_core::run_dir::CONFIG_FILE)),
+        (None, None) => None,
+    };
+    let base = base_path.as_deref().map(RunConfig::load).transpose()?;
+    let max_steps_flag = model_args.as_ref().and_then(|a| a.common.max_steps);
+    let mut config = match (model_args, base) {
+        (None, None) => {
+            return Err("name a model (`train autoencoder`) or give --config FILE / --resume RUN_DIR".into());
+        }
+        (None, Some(base)) => base,
+        (Some(args), base) => {
             let base_model = base.as_ref().map(|b| match &b.model {
                 ModelConfig::Autoencoder(c) => c.clone(),
             });
             let model = ModelConfig::Autoencoder(autoencoder_config(base_model, &args));
             let mut config = base.unwrap_or_else(|| default_run_config(model.clone()));
             config.model = model;
-            config.apply_common(common);
-            (config, common.out.clone().or(cmd.out), common.resume.clone())
+            config.apply_common(&args.common);
+            config
         }
     };
-    if resume.is_some() {
+    if run.resume.is_some() {
         // --max-steps stops one invocation; a resumed run goes on unless it is given again.
         config.train.max_steps = max_steps_flag;
     }
     config.validate()?;
-    Ok(Plan { config, out: out.unwrap_or_else(|| PathBuf::from(DEFAULT_OUT)), resume })
+    Ok(Plan { config, out: run.out.unwrap_or_else(|| PathBuf::from(DEFAULT_OUT)), resume: run.resume })
+}
+
+/// The run flags of `train` and of `train <model>` together (the latter win).
+fn merge(outer: RunArgs, inner: RunArgs) -> RunArgs {
+    RunArgs {
+        config: inner.config.or(outer.config),
+        resume: inner.resume.or(outer.resume),
+        out: inner.out.or(outer.out),
+    }
 }
 
 /// Runs `train` and returns the run directory.

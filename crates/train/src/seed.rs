@@ -3,6 +3,8 @@
 //! Streams are keyed by purpose and position, so the numbers used at step `t` do not depend on
 //! how the run got there (straight through or resumed from a checkpoint).
 
+use atelier_data::rng::mix;
+
 /// Purposes of derived seeds; each gets its own stream.
 #[derive(Debug, Clone, Copy)]
 pub enum Stream {
@@ -18,16 +20,13 @@ pub enum Stream {
     Figures = 5,
 }
 
-/// A seed for `stream` at `position` (an epoch or step), from the run's `seed`.
-/// SplitMix64 finaliser over the packed inputs: nearby inputs give unrelated seeds.
+/// A seed for `stream` at `position` (an epoch or step), from the run's `seed`: the packed inputs
+/// pass through the SplitMix64 mixer, so nearby inputs give unrelated seeds.
 pub fn derive(seed: u64, stream: Stream, position: u64) -> u64 {
-    let mut z = seed
+    mix(seed
         .wrapping_mul(0x9E37_79B9_7F4A_7C15)
         .wrapping_add((stream as u64).wrapping_mul(0xD1B5_4A32_D192_ED03))
-        .wrapping_add(position.wrapping_mul(0xBF58_476D_1CE4_E5B9));
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+        .wrapping_add(position.wrapping_mul(0xBF58_476D_1CE4_E5B9)))
 }
 
 #[cfg(test)]
