@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use atelier_cli::{BackendArg, Cli, Command as Cmd, DataCommand, TrainModel};
+use atelier_cli::{BackendArg, Cli, Command as Cmd, DataCommand};
 use clap::Parser;
 
 mod data;
@@ -38,10 +38,7 @@ fn project_root() -> PathBuf {
 /// such as optimizer-state loading) is that backend and not whichever GPU backend is compiled.
 fn chosen_backend(command: &Cmd) -> Option<BackendArg> {
     match command {
-        Cmd::Train(t) => match &t.model {
-            Some(TrainModel::Autoencoder(args)) => args.common.backend,
-            None => None,
-        },
+        Cmd::Train(t) => t.model.as_ref().and_then(|model| model.common().backend),
         Cmd::Eval(e) => e.backend,
         Cmd::Demo(d) => d.backend,
         Cmd::Bench(b) if b.backend.len() == 1 => Some(b.backend[0]),

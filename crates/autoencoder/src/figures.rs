@@ -23,16 +23,13 @@ pub fn reconstruction_figure(model: &Autoencoder, variant: Variant, clean: Tenso
     Figure::Grid { name: "reconstructions".into(), rows, marks: Vec::new() }
 }
 
-/// Codes `(1−t)·c_a + t·c_b` for `t = 0, 1/(steps−1), …, 1`.
+/// Codes `(1−t)·c_a + t·c_b` for `t = 0, 1/(steps−1), …, 1` (the shared
+/// [`atelier_layers::latent::linear_path`]).
 ///
 /// # Shapes
 /// `code_a`, `code_b`: `[1, k]` → `[steps, k]`
 pub fn morph_codes(code_a: Tensor<2>, code_b: Tensor<2>, steps: usize) -> Tensor<2> {
-    let device = code_a.device();
-    let t: Vec<f32> = (0..steps).map(|i| i as f32 / (steps - 1) as f32).collect();
-    let t = Tensor::<1>::from_floats(t.as_slice(), &device).reshape([steps, 1]); // [steps, 1]
-    let one_minus_t = t.clone().neg() + 1.0;
-    one_minus_t * code_a + t * code_b // [steps, k] by broadcasting
+    atelier_layers::latent::linear_path(code_a, code_b, steps)
 }
 
 /// Morphing from image `a` to image `b` of `images`: decoded latent interpolation beside the

@@ -57,6 +57,17 @@ impl BackendArg {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ModelName {
     Autoencoder,
+    Vae,
+}
+
+impl ModelName {
+    /// The name as typed on the command line (`autoencoder`, `vae`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelName::Autoencoder => "autoencoder",
+            ModelName::Vae => "vae",
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -86,6 +97,18 @@ pub struct RunArgs {
 pub enum TrainModel {
     /// The convolutional autoencoder (plain, denoising or sparse).
     Autoencoder(AutoencoderTrainArgs),
+    /// The variational autoencoder (Bernoulli likelihood on binarised pixels by default).
+    Vae(VaeTrainArgs),
+}
+
+impl TrainModel {
+    /// The flags every model shares.
+    pub fn common(&self) -> &CommonTrainArgs {
+        match self {
+            TrainModel::Autoencoder(args) => &args.common,
+            TrainModel::Vae(args) => &args.common,
+        }
+    }
 }
 
 /// Flags every `train` command has.
@@ -158,6 +181,36 @@ pub struct AutoencoderTrainArgs {
     pub sparsity: Option<f64>,
 }
 
+/// The VAE's decoder distribution p(x|z).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LikelihoodArg {
+    /// Bernoulli pixels on dynamically binarised images: a true likelihood in nats.
+    Bernoulli,
+    /// Gaussian pixels N(x; mean, s²) on grey images (the "MSE VAE"; s from --gaussian-sigma).
+    Gaussian,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct VaeTrainArgs {
+    #[command(flatten)]
+    pub common: CommonTrainArgs,
+    /// Latent size k [default: 32].
+    #[arg(long)]
+    pub latent: Option<usize>,
+    /// Decoder distribution [default: bernoulli].
+    #[arg(long, value_enum)]
+    pub likelihood: Option<LikelihoodArg>,
+    /// Fixed pixel std s of --likelihood gaussian [default: 0.1].
+    #[arg(long)]
+    pub gaussian_sigma: Option<f64>,
+    /// Weight β of the KL term (1 = the true ELBO) [default: 1].
+    #[arg(long)]
+    pub beta: Option<f64>,
+    /// Steps over which the KL weight rises linearly from 0 to β [default: 0, no warm-up].
+    #[arg(long, value_name = "STEPS")]
+    pub kl_warmup: Option<u64>,
+}
+
 #[derive(Debug, Args)]
 pub struct EvalCommand {
     pub model: ModelName,
@@ -173,6 +226,15 @@ pub struct EvalCommand {
     /// Also evaluate denoising at this input noise σ (default: the run's σ for a denoising model).
     #[arg(long)]
     pub noise_sigma: Option<f64>,
+    /// vae: importance samples K per image for the log-likelihood estimate [default: 1000].
+    #[arg(long, value_name = "K")]
+    pub is_samples: Option<usize>,
+    /// vae: test images scored by importance sampling (each costs K decodes) [default: 1000; 0 = all].
+    #[arg(long, value_name = "N")]
+    pub is_images: Option<usize>,
+    /// vae: a trained autoencoder run to draw beside the VAE's interpolations.
+    #[arg(long, value_name = "RUN_DIR")]
+    pub autoencoder_run: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -6,5 +6,6 @@
 //! 0.1 or 0.9) are golden tests in `tests/lecture_examples.rs`.
 
 pub mod conv_matrix;
+pub mod latent;
 pub mod loss;
 pub mod quality;

@@ -7,14 +7,17 @@ use std::path::{Path, PathBuf};
 
 use atelier_autoencoder::{AutoencoderConfig, Variant};
 use atelier_backend::Backend;
-use atelier_cli::{AutoencoderTrainArgs, AutoencoderVariantArg, CommonTrainArgs};
+use atelier_cli::{AutoencoderTrainArgs, AutoencoderVariantArg, CommonTrainArgs, LikelihoodArg, VaeTrainArgs};
 use atelier_train::TrainConfig;
+use atelier_vae::{Likelihood, VaeConfig};
 use serde::{Deserialize, Serialize};
 
 /// Default σ of the denoising variant (the lecture's and the σ = 0.3).
 pub const DEFAULT_NOISE_SIGMA: f64 = 0.3;
 /// Default λ of the sparse variant.
 pub const DEFAULT_SPARSITY: f64 = 1e-3;
+/// Default pixel std of the VAE's Gaussian likelihood.
+pub const DEFAULT_GAUSSIAN_SIGMA: f64 = 0.1;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,12 +35,21 @@ pub struct RunConfig {
 #[serde(tag = "name", rename_all = "snake_case")]
 pub enum ModelConfig {
     Autoencoder(AutoencoderConfig),
+    Vae(VaeConfig),
 }
 
 impl ModelConfig {
     pub fn name(&self) -> &'static str {
         match self {
             ModelConfig::Autoencoder(_) => "autoencoder",
+            ModelConfig::Vae(_) => "vae",
+        }
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        match self {
+            ModelConfig::Autoencoder(c) => c.validate(),
+            ModelConfig::Vae(c) => c.validate(),
         }
     }
 }
@@ -52,9 +64,7 @@ impl RunConfig {
     pub fn validate(&self) -> Result<(), String> {
         self.backend.parse::<Backend>().map_err(|e| e.to_string())?;
         self.train.validate()?;
-        match &self.model {
-            ModelConfig::Autoencoder(c) => c.validate(),
-        }
+        self.model.validate()
     }
 
     /// Applies the common flags the user typed.
@@ -110,6 +120,26 @@ pub fn autoencoder_config(base: Option<AutoencoderConfig>, args: &AutoencoderTra
         Variant::Denoising { noise_sigma } => set(noise_sigma, args.noise_sigma),
         Variant::Sparse { lambda } => set(lambda, args.sparsity),
         Variant::Plain => {}
+    }
+    config
+}
+
+/// The VAE's part of the config, with the typed flags applied to `base`.
+pub fn vae_config(base: Option<VaeConfig>, args: &VaeTrainArgs) -> VaeConfig {
+    let mut config = base.unwrap_or_default();
+    set(&mut config.latent, args.latent);
+    set(&mut config.learning_rate, args.common.lr);
+    set(&mut config.beta, args.beta);
+    set(&mut config.kl_warmup_steps, args.kl_warmup);
+    match args.likelihood {
+        Some(LikelihoodArg::Bernoulli) => config.likelihood = Likelihood::Bernoulli,
+        Some(LikelihoodArg::Gaussian) => {
+            config.likelihood = Likelihood::Gaussian { sigma: args.gaussian_sigma.unwrap_or(DEFAULT_GAUSSIAN_SIGMA) }
+        }
+        None => {}
+    }
+    if let Likelihood::Gaussian { sigma } = &mut config.likelihood {
+        set(sigma, args.gaussian_sigma);
     }
     config
 }

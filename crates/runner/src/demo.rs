@@ -31,6 +31,9 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
         backend: args.backend,
         data_dir: args.data_dir.clone(),
         noise_sigma: None,
+        is_samples: None,
+        is_images: None,
+        autoencoder_run: None,
     };
     crate::eval::run(&eval)?;
     println!();

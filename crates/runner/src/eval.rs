@@ -10,12 +10,12 @@ use crate::models;
 pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
     let run = RunDir::open(&cmd.run).map_err(|e| e.to_string())?;
     let config = RunConfig::load(&run.config_path())?;
-    if config.model.name() != cmd.model.to_possible_value_name() {
+    if config.model.name() != cmd.model.name() {
         return Err(format!(
             "{} is a {} run, not a {} run",
             run.path().display(),
             config.model.name(),
-            cmd.model.to_possible_value_name()
+            cmd.model.name()
         ));
     }
     if let Some(sigma) = cmd.noise_sigma
@@ -35,6 +35,18 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
         ModelConfig::Autoencoder(ae) => {
             models::autoencoder::eval(&run, ae, config.train.seed, &device, dataset, cmd.noise_sigma)?
         }
+        ModelConfig::Vae(vae) => {
+            let options = models::vae::EvalOptions {
+                is_samples: cmd.is_samples.unwrap_or(models::vae::DEFAULT_IS_SAMPLES),
+                is_images: match cmd.is_images {
+                    Some(0) => None,
+                    Some(n) => Some(n),
+                    None => Some(models::vae::DEFAULT_IS_IMAGES),
+                },
+                autoencoder_run: cmd.autoencoder_run.as_deref(),
+            };
+            models::vae::eval(&run, vae, config.train.seed, &device, dataset, &options)?
+        }
     };
     run.write_eval(&entries).map_err(|e| e.to_string())?;
     println!("{:<26} {:>12}", "metric", "value");
@@ -43,15 +55,4 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
     }
     println!("wrote {}", run.eval_path().display());
     Ok(entries)
-}
-
-trait PossibleValueName {
-    fn to_possible_value_name(&self) -> String;
-}
-
-impl PossibleValueName for atelier_cli::ModelName {
-    fn to_possible_value_name(&self) -> String {
-        use clap::ValueEnum;
-        self.to_possible_value().map_or_else(String::new, |v| v.get_name().to_string())
-    }
 }

@@ -13,7 +13,7 @@ use atelier_train::checkpoint;
 use atelier_train::fit::Resume;
 use atelier_train::{Outcome, Session};
 
-use crate::config::{ModelConfig, RunConfig, autoencoder_config, default_run_config};
+use crate::config::{ModelConfig, RunConfig, autoencoder_config, default_run_config, vae_config};
 use crate::models;
 
 /// Where runs go unless `--out` says otherwise.
@@ -37,9 +37,9 @@ pub fn plan(cmd: TrainCommand) -> Result<Plan, String> {
     // `train --config F` and `train <model> --config F` mean the same; the model's flags win.
     let (model_args, run) = match cmd.model {
         None => (None, cmd.run),
-        Some(TrainModel::Autoencoder(args)) => {
-            let run = merge(cmd.run, args.common.run.clone());
-            (Some(args), run)
+        Some(model) => {
+            let run = merge(cmd.run, model.common().run.clone());
+            (Some(model), run)
         }
     };
     let base_path = match (&run.config, &run.resume) {
@@ -49,20 +49,20 @@ pub fn plan(cmd: TrainCommand) -> Result<Plan, String> {
         (None, None) => None,
     };
     let base = base_path.as_deref().map(RunConfig::load).transpose()?;
-    let max_steps_flag = model_args.as_ref().and_then(|a| a.common.max_steps);
+    let max_steps_flag = model_args.as_ref().and_then(|m| m.common().max_steps);
     let mut config = match (model_args, base) {
         (None, None) => {
-            return Err("name a model (`train autoencoder`) or give --config FILE / --resume RUN_DIR".into());
+            return Err(
+                "name a model (`train autoencoder`, `train vae`) or give --config FILE / --resume RUN_DIR".into()
+            );
         }
         (None, Some(base)) => base,
         (Some(args), base) => {
-            let base_model = base.as_ref().map(|b| match &b.model {
-                ModelConfig::Autoencoder(c) => c.clone(),
-            });
-            let model = ModelConfig::Autoencoder(autoencoder_config(base_model, &args));
+            let base_model = base.as_ref().map(|b| b.model.clone());
+            let model = model_config(&args, base_model)?;
             let mut config = base.unwrap_or_else(|| default_run_config(model.clone()));
             config.model = model;
-            config.apply_common(&args.common);
+            config.apply_common(args.common());
             config
         }
     };
@@ -72,6 +72,28 @@ pub fn plan(cmd: TrainCommand) -> Result<Plan, String> {
     }
     config.validate()?;
     Ok(Plan { config, out: run.out.unwrap_or_else(|| PathBuf::from(DEFAULT_OUT)), resume: run.resume })
+}
+
+/// The model's config from its typed flags over `base` (the `--config` / resumed run's model,
+/// which must be the same model).
+fn model_config(args: &TrainModel, base: Option<ModelConfig>) -> Result<ModelConfig, String> {
+    let name = match args {
+        TrainModel::Autoencoder(_) => "autoencoder",
+        TrainModel::Vae(_) => "vae",
+    };
+    if let Some(base) = &base
+        && base.name() != name
+    {
+        return Err(format!("the config is a {} run; it cannot be trained as {name}", base.name()));
+    }
+    Ok(match (args, base) {
+        (TrainModel::Autoencoder(a), Some(ModelConfig::Autoencoder(b))) => {
+            ModelConfig::Autoencoder(autoencoder_config(Some(b), a))
+        }
+        (TrainModel::Autoencoder(a), _) => ModelConfig::Autoencoder(autoencoder_config(None, a)),
+        (TrainModel::Vae(a), Some(ModelConfig::Vae(b))) => ModelConfig::Vae(vae_config(Some(b), a)),
+        (TrainModel::Vae(a), _) => ModelConfig::Vae(vae_config(None, a)),
+    })
 }
 
 /// The run flags of `train` and of `train <model>` together (the latter win).
@@ -134,6 +156,7 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
     let session = Session { run: run.clone(), config: config.train.clone(), device: device.autodiff(), stop, resume };
     let result = match &config.model {
         ModelConfig::Autoencoder(ae) => models::autoencoder::train(ae, &session, dataset),
+        ModelConfig::Vae(vae) => models::vae::train(vae, &session, dataset),
     };
     let status = match &result {
         Ok(Outcome::Completed { steps, images_per_second }) => {

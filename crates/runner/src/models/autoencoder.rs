@@ -1,17 +1,16 @@
 //! The autoencoder: training through the shared loop, evaluation, and the benchmark step.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use atelier_autoencoder::eval::{EvalReport, pca_mse, reconstruction_mse};
 use atelier_autoencoder::figures::{latent_scatter, morph_figure, reconstruction_figure};
 use atelier_autoencoder::step::load_model;
 use atelier_autoencoder::{AutoencoderConfig, AutoencoderExperiment, Variant};
 use atelier_core::run_dir::RunDir;
-use atelier_data::{Dataset, Rng};
+use atelier_data::Dataset;
 use atelier_train::figures::write_figure;
 use atelier_train::seed::{Stream, derive};
-use atelier_train::{BatchSource, Experiment, ImageSource, Outcome, Session, StepContext, TrainError, checkpoint, fit};
+use atelier_train::{BatchSource, ImageSource, Outcome, Session, TrainError, checkpoint, fit};
 use burn::prelude::*;
 
 /// Images per evaluation batch (no gradients, so larger than training batches).
@@ -101,29 +100,10 @@ pub fn eval(
     Ok(entries)
 }
 
-/// Times `steps` training steps of the reference autoencoder at `batch_size` on `device`
-/// (after `warmup` untimed ones). Returns images per second.
+/// Images/s of the reference autoencoder's training step (see [`super::bench_image_experiment`]).
 pub fn bench(device: &Device, data: &Dataset, batch_size: usize, warmup: usize, steps: usize) -> f64 {
     let device = device.clone().autodiff();
     device.seed(derive(0, Stream::Init, 0));
-    let mut experiment = AutoencoderExperiment::new(AutoencoderConfig::default(), &device);
-    let source = ImageSource::new(Arc::new(data.train.clone()), None);
-    let n = source.len();
-    let mut rng = Rng::new(0);
-    let mut run_steps = |count: usize, rng: &mut Rng| {
-        let mut last = None;
-        for step in 0..count {
-            let indices: Vec<usize> = (0..batch_size).map(|i| (step * batch_size + i) % n).collect();
-            let batch = source.batch(&indices, rng, &device);
-            let mut ctx =
-                StepContext { step: step as u64, epoch: 0, device: device.clone(), rng: Rng::new(step as u64) };
-            last = experiment.train_step(batch, &mut ctx).metrics.into_iter().next().map(|(_, v)| v);
-        }
-        // One host read: waits for the queued work to finish.
-        last.map(|loss| loss.into_scalar::<f32>())
-    };
-    run_steps(warmup, &mut rng);
-    let start = Instant::now();
-    run_steps(steps, &mut rng);
-    (steps * batch_size) as f64 / start.elapsed().as_secs_f64()
+    let experiment = AutoencoderExperiment::new(AutoencoderConfig::default(), &device);
+    super::bench_image_experiment(experiment, &device, data, batch_size, warmup, steps)
 }

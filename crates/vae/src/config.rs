@@ -1,0 +1,67 @@
+//! The VAE's hyper-parameters (the `model` part of a run's `config.json`).
+
+use serde::{Deserialize, Serialize};
+
+/// The decoder's distribution `p(x|z)`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Likelihood {
+    /// Independent Bernoulli pixels on dynamically binarised images (reported in nats).
+    Bernoulli,
+    /// Independent Gaussians `N(x; sigmoid(logit), s²)` on grey pixels in `[0, 1]` (a density:
+    /// a different model, whose nats are not comparable with the Bernoulli's).
+    Gaussian {
+        /// The fixed standard deviation `s` of every pixel.
+        sigma: f64,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VaeConfig {
+    /// Latent size k (`--latent`).
+    pub latent: usize,
+    pub likelihood: Likelihood,
+    /// Weight β of the KL term once warmed up (1 = the true ELBO).
+    pub beta: f64,
+    /// Steps over which the KL weight rises linearly from 0 to β (0 = no warm-up).
+    pub kl_warmup_steps: u64,
+    /// Adam's learning rate.
+    pub learning_rate: f64,
+}
+
+impl Default for VaeConfig {
+    /// The PyTorch reference: k = 32, Bernoulli, β = 1, no warm-up, Adam 1e-3.
+    fn default() -> Self {
+        Self { latent: 32, likelihood: Likelihood::Bernoulli, beta: 1.0, kl_warmup_steps: 0, learning_rate: 1e-3 }
+    }
+}
+
+impl VaeConfig {
+    /// Refuses settings that cannot train, naming the setting.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.latent == 0 {
+            return Err("latent must be at least 1".into());
+        }
+        if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
+            return Err(format!("learning_rate must be a positive number (got {})", self.learning_rate));
+        }
+        if !(self.beta >= 0.0 && self.beta.is_finite()) {
+            return Err(format!("beta must be ≥ 0 (got {})", self.beta));
+        }
+        if let Likelihood::Gaussian { sigma } = self.likelihood
+            && !(sigma > 0.0 && sigma.is_finite())
+        {
+            return Err(format!("the Gaussian likelihood's sigma must be > 0 (got {sigma})"));
+        }
+        Ok(())
+    }
+
+    /// `β_t = β · min(1, t / warm-up)`: the KL weight at optimisation step `step`.
+    pub fn kl_weight(&self, step: u64) -> f64 {
+        if self.kl_warmup_steps == 0 {
+            return self.beta;
+        }
+        self.beta * (step as f64 / self.kl_warmup_steps as f64).min(1.0)
+    }
+}
