@@ -11,6 +11,7 @@
 //! computed on the device, the orthonormalisation in f64 on the host.
 
 use atelier_data::Rng;
+use atelier_layers::linalg::{identity, symmetric_eigen};
 use burn::prelude::*;
 
 /// Extra directions iterated beside the `k` wanted ones (faster, more reliable convergence).
@@ -50,7 +51,7 @@ impl Pca {
             let cq = multiply(&covariance, &q, d, m, &device); // [d, m]
             // Rayleigh–Ritz on the current subspace: T = Qᵀ·C·Q, [m, m].
             let t = transpose_times(&q, &cq, d, m);
-            ritz = jacobi_eigen(t, m);
+            ritz = symmetric_eigen(t, m);
             q = cq;
             orthonormalize_columns(&mut q, d, m);
             let change = ritz.0.iter().zip(&previous).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
@@ -62,7 +63,7 @@ impl Pca {
         }
         // Final Rayleigh–Ritz on the converged subspace, then keep the top k Ritz vectors.
         let cq = multiply(&covariance, &q, d, m, &device);
-        let (values, vectors) = jacobi_eigen(transpose_times(&q, &cq, d, m), m);
+        let (values, vectors) = symmetric_eigen(transpose_times(&q, &cq, d, m), m);
         let mut order: Vec<usize> = (0..m).collect();
         order.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
         let mut components = vec![0.0f32; d * k];
@@ -158,71 +159,6 @@ fn remove_projections(q: &mut [f64], d: usize, m: usize, j: usize) {
     }
 }
 
-fn identity(m: usize) -> Vec<f64> {
-    (0..m * m).map(|i| if i / m == i % m { 1.0 } else { 0.0 }).collect()
-}
-
-/// Eigen-decomposition of a symmetric `[m, m]` matrix by cyclic Jacobi rotations.
-/// Returns (eigenvalues, eigenvectors as the columns of a row-major `[m, m]`).
-fn jacobi_eigen(mut a: Vec<f64>, m: usize) -> (Vec<f64>, Vec<f64>) {
-    let mut v = identity(m);
-    for _sweep in 0..100 {
-        let off: f64 = (0..m)
-            .flat_map(|i| (0..m).filter(move |&j| j != i).map(move |j| (i, j)))
-            .map(|(i, j)| a[i * m + j].powi(2))
-            .sum();
-        let diag: f64 = (0..m).map(|i| a[i * m + i].powi(2)).sum();
-        if off <= 1e-24 * diag.max(f64::MIN_POSITIVE) {
-            break;
-        }
-        for p in 0..m {
-            for q in p + 1..m {
-                let apq = a[p * m + q];
-                if apq.abs() < 1e-300 {
-                    continue;
-                }
-                let theta = (a[q * m + q] - a[p * m + p]) / (2.0 * apq);
-                let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
-                let t = if theta == 0.0 { 1.0 } else { t };
-                let c = 1.0 / (t * t + 1.0).sqrt();
-                let s = t * c;
-                for k in 0..m {
-                    let akp = a[k * m + p];
-                    let akq = a[k * m + q];
-                    a[k * m + p] = c * akp - s * akq;
-                    a[k * m + q] = s * akp + c * akq;
-                }
-                for k in 0..m {
-                    let apk = a[p * m + k];
-                    let aqk = a[q * m + k];
-                    a[p * m + k] = c * apk - s * aqk;
-                    a[q * m + k] = s * apk + c * aqk;
-                }
-                for k in 0..m {
-                    let vkp = v[k * m + p];
-                    let vkq = v[k * m + q];
-                    v[k * m + p] = c * vkp - s * vkq;
-                    v[k * m + q] = s * vkp + c * vkq;
-                }
-            }
-        }
-    }
-    ((0..m).map(|i| a[i * m + i]).collect(), v)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn jacobi_recovers_a_known_decomposition() {
-        // [[2, 1], [1, 2]] has eigenvalues 3 and 1 (eigenvectors (1,1)/√2 and (1,−1)/√2).
-        let (mut values, _) = jacobi_eigen(vec![2.0, 1.0, 1.0, 2.0], 2);
-        values.sort_by(f64::total_cmp);
-        assert!((values[0] - 1.0).abs() < 1e-12 && (values[1] - 3.0).abs() < 1e-12, "{values:?}");
-    }
-}
-
 #[cfg(test)]
 mod more_tests {
     use super::*;
@@ -241,24 +177,6 @@ mod more_tests {
             for j in 0..m {
                 let expected = if i == j { 1.0 } else { 0.0 };
                 assert!((qtq[i * m + j] - expected).abs() < 1e-9, "QᵀQ[{i},{j}] = {}", qtq[i * m + j]);
-            }
-        }
-    }
-
-    #[test]
-    fn jacobi_vectors_are_orthonormal_eigenvectors() {
-        let a = vec![4.0, 1.0, 0.5, 1.0, 3.0, 0.2, 0.5, 0.2, 1.0];
-        let (values, v) = jacobi_eigen(a.clone(), 3);
-        let vtv = transpose_times(&v, &v, 3, 3);
-        for i in 0..3 {
-            for j in 0..3 {
-                let expected = if i == j { 1.0 } else { 0.0 };
-                assert!((vtv[i * 3 + j] - expected).abs() < 1e-9, "VᵀV[{i},{j}] = {}", vtv[i * 3 + j]);
-            }
-            // A·v = λ·v
-            for r in 0..3 {
-                let av: f64 = (0..3).map(|c| a[r * 3 + c] * v[c * 3 + i]).sum();
-                assert!((av - values[i] * v[r * 3 + i]).abs() < 1e-9);
             }
         }
     }

@@ -7,5 +7,6 @@
 
 pub mod conv_matrix;
 pub mod latent;
+pub mod linalg;
 pub mod loss;
 pub mod quality;

@@ -35,3 +35,11 @@ pub fn l1_activity(code: Tensor<2>, lambda: f64) -> Tensor<1> {
     let [batch, _] = code.dims();
     code.abs().sum().div_scalar(batch as f64).mul_scalar(lambda)
 }
+
+/// Cross-entropy of class scores (logits) `s` `[N, C]` with true classes `y` `[N]`, through a
+/// stable log-softmax: `L = −1/N · Σₙ log softmax(sₙ)_{yₙ} = −1/N · Σₙ [s_{n,yₙ} − log Σ_c exp(s_{n,c})]`.
+pub fn cross_entropy(logits: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<1> {
+    let [n, _] = logits.dims();
+    let log_p = burn::tensor::activation::log_softmax(logits, 1); // [N, C]
+    log_p.gather(1, labels.reshape([n, 1])).mean().neg()
+}

@@ -188,38 +188,40 @@ fn briefly_trained(device: &Device, steps: u64) -> (VaeExperiment, Tensor<4>) {
     let device = device.clone().autodiff();
     device.seed(11);
     let mut experiment = VaeExperiment::new(VaeConfig { latent: 8, ..Default::default() }, &device);
-    let batch = embedded_images(32, &device);
+    let batch = embedded_images(16, &device);
     for step in 0..steps {
         device.seed(1000 + step);
         experiment.train_step(batch.clone(), &mut ctx(&device, step));
     }
-    (experiment, binary_images(32, &plain))
+    (experiment, binary_images(16, &plain))
 }
 
 #[test]
 fn importance_sampling_is_never_worse_than_the_elbo() {
     let _rng = shared_rng();
+    // The estimator is backend-independent tensor code; on flex only, to keep the suite fast
+    // (thousands of decodes take minutes on ndarray and on a software GPU).
     for (backend, device) in test_backends() {
-        if backend == Backend::Wgpu {
-            continue; // training steps on a software rasteriser take minutes; the estimator's code is shared
+        if backend != Backend::Flex {
+            continue;
         }
-        let (experiment, targets) = briefly_trained(&device, 30);
+        let (experiment, targets) = briefly_trained(&device, 20);
         let model = experiment.model.valid();
         let config = experiment.config.clone();
-        // −ELBO averaged over 64 samples per image (so Monte-Carlo noise is small) vs K = 256.
+        // −ELBO averaged over 32 samples per image (so Monte-Carlo noise is small) vs K = 128.
         device.seed(21);
         let mut elbo = 0.0;
-        for _ in 0..64 {
+        for _ in 0..32 {
             let (r, k) = atelier_vae::eval::elbo_per_image(&model, &config, targets.clone());
-            elbo += f64::from(scalar((r + k).mean())) / 64.0;
+            elbo += f64::from(scalar((r + k).mean())) / 32.0;
         }
         let is_1 =
             f64::from(scalar(importance_sampled_nll(&model, config.likelihood, targets.clone(), 1, 1).unwrap().mean()));
         let is_256 = f64::from(scalar(
-            importance_sampled_nll(&model, config.likelihood, targets.clone(), 256, 100).unwrap().mean(),
+            importance_sampled_nll(&model, config.likelihood, targets.clone(), 128, 64).unwrap().mean(),
         ));
-        assert!(is_256 <= elbo + 0.5, "{backend}: IS-NLL (K=256) {is_256} vs −ELBO {elbo}");
-        assert!(is_256 < elbo - 0.1, "{backend}: K=256 should tighten the bound: {is_256} vs {elbo}");
+        assert!(is_256 <= elbo + 0.5, "{backend}: IS-NLL (K=128) {is_256} vs −ELBO {elbo}");
+        assert!(is_256 < elbo - 0.1, "{backend}: K=128 should tighten the bound: {is_256} vs {elbo}");
         assert!((is_1 - elbo).abs() < 0.05 * elbo, "{backend}: K=1 is a one-sample −ELBO: {is_1} vs {elbo}");
         let err = importance_sampled_nll(&model, config.likelihood, targets, 0, 10).unwrap_err();
         assert!(err.contains("at least 1"), "{err}");

@@ -1,0 +1,63 @@
+//! The classifier's hyper-parameters (the `model` part of a run's `config.json`).
+
+use serde::{Deserialize, Serialize};
+
+/// Which network of the lecture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Architecture {
+    /// Softmax regression: Linear(784→10).
+    Perceptron,
+    /// Linear(784→256)–ReLU–Linear(256→10).
+    Mlp,
+    /// The reference CNN (two 3×3 convolutions, two max-pools, two dense layers).
+    Cnn,
+    /// VGG-style: [Conv3–BN–ReLU]×2–MaxPool–Dropout, twice, then dense layers with dropout.
+    Vgg,
+}
+
+/// Which parameters a run trains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trainable {
+    /// Every layer (training from scratch, or fine-tuning).
+    All,
+    /// Transfer learning: the convolution layers stay as loaded; only the dense part learns.
+    HeadOnly,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassifierConfig {
+    pub architecture: Architecture,
+    /// Number of classes (10 for Fashion-MNIST and MNIST).
+    pub classes: usize,
+    pub trainable: Trainable,
+    /// Adam's learning rate.
+    pub learning_rate: f64,
+}
+
+impl Default for ClassifierConfig {
+    /// The PyTorch reference: the CNN, every layer trained, Adam 1e-3.
+    fn default() -> Self {
+        Self { architecture: Architecture::Cnn, classes: 10, trainable: Trainable::All, learning_rate: 1e-3 }
+    }
+}
+
+impl ClassifierConfig {
+    /// Refuses settings that cannot train, naming the setting.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.classes < 2 {
+            return Err(format!("classes must be at least 2 (got {})", self.classes));
+        }
+        if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
+            return Err(format!("learning_rate must be a positive number (got {})", self.learning_rate));
+        }
+        if self.trainable == Trainable::HeadOnly
+            && matches!(self.architecture, Architecture::Perceptron | Architecture::Mlp)
+        {
+            return Err("trainable = head_only needs convolution layers to freeze (cnn or vgg)".into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,115 @@
+//! The classifier in the shared training loop: one Adam step on the cross-entropy.
+
+use std::collections::BTreeMap;
+
+use atelier_train::{
+    Experiment, Figure, ImageBatch, StepContext, StepOutput, module_from_bytes, module_to_bytes, optimizer_from_bytes,
+    optimizer_to_bytes,
+};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::prelude::*;
+
+use crate::config::{ClassifierConfig, Trainable};
+use crate::model::Classifier;
+
+const MODEL_BLOB: &str = "model";
+const OPTIMIZER_BLOB: &str = "optimizer";
+
+/// The model, its optimizer and its settings.
+pub struct ClassifierExperiment {
+    pub model: Classifier,
+    optimizer: ModuleOptimizer,
+    pub config: ClassifierConfig,
+}
+
+impl ClassifierExperiment {
+    /// A fresh model on `device` (autodiff enabled), initialised from the device's current seed.
+    pub fn new(config: ClassifierConfig, device: &Device) -> Self {
+        Self { model: Classifier::new(&config, device), optimizer: adam(), config }
+    }
+
+    /// Transfer learning: start from `pretrained` (a trained model's blobs), keep its convolution
+    /// layers and put a freshly initialised dense part on top.
+    pub fn from_pretrained(
+        config: ClassifierConfig,
+        pretrained: &BTreeMap<String, Vec<u8>>,
+        device: &Device,
+    ) -> Result<Self, String> {
+        let model = load_model(&config, pretrained, device)?.with_new_dense(&config, device);
+        Ok(Self { model, optimizer: adam(), config })
+    }
+}
+
+/// Adam with PyTorch's defaults (β₁ = 0.9, β₂ = 0.999, ε = 1e-8).
+fn adam() -> ModuleOptimizer {
+    AdamConfig::new().with_epsilon(1e-8).init()
+}
+
+/// Logits of a batch; with [`Trainable::HeadOnly`] the convolution features are detached, so no
+/// gradient reaches (and Adam never moves) the frozen layers.
+fn logits(model: &Classifier, trainable: Trainable, images: Tensor<4>) -> Tensor<2> {
+    let conv = model.conv_features(images); // [n, 3136] or [n, 784]
+    let conv = match trainable {
+        Trainable::All => conv,
+        Trainable::HeadOnly => conv.detach(),
+    };
+    model.dense.logits(model.dense.penultimate(conv)) // [n, classes]
+}
+
+/// Fraction of rows whose largest logit is the label, as a `[1]` tensor (stays on the device).
+pub fn accuracy(logits: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<1> {
+    let [n, _] = logits.dims();
+    let predicted = logits.argmax(1).reshape([n]); // [n]
+    predicted.equal(labels).float().mean()
+}
+
+impl Experiment for ClassifierExperiment {
+    type Batch = ImageBatch;
+
+    fn train_step(&mut self, batch: ImageBatch, _ctx: &mut StepContext) -> StepOutput {
+        let images = batch.len();
+        let logits = logits(&self.model, self.config.trainable, batch.images);
+        let loss = atelier_layers::loss::cross_entropy(logits.clone(), batch.labels.clone());
+        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        self.model = self.optimizer.step(self.config.learning_rate, self.model.clone(), grads);
+        StepOutput::new(images).with("loss", loss).with("accuracy", accuracy(logits, batch.labels))
+    }
+
+    fn valid_step(&self, batch: ImageBatch, _ctx: &mut StepContext) -> StepOutput {
+        let model = self.model.valid();
+        let labels = batch.labels.clone().without_autodiff();
+        let logits = model.forward(batch.images.without_autodiff());
+        let loss = atelier_layers::loss::cross_entropy(logits.clone(), labels.clone());
+        StepOutput::new(batch.label_values.len()).with("loss", loss).with("accuracy", accuracy(logits, labels))
+    }
+
+    fn figures(&self, _batch: ImageBatch, _ctx: &mut StepContext) -> Vec<Figure> {
+        Vec::new() // the confusion matrix and misclassified grid are drawn by `eval`
+    }
+
+    fn state(&self) -> Result<Vec<(String, Vec<u8>)>, String> {
+        Ok(vec![
+            (MODEL_BLOB.to_string(), module_to_bytes(&self.model)?),
+            (OPTIMIZER_BLOB.to_string(), optimizer_to_bytes(&self.optimizer)?),
+        ])
+    }
+
+    fn load_state(self, blobs: &BTreeMap<String, Vec<u8>>) -> Result<Self, String> {
+        let get = |name: &str| blobs.get(name).ok_or_else(|| format!("the checkpoint has no '{name}'"));
+        Ok(Self {
+            model: module_from_bytes(self.model, get(MODEL_BLOB)?)?,
+            optimizer: optimizer_from_bytes(adam(), get(OPTIMIZER_BLOB)?)?,
+            config: self.config,
+        })
+    }
+}
+
+/// Loads just the model from checkpoint blobs (for evaluation, transfer learning, the evaluator).
+pub fn load_model(
+    config: &ClassifierConfig,
+    blobs: &BTreeMap<String, Vec<u8>>,
+    device: &Device,
+) -> Result<Classifier, String> {
+    let bytes = blobs.get(MODEL_BLOB).ok_or_else(|| format!("the checkpoint has no '{MODEL_BLOB}'"))?;
+    module_from_bytes(Classifier::new(config, device), bytes)
+}

@@ -1,0 +1,48 @@
+//! The frozen evaluator: penultimate features and class probabilities of images.
+
+use atelier_classifier::{Classifier, ClassifierConfig};
+use burn::prelude::*;
+use burn::tensor::activation::softmax;
+
+/// Images per forward pass.
+const BATCH: usize = 500;
+
+/// A trained classifier used as a fixed measuring instrument.
+pub struct Evaluator {
+    pub model: Classifier,
+    pub config: ClassifierConfig,
+}
+
+/// What the evaluator sees in a set of images (host vectors, row-major).
+#[derive(Debug, Clone)]
+pub struct EvaluatorOutputs {
+    pub count: usize,
+    /// `[count, feature_dim]` penultimate features.
+    pub features: Vec<f32>,
+    pub feature_dim: usize,
+    /// `[count, classes]` softmax probabilities.
+    pub probabilities: Vec<f32>,
+    pub classes: usize,
+}
+
+impl Evaluator {
+    /// Features and probabilities of `images` (`count` images of `[1, 28, 28]`, pixels in
+    /// `[0, 1]`, row-major), in batches on `device`.
+    pub fn outputs(&self, images: &[f32], count: usize, device: &Device) -> EvaluatorOutputs {
+        const PIXELS: usize = 28 * 28;
+        let mut features = Vec::new();
+        let mut probabilities = Vec::new();
+        let mut feature_dim = 0;
+        for start in (0..count).step_by(BATCH) {
+            let n = BATCH.min(count - start);
+            let pixels = images[start * PIXELS..(start + n) * PIXELS].to_vec();
+            let x = Tensor::<4>::from_data(TensorData::new(pixels, [n, 1, 28, 28]), device); // [n, 1, 28, 28]
+            let phi = self.model.features(x); // [n, h]
+            feature_dim = phi.dims()[1];
+            let p = softmax(self.model.dense.logits(phi.clone()), 1); // [n, classes]
+            features.extend(phi.into_data().try_into_vec_as::<f32>().unwrap_or_default());
+            probabilities.extend(p.into_data().try_into_vec_as::<f32>().unwrap_or_default());
+        }
+        EvaluatorOutputs { count, features, feature_dim, probabilities, classes: self.config.classes }
+    }
+}
