@@ -1,5 +1,7 @@
 //! The classifier's hyper-parameters (the `model` part of a run's `config.json`).
 
+use std::path::PathBuf;
+
 use serde::{Deserialize, Serialize};
 
 /// Which network of the lecture.
@@ -26,6 +28,15 @@ pub enum Trainable {
     HeadOnly,
 }
 
+/// Training-time data augmentation (applied by the data crate on the host).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Augmentation {
+    None,
+    /// Horizontal flips (p = ½), rotations in ±10°, zoom in [0.9, 1.1], shifts of ±2 pixels.
+    Standard,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClassifierConfig {
@@ -33,6 +44,9 @@ pub struct ClassifierConfig {
     /// Number of classes (10 for Fashion-MNIST and MNIST).
     pub classes: usize,
     pub trainable: Trainable,
+    pub augmentation: Augmentation,
+    /// A trained classifier run whose convolution layers start this one (the runner loads it).
+    pub pretrained_run: Option<PathBuf>,
     /// Adam's learning rate.
     pub learning_rate: f64,
 }
@@ -40,7 +54,14 @@ pub struct ClassifierConfig {
 impl Default for ClassifierConfig {
     /// The PyTorch reference: the CNN, every layer trained, Adam 1e-3.
     fn default() -> Self {
-        Self { architecture: Architecture::Cnn, classes: 10, trainable: Trainable::All, learning_rate: 1e-3 }
+        Self {
+            architecture: Architecture::Cnn,
+            classes: 10,
+            trainable: Trainable::All,
+            augmentation: Augmentation::None,
+            pretrained_run: None,
+            learning_rate: 1e-3,
+        }
     }
 }
 
@@ -57,6 +78,9 @@ impl ClassifierConfig {
             && matches!(self.architecture, Architecture::Perceptron | Architecture::Mlp)
         {
             return Err("trainable = head_only needs convolution layers to freeze (cnn or vgg)".into());
+        }
+        if self.trainable == Trainable::HeadOnly && self.pretrained_run.is_none() {
+            return Err("trainable = head_only needs a pretrained run (--pretrained RUN_DIR) to freeze".into());
         }
         Ok(())
     }

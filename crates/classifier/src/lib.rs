@@ -27,6 +27,6 @@ pub mod metrics;
 pub mod model;
 pub mod step;
 
-pub use config::{Architecture, ClassifierConfig, Trainable};
+pub use config::{Architecture, Augmentation, ClassifierConfig, Trainable};
 pub use model::Classifier;
 pub use step::ClassifierExperiment;

@@ -58,6 +58,7 @@ impl BackendArg {
 pub enum ModelName {
     Autoencoder,
     Vae,
+    Classifier,
 }
 
 impl ModelName {
@@ -66,6 +67,7 @@ impl ModelName {
         match self {
             ModelName::Autoencoder => "autoencoder",
             ModelName::Vae => "vae",
+            ModelName::Classifier => "classifier",
         }
     }
 }
@@ -99,6 +101,8 @@ pub enum TrainModel {
     Autoencoder(AutoencoderTrainArgs),
     /// The variational autoencoder (Bernoulli likelihood on binarised pixels by default).
     Vae(VaeTrainArgs),
+    /// A classifier of the CNN lecture (perceptron, MLP, reference CNN, VGG-style); transfer learning.
+    Classifier(ClassifierTrainArgs),
 }
 
 impl TrainModel {
@@ -107,6 +111,7 @@ impl TrainModel {
         match self {
             TrainModel::Autoencoder(args) => &args.common,
             TrainModel::Vae(args) => &args.common,
+            TrainModel::Classifier(args) => &args.common,
         }
     }
 }
@@ -211,12 +216,100 @@ pub struct VaeTrainArgs {
     pub kl_warmup: Option<u64>,
 }
 
+/// The classifier lecture's networks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ArchitectureArg {
+    /// Softmax regression on the pixels.
+    Perceptron,
+    /// One hidden layer of 256 ReLU units.
+    Mlp,
+    /// The reference CNN (the PyTorch speed reference).
+    Cnn,
+    /// VGG-style stacks of 3×3 convolutions with batch norm and dropout.
+    Vgg,
+}
+
+/// Which layers a classifier run trains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TrainableArg {
+    /// Every layer.
+    All,
+    /// Transfer learning: keep the convolution layers of --pretrained frozen, train a new dense part.
+    HeadOnly,
+}
+
+/// Training-time data augmentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AugmentArg {
+    None,
+    /// Horizontal flips, ±10° rotations, 0.9–1.1 zoom, ±2 px shifts.
+    Standard,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ClassifierTrainArgs {
+    #[command(flatten)]
+    pub common: CommonTrainArgs,
+    /// Network [default: cnn].
+    #[arg(long, value_enum)]
+    pub architecture: Option<ArchitectureArg>,
+    /// Start from this trained classifier run (its convolution layers; the dense part is new).
+    #[arg(long, value_name = "RUN_DIR")]
+    pub pretrained: Option<PathBuf>,
+    /// Layers to train [default: all].
+    #[arg(long, value_enum)]
+    pub trainable: Option<TrainableArg>,
+    /// Data augmentation [default: none].
+    #[arg(long, value_enum)]
+    pub augment: Option<AugmentArg>,
+}
+
+/// What `eval` scores: a model's run, or a folder of images.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalTarget {
+    Autoencoder,
+    Vae,
+    Classifier,
+    /// A folder of 28×28 PNGs (e.g. generated samples), scored with the frozen evaluator: FCD, IS, coverage.
+    Images,
+}
+
+impl EvalTarget {
+    pub fn name(self) -> &'static str {
+        match self {
+            EvalTarget::Autoencoder => "autoencoder",
+            EvalTarget::Vae => "vae",
+            EvalTarget::Classifier => "classifier",
+            EvalTarget::Images => "images",
+        }
+    }
+}
+
+/// The real images generated ones are compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReferenceArg {
+    Test,
+    Train,
+}
+
 #[derive(Debug, Args)]
 pub struct EvalCommand {
-    pub model: ModelName,
+    pub model: EvalTarget,
     /// The run directory to evaluate (its latest checkpoint).
-    #[arg(long, value_name = "RUN_DIR")]
-    pub run: PathBuf,
+    #[arg(long, value_name = "RUN_DIR", required_unless_present = "dir")]
+    pub run: Option<PathBuf>,
+    /// images: the folder of PNGs to score (eval.json is written into it).
+    #[arg(long, value_name = "DIR", conflicts_with = "run")]
+    pub dir: Option<PathBuf>,
+    /// images: the real split to compare with [default: test].
+    #[arg(long, value_enum)]
+    pub reference: Option<ReferenceArg>,
+    /// images: use at most N images of each set [default: 10000].
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// classifier: also install this run as the evaluator (assets/evaluator/) used by `eval images`.
+    #[arg(long)]
+    pub export_evaluator: bool,
     /// Backend for the evaluation [default: the run's].
     #[arg(long, value_enum)]
     pub backend: Option<BackendArg>,

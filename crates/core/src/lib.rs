@@ -6,6 +6,7 @@ pub mod canvas;
 pub mod clock;
 pub mod font;
 pub mod grid;
+pub mod heatmap;
 pub mod metrics;
 pub mod plot;
 pub mod provenance;

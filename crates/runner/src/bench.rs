@@ -17,6 +17,7 @@ fn pytorch_images_per_s(model: ModelName) -> (f64, f64) {
     match model {
         ModelName::Autoencoder => (2000.0, 2600.0),
         ModelName::Vae => (2700.0, 2700.0),
+        ModelName::Classifier => (2000.0, 2000.0),
     }
 }
 
@@ -78,6 +79,7 @@ fn measure(cmd: &BenchCommand, backend: Backend) -> Result<BenchResult, String> 
     let images_per_s = match cmd.model {
         ModelName::Autoencoder => models::autoencoder::bench(&device, &data, cmd.batch_size, cmd.warmup, cmd.steps),
         ModelName::Vae => models::vae::bench(&device, &data, cmd.batch_size, cmd.warmup, cmd.steps),
+        ModelName::Classifier => models::classifier::bench(&device, &data, cmd.batch_size, cmd.warmup, cmd.steps),
     };
     Ok(BenchResult {
         model: cmd.model.name().into(),

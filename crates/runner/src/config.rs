@@ -7,7 +7,11 @@ use std::path::{Path, PathBuf};
 
 use atelier_autoencoder::{AutoencoderConfig, Variant};
 use atelier_backend::Backend;
-use atelier_cli::{AutoencoderTrainArgs, AutoencoderVariantArg, CommonTrainArgs, LikelihoodArg, VaeTrainArgs};
+use atelier_classifier::{Architecture, Augmentation, ClassifierConfig, Trainable};
+use atelier_cli::{
+    ArchitectureArg, AugmentArg, AutoencoderTrainArgs, AutoencoderVariantArg, ClassifierTrainArgs, CommonTrainArgs,
+    LikelihoodArg, TrainableArg, VaeTrainArgs,
+};
 use atelier_train::TrainConfig;
 use atelier_vae::{Likelihood, VaeConfig};
 use serde::{Deserialize, Serialize};
@@ -36,6 +40,7 @@ pub struct RunConfig {
 pub enum ModelConfig {
     Autoencoder(AutoencoderConfig),
     Vae(VaeConfig),
+    Classifier(ClassifierConfig),
 }
 
 impl ModelConfig {
@@ -43,6 +48,7 @@ impl ModelConfig {
         match self {
             ModelConfig::Autoencoder(_) => "autoencoder",
             ModelConfig::Vae(_) => "vae",
+            ModelConfig::Classifier(_) => "classifier",
         }
     }
 
@@ -50,6 +56,7 @@ impl ModelConfig {
         match self {
             ModelConfig::Autoencoder(c) => c.validate(),
             ModelConfig::Vae(c) => c.validate(),
+            ModelConfig::Classifier(c) => c.validate(),
         }
     }
 }
@@ -140,6 +147,36 @@ pub fn vae_config(base: Option<VaeConfig>, args: &VaeTrainArgs) -> VaeConfig {
     }
     if let Likelihood::Gaussian { sigma } = &mut config.likelihood {
         set(sigma, args.gaussian_sigma);
+    }
+    config
+}
+
+/// The classifier's part of the config, with the typed flags applied to `base`.
+pub fn classifier_config(base: Option<ClassifierConfig>, args: &ClassifierTrainArgs) -> ClassifierConfig {
+    let mut config = base.unwrap_or_default();
+    set(&mut config.learning_rate, args.common.lr);
+    if let Some(a) = args.architecture {
+        config.architecture = match a {
+            ArchitectureArg::Perceptron => Architecture::Perceptron,
+            ArchitectureArg::Mlp => Architecture::Mlp,
+            ArchitectureArg::Cnn => Architecture::Cnn,
+            ArchitectureArg::Vgg => Architecture::Vgg,
+        };
+    }
+    if let Some(t) = args.trainable {
+        config.trainable = match t {
+            TrainableArg::All => Trainable::All,
+            TrainableArg::HeadOnly => Trainable::HeadOnly,
+        };
+    }
+    if let Some(a) = args.augment {
+        config.augmentation = match a {
+            AugmentArg::None => Augmentation::None,
+            AugmentArg::Standard => Augmentation::Standard,
+        };
+    }
+    if args.pretrained.is_some() {
+        config.pretrained_run = args.pretrained.clone();
     }
     config
 }

@@ -1,14 +1,18 @@
 //! `eval`: score a run's latest checkpoint on the test set; print a table, write `eval.json`.
 
 use atelier_backend::Backend;
-use atelier_cli::EvalCommand;
+use atelier_cli::{EvalCommand, EvalTarget};
 use atelier_core::run_dir::RunDir;
 
 use crate::config::{ModelConfig, RunConfig};
 use crate::models;
 
 pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
-    let run = RunDir::open(&cmd.run).map_err(|e| e.to_string())?;
+    if cmd.model == EvalTarget::Images {
+        return crate::images::run(cmd);
+    }
+    let run_path = cmd.run.as_ref().ok_or_else(|| format!("eval {} needs --run RUN_DIR", cmd.model.name()))?;
+    let run = RunDir::open(run_path).map_err(|e| e.to_string())?;
     let config = RunConfig::load(&run.config_path())?;
     if config.model.name() != cmd.model.name() {
         return Err(format!(
@@ -46,6 +50,9 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
                 autoencoder_run: cmd.autoencoder_run.as_deref(),
             };
             models::vae::eval(&run, vae, config.train.seed, &device, dataset, &options)?
+        }
+        ModelConfig::Classifier(classifier) => {
+            models::classifier::eval(&run, classifier, &device, dataset, cmd.export_evaluator)?
         }
     };
     run.write_eval(&entries).map_err(|e| e.to_string())?;

@@ -7,6 +7,7 @@ mod config;
 mod data;
 mod demo;
 mod eval;
+mod images;
 mod models;
 mod train;
 

@@ -13,7 +13,7 @@ use atelier_train::checkpoint;
 use atelier_train::fit::Resume;
 use atelier_train::{Outcome, Session};
 
-use crate::config::{ModelConfig, RunConfig, autoencoder_config, default_run_config, vae_config};
+use crate::config::{ModelConfig, RunConfig, autoencoder_config, classifier_config, default_run_config, vae_config};
 use crate::models;
 
 /// Where runs go unless `--out` says otherwise.
@@ -80,6 +80,7 @@ fn model_config(args: &TrainModel, base: Option<ModelConfig>) -> Result<ModelCon
     let name = match args {
         TrainModel::Autoencoder(_) => "autoencoder",
         TrainModel::Vae(_) => "vae",
+        TrainModel::Classifier(_) => "classifier",
     };
     if let Some(base) = &base
         && base.name() != name
@@ -93,6 +94,10 @@ fn model_config(args: &TrainModel, base: Option<ModelConfig>) -> Result<ModelCon
         (TrainModel::Autoencoder(a), _) => ModelConfig::Autoencoder(autoencoder_config(None, a)),
         (TrainModel::Vae(a), Some(ModelConfig::Vae(b))) => ModelConfig::Vae(vae_config(Some(b), a)),
         (TrainModel::Vae(a), _) => ModelConfig::Vae(vae_config(None, a)),
+        (TrainModel::Classifier(a), Some(ModelConfig::Classifier(b))) => {
+            ModelConfig::Classifier(classifier_config(Some(b), a))
+        }
+        (TrainModel::Classifier(a), _) => ModelConfig::Classifier(classifier_config(None, a)),
     })
 }
 
@@ -157,6 +162,7 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
     let result = match &config.model {
         ModelConfig::Autoencoder(ae) => models::autoencoder::train(ae, &session, dataset),
         ModelConfig::Vae(vae) => models::vae::train(vae, &session, dataset),
+        ModelConfig::Classifier(classifier) => models::classifier::train(classifier, &session, dataset),
     };
     let status = match &result {
         Ok(Outcome::Completed { steps, images_per_second }) => {

@@ -1,6 +1,7 @@
 //! Per-model wiring: data → model crate → shared loop, evaluation and benchmark steps.
 
 pub mod autoencoder;
+pub mod classifier;
 pub mod vae;
 
 use std::sync::Arc;

@@ -1,0 +1,198 @@
+//! The classifier: training through the shared loop (from scratch or by transfer learning),
+//! evaluation (accuracy, confusion matrix, misclassified examples), the evaluator export, and the
+//! benchmark step.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use atelier_classifier::metrics::{ConfusionMatrix, argmax_rows};
+use atelier_classifier::step::load_model;
+use atelier_classifier::{Augmentation, Classifier, ClassifierConfig, ClassifierExperiment};
+use atelier_core::atomic::{write_atomic, write_json_atomic};
+use atelier_core::heatmap::save_confusion_matrix;
+use atelier_core::run_dir::RunDir;
+use atelier_data::Dataset;
+use atelier_data::augment::AugmentConfig;
+use atelier_train::figures::write_figure;
+use atelier_train::seed::{Stream, derive};
+use atelier_train::{Figure, ImageSource, Outcome, Session, TrainError, checkpoint, fit};
+use burn::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::config::{ModelConfig, RunConfig};
+
+/// Images per evaluation batch.
+const EVAL_BATCH: usize = 1000;
+/// Misclassified examples shown per true class.
+const MISCLASSIFIED_PER_CLASS: usize = 8;
+/// Where the evaluator of `eval images` lives, relative to the repository root.
+pub const EVALUATOR_DIR: &str = "assets/evaluator";
+pub const EVALUATOR_WEIGHTS: &str = "evaluator.bpk";
+pub const EVALUATOR_CARD: &str = "evaluator.json";
+
+/// The augmentation settings behind [`Augmentation::Standard`].
+fn augment_config(augmentation: Augmentation) -> AugmentConfig {
+    match augmentation {
+        Augmentation::None => AugmentConfig::default(),
+        Augmentation::Standard => AugmentConfig {
+            flip_prob: 0.5,
+            max_rotation_deg: 10.0,
+            scale_range: (0.9, 1.1),
+            max_translate: 2,
+            noise_sigma: 0.0,
+        },
+    }
+}
+
+/// The latest checkpoint's blobs of a run directory.
+fn latest_blobs(dir: &Path) -> Result<(u64, BTreeMap<String, Vec<u8>>), String> {
+    let run = RunDir::open(dir).map_err(|e| e.to_string())?;
+    let latest = checkpoint::latest(&run.checkpoints_dir())
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("{}: the run has no checkpoint", dir.display()))?;
+    let (position, blobs) = checkpoint::load(&latest).map_err(|e| e.to_string())?;
+    Ok((position.step, blobs))
+}
+
+/// The classifier config of a trained run (checking that it is one).
+fn classifier_run_config(dir: &Path) -> Result<ClassifierConfig, String> {
+    let run = RunDir::open(dir).map_err(|e| e.to_string())?;
+    match RunConfig::load(&run.config_path())?.model {
+        ModelConfig::Classifier(c) => Ok(c),
+        other => Err(format!("{}: a {} run, not a classifier run", dir.display(), other.name())),
+    }
+}
+
+pub fn train(config: &ClassifierConfig, session: &Session, data: Dataset) -> Result<Outcome, TrainError> {
+    let device = &session.device;
+    device.seed(derive(session.config.seed, Stream::Init, 0));
+    let experiment = match &config.pretrained_run {
+        None => ClassifierExperiment::new(config.clone(), device),
+        Some(dir) => {
+            let source = classifier_run_config(dir).map_err(TrainError::Config)?;
+            if source.architecture != config.architecture {
+                return Err(TrainError::Config(format!(
+                    "--pretrained {} is a {:?} run; this run is {:?}",
+                    dir.display(),
+                    source.architecture,
+                    config.architecture
+                )));
+            }
+            let (_, blobs) = latest_blobs(dir).map_err(TrainError::Config)?;
+            ClassifierExperiment::from_pretrained(config.clone(), &blobs, device).map_err(TrainError::Config)?
+        }
+    };
+    let train = ImageSource::new(Arc::new(data.train), session.config.train_limit)
+        .with_augment(augment_config(config.augmentation));
+    let valid = ImageSource::new(Arc::new(data.test), None);
+    fit(experiment, &train, &valid, session).map(|(_, outcome)| outcome)
+}
+
+/// Logits of every image of `source`, row-major `[n, classes]`, in batches.
+fn all_logits(model: &Classifier, source: &ImageSource, device: &Device) -> Vec<f32> {
+    let n = atelier_train::BatchSource::len(source);
+    let mut out = Vec::new();
+    for start in (0..n).step_by(EVAL_BATCH) {
+        let indices: Vec<usize> = (start..(start + EVAL_BATCH).min(n)).collect();
+        let logits = model.forward(source.plain_batch(&indices, device).images);
+        out.extend(logits.into_data().try_into_vec_as::<f32>().unwrap_or_default());
+    }
+    out
+}
+
+/// What the evaluator export records beside the weights.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct EvaluatorCard {
+    pub config: ClassifierConfig,
+    pub test_accuracy: f64,
+    pub source_run: PathBuf,
+    pub checkpoint_step: u64,
+    pub command: String,
+}
+
+/// Test accuracy, per-class accuracy, the confusion matrix and misclassified examples.
+pub fn eval(
+    run: &RunDir,
+    config: &ClassifierConfig,
+    device: &Device,
+    data: Dataset,
+    export_evaluator: bool,
+) -> Result<Vec<(String, f64)>, String> {
+    let (step, blobs) = latest_blobs(run.path())?;
+    let model = load_model(config, &blobs, device)?;
+    let class_names = data.class_names.clone();
+    let test = ImageSource::new(Arc::new(data.test), None);
+    let truth: Vec<usize> = test.split().labels.iter().map(|&l| usize::from(l)).collect();
+    eprintln!("evaluating checkpoint at step {step} on {} test images", truth.len());
+    let predictions = argmax_rows(&all_logits(&model, &test, device), config.classes);
+    let matrix = ConfusionMatrix::new(&truth, &predictions, config.classes)?;
+    let accuracy = matrix.accuracy();
+
+    let path = run.samples_dir().join("eval-confusion-matrix.png");
+    let title = format!("test accuracy {:.2}% ({} images)", 100.0 * accuracy, matrix.total());
+    save_confusion_matrix(&path, &matrix.counts, &class_names, &title).map_err(|e| e.to_string())?;
+    eprintln!("wrote {}", path.display());
+    let mut rows = Vec::new();
+    for class in 0..config.classes {
+        let wrong: Vec<usize> = (0..truth.len())
+            .filter(|&i| truth[i] == class && predictions[i] != class)
+            .take(MISCLASSIFIED_PER_CLASS)
+            .collect();
+        if !wrong.is_empty() {
+            let label = class_names.get(class).cloned().unwrap_or_else(|| class.to_string());
+            rows.push((format!("{label} (true)"), test.plain_batch(&wrong, device).images));
+        }
+    }
+    if !rows.is_empty() {
+        let figure = Figure::Grid { name: "misclassified".into(), rows, marks: Vec::new() };
+        eprintln!("wrote {}", write_figure(&run.samples_dir(), "eval-", figure)?.display());
+    }
+
+    let mut entries = vec![("test_accuracy".to_string(), accuracy)];
+    for (class, acc) in matrix.per_class_accuracy().iter().enumerate() {
+        let name = class_names.get(class).cloned().unwrap_or_else(|| class.to_string());
+        entries.push((format!("accuracy_{}", name.to_lowercase().replace(['/', ' ', '-'], "_")), *acc));
+    }
+    entries.push(("test_images".to_string(), matrix.total() as f64));
+    entries.push(("checkpoint_step".to_string(), step as f64));
+
+    if export_evaluator {
+        let dir = crate::train::repo_root().join(EVALUATOR_DIR);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let weights = blobs.get("model").ok_or("the checkpoint has no 'model'")?;
+        write_atomic(&dir.join(EVALUATOR_WEIGHTS), weights).map_err(|e| e.to_string())?;
+        let card = EvaluatorCard {
+            config: ClassifierConfig { pretrained_run: None, ..config.clone() },
+            test_accuracy: accuracy,
+            source_run: run.path().to_path_buf(),
+            checkpoint_step: step,
+            command: std::env::args().collect::<Vec<_>>().join(" "),
+        };
+        write_json_atomic(&dir.join(EVALUATOR_CARD), &card).map_err(|e| e.to_string())?;
+        eprintln!("installed the evaluator in {}", dir.display());
+    }
+    Ok(entries)
+}
+
+/// The frozen evaluator from `assets/evaluator/`, on `device`.
+pub fn load_evaluator(device: &Device) -> Result<(Classifier, EvaluatorCard), String> {
+    let dir = crate::train::repo_root().join(EVALUATOR_DIR);
+    let card_path = dir.join(EVALUATOR_CARD);
+    let card: EvaluatorCard = std::fs::read_to_string(&card_path)
+        .map_err(|e| format!("{}: {e} (train and export one: see README, 'The evaluator')", card_path.display()))
+        .and_then(|t| serde_json::from_str(&t).map_err(|e| format!("{}: {e}", card_path.display())))?;
+    let weights_path = dir.join(EVALUATOR_WEIGHTS);
+    let weights = std::fs::read(&weights_path).map_err(|e| format!("{}: {e}", weights_path.display()))?;
+    let blobs = BTreeMap::from([("model".to_string(), weights)]);
+    let model = load_model(&card.config, &blobs, device).map_err(|e| format!("{}: {e}", weights_path.display()))?;
+    Ok((model, card))
+}
+
+/// Images/s of the reference CNN's training step (see [`super::bench_image_experiment`]).
+pub fn bench(device: &Device, data: &Dataset, batch_size: usize, warmup: usize, steps: usize) -> f64 {
+    let device = device.clone().autodiff();
+    device.seed(derive(0, Stream::Init, 0));
+    let experiment = ClassifierExperiment::new(ClassifierConfig::default(), &device);
+    super::bench_image_experiment(experiment, &device, data, batch_size, warmup, steps)
+}
