@@ -78,7 +78,7 @@ pub fn embedded_dir() -> PathBuf {
 }
 
 /// `train <model>` on the embedded set with small defaults (256 images, batch 64 → 4 steps per
-/// epoch); `extra` flags replace the defaults of the same name.
+/// epoch; `--latent 8` for the models that have one); `extra` flags replace the defaults of the same name.
 pub fn train_small_model(model: &str, out: &Path, backend: &str, extra: &[&str]) -> Output {
     let data = embedded_dir();
     let defaults = [
@@ -94,7 +94,8 @@ pub fn train_small_model(model: &str, out: &Path, backend: &str, extra: &[&str])
     ];
     let mut args = vec!["train", model];
     for (flag, value) in defaults {
-        if !extra.contains(&flag) {
+        let has_latent = matches!(model, "autoencoder" | "vae");
+        if !extra.contains(&flag) && (flag != "--latent" || has_latent) {
             args.extend([flag, value]);
         }
     }
