@@ -40,6 +40,7 @@ fn chosen_backend(command: &Cmd) -> Option<BackendArg> {
     match command {
         Cmd::Train(t) => match &t.model {
             Some(TrainModel::Autoencoder(args)) => args.common.backend,
+            Some(TrainModel::Lstm(args)) => args.common.backend,
             None => None,
         },
         Cmd::Eval(e) => e.backend,

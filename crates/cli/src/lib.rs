@@ -57,6 +57,7 @@ impl BackendArg {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ModelName {
     Autoencoder,
+    Lstm,
 }
 
 #[derive(Debug, Args)]
@@ -86,6 +87,8 @@ pub struct RunArgs {
 pub enum TrainModel {
     /// The convolutional autoencoder (plain, denoising or sparse).
     Autoencoder(AutoencoderTrainArgs),
+    /// The sequences lecture's LSTM (tasks: sequence, rows, complete).
+    Lstm(LstmTrainArgs),
 }
 
 /// Flags every `train` command has.
@@ -158,6 +161,63 @@ pub struct AutoencoderTrainArgs {
     pub sparsity: Option<f64>,
 }
 
+/// The sequences lecture's tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LstmTaskArg {
+    /// Next-term prediction on generated arithmetic/geometric progressions.
+    Sequence,
+    /// Image classification reading the image as 28 steps of 28 pixels.
+    Rows,
+    /// PixelRNN-style row model: completes the bottom half of an image.
+    Complete,
+}
+
+/// Which recurrent cell the model uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LstmCellArg {
+    /// Our LSTM, written from the lecture's equations.
+    Ours,
+    /// Burn's nn::Lstm.
+    Burn,
+    /// The plain RNN h_t = tanh(W·[h_{t−1}, x_t] + b).
+    Rnn,
+}
+
+/// Progressions of the sequence task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressionArg {
+    Arithmetic,
+    Geometric,
+    Mix,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct LstmTrainArgs {
+    #[command(flatten)]
+    pub common: CommonTrainArgs,
+    /// The lecture's task [default: rows].
+    #[arg(long, value_enum)]
+    pub task: Option<LstmTaskArg>,
+    /// Recurrent cell [default: ours].
+    #[arg(long, value_enum)]
+    pub cell: Option<LstmCellArg>,
+    /// Hidden units [default: 128].
+    #[arg(long)]
+    pub hidden: Option<usize>,
+    /// Progressions of --task sequence [default: mix].
+    #[arg(long, value_enum)]
+    pub progression: Option<ProgressionArg>,
+    /// Terms shown before the one to predict, --task sequence [default: 3].
+    #[arg(long)]
+    pub terms: Option<usize>,
+    /// Generated training sequences per epoch, --task sequence [default: 20000].
+    #[arg(long, value_name = "N")]
+    pub train_sequences: Option<usize>,
+    /// Generated held-out sequences, --task sequence [default: 2000].
+    #[arg(long, value_name = "N")]
+    pub test_sequences: Option<usize>,
+}
+
 #[derive(Debug, Args)]
 pub struct EvalCommand {
     pub model: ModelName,
@@ -190,6 +250,9 @@ pub struct BenchCommand {
     /// Timed steps.
     #[arg(long, default_value_t = 30)]
     pub steps: usize,
+    /// Recurrent cells to measure for `bench lstm` (repeat the flag; default: ours and burn).
+    #[arg(long, value_enum)]
+    pub cell: Vec<LstmCellArg>,
     /// Print one JSON object per backend instead of a table.
     #[arg(long)]
     pub json: bool,

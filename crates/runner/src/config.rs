@@ -7,7 +7,11 @@ use std::path::{Path, PathBuf};
 
 use atelier_autoencoder::{AutoencoderConfig, Variant};
 use atelier_backend::Backend;
-use atelier_cli::{AutoencoderTrainArgs, AutoencoderVariantArg, CommonTrainArgs};
+use atelier_cli::{
+    AutoencoderTrainArgs, AutoencoderVariantArg, CommonTrainArgs, LstmCellArg, LstmTaskArg, LstmTrainArgs,
+    ProgressionArg,
+};
+use atelier_lstm::{CellKind, LstmConfig, Progression, Task};
 use atelier_train::TrainConfig;
 use serde::{Deserialize, Serialize};
 
@@ -32,12 +36,14 @@ pub struct RunConfig {
 #[serde(tag = "name", rename_all = "snake_case")]
 pub enum ModelConfig {
     Autoencoder(AutoencoderConfig),
+    Lstm(LstmConfig),
 }
 
 impl ModelConfig {
     pub fn name(&self) -> &'static str {
         match self {
             ModelConfig::Autoencoder(_) => "autoencoder",
+            ModelConfig::Lstm(_) => "lstm",
         }
     }
 }
@@ -54,6 +60,7 @@ impl RunConfig {
         self.train.validate()?;
         match &self.model {
             ModelConfig::Autoencoder(c) => c.validate(),
+            ModelConfig::Lstm(c) => c.validate(),
         }
     }
 
@@ -112,6 +119,57 @@ pub fn autoencoder_config(base: Option<AutoencoderConfig>, args: &AutoencoderTra
         Variant::Plain => {}
     }
     config
+}
+
+/// The LSTM's part of the config, with the typed flags applied to `base`.
+///
+/// A `--task` different from the base's starts from that task's defaults; sequence-only flags
+/// with another task are refused (they would be silently ignored otherwise).
+pub fn lstm_config(base: Option<LstmConfig>, args: &LstmTrainArgs) -> Result<LstmConfig, String> {
+    let mut config = base.unwrap_or_default();
+    let task = match args.task {
+        Some(LstmTaskArg::Rows) => Some(Task::Rows),
+        Some(LstmTaskArg::Complete) => Some(Task::Complete),
+        Some(LstmTaskArg::Sequence) if matches!(config.task, Task::Sequence { .. }) => Some(config.task),
+        Some(LstmTaskArg::Sequence) => Some(Task::default_sequence()),
+        None => None,
+    };
+    set(&mut config.task, task);
+    set(
+        &mut config.cell,
+        args.cell.map(|c| match c {
+            LstmCellArg::Ours => CellKind::Ours,
+            LstmCellArg::Burn => CellKind::Burn,
+            LstmCellArg::Rnn => CellKind::Rnn,
+        }),
+    );
+    set(&mut config.hidden, args.hidden);
+    set(&mut config.learning_rate, args.common.lr);
+    let progression_flag = args.progression.map(|p| match p {
+        ProgressionArg::Arithmetic => Progression::Arithmetic,
+        ProgressionArg::Geometric => Progression::Geometric,
+        ProgressionArg::Mix => Progression::Mix,
+    });
+    match &mut config.task {
+        Task::Sequence { progression, terms, train_sequences, test_sequences } => {
+            set(progression, progression_flag);
+            set(terms, args.terms);
+            set(train_sequences, args.train_sequences);
+            set(test_sequences, args.test_sequences);
+        }
+        other => {
+            let sequence_flags = [
+                ("--progression", progression_flag.is_some()),
+                ("--terms", args.terms.is_some()),
+                ("--train-sequences", args.train_sequences.is_some()),
+                ("--test-sequences", args.test_sequences.is_some()),
+            ];
+            if let Some((flag, _)) = sequence_flags.iter().find(|(_, given)| *given) {
+                return Err(format!("{flag} applies to --task sequence only (this run's task is {})", other.name()));
+            }
+        }
+    }
+    Ok(config)
 }
 
 /// The default run config for a model.
