@@ -206,4 +206,38 @@ mod tests {
         bad.train.batch_size = 0;
         assert!(bad.validate().unwrap_err().contains("batch_size"));
     }
+
+    fn lstm_args(args: &[&str]) -> LstmTrainArgs {
+        use atelier_cli::{Cli, Command, TrainCommand, TrainModel};
+        use clap::Parser;
+        let mut argv = vec!["x", "train", "lstm"];
+        argv.extend_from_slice(args);
+        let Command::Train(train) = Cli::try_parse_from(argv).unwrap().command else { panic!("not train") };
+        let TrainCommand { model: Some(TrainModel::Lstm(a)), .. } = *train else { panic!("not lstm") };
+        a
+    }
+
+    #[test]
+    fn lstm_flags_resolve_against_the_task() {
+        let c = lstm_config(None, &lstm_args(&[])).unwrap();
+        assert_eq!(c, LstmConfig::default());
+        let c = lstm_config(None, &lstm_args(&["--task", "sequence", "--terms", "4", "--cell", "rnn"])).unwrap();
+        assert_eq!(c.cell, CellKind::Rnn);
+        let Task::Sequence { terms, progression, .. } = c.task else { panic!("{c:?}") };
+        assert_eq!((terms, progression), (4, Progression::Mix));
+        // A base sequence config keeps its settings when --task sequence is given again.
+        let again = lstm_config(Some(c.clone()), &lstm_args(&["--task", "sequence"])).unwrap();
+        assert_eq!(again.task, c.task);
+        let c = lstm_config(None, &lstm_args(&["--task", "complete", "--hidden", "256", "--lr", "0.002"])).unwrap();
+        assert_eq!((c.task, c.hidden, c.learning_rate), (Task::Complete, 256, 0.002));
+        let err = lstm_config(None, &lstm_args(&["--task", "rows", "--terms", "4"])).unwrap_err();
+        assert!(err.contains("--terms applies to --task sequence only"), "{err}");
+        let mut bad = default_run_config(ModelConfig::Lstm(LstmConfig { hidden: 0, ..LstmConfig::default() }));
+        assert!(bad.validate().unwrap_err().contains("hidden"));
+        bad.model = ModelConfig::Lstm(LstmConfig::default());
+        let text = serde_json::to_string(&bad).unwrap();
+        assert!(text.contains("\"name\":\"lstm\""), "{text}");
+        let back: RunConfig = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.model.name(), "lstm");
+    }
 }
