@@ -216,6 +216,12 @@ pub struct LstmTrainArgs {
     /// Generated held-out sequences, --task sequence [default: 2000].
     #[arg(long, value_name = "N")]
     pub test_sequences: Option<usize>,
+    /// Multiply the learning rate by --lr-decay-factor every this many epochs [default: never].
+    #[arg(long, value_name = "EPOCHS")]
+    pub lr_decay_every: Option<usize>,
+    /// The factor of --lr-decay-every [default: 0.1].
+    #[arg(long, value_name = "F", requires = "lr_decay_every")]
+    pub lr_decay_factor: Option<f64>,
 }
 
 #[derive(Debug, Args)]

@@ -33,6 +33,8 @@
 //! ## Departures from the lecture
 //! - Weights use PyTorch's recurrent initialisation `U(−1/√H, 1/√H)` for all three cells (Burn's
 //!   own LSTM default is Xavier-normal); biases likewise, no forget-gate bias of 1.
+//! - Our cell has one bias per gate, as in the equations; PyTorch's and Burn's keep two
+//!   (`b_x + b_h`, the same function with 4H more parameters, and a slightly wider initial bias).
 //! - `complete` treats the pixels of a row as independent given the rows above (PixelRNN also
 //!   conditions on the pixels to the left); images are binarised at `x > ½`.
 //!
@@ -51,7 +53,7 @@ pub mod recurrent;
 pub mod step;
 
 pub use cell::{LstmCell, RnnCell, State};
-pub use config::{CellKind, LstmConfig, Progression, Task};
+pub use config::{CellKind, LrSchedule, LstmConfig, Progression, Task};
 pub use model::RecurrentModel;
 pub use recurrent::Recurrent;
 pub use step::{ImageTaskExperiment, SequenceExperiment};

@@ -104,11 +104,12 @@ impl ImageTaskExperiment {
 impl Experiment for ImageTaskExperiment {
     type Batch = ImageBatch;
 
-    fn train_step(&mut self, batch: ImageBatch, _ctx: &mut StepContext) -> StepOutput {
+    fn train_step(&mut self, batch: ImageBatch, ctx: &mut StepContext) -> StepOutput {
         let images = batch.len();
         let (loss, name, metric) = self.objective(&self.model, batch);
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        self.model = self.optimizer.step(self.config.learning_rate, self.model.clone(), grads);
+        let lr = self.config.lr_schedule.rate(self.config.learning_rate, ctx.epoch);
+        self.model = self.optimizer.step(lr, self.model.clone(), grads);
         StepOutput::new(images).with("loss", loss).with(name, metric)
     }
 
@@ -175,11 +176,12 @@ impl SequenceExperiment {
 impl Experiment for SequenceExperiment {
     type Batch = SequenceBatch;
 
-    fn train_step(&mut self, batch: SequenceBatch, _ctx: &mut StepContext) -> StepOutput {
+    fn train_step(&mut self, batch: SequenceBatch, ctx: &mut StepContext) -> StepOutput {
         let n = batch.len();
         let (loss, exact, mse) = sequence_metrics(&self.model, batch);
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        self.model = self.optimizer.step(self.config.learning_rate, self.model.clone(), grads);
+        let lr = self.config.lr_schedule.rate(self.config.learning_rate, ctx.epoch);
+        self.model = self.optimizer.step(lr, self.model.clone(), grads);
         StepOutput::new(n).with("loss", loss).with("next_value_accuracy", exact).with("mse", mse)
     }
 

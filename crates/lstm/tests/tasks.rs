@@ -9,7 +9,7 @@ use atelier_lstm::complete::{binarize, complete, nll_of_rows_from, row_nll, shif
 use atelier_lstm::eval::{score, sequence_entries};
 use atelier_lstm::progression::{Family, Pool, SequenceBatch, SequenceItem, generate, pool_of};
 use atelier_lstm::step::build_model;
-use atelier_lstm::{CellKind, ImageTaskExperiment, LstmConfig, Progression, SequenceExperiment, Task};
+use atelier_lstm::{CellKind, ImageTaskExperiment, LrSchedule, LstmConfig, Progression, SequenceExperiment, Task};
 use atelier_train::{Experiment, ImageBatch, ImageSource, StepContext};
 use burn::module::Param;
 use burn::prelude::*;
@@ -28,7 +28,7 @@ fn to_vec<const D: usize>(t: Tensor<D>) -> Vec<f32> {
 }
 
 fn config(task: Task, cell: CellKind, hidden: usize, learning_rate: f64) -> LstmConfig {
-    LstmConfig { task, cell, hidden, learning_rate }
+    LstmConfig { task, cell, hidden, learning_rate, lr_schedule: LrSchedule::Constant }
 }
 
 fn sequence_task() -> Task {
@@ -196,6 +196,12 @@ fn bad_settings_are_refused_with_the_setting_named() {
     assert!(err(config(terms(9), CellKind::Ours, 8, 1e-3)).contains("terms"));
     let empty = Task::Sequence { progression: Progression::Mix, terms: 3, train_sequences: 0, test_sequences: 10 };
     assert!(err(config(empty, CellKind::Ours, 8, 1e-3)).contains("train_sequences"));
+    let decay = |every_epochs, factor| LstmConfig {
+        lr_schedule: LrSchedule::StepDecay { every_epochs, factor },
+        ..config(Task::Rows, CellKind::Ours, 8, 1e-3)
+    };
+    assert!(err(decay(0, 0.1)).contains("every_epochs"));
+    assert!(err(decay(5, 0.0)).contains("factor"));
     let wrong = ImageTaskExperiment::new(config(sequence_task(), CellKind::Ours, 8, 1e-3), 28, 10, &device);
     assert!(wrong.err().unwrap().contains("sequence task"));
     let wrong = SequenceExperiment::new(config(Task::Rows, CellKind::Ours, 8, 1e-3), &device);
@@ -262,4 +268,15 @@ fn held_out_sequences_are_never_trained_on() {
     assert_eq!(train, generate(Progression::Mix, 3, 2000, Pool::Train, 1));
     assert_ne!(train, generate(Progression::Mix, 3, 2000, Pool::Train, 3));
     assert!(generate(Progression::Geometric, 4, 50, Pool::Test, 0).iter().all(|i| i.family == Family::Geometric));
+}
+
+/// `lr · factor^⌊epoch / every⌋`: 1e-3 for epochs 0–14, 1e-4 for 15–29, 1e-5 from 30.
+#[test]
+fn step_decay_schedule() {
+    let schedule = LrSchedule::StepDecay { every_epochs: 15, factor: 0.1 };
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-15;
+    assert!(close(schedule.rate(1e-3, 0), 1e-3) && close(schedule.rate(1e-3, 14), 1e-3));
+    assert!(close(schedule.rate(1e-3, 15), 1e-4) && close(schedule.rate(1e-3, 29), 1e-4));
+    assert!(close(schedule.rate(1e-3, 30), 1e-5));
+    assert_eq!(LrSchedule::Constant.rate(2e-3, 99), 2e-3);
 }

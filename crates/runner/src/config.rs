@@ -11,7 +11,7 @@ use atelier_cli::{
     AutoencoderTrainArgs, AutoencoderVariantArg, CommonTrainArgs, LstmCellArg, LstmTaskArg, LstmTrainArgs,
     ProgressionArg,
 };
-use atelier_lstm::{CellKind, LstmConfig, Progression, Task};
+use atelier_lstm::{CellKind, LrSchedule, LstmConfig, Progression, Task};
 use atelier_train::TrainConfig;
 use serde::{Deserialize, Serialize};
 
@@ -121,6 +121,9 @@ pub fn autoencoder_config(base: Option<AutoencoderConfig>, args: &AutoencoderTra
     config
 }
 
+/// Default factor of `--lr-decay-every`.
+pub const DEFAULT_LR_DECAY_FACTOR: f64 = 0.1;
+
 /// The LSTM's part of the config, with the typed flags applied to `base`.
 ///
 /// A `--task` different from the base's starts from that task's defaults; sequence-only flags
@@ -145,6 +148,10 @@ pub fn lstm_config(base: Option<LstmConfig>, args: &LstmTrainArgs) -> Result<Lst
     );
     set(&mut config.hidden, args.hidden);
     set(&mut config.learning_rate, args.common.lr);
+    if let Some(every_epochs) = args.lr_decay_every {
+        let factor = args.lr_decay_factor.unwrap_or(DEFAULT_LR_DECAY_FACTOR);
+        config.lr_schedule = LrSchedule::StepDecay { every_epochs, factor };
+    }
     let progression_flag = args.progression.map(|p| match p {
         ProgressionArg::Arithmetic => Progression::Arithmetic,
         ProgressionArg::Geometric => Progression::Geometric,
@@ -230,6 +237,8 @@ mod tests {
         assert_eq!(again.task, c.task);
         let c = lstm_config(None, &lstm_args(&["--task", "complete", "--hidden", "256", "--lr", "0.002"])).unwrap();
         assert_eq!((c.task, c.hidden, c.learning_rate), (Task::Complete, 256, 0.002));
+        let c = lstm_config(None, &lstm_args(&["--lr-decay-every", "15"])).unwrap();
+        assert_eq!(c.lr_schedule, LrSchedule::StepDecay { every_epochs: 15, factor: 0.1 });
         let err = lstm_config(None, &lstm_args(&["--task", "rows", "--terms", "4"])).unwrap_err();
         assert!(err.contains("--terms applies to --task sequence only"), "{err}");
         let mut bad = default_run_config(ModelConfig::Lstm(LstmConfig { hidden: 0, ..LstmConfig::default() }));
