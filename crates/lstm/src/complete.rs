@@ -10,8 +10,8 @@
 //! The bottom half's negative log-likelihood given the top half is exact under this model:
 //! `−log p(x_{14..27} | x_{0..13}) = Σ_{t≥14} Σ_j NLL(x_{t,j}; ℓ_{t,j})` with teacher forcing.
 
+use atelier_data::Rng;
 use burn::prelude::*;
-use burn::tensor::Distribution;
 use burn::tensor::activation::sigmoid;
 
 use crate::loss::bernoulli_nll;
@@ -46,9 +46,10 @@ pub fn nll_of_rows_from(row_nll: Tensor<2>, from: usize) -> Tensor<1> {
 }
 
 /// Completes the rows `from..h` of every binary image `rows [n, h, w]` by sampling row after row
-/// from the model (the device's random stream: seed it first). Returns `[n, h, w]` whose rows
+/// from the model. The uniform draws come from `rng` (host side, so a completion depends only on
+/// the seed, not on other users of the device's random stream). Returns `[n, h, w]` whose rows
 /// `0..from` are the given ones.
-pub fn complete(model: &RecurrentModel, rows: Tensor<3>, from: usize) -> Tensor<3> {
+pub fn complete(model: &RecurrentModel, rows: Tensor<3>, from: usize, rng: &mut Rng) -> Tensor<3> {
     let [n, h, w] = rows.dims();
     let top = rows.narrow(1, 0, from); // [n, from, w]
     // Read rows −1..from−2 (zeros, then the top without its last row): the state has seen them.
@@ -59,8 +60,9 @@ pub fn complete(model: &RecurrentModel, rows: Tensor<3>, from: usize) -> Tensor<
         let (logits, next_state) = model.forward_all(previous, Some(state)); // [n, 1, w]
         state = next_state;
         let p = sigmoid(logits);
-        let u = p.random_like(Distribution::Uniform(0.0, 1.0));
-        let row = u.lower(p).float(); // Bernoulli(p), [n, 1, w]
+        let uniform: Vec<f32> = (0..n * w).map(|_| rng.next_f32()).collect();
+        let u = Tensor::<3>::from_data(TensorData::new(uniform, [n, 1, w]), &p.device());
+        let row = u.lower(p).float(); // Bernoulli(p): 1 when u < p, [n, 1, w]
         completed.push(row.clone());
         previous = row;
     }

@@ -1,5 +1,6 @@
 //! The lecture's picture: "image completions sampled from a PixelRNN".
 
+use atelier_data::Rng;
 use atelier_train::Figure;
 use burn::prelude::*;
 
@@ -10,8 +11,8 @@ use crate::model::RecurrentModel;
 pub const HALF: usize = 14;
 
 /// A grid: the binarised originals, their top halves (bottom grey), then `samples` completions
-/// of each (columns = test images). Sampling uses the device's random stream.
-pub fn completion_figure(model: &RecurrentModel, images: Tensor<4>, samples: usize) -> Figure {
+/// of each (columns = test images), sampled with `rng`.
+pub fn completion_figure(model: &RecurrentModel, images: Tensor<4>, samples: usize, rng: &mut Rng) -> Figure {
     let [n, c, h, w] = images.dims();
     let rows = binarize(images); // [n, 28, 28]
     let as_images = |t: Tensor<3>| t.reshape([n, c, h, w]);
@@ -19,7 +20,7 @@ pub fn completion_figure(model: &RecurrentModel, images: Tensor<4>, samples: usi
     let top = Tensor::cat(vec![rows.clone().narrow(1, 0, HALF), grey], 1); // [n, 28, 28]
     let mut grid = vec![("original".to_string(), as_images(rows.clone())), ("top half".to_string(), as_images(top))];
     for k in 0..samples {
-        grid.push((format!("sample {}", k + 1), as_images(complete(model, rows.clone(), HALF))));
+        grid.push((format!("sample {}", k + 1), as_images(complete(model, rows.clone(), HALF, rng))));
     }
     Figure::Grid { name: "completions".into(), rows: grid, marks: Vec::new() }
 }

@@ -124,12 +124,12 @@ impl Experiment for ImageTaskExperiment {
         StepOutput::new(images).with("loss", loss).with(name, metric)
     }
 
-    fn figures(&self, batch: ImageBatch, _ctx: &mut StepContext) -> Vec<Figure> {
+    fn figures(&self, batch: ImageBatch, ctx: &mut StepContext) -> Vec<Figure> {
         match self.config.task {
             Task::Complete => {
                 let [n, _, _, _] = batch.images.dims();
                 let images = batch.images.without_autodiff().narrow(0, 0, n.min(FIGURE_IMAGES));
-                vec![completion_figure(&self.model.valid(), images, FIGURE_SAMPLES)]
+                vec![completion_figure(&self.model.valid(), images, FIGURE_SAMPLES, &mut ctx.rng)]
             }
             _ => Vec::new(),
         }

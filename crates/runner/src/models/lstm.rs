@@ -130,9 +130,9 @@ pub fn eval(
             Task::Complete => {
                 let nll = bottom_half_nll_nats(&model, batches.map(|b| b.images));
                 entries.push(("bottom_half_nll_nats".to_string(), nll));
-                device.seed(derive(seed, Stream::Figures, 1));
+                let mut rng = Rng::new(derive(seed, Stream::Figures, 1));
                 let images = test.first(EVAL_COMPLETION_IMAGES, device).images;
-                let figure = completion_figure(&model, images, EVAL_COMPLETION_SAMPLES);
+                let figure = completion_figure(&model, images, EVAL_COMPLETION_SAMPLES, &mut rng);
                 let path = write_figure(&run.samples_dir(), "eval-", figure)?;
                 eprintln!("wrote {}", path.display());
                 eprintln!("(the classifier's accuracy on completed images is not reported: no evaluator exists yet)");
