@@ -59,6 +59,7 @@ pub enum ModelName {
     Autoencoder,
     Vae,
     Classifier,
+    Lstm,
 }
 
 impl ModelName {
@@ -68,6 +69,7 @@ impl ModelName {
             ModelName::Autoencoder => "autoencoder",
             ModelName::Vae => "vae",
             ModelName::Classifier => "classifier",
+            ModelName::Lstm => "lstm",
         }
     }
 }
@@ -103,6 +105,8 @@ pub enum TrainModel {
     Vae(VaeTrainArgs),
     /// A classifier of the CNN lecture (perceptron, MLP, reference CNN, VGG-style); transfer learning.
     Classifier(ClassifierTrainArgs),
+    /// The sequences lecture's LSTM (tasks: sequence, rows, complete).
+    Lstm(LstmTrainArgs),
 }
 
 impl TrainModel {
@@ -112,6 +116,7 @@ impl TrainModel {
             TrainModel::Autoencoder(args) => &args.common,
             TrainModel::Vae(args) => &args.common,
             TrainModel::Classifier(args) => &args.common,
+            TrainModel::Lstm(args) => &args.common,
         }
     }
 }
@@ -184,6 +189,69 @@ pub struct AutoencoderTrainArgs {
     /// λ of the sparsity penalty for --variant sparse [default: 1e-3].
     #[arg(long)]
     pub sparsity: Option<f64>,
+}
+
+/// The sequences lecture's tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LstmTaskArg {
+    /// Next-term prediction on generated arithmetic/geometric progressions.
+    Sequence,
+    /// Image classification reading the image as 28 steps of 28 pixels.
+    Rows,
+    /// PixelRNN-style row model: completes the bottom half of an image.
+    Complete,
+}
+
+/// Which recurrent cell the model uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LstmCellArg {
+    /// Our LSTM, written from the lecture's equations.
+    Ours,
+    /// Burn's nn::Lstm.
+    Burn,
+    /// The plain RNN h_t = tanh(W·[h_{t−1}, x_t] + b).
+    Rnn,
+}
+
+/// Progressions of the sequence task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressionArg {
+    Arithmetic,
+    Geometric,
+    Mix,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct LstmTrainArgs {
+    #[command(flatten)]
+    pub common: CommonTrainArgs,
+    /// The lecture's task [default: rows].
+    #[arg(long, value_enum)]
+    pub task: Option<LstmTaskArg>,
+    /// Recurrent cell [default: ours].
+    #[arg(long, value_enum)]
+    pub cell: Option<LstmCellArg>,
+    /// Hidden units [default: 128].
+    #[arg(long)]
+    pub hidden: Option<usize>,
+    /// Progressions of --task sequence [default: mix].
+    #[arg(long, value_enum)]
+    pub progression: Option<ProgressionArg>,
+    /// Terms shown before the one to predict, --task sequence [default: 3].
+    #[arg(long)]
+    pub terms: Option<usize>,
+    /// Generated training sequences per epoch, --task sequence [default: 20000].
+    #[arg(long, value_name = "N")]
+    pub train_sequences: Option<usize>,
+    /// Generated held-out sequences, --task sequence [default: 2000].
+    #[arg(long, value_name = "N")]
+    pub test_sequences: Option<usize>,
+    /// Multiply the learning rate by --lr-decay-factor every this many epochs [default: never].
+    #[arg(long, value_name = "EPOCHS")]
+    pub lr_decay_every: Option<usize>,
+    /// The factor of --lr-decay-every [default: 0.1].
+    #[arg(long, value_name = "F", requires = "lr_decay_every")]
+    pub lr_decay_factor: Option<f64>,
 }
 
 /// The VAE's decoder distribution p(x|z).
@@ -345,6 +413,9 @@ pub struct BenchCommand {
     /// Timed steps.
     #[arg(long, default_value_t = 30)]
     pub steps: usize,
+    /// Recurrent cells to measure for `bench lstm` (repeat the flag; default: ours and burn).
+    #[arg(long, value_enum)]
+    pub cell: Vec<LstmCellArg>,
     /// Print one JSON object per backend instead of a table.
     #[arg(long)]
     pub json: bool,

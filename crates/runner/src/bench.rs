@@ -6,7 +6,8 @@
 use std::process::Command;
 
 use atelier_backend::Backend;
-use atelier_cli::{BenchCommand, ModelName};
+use atelier_cli::{BenchCommand, LstmCellArg, ModelName};
+use atelier_lstm::CellKind;
 use serde::{Deserialize, Serialize};
 
 use crate::models;
@@ -18,6 +19,7 @@ fn pytorch_images_per_s(model: ModelName) -> (f64, f64) {
         ModelName::Autoencoder => (2000.0, 2600.0),
         ModelName::Vae => (2700.0, 2700.0),
         ModelName::Classifier => (2000.0, 2000.0),
+        ModelName::Lstm => (models::lstm::PYTORCH_ROWS_IMAGES_PER_S, models::lstm::PYTORCH_ROWS_IMAGES_PER_S),
     }
 }
 
@@ -42,10 +44,17 @@ pub fn run(cmd: &BenchCommand) -> Result<(), String> {
     if cmd.batch_size == 0 || cmd.steps == 0 {
         return Err("--batch-size and --steps must be at least 1".into());
     }
+    if cmd.model != ModelName::Lstm && !cmd.cell.is_empty() {
+        return Err("--cell applies to `bench lstm` only".into());
+    }
     let results: Vec<BenchResult> = if backends.len() == 1 {
-        vec![measure(cmd, backends[0])?]
+        measure(cmd, backends[0])?
     } else {
-        backends.iter().map(|&b| measure_in_child(cmd, b)).collect::<Result<_, _>>()?
+        let mut all = Vec::new();
+        for &b in &backends {
+            all.extend(measure_in_child(cmd, b)?);
+        }
+        all
     };
     if cmd.json {
         for r in &results {
@@ -53,12 +62,22 @@ pub fn run(cmd: &BenchCommand) -> Result<(), String> {
         }
         return Ok(());
     }
-    println!("{:<12} {:<8} {:>10} {:>12} {:>14}  device", "model", "backend", "batch", "images/s", "peak MB (RSS)");
+    println!("{:<18} {:<8} {:>10} {:>12} {:>14}  device", "model", "backend", "batch", "images/s", "peak MB (RSS)");
     for r in &results {
         println!(
-            "{:<12} {:<8} {:>10} {:>12.0} {:>14.0}  {}",
+            "{:<18} {:<8} {:>10} {:>12.0} {:>14.0}  {}",
             r.model, r.backend, r.batch_size, r.images_per_s, r.peak_memory_mb, r.device
         );
+    }
+    if cmd.model == ModelName::Lstm {
+        let reference = models::lstm::PYTORCH_ROWS_IMAGES_PER_S;
+        println!(
+            "PyTorch nn.LSTM reference (same rows model, batch 128, this 2-core machine): ~{reference:.0} images/s"
+        );
+        for r in &results {
+            println!("  {} on {}: {:.2}× PyTorch", r.model, r.backend, r.images_per_s / reference);
+        }
+        return Ok(());
     }
     let (low, high) = pytorch_images_per_s(cmd.model);
     let range = if low == high { format!("{low:.0}") } else { format!("{low:.0}–{high:.0}") };
@@ -73,31 +92,67 @@ pub fn run(cmd: &BenchCommand) -> Result<(), String> {
     Ok(())
 }
 
-fn measure(cmd: &BenchCommand, backend: Backend) -> Result<BenchResult, String> {
-    let device = backend.device().map_err(|e| e.to_string())?;
-    let data = atelier_data::load(None).map_err(|e| e.to_string())?;
-    let images_per_s = match cmd.model {
-        ModelName::Autoencoder => models::autoencoder::bench(&device, &data, cmd.batch_size, cmd.warmup, cmd.steps),
-        ModelName::Vae => models::vae::bench(&device, &data, cmd.batch_size, cmd.warmup, cmd.steps),
-        ModelName::Classifier => models::classifier::bench(&device, &data, cmd.batch_size, cmd.warmup, cmd.steps),
-    };
-    Ok(BenchResult {
-        model: cmd.model.name().into(),
-        backend: backend.name().into(),
-        device: backend.describe().device_name.unwrap_or_else(|e| e),
-        batch_size: cmd.batch_size,
-        steps: cmd.steps,
-        images_per_s,
-        peak_memory_mb: peak_rss_mb(),
-    })
+/// The LSTM cells `bench lstm` measures: those given with `--cell`, else ours and Burn's.
+fn lstm_cells(cmd: &BenchCommand) -> Vec<CellKind> {
+    if cmd.cell.is_empty() {
+        return vec![CellKind::Ours, CellKind::Burn];
+    }
+    cmd.cell
+        .iter()
+        .map(|c| match c {
+            LstmCellArg::Ours => CellKind::Ours,
+            LstmCellArg::Burn => CellKind::Burn,
+            LstmCellArg::Rnn => CellKind::Rnn,
+        })
+        .collect()
 }
 
-fn measure_in_child(cmd: &BenchCommand, backend: Backend) -> Result<BenchResult, String> {
+fn measure(cmd: &BenchCommand, backend: Backend) -> Result<Vec<BenchResult>, String> {
+    let device = backend.device().map_err(|e| e.to_string())?;
+    let data = atelier_data::load(None).map_err(|e| e.to_string())?;
+    let runs: Vec<(String, f64)> = match cmd.model {
+        ModelName::Autoencoder => vec![(
+            "autoencoder".to_string(),
+            models::autoencoder::bench(&device, &data, cmd.batch_size, cmd.warmup, cmd.steps),
+        )],
+        ModelName::Vae => {
+            vec![("vae".to_string(), models::vae::bench(&device, &data, cmd.batch_size, cmd.warmup, cmd.steps))]
+        }
+        ModelName::Classifier => vec![(
+            "classifier (cnn)".to_string(),
+            models::classifier::bench(&device, &data, cmd.batch_size, cmd.warmup, cmd.steps),
+        )],
+        ModelName::Lstm => lstm_cells(cmd)
+            .into_iter()
+            .map(|cell| {
+                let name = format!("lstm rows ({})", format!("{cell:?}").to_lowercase());
+                (name, models::lstm::bench(&device, &data, cell, cmd.batch_size, cmd.warmup, cmd.steps))
+            })
+            .collect(),
+    };
+    Ok(runs
+        .into_iter()
+        .map(|(model, images_per_s)| BenchResult {
+            model,
+            backend: backend.name().into(),
+            device: backend.describe().device_name.unwrap_or_else(|e| e),
+            batch_size: cmd.batch_size,
+            steps: cmd.steps,
+            images_per_s,
+            peak_memory_mb: peak_rss_mb(),
+        })
+        .collect())
+}
+
+fn measure_in_child(cmd: &BenchCommand, backend: Backend) -> Result<Vec<BenchResult>, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     eprintln!("measuring {backend} …");
+    let cells: Vec<String> =
+        cmd.cell.iter().flat_map(|c| ["--cell".to_string(), format!("{c:?}").to_lowercase()]).collect();
     let output = Command::new(exe)
         .env("BURN_DEVICE", backend.name())
         .args(["bench", cmd.model.name(), "--json", "--backend", backend.name()])
+        .args(cells)
         .args(["--batch-size", &cmd.batch_size.to_string()])
         .args(["--warmup", &cmd.warmup.to_string(), "--steps", &cmd.steps.to_string()])
         .output()
@@ -106,7 +161,10 @@ fn measure_in_child(cmd: &BenchCommand, backend: Backend) -> Result<BenchResult,
         return Err(format!("bench on {backend} failed: {}", String::from_utf8_lossy(&output.stderr)));
     }
     let text = String::from_utf8_lossy(&output.stdout);
-    serde_json::from_str(text.trim()).map_err(|e| format!("bench on {backend}: unreadable result {text:?}: {e}"))
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).map_err(|e| format!("bench on {backend}: unreadable result {l:?}: {e}")))
+        .collect()
 }
 
 /// Peak resident set size of this process in MB (Linux `VmHWM`; 0 where unavailable).

@@ -10,8 +10,9 @@ use atelier_backend::Backend;
 use atelier_classifier::{Architecture, Augmentation, ClassifierConfig, Trainable};
 use atelier_cli::{
     ArchitectureArg, AugmentArg, AutoencoderTrainArgs, AutoencoderVariantArg, ClassifierTrainArgs, CommonTrainArgs,
-    LikelihoodArg, TrainableArg, VaeTrainArgs,
+    LikelihoodArg, LstmCellArg, LstmTaskArg, LstmTrainArgs, ProgressionArg, TrainableArg, VaeTrainArgs,
 };
+use atelier_lstm::{CellKind, LrSchedule, LstmConfig, Progression, Task};
 use atelier_train::TrainConfig;
 use atelier_vae::{Likelihood, VaeConfig};
 use serde::{Deserialize, Serialize};
@@ -41,6 +42,7 @@ pub enum ModelConfig {
     Autoencoder(AutoencoderConfig),
     Vae(VaeConfig),
     Classifier(ClassifierConfig),
+    Lstm(LstmConfig),
 }
 
 impl ModelConfig {
@@ -49,6 +51,7 @@ impl ModelConfig {
             ModelConfig::Autoencoder(_) => "autoencoder",
             ModelConfig::Vae(_) => "vae",
             ModelConfig::Classifier(_) => "classifier",
+            ModelConfig::Lstm(_) => "lstm",
         }
     }
 
@@ -57,6 +60,7 @@ impl ModelConfig {
             ModelConfig::Autoencoder(c) => c.validate(),
             ModelConfig::Vae(c) => c.validate(),
             ModelConfig::Classifier(c) => c.validate(),
+            ModelConfig::Lstm(c) => c.validate(),
         }
     }
 }
@@ -181,6 +185,64 @@ pub fn classifier_config(base: Option<ClassifierConfig>, args: &ClassifierTrainA
     config
 }
 
+/// Default factor of `--lr-decay-every`.
+pub const DEFAULT_LR_DECAY_FACTOR: f64 = 0.1;
+
+/// The LSTM's part of the config, with the typed flags applied to `base`.
+///
+/// A `--task` different from the base's starts from that task's defaults; sequence-only flags
+/// with another task are refused (they would be silently ignored otherwise).
+pub fn lstm_config(base: Option<LstmConfig>, args: &LstmTrainArgs) -> Result<LstmConfig, String> {
+    let mut config = base.unwrap_or_default();
+    let task = match args.task {
+        Some(LstmTaskArg::Rows) => Some(Task::Rows),
+        Some(LstmTaskArg::Complete) => Some(Task::Complete),
+        Some(LstmTaskArg::Sequence) if matches!(config.task, Task::Sequence { .. }) => Some(config.task),
+        Some(LstmTaskArg::Sequence) => Some(Task::default_sequence()),
+        None => None,
+    };
+    set(&mut config.task, task);
+    set(
+        &mut config.cell,
+        args.cell.map(|c| match c {
+            LstmCellArg::Ours => CellKind::Ours,
+            LstmCellArg::Burn => CellKind::Burn,
+            LstmCellArg::Rnn => CellKind::Rnn,
+        }),
+    );
+    set(&mut config.hidden, args.hidden);
+    set(&mut config.learning_rate, args.common.lr);
+    if let Some(every_epochs) = args.lr_decay_every {
+        let factor = args.lr_decay_factor.unwrap_or(DEFAULT_LR_DECAY_FACTOR);
+        config.lr_schedule = LrSchedule::StepDecay { every_epochs, factor };
+    }
+    let progression_flag = args.progression.map(|p| match p {
+        ProgressionArg::Arithmetic => Progression::Arithmetic,
+        ProgressionArg::Geometric => Progression::Geometric,
+        ProgressionArg::Mix => Progression::Mix,
+    });
+    match &mut config.task {
+        Task::Sequence { progression, terms, train_sequences, test_sequences } => {
+            set(progression, progression_flag);
+            set(terms, args.terms);
+            set(train_sequences, args.train_sequences);
+            set(test_sequences, args.test_sequences);
+        }
+        other => {
+            let sequence_flags = [
+                ("--progression", progression_flag.is_some()),
+                ("--terms", args.terms.is_some()),
+                ("--train-sequences", args.train_sequences.is_some()),
+                ("--test-sequences", args.test_sequences.is_some()),
+            ];
+            if let Some((flag, _)) = sequence_flags.iter().find(|(_, given)| *given) {
+                return Err(format!("{flag} applies to --task sequence only (this run's task is {})", other.name()));
+            }
+        }
+    }
+    Ok(config)
+}
+
 /// The default run config for a model.
 pub fn default_run_config(model: ModelConfig) -> RunConfig {
     RunConfig { backend: Backend::DEFAULT.name().to_string(), data_dir: None, train: TrainConfig::default(), model }
@@ -214,5 +276,41 @@ mod tests {
         let mut bad = config;
         bad.train.batch_size = 0;
         assert!(bad.validate().unwrap_err().contains("batch_size"));
+    }
+
+    fn lstm_args(args: &[&str]) -> LstmTrainArgs {
+        use atelier_cli::{Cli, Command, TrainCommand, TrainModel};
+        use clap::Parser;
+        let mut argv = vec!["x", "train", "lstm"];
+        argv.extend_from_slice(args);
+        let Command::Train(train) = Cli::try_parse_from(argv).unwrap().command else { panic!("not train") };
+        let TrainCommand { model: Some(TrainModel::Lstm(a)), .. } = *train else { panic!("not lstm") };
+        a
+    }
+
+    #[test]
+    fn lstm_flags_resolve_against_the_task() {
+        let c = lstm_config(None, &lstm_args(&[])).unwrap();
+        assert_eq!(c, LstmConfig::default());
+        let c = lstm_config(None, &lstm_args(&["--task", "sequence", "--terms", "4", "--cell", "rnn"])).unwrap();
+        assert_eq!(c.cell, CellKind::Rnn);
+        let Task::Sequence { terms, progression, .. } = c.task else { panic!("{c:?}") };
+        assert_eq!((terms, progression), (4, Progression::Mix));
+        // A base sequence config keeps its settings when --task sequence is given again.
+        let again = lstm_config(Some(c.clone()), &lstm_args(&["--task", "sequence"])).unwrap();
+        assert_eq!(again.task, c.task);
+        let c = lstm_config(None, &lstm_args(&["--task", "complete", "--hidden", "256", "--lr", "0.002"])).unwrap();
+        assert_eq!((c.task, c.hidden, c.learning_rate), (Task::Complete, 256, 0.002));
+        let c = lstm_config(None, &lstm_args(&["--lr-decay-every", "15"])).unwrap();
+        assert_eq!(c.lr_schedule, LrSchedule::StepDecay { every_epochs: 15, factor: 0.1 });
+        let err = lstm_config(None, &lstm_args(&["--task", "rows", "--terms", "4"])).unwrap_err();
+        assert!(err.contains("--terms applies to --task sequence only"), "{err}");
+        let mut bad = default_run_config(ModelConfig::Lstm(LstmConfig { hidden: 0, ..LstmConfig::default() }));
+        assert!(bad.validate().unwrap_err().contains("hidden"));
+        bad.model = ModelConfig::Lstm(LstmConfig::default());
+        let text = serde_json::to_string(&bad).unwrap();
+        assert!(text.contains("\"name\":\"lstm\""), "{text}");
+        let back: RunConfig = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.model.name(), "lstm");
     }
 }

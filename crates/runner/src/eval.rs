@@ -34,9 +34,9 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
     .map_err(|e: atelier_backend::BackendError| e.to_string())?;
     let device = backend.device().map_err(|e| e.to_string())?;
     let data_dir = cmd.data_dir.clone().or(config.data_dir.clone());
-    let dataset = crate::data::load(data_dir.as_deref())?;
     let entries = match &config.model {
         ModelConfig::Autoencoder(ae) => {
+            let dataset = crate::data::load(data_dir.as_deref())?;
             models::autoencoder::eval(&run, ae, config.train.seed, &device, dataset, cmd.noise_sigma)?
         }
         ModelConfig::Vae(vae) => {
@@ -49,16 +49,25 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
                 },
                 autoencoder_run: cmd.autoencoder_run.as_deref(),
             };
+            let dataset = crate::data::load(data_dir.as_deref())?;
             models::vae::eval(&run, vae, config.train.seed, &device, dataset, &options)?
         }
         ModelConfig::Classifier(classifier) => {
+            let dataset = crate::data::load(data_dir.as_deref())?;
             models::classifier::eval(&run, classifier, &device, dataset, cmd.export_evaluator)?
+        }
+        ModelConfig::Lstm(c) => {
+            if cmd.noise_sigma.is_some() {
+                return Err("--noise-sigma applies to denoising autoencoders only".into());
+            }
+            let dataset = models::lstm::needs_images(c).then(|| crate::data::load(data_dir.as_deref())).transpose()?;
+            models::lstm::eval(&run, c, config.train.seed, &device, dataset)?
         }
     };
     run.write_eval(&entries).map_err(|e| e.to_string())?;
-    println!("{:<26} {:>12}", "metric", "value");
+    println!("{:<40} {:>12}", "metric", "value");
     for (name, value) in &entries {
-        println!("{name:<26} {value:>12.4}");
+        println!("{name:<40} {value:>12.4}");
     }
     println!("wrote {}", run.eval_path().display());
     Ok(entries)

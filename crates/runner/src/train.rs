@@ -13,7 +13,9 @@ use atelier_train::checkpoint;
 use atelier_train::fit::Resume;
 use atelier_train::{Outcome, Session};
 
-use crate::config::{ModelConfig, RunConfig, autoencoder_config, classifier_config, default_run_config, vae_config};
+use crate::config::{
+    ModelConfig, RunConfig, autoencoder_config, classifier_config, default_run_config, lstm_config, vae_config,
+};
 use crate::models;
 
 /// Where runs go unless `--out` says otherwise.
@@ -53,7 +55,7 @@ pub fn plan(cmd: TrainCommand) -> Result<Plan, String> {
     let mut config = match (model_args, base) {
         (None, None) => {
             return Err(
-                "name a model (`train autoencoder`, `train vae`) or give --config FILE / --resume RUN_DIR".into()
+                "name a model (`train autoencoder`, `train vae`, `train lstm`, …) or give --config FILE / --resume RUN_DIR".into()
             );
         }
         (None, Some(base)) => base,
@@ -81,6 +83,7 @@ fn model_config(args: &TrainModel, base: Option<ModelConfig>) -> Result<ModelCon
         TrainModel::Autoencoder(_) => "autoencoder",
         TrainModel::Vae(_) => "vae",
         TrainModel::Classifier(_) => "classifier",
+        TrainModel::Lstm(_) => "lstm",
     };
     if let Some(base) = &base
         && base.name() != name
@@ -98,6 +101,8 @@ fn model_config(args: &TrainModel, base: Option<ModelConfig>) -> Result<ModelCon
             ModelConfig::Classifier(classifier_config(Some(b), a))
         }
         (TrainModel::Classifier(a), _) => ModelConfig::Classifier(classifier_config(None, a)),
+        (TrainModel::Lstm(a), Some(ModelConfig::Lstm(b))) => ModelConfig::Lstm(lstm_config(Some(b), a)?),
+        (TrainModel::Lstm(a), _) => ModelConfig::Lstm(lstm_config(None, a)?),
     })
 }
 
@@ -122,7 +127,13 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
     let backend: Backend = config.backend.parse().map_err(|e: atelier_backend::BackendError| e.to_string())?;
     let device = backend.device().map_err(|e| e.to_string())?;
     let device_name = backend.describe().device_name.unwrap_or_else(|e| e);
-    let dataset = crate::data::load(config.data_dir.as_deref())?;
+    // The sequence task generates its data; every other run reads images.
+    let dataset = match &config.model {
+        ModelConfig::Lstm(c) if !models::lstm::needs_images(c) => None,
+        _ => Some(crate::data::load(config.data_dir.as_deref())?),
+    };
+    let data_source =
+        dataset.as_ref().map_or_else(|| models::lstm::GENERATED_SOURCE.to_string(), |d| d.source.to_string());
 
     let (run, resume, mut provenance) = match &plan.resume {
         Some(dir) => {
@@ -131,13 +142,7 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
                 .ok()
                 .and_then(|t| serde_json::from_str(&t).ok())
                 .unwrap_or_else(|| {
-                    Provenance::new(
-                        BURN_VERSION,
-                        backend.name(),
-                        &device_name,
-                        &dataset.source.to_string(),
-                        &repo_root(),
-                    )
+                    Provenance::new(BURN_VERSION, backend.name(), &device_name, &data_source, &repo_root())
                 });
             provenance.status = "running".into();
             provenance.finished = None;
@@ -147,8 +152,7 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
         None => {
             let run = RunDir::create(&plan.out, config.model.name(), backend.name(), config.train.seed)
                 .map_err(|e| e.to_string())?;
-            let provenance =
-                Provenance::new(BURN_VERSION, backend.name(), &device_name, &dataset.source.to_string(), &repo_root());
+            let provenance = Provenance::new(BURN_VERSION, backend.name(), &device_name, &data_source, &repo_root());
             (run, Resume::Fresh, provenance)
         }
     };
@@ -160,9 +164,10 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
     install_ctrl_c(stop.clone());
     let session = Session { run: run.clone(), config: config.train.clone(), device: device.autodiff(), stop, resume };
     let result = match &config.model {
-        ModelConfig::Autoencoder(ae) => models::autoencoder::train(ae, &session, dataset),
-        ModelConfig::Vae(vae) => models::vae::train(vae, &session, dataset),
-        ModelConfig::Classifier(classifier) => models::classifier::train(classifier, &session, dataset),
+        ModelConfig::Autoencoder(ae) => images(dataset).and_then(|d| models::autoencoder::train(ae, &session, d)),
+        ModelConfig::Vae(vae) => images(dataset).and_then(|d| models::vae::train(vae, &session, d)),
+        ModelConfig::Classifier(c) => images(dataset).and_then(|d| models::classifier::train(c, &session, d)),
+        ModelConfig::Lstm(c) => models::lstm::train(c, &session, dataset),
     };
     let status = match &result {
         Ok(Outcome::Completed { steps, images_per_second }) => {
@@ -187,6 +192,11 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
     eprintln!("plots:   {}", run.plots_dir().display());
     eprintln!("evaluate: cargo xtask eval {} --run {}", config.model.name(), run.path().display());
     Ok(run.path().to_path_buf())
+}
+
+/// The dataset of a model that trains on images (every model but the LSTM's sequence task).
+fn images(dataset: Option<atelier_data::Dataset>) -> Result<atelier_data::Dataset, atelier_train::TrainError> {
+    dataset.ok_or_else(|| atelier_train::TrainError::Config("this model needs images".into()))
 }
 
 /// The step of the run's latest checkpoint (where a resumed run continues).

@@ -1,0 +1,146 @@
+//! The sequences lecture's hyper-parameters (the `model` part of a run's `config.json`).
+
+use serde::{Deserialize, Serialize};
+
+/// Which recurrent cell a model uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CellKind {
+    /// Our LSTM, written from the lecture's equations ([`crate::cell::LstmCell`]).
+    Ours,
+    /// Burn's `burn::nn::Lstm` (the same function, shown equal by a test).
+    Burn,
+    /// The plain RNN `h_t = tanh(W·[h_{t−1}, x_t] + b)` ([`crate::cell::RnnCell`]): no memory cell.
+    Rnn,
+}
+
+/// Which progressions the `sequence` task generates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Progression {
+    /// `a_k = a_0 + k·d` (6, 7, 8 → 9).
+    Arithmetic,
+    /// `a_k = a_0 · r^k` (2, 4, 8 → 16).
+    Geometric,
+    /// Half arithmetic, half geometric: the model must tell which rule applies.
+    Mix,
+}
+
+/// The lecture's three tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Task {
+    /// Next-term prediction on generated progressions (regression of the next value).
+    Sequence {
+        progression: Progression,
+        /// Terms shown before the one to predict (the lecture shows 3).
+        terms: usize,
+        /// Generated training sequences (an epoch).
+        train_sequences: usize,
+        /// Generated held-out sequences (from parameters never used in training).
+        test_sequences: usize,
+    },
+    /// A 28×28 image read as 28 time steps of 28 pixels; class from the last hidden state.
+    Rows,
+    /// PixelRNN-style: row `t`'s pixels as independent Bernoulli variables given rows `< t`.
+    Complete,
+}
+
+impl Task {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Task::Sequence { .. } => "sequence",
+            Task::Rows => "rows",
+            Task::Complete => "complete",
+        }
+    }
+
+    /// The `sequence` task with the lecture's defaults.
+    pub fn default_sequence() -> Task {
+        Task::Sequence { progression: Progression::Mix, terms: 3, train_sequences: 20_000, test_sequences: 2_000 }
+    }
+}
+
+/// How the learning rate changes over epochs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LrSchedule {
+    /// The same rate throughout.
+    #[default]
+    Constant,
+    /// `lr · factor^⌊epoch / every_epochs⌋` (epochs counted from 0).
+    StepDecay { every_epochs: usize, factor: f64 },
+}
+
+impl LrSchedule {
+    /// The rate in `epoch` (0-based) for a base rate `lr`.
+    pub fn rate(&self, lr: f64, epoch: u64) -> f64 {
+        match *self {
+            LrSchedule::Constant => lr,
+            LrSchedule::StepDecay { every_epochs, factor } => {
+                lr * factor.powi((epoch / every_epochs.max(1) as u64).min(i32::MAX as u64) as i32)
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LstmConfig {
+    pub task: Task,
+    pub cell: CellKind,
+    /// Units of the recurrent state `h_t` (and `C_t`).
+    pub hidden: usize,
+    /// Adam's learning rate.
+    pub learning_rate: f64,
+    /// Its schedule over epochs (absent in a config file: constant).
+    #[serde(default)]
+    pub lr_schedule: LrSchedule,
+}
+
+impl Default for LstmConfig {
+    /// The `rows` classifier of the issue: our LSTM, 128 units, Adam 1e-3.
+    fn default() -> Self {
+        Self {
+            task: Task::Rows,
+            cell: CellKind::Ours,
+            hidden: 128,
+            learning_rate: 1e-3,
+            lr_schedule: LrSchedule::Constant,
+        }
+    }
+}
+
+/// Largest number of shown terms (geometric terms grow as `r^k`; f32 keeps them exact below 2²⁴).
+pub const MAX_TERMS: usize = 8;
+
+impl LstmConfig {
+    /// Refuses settings that cannot train, naming the setting.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.hidden == 0 {
+            return Err("hidden must be at least 1 unit".into());
+        }
+        if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
+            return Err(format!("learning_rate must be a positive number (got {})", self.learning_rate));
+        }
+        if let LrSchedule::StepDecay { every_epochs, factor } = self.lr_schedule {
+            if every_epochs == 0 {
+                return Err("lr_schedule.every_epochs must be at least 1".into());
+            }
+            if !(factor > 0.0 && factor.is_finite()) {
+                return Err(format!("lr_schedule.factor must be a positive number (got {factor})"));
+            }
+        }
+        if let Task::Sequence { terms, train_sequences, test_sequences, .. } = self.task {
+            if !(2..=MAX_TERMS).contains(&terms) {
+                return Err(format!("terms must be between 2 and {MAX_TERMS} (got {terms})"));
+            }
+            if train_sequences == 0 || test_sequences == 0 {
+                return Err(format!(
+                    "train_sequences and test_sequences must be at least 1 (got {train_sequences} and {test_sequences})"
+                ));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,179 @@
+//! The sequences lecture: training the three tasks through the shared loop, evaluation, and the
+//! benchmark step (the `rows` model).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use atelier_core::run_dir::RunDir;
+use atelier_data::{Dataset, Rng};
+use atelier_lstm::eval::{bottom_half_nll_nats, predict, sequence_entries, test_accuracy};
+use atelier_lstm::figures::completion_figure;
+use atelier_lstm::progression::{Family, Pool, SequenceItem, SequenceSource, generate, pool_of};
+use atelier_lstm::step::load_model;
+use atelier_lstm::{CellKind, ImageTaskExperiment, LstmConfig, RecurrentModel, SequenceExperiment, Task};
+use atelier_train::figures::write_figure;
+use atelier_train::seed::{Stream, derive};
+use atelier_train::{BatchSource, Experiment, ImageSource, Outcome, Session, StepContext, TrainError, checkpoint, fit};
+use burn::prelude::*;
+
+/// What `run.json` names as the data source of the `sequence` task.
+pub const GENERATED_SOURCE: &str = "generated progressions (from the run's seed)";
+/// Images per evaluation batch.
+const EVAL_BATCH: usize = 1000;
+/// Test images and samples per image in the evaluation's completion grid.
+const EVAL_COMPLETION_IMAGES: usize = 10;
+const EVAL_COMPLETION_SAMPLES: usize = 4;
+/// PyTorch's `nn.LSTM` version of the `rows` model on this machine (batch 128), from the issue.
+pub const PYTORCH_ROWS_IMAGES_PER_S: f64 = 5500.0;
+
+/// Whether the task reads images (all but `sequence`).
+pub fn needs_images(config: &LstmConfig) -> bool {
+    !matches!(config.task, Task::Sequence { .. })
+}
+
+/// The `sequence` task's training and held-out sets, generated from the run's seed.
+pub fn sequence_sets(config: &LstmConfig, seed: u64) -> Option<(Vec<SequenceItem>, Vec<SequenceItem>)> {
+    let Task::Sequence { progression, terms, train_sequences, test_sequences } = config.task else {
+        return None;
+    };
+    let train = generate(progression, terms, train_sequences, Pool::Train, derive(seed, Stream::Init, 1));
+    let test = generate(progression, terms, test_sequences, Pool::Test, derive(seed, Stream::Init, 2));
+    Some((train, test))
+}
+
+/// The lecture's examples with `terms` shown terms: 6, 7, 8 → 9 and 2, 4, 8 → 16 (for 3 terms).
+pub fn lecture_examples(terms: usize) -> Vec<SequenceItem> {
+    vec![SequenceItem::arithmetic(9 - terms as i64, 1, terms), SequenceItem::geometric(2, 2, terms)]
+}
+
+pub fn train(config: &LstmConfig, session: &Session, data: Option<Dataset>) -> Result<Outcome, TrainError> {
+    let device = &session.device;
+    let seed = session.config.seed;
+    device.seed(derive(seed, Stream::Init, 0));
+    if let Some((train_items, test_items)) = sequence_sets(config, seed) {
+        let experiment = SequenceExperiment::new(config.clone(), device).map_err(TrainError::Config)?;
+        let mut train_items = train_items;
+        if let Some(limit) = session.config.train_limit {
+            train_items.truncate(limit);
+        }
+        let train = SequenceSource::new(train_items);
+        let valid = SequenceSource::new(test_items);
+        let (experiment, outcome) = fit(experiment, &train, &valid, session)?;
+        print_examples(&experiment.model.valid(), config, &device.clone().without_autodiff());
+        return Ok(outcome);
+    }
+    let data = data.ok_or_else(|| TrainError::Config(format!("the {} task needs images", config.task.name())))?;
+    let experiment = ImageTaskExperiment::new(config.clone(), data.rows(), data.num_classes(), device)
+        .map_err(TrainError::Config)?;
+    let train = ImageSource::new(Arc::new(data.train), session.config.train_limit);
+    let valid = ImageSource::new(Arc::new(data.test), None);
+    fit(experiment, &train, &valid, session).map(|(_, outcome)| outcome)
+}
+
+/// Prints the lecture's examples with the model's prediction and the two baselines.
+fn print_examples(model: &RecurrentModel, config: &LstmConfig, device: &Device) {
+    let Task::Sequence { terms, .. } = config.task else { return };
+    let examples = lecture_examples(terms);
+    let predictions = predict(model, &examples, device);
+    for (item, p) in examples.iter().zip(predictions) {
+        let shown: Vec<String> = item.terms.iter().map(|t| format!("{t}")).collect();
+        let (kind, a, b) = match item.family {
+            Family::Arithmetic => ("arithmetic", item.terms[0], item.terms[1] - item.terms[0]),
+            Family::Geometric => ("geometric", item.terms[0], item.terms[1] / item.terms[0]),
+        };
+        let seen = match pool_of(item.family, a as i64, b as i64) {
+            Pool::Train => "seen in training",
+            Pool::Test => "held out",
+        };
+        println!(
+            "example {} → ? want {}: model {:.3} (rounded {}), last value {}, repeat last difference {}  [{kind}, {seen}]",
+            shown.join(", "),
+            item.next,
+            p,
+            p.round(),
+            item.last_value(),
+            item.repeat_last_difference()
+        );
+    }
+}
+
+/// Evaluates the run's latest checkpoint; writes figures into `samples/` for `complete`.
+pub fn eval(
+    run: &RunDir,
+    config: &LstmConfig,
+    seed: u64,
+    device: &Device,
+    data: Option<Dataset>,
+) -> Result<Vec<(String, f64)>, String> {
+    let latest = checkpoint::latest(&run.checkpoints_dir())
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("{}: the run has no checkpoint to evaluate", run.path().display()))?;
+    let (position, blobs) = checkpoint::load(&latest).map_err(|e| e.to_string())?;
+    let mut entries = Vec::new();
+    if let Some((_, test_items)) = sequence_sets(config, seed) {
+        let model = load_model(config, 0, 0, &blobs, device)?;
+        eprintln!("evaluating checkpoint at step {} on {} held-out sequences", position.step, test_items.len());
+        let predictions = predict(&model, &test_items, device);
+        entries = sequence_entries(&test_items, &predictions);
+        print_examples(&model, config, device);
+    } else {
+        let data = data.ok_or("this task needs images")?;
+        let model = load_model(config, data.rows(), data.num_classes(), &blobs, device)?;
+        let test = ImageSource::new(Arc::new(data.test), None);
+        let n = test.len();
+        eprintln!("evaluating checkpoint at step {} on {n} test images", position.step);
+        let batches = (0..n).step_by(EVAL_BATCH).map(|start| {
+            let indices: Vec<usize> = (start..(start + EVAL_BATCH).min(n)).collect();
+            test.plain_batch(&indices, device)
+        });
+        match config.task {
+            Task::Complete => {
+                let nll = bottom_half_nll_nats(&model, batches.map(|b| b.images));
+                entries.push(("bottom_half_nll_nats".to_string(), nll));
+                let mut rng = Rng::new(derive(seed, Stream::Figures, 1));
+                let images = test.first(EVAL_COMPLETION_IMAGES, device).images;
+                let figure = completion_figure(&model, images, EVAL_COMPLETION_SAMPLES, &mut rng);
+                let path = write_figure(&run.samples_dir(), "eval-", figure)?;
+                eprintln!("wrote {}", path.display());
+                eprintln!("(the classifier's accuracy on completed images is not reported: no evaluator exists yet)");
+            }
+            _ => {
+                let accuracy = test_accuracy(&model, batches.map(|b| (b.images, b.labels)));
+                entries.push(("test_accuracy".to_string(), accuracy));
+            }
+        }
+        entries.push(("test_images".to_string(), n as f64));
+    }
+    entries.push(("checkpoint_step".to_string(), position.step as f64));
+    entries.push(("hidden".to_string(), config.hidden as f64));
+    Ok(entries)
+}
+
+/// Times `steps` training steps of the `rows` model with `cell` at `batch_size` on `device`
+/// (after `warmup` untimed ones). Returns images per second.
+pub fn bench(device: &Device, data: &Dataset, cell: CellKind, batch_size: usize, warmup: usize, steps: usize) -> f64 {
+    let device = device.clone().autodiff();
+    device.seed(derive(0, Stream::Init, 0));
+    let config = LstmConfig { cell, ..LstmConfig::default() };
+    let Ok(mut experiment) = ImageTaskExperiment::new(config, data.rows(), data.num_classes(), &device) else {
+        return f64::NAN;
+    };
+    let source = ImageSource::new(Arc::new(data.train.clone()), None);
+    let n = source.len();
+    let mut rng = Rng::new(0);
+    let mut run_steps = |count: usize, rng: &mut Rng| {
+        let mut last = None;
+        for step in 0..count {
+            let indices: Vec<usize> = (0..batch_size).map(|i| (step * batch_size + i) % n).collect();
+            let batch = source.batch(&indices, rng, &device);
+            let mut ctx =
+                StepContext { step: step as u64, epoch: 0, device: device.clone(), rng: Rng::new(step as u64) };
+            last = experiment.train_step(batch, &mut ctx).metrics.into_iter().next().map(|(_, v)| v);
+        }
+        last.map(|loss| loss.into_scalar::<f32>()) // one host read: waits for the queued work
+    };
+    run_steps(warmup, &mut rng);
+    let start = Instant::now();
+    run_steps(steps, &mut rng);
+    (steps * batch_size) as f64 / start.elapsed().as_secs_f64()
+}

@@ -1,0 +1,148 @@
+//! End-to-end tests of `train lstm`, `eval lstm` and `bench lstm`, running the real `atelier`
+//! binary on the embedded mini Fashion-MNIST set (and on generated progressions), in temporary folders.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_atelier");
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("atelier-e2e-lstm-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn atelier(args: &[&str]) -> Output {
+    Command::new(BIN).env("BURN_DEVICE", "flex").env_remove("ATELIER_DATA").args(args).output().expect("runner starts")
+}
+
+fn ok(output: Output) -> Output {
+    assert!(
+        output.status.success(),
+        "command failed:\nstdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+fn embedded_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/fashion-mnist-mini")
+}
+
+fn single_run(out: &Path) -> PathBuf {
+    let runs: Vec<PathBuf> = fs::read_dir(out.join("lstm")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    runs[0].clone()
+}
+
+fn eval_json(run: &Path) -> serde_json::Value {
+    serde_json::from_str(&fs::read_to_string(run.join("eval.json")).unwrap()).unwrap()
+}
+
+/// `train lstm --task T` on 256 embedded images (4 steps), then `eval lstm`: the run directory and
+/// the task's `eval.json` key.
+fn train_and_eval_images(task: &str, key: &str, extra: &[&str]) -> (PathBuf, serde_json::Value) {
+    let out = scratch(task);
+    let data = embedded_dir();
+    let mut args = vec!["train", "lstm", "--task", task, "--backend", "flex", "--out", out.to_str().unwrap()];
+    args.extend(["--data-dir", data.to_str().unwrap(), "--train-limit", "256", "--valid-limit", "64"]);
+    args.extend(["--batch-size", "64", "--epochs", "1", "--hidden", "16", "--log-every", "2"]);
+    args.extend_from_slice(extra);
+    ok(atelier(&args));
+    let run = single_run(&out);
+    for file in ["config.json", "run.json", "metrics.csv", "checkpoints/latest"] {
+        assert!(run.join(file).exists(), "{task}: {file} missing");
+    }
+    ok(atelier(&["eval", "lstm", "--run", run.to_str().unwrap(), "--data-dir", data.to_str().unwrap()]));
+    let eval = eval_json(&run);
+    assert!(eval[key].is_number(), "{task}: eval.json lacks {key}: {eval}");
+    (run, eval)
+}
+
+#[test]
+fn rows_trains_and_evaluates_test_accuracy() {
+    let (run, eval) = train_and_eval_images("rows", "test_accuracy", &["--cell", "burn"]);
+    let accuracy = eval["test_accuracy"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&accuracy), "{accuracy}");
+    let metrics = fs::read_to_string(run.join("metrics.csv")).unwrap();
+    assert!(metrics.contains(",test,accuracy,"), "{metrics}");
+    let config = fs::read_to_string(run.join("config.json")).unwrap();
+    assert!(config.contains("\"cell\": \"burn\""), "{config}");
+}
+
+#[test]
+fn complete_evaluates_bottom_half_nll_and_draws_completions() {
+    let (run, eval) = train_and_eval_images("complete", "bottom_half_nll_nats", &[]);
+    let nll = eval["bottom_half_nll_nats"].as_f64().unwrap();
+    // Below a coin flip's 392·ln 2 = 271.7 nats after a few steps? Not yet; but finite and positive.
+    assert!(nll.is_finite() && nll > 0.0, "{nll}");
+    assert!(run.join("samples/epoch-001-completions.png").exists());
+    assert!(run.join("samples/eval-completions.png").exists());
+}
+
+#[test]
+fn sequence_trains_on_generated_progressions_and_prints_the_lecture_examples() {
+    let out = scratch("sequence");
+    let args = [
+        "train",
+        "lstm",
+        "--task",
+        "sequence",
+        "--out",
+        out.to_str().unwrap(),
+        "--train-sequences",
+        "512",
+        "--test-sequences",
+        "128",
+        "--epochs",
+        "2",
+        "--batch-size",
+        "64",
+        "--hidden",
+        "16",
+    ];
+    let output = ok(atelier(&args));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("example 6, 7, 8 → ? want 9"), "{stdout}");
+    assert!(stdout.contains("example 2, 4, 8 → ? want 16"), "{stdout}");
+    let run = single_run(&out);
+    let provenance = fs::read_to_string(run.join("run.json")).unwrap();
+    assert!(provenance.contains("generated progressions"), "{provenance}");
+    ok(atelier(&["eval", "lstm", "--run", run.to_str().unwrap()]));
+    let eval = eval_json(&run);
+    for key in ["next_value_accuracy", "mse", "last_value_accuracy", "repeat_difference_accuracy"] {
+        assert!(eval[key].is_number(), "eval.json lacks {key}: {eval}");
+    }
+    // The baselines are exact formulas: "repeat the last difference" solves every arithmetic
+    // progression and "last value" none.
+    assert_eq!(eval["arithmetic_repeat_difference_accuracy"].as_f64(), Some(1.0), "{eval}");
+    assert_eq!(eval["arithmetic_last_value_accuracy"].as_f64(), Some(0.0), "{eval}");
+    assert_eq!(eval["test_sequences"].as_f64(), Some(128.0));
+}
+
+#[test]
+fn bad_lstm_settings_get_clear_errors() {
+    let out = scratch("bad");
+    let o = atelier(&["train", "lstm", "--task", "rows", "--terms", "4", "--out", out.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--terms applies to --task sequence only"));
+    let o = atelier(&["train", "lstm", "--task", "sequence", "--terms", "1", "--out", out.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("terms must be between 2"), "{o:?}");
+    let o = atelier(&["train", "lstm", "--hidden", "0", "--out", out.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("hidden must be at least 1"), "{o:?}");
+    let o = atelier(&["bench", "autoencoder", "--cell", "ours"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--cell applies to `bench lstm` only"), "{o:?}");
+}
+
+#[test]
+fn bench_lstm_reports_both_implementations_as_json() {
+    let output = ok(atelier(&["bench", "lstm", "--backend", "flex", "--json", "--steps", "1", "--warmup", "1"]));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&output.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let models: Vec<&str> = lines.iter().map(|l| l["model"].as_str().unwrap()).collect();
+    assert_eq!(models, vec!["lstm rows (ours)", "lstm rows (burn)"]);
+    assert!(lines.iter().all(|l| l["images_per_s"].as_f64().unwrap() > 0.0));
+}
