@@ -40,9 +40,11 @@ fn chosen_backend(command: &Cmd) -> Option<BackendArg> {
     match command {
         Cmd::Train(t) => match &t.model {
             Some(TrainModel::Autoencoder(args)) => args.common.backend,
+            Some(TrainModel::Dqn(args)) => args.common.backend,
             None => None,
         },
         Cmd::Eval(e) => e.backend,
+        Cmd::Sweep(s) => s.backend,
         Cmd::Demo(d) => d.backend,
         Cmd::Bench(b) if b.backend.len() == 1 => Some(b.backend[0]),
         _ => None,

@@ -24,6 +24,8 @@ pub enum Command {
     Eval(EvalCommand),
     /// Measure training throughput (images/s) and peak memory, one row per backend.
     Bench(BenchCommand),
+    /// Train one model for several seeds, evaluate each, and print mean ± std in one table.
+    Sweep(SweepCommand),
     /// List the backends of this build and the device each one finds.
     Backends,
     /// The main job: train and evaluate the autoencoder on whatever data is found, in a few minutes.
@@ -57,6 +59,8 @@ impl BackendArg {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ModelName {
     Autoencoder,
+    /// Deep Q-Learning on CartPole-v1.
+    Dqn,
 }
 
 #[derive(Debug, Args)]
@@ -86,6 +90,8 @@ pub struct RunArgs {
 pub enum TrainModel {
     /// The convolutional autoencoder (plain, denoising or sparse).
     Autoencoder(AutoencoderTrainArgs),
+    /// Deep Q-Learning on CartPole-v1 (length in environment steps; --epochs and the data flags do not apply).
+    Dqn(DqnTrainArgs),
 }
 
 /// Flags every `train` command has.
@@ -158,6 +164,80 @@ pub struct AutoencoderTrainArgs {
     pub sparsity: Option<f64>,
 }
 
+/// Which bootstrap target a DQN agent learns from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DqnTargetArg {
+    /// y = r + γ·max_a' Q⁻(s', a')
+    Dqn,
+    /// y = r + γ·Q⁻(s', argmax_a' Q(s', a'))
+    DoubleDqn,
+}
+
+/// The TD loss of a DQN agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DqnLossArg {
+    Mse,
+    /// Huber with κ = 1 (smooth L1).
+    Huber,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DqnTrainArgs {
+    #[command(flatten)]
+    pub common: CommonTrainArgs,
+    /// Environment steps of the whole run [default: 100000].
+    #[arg(long)]
+    pub total_steps: Option<u64>,
+    /// Bootstrap target [default: dqn].
+    #[arg(long, value_enum)]
+    pub target: Option<DqnTargetArg>,
+    /// TD loss [default: huber].
+    #[arg(long, value_enum)]
+    pub loss: Option<DqnLossArg>,
+    /// Discount factor γ [default: 0.99].
+    #[arg(long)]
+    pub gamma: Option<f64>,
+    /// Replay buffer capacity in transitions [default: 100000].
+    #[arg(long)]
+    pub buffer_capacity: Option<usize>,
+    /// Environment steps before the first update [default: 1000].
+    #[arg(long)]
+    pub learning_starts: Option<u64>,
+    /// Hidden layer widths, comma-separated [default: 120,84].
+    #[arg(long, value_delimiter = ',')]
+    pub hidden: Option<Vec<usize>>,
+    /// Environment steps between greedy evaluations [default: 10000].
+    #[arg(long)]
+    pub eval_every: Option<u64>,
+    /// Episodes per greedy evaluation during training [default: 100].
+    #[arg(long)]
+    pub eval_episodes: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepCommand {
+    /// The model (only `dqn` has a sweep so far).
+    pub model: ModelName,
+    /// Seeds, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "0,1,2")]
+    pub seeds: Vec<u64>,
+    /// Environment steps per run [default: the model's].
+    #[arg(long)]
+    pub total_steps: Option<u64>,
+    /// Greedy evaluation episodes per run.
+    #[arg(long, default_value_t = 100)]
+    pub episodes: usize,
+    /// Compute backend [default: flex].
+    #[arg(long, value_enum)]
+    pub backend: Option<BackendArg>,
+    /// Where the sweep's runs go [default: runs].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Start every run from this config.json (its seed is replaced).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 pub struct EvalCommand {
     pub model: ModelName,
@@ -173,6 +253,9 @@ pub struct EvalCommand {
     /// Also evaluate denoising at this input noise σ (default: the run's σ for a denoising model).
     #[arg(long)]
     pub noise_sigma: Option<f64>,
+    /// Greedy episodes to evaluate (dqn) [default: 100].
+    #[arg(long)]
+    pub episodes: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -264,5 +347,20 @@ mod tests {
         assert!(Cli::try_parse_from(["x", "train", "autoencoder", "--backend", "tpu"]).is_err());
         assert!(Cli::try_parse_from(["x", "train", "autoencoder", "--epochs", "-1"]).is_err());
         assert!(Cli::try_parse_from(["x", "eval", "autoencoder"]).is_err(), "--run is required");
+        assert!(Cli::try_parse_from(["x", "train", "dqn", "--target", "triple"]).is_err());
+    }
+
+    #[test]
+    fn dqn_flags_parse() {
+        let cli = Cli::try_parse_from(["x", "train", "dqn", "--total-steps", "5000", "--hidden", "64,64"]).unwrap();
+        let Command::Train(train) = cli.command else { panic!("parsed the wrong command") };
+        let TrainCommand { model: Some(TrainModel::Dqn(args)), .. } = *train else {
+            panic!("parsed the wrong command")
+        };
+        assert_eq!(args.total_steps, Some(5000));
+        assert_eq!(args.hidden, Some(vec![64, 64]));
+        let cli = Cli::try_parse_from(["x", "sweep", "dqn", "--seeds", "3,4"]).unwrap();
+        let Command::Sweep(sweep) = cli.command else { panic!("parsed the wrong command") };
+        assert_eq!(sweep.seeds, vec![3, 4]);
     }
 }

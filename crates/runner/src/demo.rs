@@ -31,6 +31,7 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
         backend: args.backend,
         data_dir: args.data_dir.clone(),
         noise_sigma: None,
+        episodes: None,
     };
     crate::eval::run(&eval)?;
     println!();

@@ -29,11 +29,14 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
     }
     .map_err(|e: atelier_backend::BackendError| e.to_string())?;
     let device = backend.device().map_err(|e| e.to_string())?;
-    let data_dir = cmd.data_dir.clone().or(config.data_dir.clone());
-    let dataset = crate::data::load(data_dir.as_deref())?;
     let entries = match &config.model {
         ModelConfig::Autoencoder(ae) => {
+            let data_dir = cmd.data_dir.clone().or(config.data_dir.clone());
+            let dataset = crate::data::load(data_dir.as_deref())?;
             models::autoencoder::eval(&run, ae, config.train.seed, &device, dataset, cmd.noise_sigma)?
+        }
+        ModelConfig::Dqn(dqn) => {
+            models::dqn::eval(&run, dqn, config.train.seed, &device, cmd.episodes.unwrap_or(dqn.eval_episodes))?
         }
     };
     run.write_eval(&entries).map_err(|e| e.to_string())?;

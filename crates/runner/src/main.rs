@@ -8,6 +8,7 @@ mod data;
 mod demo;
 mod eval;
 mod models;
+mod sweep;
 mod train;
 
 use std::process::ExitCode;
@@ -21,6 +22,7 @@ fn main() -> ExitCode {
         Command::Train(cmd) => train::run(*cmd).map(|_| ()),
         Command::Eval(cmd) => eval::run(&cmd).map(|_| ()),
         Command::Bench(cmd) => bench::run(&cmd),
+        Command::Sweep(cmd) => sweep::run(&cmd),
         Command::Backends => backends::run(),
         Command::Demo(args) => demo::run(&args),
         Command::Data(_) => Err("`data` commands are run by `cargo xtask data …` (no tensors needed)".to_string()),

@@ -13,7 +13,7 @@ use atelier_train::checkpoint;
 use atelier_train::fit::Resume;
 use atelier_train::{Outcome, Session};
 
-use crate::config::{ModelConfig, RunConfig, autoencoder_config, default_run_config};
+use crate::config::{ModelConfig, RunConfig, autoencoder_config, default_run_config, dqn_config};
 use crate::models;
 
 /// Where runs go unless `--out` says otherwise.
@@ -39,7 +39,11 @@ pub fn plan(cmd: TrainCommand) -> Result<Plan, String> {
         None => (None, cmd.run),
         Some(TrainModel::Autoencoder(args)) => {
             let run = merge(cmd.run, args.common.run.clone());
-            (Some(args), run)
+            (Some(ModelArgs::Autoencoder(args)), run)
+        }
+        Some(TrainModel::Dqn(args)) => {
+            let run = merge(cmd.run, args.common.run.clone());
+            (Some(ModelArgs::Dqn(args)), run)
         }
     };
     let base_path = match (&run.config, &run.resume) {
@@ -49,20 +53,40 @@ pub fn plan(cmd: TrainCommand) -> Result<Plan, String> {
         (None, None) => None,
     };
     let base = base_path.as_deref().map(RunConfig::load).transpose()?;
-    let max_steps_flag = model_args.as_ref().and_then(|a| a.common.max_steps);
+    let max_steps_flag = model_args.as_ref().and_then(|a| a.common().max_steps);
     let mut config = match (model_args, base) {
         (None, None) => {
             return Err("name a model (`train autoencoder`) or give --config FILE / --resume RUN_DIR".into());
         }
         (None, Some(base)) => base,
         (Some(args), base) => {
-            let base_model = base.as_ref().map(|b| match &b.model {
-                ModelConfig::Autoencoder(c) => c.clone(),
-            });
-            let model = ModelConfig::Autoencoder(autoencoder_config(base_model, &args));
+            let model = match &args {
+                ModelArgs::Autoencoder(a) => {
+                    let base_model = base.as_ref().and_then(|b| match &b.model {
+                        ModelConfig::Autoencoder(c) => Some(c.clone()),
+                        _ => None,
+                    });
+                    ModelConfig::Autoencoder(autoencoder_config(base_model, a))
+                }
+                ModelArgs::Dqn(a) => {
+                    let base_model = base.as_ref().and_then(|b| match &b.model {
+                        ModelConfig::Dqn(c) => Some(c.clone()),
+                        _ => None,
+                    });
+                    ModelConfig::Dqn(dqn_config(base_model, a)?)
+                }
+            };
+            if let Some(base) = &base
+                && base.model.name() != model.name()
+            {
+                return Err(format!("the config is for {}, not {}", base.model.name(), model.name()));
+            }
             let mut config = base.unwrap_or_else(|| default_run_config(model.clone()));
             config.model = model;
-            config.apply_common(&args.common);
+            config.apply_common(args.common());
+            if let ModelConfig::Dqn(dqn) = &config.model {
+                config.train.batch_size = dqn.batch_size; // one batch size: the agent's
+            }
             config
         }
     };
@@ -72,6 +96,21 @@ pub fn plan(cmd: TrainCommand) -> Result<Plan, String> {
     }
     config.validate()?;
     Ok(Plan { config, out: run.out.unwrap_or_else(|| PathBuf::from(DEFAULT_OUT)), resume: run.resume })
+}
+
+/// A model's typed flags.
+enum ModelArgs {
+    Autoencoder(atelier_cli::AutoencoderTrainArgs),
+    Dqn(atelier_cli::DqnTrainArgs),
+}
+
+impl ModelArgs {
+    fn common(&self) -> &atelier_cli::CommonTrainArgs {
+        match self {
+            ModelArgs::Autoencoder(a) => &a.common,
+            ModelArgs::Dqn(a) => &a.common,
+        }
+    }
 }
 
 /// The run flags of `train` and of `train <model>` together (the latter win).
@@ -95,7 +134,12 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
     let backend: Backend = config.backend.parse().map_err(|e: atelier_backend::BackendError| e.to_string())?;
     let device = backend.device().map_err(|e| e.to_string())?;
     let device_name = backend.describe().device_name.unwrap_or_else(|e| e);
-    let dataset = crate::data::load(config.data_dir.as_deref())?;
+    // An agent gathers its own data; only dataset models load one.
+    let dataset = match &config.model {
+        ModelConfig::Dqn(_) => None,
+        _ => Some(crate::data::load(config.data_dir.as_deref())?),
+    };
+    let data_source = dataset.as_ref().map_or_else(|| models::dqn::DATA_SOURCE.to_string(), |d| d.source.to_string());
 
     let (run, resume, mut provenance) = match &plan.resume {
         Some(dir) => {
@@ -104,13 +148,7 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
                 .ok()
                 .and_then(|t| serde_json::from_str(&t).ok())
                 .unwrap_or_else(|| {
-                    Provenance::new(
-                        BURN_VERSION,
-                        backend.name(),
-                        &device_name,
-                        &dataset.source.to_string(),
-                        &repo_root(),
-                    )
+                    Provenance::new(BURN_VERSION, backend.name(), &device_name, &data_source, &repo_root())
                 });
             provenance.status = "running".into();
             provenance.finished = None;
@@ -120,8 +158,7 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
         None => {
             let run = RunDir::create(&plan.out, config.model.name(), backend.name(), config.train.seed)
                 .map_err(|e| e.to_string())?;
-            let provenance =
-                Provenance::new(BURN_VERSION, backend.name(), &device_name, &dataset.source.to_string(), &repo_root());
+            let provenance = Provenance::new(BURN_VERSION, backend.name(), &device_name, &data_source, &repo_root());
             (run, Resume::Fresh, provenance)
         }
     };
@@ -133,11 +170,16 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
     install_ctrl_c(stop.clone());
     let session = Session { run: run.clone(), config: config.train.clone(), device: device.autodiff(), stop, resume };
     let result = match &config.model {
-        ModelConfig::Autoencoder(ae) => models::autoencoder::train(ae, &session, dataset),
+        ModelConfig::Autoencoder(ae) => dataset.map_or_else(
+            || Err(atelier_train::TrainError::Config("the autoencoder needs a dataset".into())),
+            |dataset| models::autoencoder::train(ae, &session, dataset),
+        ),
+        ModelConfig::Dqn(dqn) => models::dqn::train(dqn, &session),
     };
     let status = match &result {
         Ok(Outcome::Completed { steps, images_per_second }) => {
-            eprintln!("completed {steps} steps at {images_per_second:.0} images/s");
+            let unit = if matches!(config.model, ModelConfig::Dqn(_)) { "environment steps/s" } else { "images/s" };
+            eprintln!("completed {steps} steps at {images_per_second:.0} {unit}");
             "completed".to_string()
         }
         Ok(Outcome::Interrupted { step, checkpoint }) => {

@@ -137,6 +137,9 @@ pub struct AgentProgress {
     pub evaluations: Vec<EvalRow>,
     /// Gradient updates so far.
     pub updates: u64,
+    /// Learning metrics summed since the last read when the run stopped (name, sum, count): the
+    /// resumed run goes on summing them, so its `metrics.csv` equals the uninterrupted run's.
+    pub pending_metrics: Vec<(String, f32, u64)>,
 }
 
 /// How a call to [`run_agent`] ended, with the loop's counters.
@@ -192,7 +195,7 @@ pub fn run_agent<A: Agent>(
     };
 
     let mut bar = Progress::new(schedule.total_steps, step);
-    let mut window = LearningWindow::default();
+    let mut window = LearningWindow::restore(std::mem::take(&mut progress.pending_metrics), step, &session.device);
     let started = Instant::now();
     let (first_step, first_updates) = (step, progress.updates);
     let save = |agent: &A, progress: &AgentProgress, step: u64| -> Result<PathBuf, TrainError> {
@@ -206,7 +209,11 @@ pub fn run_agent<A: Agent>(
     let outcome = loop {
         let stopped_by_user = session.stop.load(Ordering::SeqCst);
         if stopped_by_user || step >= stop_at {
-            window.flush(&agent, &mut writer, &mut bar, step, &progress, last_checkpoint.as_ref())?;
+            if step >= schedule.total_steps {
+                window.flush(&agent, &mut writer, &mut bar, step, &progress, last_checkpoint.as_ref())?;
+            } else {
+                progress.pending_metrics = window.stash();
+            }
             if step >= schedule.total_steps && progress.evaluations.last().is_none_or(|e| e.step != step) {
                 evaluate(&agent, schedule, session, step, &mut progress, &mut writer)?;
             }
@@ -323,19 +330,41 @@ fn evaluate<A: Agent>(
 }
 
 /// Learning metrics since the last read, summed on the device, with how many updates each has.
-#[derive(Default)]
 struct LearningWindow {
-    sums: BTreeMap<&'static str, (Tensor<1>, u64)>,
+    sums: BTreeMap<String, (Tensor<1>, u64)>,
+    /// The step after the last read (the first step whose metrics are in the window).
+    first_step: u64,
+    /// The step of the last read (a second read at the same step logs nothing).
+    last_read: Option<u64>,
 }
 
 impl LearningWindow {
+    /// A window at `step`, holding the sums a stopped run left (see [`AgentProgress::pending_metrics`]).
+    fn restore(pending: Vec<(String, f32, u64)>, step: u64, device: &Device) -> Self {
+        let sums =
+            pending.into_iter().map(|(name, sum, n)| (name, (Tensor::<1>::from_floats([sum], device), n))).collect();
+        Self { sums, first_step: step + 1, last_read: None }
+    }
+
+    /// The sums so far, read to the host, for a checkpoint.
+    fn stash(&mut self) -> Vec<(String, f32, u64)> {
+        let sums = std::mem::take(&mut self.sums);
+        sums.into_iter()
+            .map(|(name, (sum, n))| {
+                let value =
+                    sum.into_data().try_into_vec_as::<f32>().unwrap_or_default().first().copied().unwrap_or(0.0);
+                (name, value, n)
+            })
+            .collect()
+    }
+
     fn add(&mut self, output: StepOutput) {
         for (name, value) in output.metrics {
             let entry = match self.sums.remove(name) {
                 Some((sum, n)) => (sum + value, n + 1),
                 None => (value, 1),
             };
-            self.sums.insert(name, entry);
+            self.sums.insert(name.to_string(), entry);
         }
     }
 
@@ -349,7 +378,11 @@ impl LearningWindow {
         progress: &AgentProgress,
         last_checkpoint: Option<&PathBuf>,
     ) -> Result<(), TrainError> {
-        let names: Vec<(&'static str, u64)> = self.sums.iter().map(|(k, (_, n))| (*k, *n)).collect();
+        if self.last_read == Some(step) {
+            return Ok(());
+        }
+        self.last_read = Some(step);
+        let names: Vec<(String, u64)> = self.sums.iter().map(|(k, (_, n))| (k.clone(), *n)).collect();
         let values = if names.is_empty() {
             Vec::new()
         } else {
@@ -362,14 +395,14 @@ impl LearningWindow {
             let mean = f64::from(sum) / n as f64;
             if !mean.is_finite() {
                 return Err(TrainError::NonFinite {
-                    name: name.to_string(),
+                    name,
                     value: mean,
-                    first_step: step.saturating_sub(1),
+                    first_step: self.first_step,
                     last_step: step,
                     last_good_checkpoint: last_checkpoint.cloned(),
                 });
             }
-            writer.write(&MetricRow { step, epoch, split: "train".into(), name: name.into(), value: mean })?;
+            writer.write(&MetricRow { step, epoch, split: "train".into(), name: name.clone(), value: mean })?;
             summary.push(format!("{name} {mean:.4}"));
         }
         for (name, value) in agent.log_values(step) {
@@ -381,6 +414,7 @@ impl LearningWindow {
             summary.push(format!("return {last:.0} (avg {average:.1})"));
         }
         bar.update(step, epoch, &summary.join("  "));
+        self.first_step = step + 1;
         Ok(())
     }
 }
