@@ -97,8 +97,14 @@ impl DqnAgent {
         self.buffer.len()
     }
 
-    /// One gradient update on a batch from the buffer. Returns the detached TD loss and mean `Q(s, a)`.
+    /// One gradient update on a batch from the buffer at the initial learning rate. Returns the
+    /// detached TD loss and mean `Q(s, a)`.
     pub fn update(&mut self, rng: &mut Rng) -> (Tensor<1>, Tensor<1>) {
+        self.update_at(rng, self.config.learning_rate)
+    }
+
+    /// [`DqnAgent::update`] with learning rate `lr`.
+    fn update_at(&mut self, rng: &mut Rng, lr: f64) -> (Tensor<1>, Tensor<1>) {
         let plain = self.device.clone().without_autodiff();
         let batch = self.buffer.sample(self.config.batch_size, rng, &plain);
         let next_q_target = self.target.forward(batch.next_observations.clone()); // [n, 2]
@@ -117,7 +123,7 @@ impl DqnAgent {
         let q_taken = self.online.forward(batch.observations).gather(1, batch.actions); // [n, 1]
         let loss = td_loss(self.config.loss, q_taken.clone(), targets);
         let grads = GradientsParams::from_grads(loss.backward(), &self.online);
-        self.online = self.optimizer.step(self.config.learning_rate, self.online.clone(), grads);
+        self.online = self.optimizer.step(lr, self.online.clone(), grads);
         (loss.detach(), q_taken.detach().mean())
     }
 
@@ -227,8 +233,9 @@ impl Agent for DqnAgent {
         if steps_done > self.config.learning_starts && steps_done.is_multiple_of(self.config.train_every) {
             let mut losses = Vec::with_capacity(self.config.gradient_steps);
             let mut q_values = Vec::with_capacity(self.config.gradient_steps);
+            let lr = self.config.learning_rate_at(ctx.step);
             for _ in 0..self.config.gradient_steps {
-                let (loss, q) = self.update(rng);
+                let (loss, q) = self.update_at(rng, lr);
                 losses.push(loss);
                 q_values.push(q);
             }
@@ -243,7 +250,11 @@ impl Agent for DqnAgent {
     }
 
     fn log_values(&self, step: u64) -> Vec<(&'static str, f64)> {
-        vec![("epsilon", self.config.epsilon(step)), ("replay_size", self.buffer.len() as f64)]
+        vec![
+            ("epsilon", self.config.epsilon(step)),
+            ("learning_rate", self.config.learning_rate_at(step)),
+            ("replay_size", self.buffer.len() as f64),
+        ]
     }
 
     fn evaluate(&self, episodes: usize, seed: u64) -> Vec<f64> {

@@ -35,6 +35,17 @@ pub enum TargetKind {
     DoubleDqn,
 }
 
+/// How Adam's learning rate changes over the run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LrSchedule {
+    /// `learning_rate` throughout.
+    Constant,
+    /// Linear from `learning_rate` at step 0 to `end_factor · learning_rate` at `total_steps`: late
+    /// updates get small, so the greedy policy settles instead of oscillating.
+    Linear { end_factor: f64 },
+}
+
 /// The ε-greedy schedule: with probability ε the agent acts uniformly at random, otherwise greedily.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -54,8 +65,9 @@ pub struct DqnConfig {
     pub total_steps: u64,
     /// Widths of the Q-network's hidden layers (ReLU after each): 4 → hidden… → 2.
     pub hidden: Vec<usize>,
-    /// Adam's learning rate.
+    /// Adam's learning rate (at step 0, see `lr_schedule`).
     pub learning_rate: f64,
+    pub lr_schedule: LrSchedule,
     /// Discount factor γ of future rewards.
     pub gamma: f64,
     /// Transitions the replay buffer keeps (the oldest are overwritten).
@@ -88,6 +100,7 @@ impl Default for DqnConfig {
             total_steps: 100_000,
             hidden: vec![120, 84],
             learning_rate: 2.3e-3,
+            lr_schedule: LrSchedule::Constant,
             gamma: 0.99,
             buffer_capacity: 100_000,
             batch_size: 64,
@@ -114,6 +127,17 @@ impl DqnConfig {
         start + (end - start) * progress
     }
 
+    /// The learning rate for an update made after `step` environment steps.
+    pub fn learning_rate_at(&self, step: u64) -> f64 {
+        match self.lr_schedule {
+            LrSchedule::Constant => self.learning_rate,
+            LrSchedule::Linear { end_factor } => {
+                let progress = (step as f64 / self.total_steps as f64).min(1.0);
+                self.learning_rate * (1.0 - (1.0 - end_factor) * progress)
+            }
+        }
+    }
+
     /// Refuses settings that cannot train, naming the setting and why.
     pub fn validate(&self) -> Result<(), String> {
         let positive =
@@ -130,6 +154,11 @@ impl DqnConfig {
         }
         if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
             return Err(format!("learning_rate must be a positive number (got {})", self.learning_rate));
+        }
+        if let LrSchedule::Linear { end_factor } = self.lr_schedule
+            && !(0.0..=1.0).contains(&end_factor)
+        {
+            return Err(format!("lr_schedule.end_factor must be in [0, 1] (got {end_factor})"));
         }
         if !(0.0..=1.0).contains(&self.gamma) {
             return Err(format!("gamma must be in [0, 1] (got {})", self.gamma));

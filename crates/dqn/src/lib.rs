@@ -62,5 +62,5 @@ pub mod replay;
 pub mod td;
 
 pub use agent::DqnAgent;
-pub use config::{DqnConfig, Exploration, TargetKind, TargetUpdate, TdLoss};
+pub use config::{DqnConfig, Exploration, LrSchedule, TargetKind, TargetUpdate, TdLoss};
 pub use env::{CartPole, Environment, EpisodeEnd};
