@@ -84,6 +84,9 @@ fn a_dqn_run_writes_its_directory_and_eval_writes_eval_json() {
     let mean = json["mean_return"].as_f64().unwrap();
     assert!((1.0..=500.0).contains(&mean) && json["std_return"].as_f64().unwrap() >= 0.0, "{json}");
     assert_eq!(json["episodes"].as_f64(), Some(20.0));
+    let best_step = json["best_policy_step"].as_f64().unwrap();
+    assert!(best_step == 750.0 || best_step == 1500.0, "{json}");
+    assert!(json["best_policy_mean_return"].as_f64().unwrap() >= 1.0, "{json}");
     assert!(String::from_utf8_lossy(&eval.stdout).contains("mean_return"));
 }
 
@@ -151,7 +154,7 @@ fn sweep_runs_each_seed_and_prints_mean_and_std() {
         out.to_str().unwrap(),
     ]));
     let table = String::from_utf8_lossy(&output.stdout).to_string();
-    assert!(table.contains("mean ± std over 2 seeds"), "{table}");
+    assert!(table.contains("mean ± std over 2 seeds: final policy"), "{table}");
     let sweeps: Vec<PathBuf> = fs::read_dir(out.join("dqn-sweeps")).unwrap().map(|e| e.unwrap().path()).collect();
     let report: serde_json::Value = serde_json::from_str(&read(&sweeps[0].join("sweep.json"))).unwrap();
     assert_eq!(report["seeds"].as_array().unwrap().len(), 2);

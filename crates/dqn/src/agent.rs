@@ -29,6 +29,16 @@ const TARGET_BLOB: &str = "q_target";
 const OPTIMIZER_BLOB: &str = "optimizer";
 const REPLAY_BLOB: &str = "replay";
 const EPISODE_BLOB: &str = "episode";
+const BEST_BLOB: &str = "q_best";
+
+/// Which of a run's policies to load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// The online network at the checkpoint.
+    Final,
+    /// The network of the best greedy evaluation during training up to the checkpoint.
+    Best,
+}
 
 /// The agent: networks, optimizer, memory, and the episode in progress.
 pub struct DqnAgent {
@@ -42,6 +52,8 @@ pub struct DqnAgent {
     episode: Episode,
     /// `online.valid()`, rebuilt after each training phase (acting needs no graph).
     acting: QNetwork,
+    /// The policy of the best greedy evaluation so far (plain device).
+    best: Option<QNetwork>,
     /// The autodiff training device.
     device: Device,
 }
@@ -73,6 +85,7 @@ impl DqnAgent {
             target: online.valid(),
             acting,
             online,
+            best: None,
             optimizer: adam(&config),
             buffer: ReplayBuffer::new(config.buffer_capacity, OBSERVATION_SIZE),
             episode: Episode {
@@ -261,19 +274,30 @@ impl Agent for DqnAgent {
         greedy_returns(&self.acting, episodes, seed, &self.plain_device())
     }
 
+    fn keep_best_policy(&mut self) {
+        self.best = Some(self.acting.clone());
+    }
+
     fn figures(&self, seed: u64) -> Vec<(String, Canvas)> {
         let states = greedy_trajectory(&self.acting, seed, &self.plain_device());
         vec![("filmstrip".to_string(), filmstrip(&states, "greedy policy after training"))]
     }
 
     fn state(&self) -> Result<Vec<(String, Vec<u8>)>, String> {
-        Ok(vec![
+        let best = match &self.best {
+            Some(best) => vec![(BEST_BLOB.to_string(), module_to_bytes(best)?)],
+            None => Vec::new(),
+        };
+        Ok([
             (ONLINE_BLOB.to_string(), module_to_bytes(&self.online)?),
             (TARGET_BLOB.to_string(), module_to_bytes(&self.target)?),
             (OPTIMIZER_BLOB.to_string(), optimizer_to_bytes(&self.optimizer)?),
             (REPLAY_BLOB.to_string(), self.buffer.to_bytes()),
             (EPISODE_BLOB.to_string(), serde_json::to_vec(&self.episode).map_err(|e| e.to_string())?),
-        ])
+        ]
+        .into_iter()
+        .chain(best)
+        .collect())
     }
 
     fn load_state(self, blobs: &BTreeMap<String, Vec<u8>>) -> Result<Self, String> {
@@ -283,10 +307,15 @@ impl Agent for DqnAgent {
         let optimizer = optimizer_from_bytes(adam(&self.config), get(OPTIMIZER_BLOB)?)?;
         let buffer = ReplayBuffer::from_bytes(get(REPLAY_BLOB)?, self.config.buffer_capacity, OBSERVATION_SIZE)?;
         let episode = serde_json::from_slice(get(EPISODE_BLOB)?).map_err(|e| format!("{EPISODE_BLOB}: {e}"))?;
+        let best = match blobs.get(BEST_BLOB) {
+            Some(bytes) => Some(module_from_bytes(self.acting.clone(), bytes)?),
+            None => None,
+        };
         Ok(Self {
             acting: online.valid(),
             online,
             target,
+            best,
             optimizer,
             buffer,
             episode,
@@ -296,8 +325,20 @@ impl Agent for DqnAgent {
     }
 }
 
-/// Loads just the online Q-network (plain device) from checkpoint blobs, for evaluation.
-pub fn load_policy(config: &DqnConfig, blobs: &BTreeMap<String, Vec<u8>>, device: &Device) -> Result<QNetwork, String> {
-    let bytes = blobs.get(ONLINE_BLOB).ok_or_else(|| format!("the checkpoint has no '{ONLINE_BLOB}'"))?;
+/// Loads one Q-network (plain device) from checkpoint blobs, for evaluation.
+pub fn load_policy(
+    config: &DqnConfig,
+    blobs: &BTreeMap<String, Vec<u8>>,
+    policy: Policy,
+    device: &Device,
+) -> Result<QNetwork, String> {
+    let name = match policy {
+        Policy::Final => ONLINE_BLOB,
+        Policy::Best => BEST_BLOB,
+    };
+    let bytes = blobs.get(name).ok_or_else(|| match policy {
+        Policy::Final => format!("the checkpoint has no '{name}'"),
+        Policy::Best => "the checkpoint has no best policy yet (no greedy evaluation had run)".to_string(),
+    })?;
     module_from_bytes(QNetwork::new(OBSERVATION_SIZE, &config.hidden, CartPole::ACTIONS, device), bytes)
 }

@@ -3,8 +3,8 @@
 
 use atelier_backend::test_backends;
 use atelier_data::Rng;
-use atelier_dqn::agent::{greedy_returns, load_policy};
-use atelier_dqn::config::{Exploration, TargetKind, TargetUpdate, TdLoss};
+use atelier_dqn::agent::{Policy, greedy_returns, load_policy};
+use atelier_dqn::config::{Exploration, LrSchedule, TargetKind, TargetUpdate, TdLoss};
 use atelier_dqn::env::{MAX_EPISODE_STEPS, THETA_THRESHOLD};
 use atelier_dqn::figures::filmstrip;
 use atelier_dqn::model::QNetwork;
@@ -179,6 +179,24 @@ fn inconsistent_settings_are_refused_naming_the_setting() {
     refused(|c| c.loss = TdLoss::Huber { delta: -1.0 }, "loss.delta");
     refused(|c| c.total_steps = 0, "total_steps");
     refused(|c| c.learning_starts = 10, "learning_starts (10) is smaller than batch_size");
+    refused(|c| c.lr_schedule = LrSchedule::Linear { end_factor: 1.5 }, "lr_schedule.end_factor");
+}
+
+#[test]
+fn the_learning_rate_follows_its_schedule() {
+    let c = DqnConfig {
+        total_steps: 1000,
+        learning_rate: 1e-3,
+        lr_schedule: LrSchedule::Linear { end_factor: 0.0 },
+        ..DqnConfig::default()
+    };
+    assert!(close(c.learning_rate_at(0), 1e-3, 1e-15));
+    assert!(close(c.learning_rate_at(500), 5e-4, 1e-15));
+    assert!(close(c.learning_rate_at(1000), 0.0, 1e-15));
+    let c = DqnConfig { lr_schedule: LrSchedule::Linear { end_factor: 0.1 }, ..c };
+    assert!(close(c.learning_rate_at(1000), 1e-4, 1e-15));
+    let c = DqnConfig { lr_schedule: LrSchedule::Constant, ..c };
+    assert!(close(c.learning_rate_at(700), 1e-3, 1e-15));
 }
 
 #[test]
@@ -309,7 +327,10 @@ fn same_seed_same_numbers_and_resume_repeats_the_run() {
             "{backend}: same weights"
         );
         assert_eq!(a.evaluate(5, 11), resumed.evaluate(5, 11));
-        let policy = load_policy(&small_config(), &blobs, &device.clone().without_autodiff()).unwrap();
+        let plain = device.clone().without_autodiff();
+        let policy = load_policy(&small_config(), &blobs, Policy::Final, &plain).unwrap();
+        let err = load_policy(&small_config(), &blobs, Policy::Best, &plain).unwrap_err();
+        assert!(err.contains("no best policy yet"), "{err}");
         assert_eq!(greedy_returns(&policy, 2, 3, &device.clone().without_autodiff()).len(), 2);
         let mut partial = blobs.clone();
         partial.remove("replay");

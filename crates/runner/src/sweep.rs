@@ -16,8 +16,12 @@ use crate::models::dqn::{self, SUMMARY_FILE, TrainSummary};
 struct SeedResult {
     seed: u64,
     run: PathBuf,
+    /// Greedy return of the final policy.
     mean_return: f64,
     std_return: f64,
+    /// Greedy return (same episodes) of the policy kept at the best evaluation during training.
+    best_policy_mean_return: Option<f64>,
+    best_policy_step: Option<u64>,
     /// First environment step at which the 100-episode moving average of training returns ≥ 475.
     steps_to_return_475: Option<u64>,
     env_steps_per_s: f64,
@@ -31,6 +35,9 @@ struct SweepReport {
     seeds: Vec<SeedResult>,
     mean_of_mean_returns: f64,
     std_of_mean_returns: f64,
+    /// The same over the best policies (None when a run has none).
+    best_policy_mean_of_mean_returns: Option<f64>,
+    best_policy_std_of_mean_returns: Option<f64>,
 }
 
 pub fn run(cmd: &SweepCommand) -> Result<(), String> {
@@ -76,26 +83,46 @@ pub fn run(cmd: &SweepCommand) -> Result<(), String> {
             run,
             mean_return: number("mean_return")?,
             std_return: number("std_return")?,
+            best_policy_mean_return: eval_json["best_policy_mean_return"].as_f64(),
+            best_policy_step: eval_json["best_policy_step"].as_f64().map(|s| s as u64),
             steps_to_return_475: summary.steps_to_return_475,
             env_steps_per_s: summary.env_steps_per_s,
         });
     }
     let means: Vec<f64> = results.iter().map(|r| r.mean_return).collect();
     let (mean, std) = dqn::summarise(&means);
-    println!("{:<6} {:>22} {:>20} {:>14}  run", "seed", "greedy return (100 ep)", "steps to avg ≥ 475", "env steps/s");
+    let best: Option<Vec<f64>> = results.iter().map(|r| r.best_policy_mean_return).collect();
+    let best_summary = best.as_deref().map(dqn::summarise);
+    println!(
+        "{:<5} {:>24} {:>24} {:>20} {:>12}  run",
+        "seed", "final policy: return", "best policy: return", "train avg ≥ 475 at", "env steps/s"
+    );
     for r in &results {
-        let reached = r.steps_to_return_475.map_or_else(|| "not reached".to_string(), |s| s.to_string());
+        let reached = r.steps_to_return_475.map_or_else(|| "not reached".to_string(), |s| format!("step {s}"));
+        let best = match (r.best_policy_mean_return, r.best_policy_step) {
+            (Some(m), Some(s)) => format!("{m:.1} (step {s})"),
+            (Some(m), None) => format!("{m:.1}"),
+            _ => "—".to_string(),
+        };
         println!(
-            "{:<6} {:>13.1} ± {:<6.1} {:>20} {:>14.0}  {}",
+            "{:<5} {:>15.1} ± {:<6.1} {:>24} {:>20} {:>12.0}  {}",
             r.seed,
             r.mean_return,
             r.std_return,
+            best,
             reached,
             r.env_steps_per_s,
             r.run.display()
         );
     }
-    println!("mean ± std over {} seeds of the greedy mean return: {mean:.1} ± {std:.1}", results.len());
+    println!(
+        "greedy return over {} episodes, mean ± std over {} seeds: final policy {mean:.1} ± {std:.1}",
+        cmd.episodes,
+        results.len()
+    );
+    if let Some((m, s)) = best_summary {
+        println!("                                                  best policy  {m:.1} ± {s:.1}");
+    }
     let report = SweepReport {
         model: "dqn".into(),
         total_steps: cmd.total_steps,
@@ -103,6 +130,8 @@ pub fn run(cmd: &SweepCommand) -> Result<(), String> {
         seeds: results,
         mean_of_mean_returns: mean,
         std_of_mean_returns: std,
+        best_policy_mean_of_mean_returns: best_summary.map(|(m, _)| m),
+        best_policy_std_of_mean_returns: best_summary.map(|(_, s)| s),
     };
     let path = sweep_dir.join("sweep.json");
     write_json_atomic(&path, &report).map_err(|e| e.to_string())?;

@@ -37,8 +37,8 @@ use crate::plots::write_metric_plots;
 use crate::progress::Progress;
 use crate::seed::{Stream, derive};
 
-/// The checkpoint blob holding the loop's own counters.
-const LOOP_BLOB: &str = "agent_loop";
+/// The checkpoint blob holding the loop's own counters ([`AgentProgress`] as JSON).
+pub const LOOP_BLOB: &str = "agent_loop";
 /// The table of greedy evaluations in the run directory.
 pub const EVAL_TABLE_FILE: &str = "eval_returns.csv";
 
@@ -53,6 +53,10 @@ pub trait Agent: Sized {
 
     /// Returns of `episodes` greedy episodes, the environments seeded from `seed`.
     fn evaluate(&self, episodes: usize, seed: u64) -> Vec<f64>;
+
+    /// Called after a greedy evaluation that scored at least as well as every earlier one: the agent
+    /// keeps a copy of its current policy (the "best" policy a run reports beside its final one).
+    fn keep_best_policy(&mut self);
 
     /// Pictures of the agent at work, named (`filmstrip` → `samples/<name>.png`).
     fn figures(&self, seed: u64) -> Vec<(String, Canvas)>;
@@ -135,6 +139,8 @@ pub struct AgentProgress {
     pub steps_to_target: Option<u64>,
     /// Greedy evaluations so far.
     pub evaluations: Vec<EvalRow>,
+    /// The best of them (the latest among equals): the agent kept its policy then.
+    pub best_evaluation: Option<EvalRow>,
     /// Gradient updates so far.
     pub updates: u64,
     /// Learning metrics summed since the last read when the run stopped (name, sum, count): the
@@ -215,7 +221,7 @@ pub fn run_agent<A: Agent>(
                 progress.pending_metrics = window.stash();
             }
             if step >= schedule.total_steps && progress.evaluations.last().is_none_or(|e| e.step != step) {
-                evaluate(&agent, schedule, session, step, &mut progress, &mut writer)?;
+                evaluate(&mut agent, schedule, session, step, &mut progress, &mut writer)?;
             }
             let checkpoint = save(&agent, &progress, step)?;
             bar.finish();
@@ -243,7 +249,7 @@ pub fn run_agent<A: Agent>(
         }
         if step.is_multiple_of(schedule.eval_every) {
             window.flush(&agent, &mut writer, &mut bar, step, &progress, last_checkpoint.as_ref())?;
-            let row = evaluate(&agent, schedule, session, step, &mut progress, &mut writer)?;
+            let row = evaluate(&mut agent, schedule, session, step, &mut progress, &mut writer)?;
             bar.println(&format!(
                 "step {step}: greedy return {:.1} ± {:.1} over {} episodes",
                 row.mean_return, row.std_return, row.episodes
@@ -300,7 +306,7 @@ fn record_episode(
 
 /// A greedy evaluation at `step`: logged, added to the table, the table rewritten.
 fn evaluate<A: Agent>(
-    agent: &A,
+    agent: &mut A,
     schedule: &AgentSchedule,
     session: &Session,
     step: u64,
@@ -317,6 +323,10 @@ fn evaluate<A: Agent>(
         value,
     };
     writer.write(&metric("greedy_return", row.mean_return))?;
+    if progress.evaluations.iter().all(|e| row.mean_return >= e.mean_return) {
+        agent.keep_best_policy();
+        progress.best_evaluation = Some(row.clone());
+    }
     progress.evaluations.push(row.clone());
     let mut table = String::from("step,episodes,mean_return,std_return,min_return,max_return\n");
     for e in &progress.evaluations {

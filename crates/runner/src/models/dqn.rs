@@ -5,7 +5,7 @@ use std::time::Instant;
 use atelier_core::atomic::write_json_atomic;
 use atelier_core::run_dir::RunDir;
 use atelier_data::Rng;
-use atelier_dqn::agent::{greedy_returns, load_policy};
+use atelier_dqn::agent::{Policy, greedy_returns, load_policy};
 use atelier_dqn::{CartPole, DqnAgent, DqnConfig, Environment};
 use atelier_train::agent::{AgentSchedule, EvalRow, mean_std, run_agent};
 use atelier_train::seed::{Stream, derive};
@@ -101,18 +101,35 @@ pub fn eval(
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("{}: the run has no checkpoint to evaluate", run.path().display()))?;
     let (position, blobs) = checkpoint::load(&latest).map_err(|e| e.to_string())?;
-    let policy = load_policy(config, &blobs, device)?;
+    let episodes_seed = derive(seed, Stream::Valid, position.step);
+    let policy = load_policy(config, &blobs, Policy::Final, device)?;
     eprintln!("evaluating the greedy policy of step {} over {episodes} episodes", position.step);
-    let returns = greedy_returns(&policy, episodes, derive(seed, Stream::Valid, position.step), device);
-    let row = EvalRow::from_returns(position.step, &returns);
-    Ok(vec![
+    let row = EvalRow::from_returns(position.step, &greedy_returns(&policy, episodes, episodes_seed, device));
+    let mut entries = vec![
         ("mean_return".into(), row.mean_return),
         ("std_return".into(), row.std_return),
         ("min_return".into(), row.min_return),
         ("max_return".into(), row.max_return),
         ("episodes".into(), episodes as f64),
         ("checkpoint_step".into(), position.step as f64),
-    ])
+    ];
+    // The policy kept at the best greedy evaluation during training, on the same episodes.
+    if let Ok(best) = load_policy(config, &blobs, Policy::Best, device) {
+        let best_row = EvalRow::from_returns(position.step, &greedy_returns(&best, episodes, episodes_seed, device));
+        entries.push(("best_policy_mean_return".into(), best_row.mean_return));
+        entries.push(("best_policy_std_return".into(), best_row.std_return));
+        if let Some(step) = best_policy_step(&blobs) {
+            entries.push(("best_policy_step".into(), step as f64));
+        }
+    }
+    Ok(entries)
+}
+
+/// The step of the best greedy evaluation recorded in the checkpoint's loop state.
+fn best_policy_step(blobs: &std::collections::BTreeMap<String, Vec<u8>>) -> Option<u64> {
+    let progress: atelier_train::AgentProgress =
+        serde_json::from_slice(blobs.get(atelier_train::agent::LOOP_BLOB)?).ok()?;
+    progress.best_evaluation.map(|e| e.step)
 }
 
 /// Throughput of the agent's parts on one device.
