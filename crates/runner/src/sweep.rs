@@ -24,6 +24,8 @@ struct SeedResult {
     best_policy_step: Option<u64>,
     /// First environment step at which the 100-episode moving average of training returns ≥ 475.
     steps_to_return_475: Option<u64>,
+    /// The highest such average, and its step.
+    best_return_avg100: Option<(f64, u64)>,
     env_steps_per_s: f64,
 }
 
@@ -86,6 +88,7 @@ pub fn run(cmd: &SweepCommand) -> Result<(), String> {
             best_policy_mean_return: eval_json["best_policy_mean_return"].as_f64(),
             best_policy_step: eval_json["best_policy_step"].as_f64().map(|s| s as u64),
             steps_to_return_475: summary.steps_to_return_475,
+            best_return_avg100: summary.best_return_avg100,
             env_steps_per_s: summary.env_steps_per_s,
         });
     }
@@ -98,7 +101,11 @@ pub fn run(cmd: &SweepCommand) -> Result<(), String> {
         "seed", "final policy: return", "best policy: return", "train avg ≥ 475 at", "env steps/s"
     );
     for r in &results {
-        let reached = r.steps_to_return_475.map_or_else(|| "not reached".to_string(), |s| format!("step {s}"));
+        let reached = match (r.steps_to_return_475, r.best_return_avg100) {
+            (Some(s), _) => format!("step {s}"),
+            (None, Some((avg, _))) => format!("no (max {avg:.0})"),
+            (None, None) => "no".to_string(),
+        };
         let best = match (r.best_policy_mean_return, r.best_policy_step) {
             (Some(m), Some(s)) => format!("{m:.1} (step {s})"),
             (Some(m), None) => format!("{m:.1}"),

@@ -137,6 +137,8 @@ pub struct AgentProgress {
     pub recent_returns: Vec<f64>,
     /// The first step at which the moving average reached the target (over a full window).
     pub steps_to_target: Option<u64>,
+    /// The highest moving average over a full window so far, and its step.
+    pub best_average: Option<(f64, u64)>,
     /// Greedy evaluations so far.
     pub evaluations: Vec<EvalRow>,
     /// The best of them (the latest among equals): the agent kept its policy then.
@@ -295,11 +297,13 @@ fn record_episode(
     let row = |name: String, value: f64| MetricRow { step, epoch, split: "train".into(), name, value };
     writer.write(&row("episode_return".into(), ret))?;
     writer.write(&row(format!("return_avg{}", schedule.return_window), average))?;
-    if progress.steps_to_target.is_none()
-        && progress.recent_returns.len() == schedule.return_window
-        && average >= schedule.target_return
-    {
-        progress.steps_to_target = Some(step);
+    if progress.recent_returns.len() == schedule.return_window {
+        if progress.steps_to_target.is_none() && average >= schedule.target_return {
+            progress.steps_to_target = Some(step);
+        }
+        if progress.best_average.is_none_or(|(best, _)| average > best) {
+            progress.best_average = Some((average, step));
+        }
     }
     Ok(())
 }

@@ -31,6 +31,8 @@ pub struct TrainSummary {
     /// The first environment step at which the 100-episode moving average of training returns
     /// reached 475 (None: never).
     pub steps_to_return_475: Option<u64>,
+    /// The highest 100-episode moving average of training returns, and its step.
+    pub best_return_avg100: Option<(f64, u64)>,
     /// This invocation's environment steps per second (acting, learning and evaluations together).
     pub env_steps_per_s: f64,
     /// This invocation's gradient updates per second of wall time.
@@ -61,6 +63,7 @@ pub fn train(config: &DqnConfig, session: &Session) -> Result<Outcome, TrainErro
         episodes: p.episodes,
         gradient_updates: p.updates,
         steps_to_return_475: p.steps_to_target,
+        best_return_avg100: p.best_average,
         env_steps_per_s: report.env_steps_per_second,
         updates_per_s: report.updates_per_second,
         evaluations: p.evaluations.clone(),
@@ -74,7 +77,10 @@ pub fn train(config: &DqnConfig, session: &Session) -> Result<Outcome, TrainErro
         Some(s) => eprintln!(
             "the {RETURN_WINDOW}-episode average of training returns first reached {TARGET_RETURN} at step {s}"
         ),
-        None => eprintln!("the {RETURN_WINDOW}-episode average of training returns never reached {TARGET_RETURN}"),
+        None => eprintln!(
+            "the {RETURN_WINDOW}-episode average of training returns never reached {TARGET_RETURN} (highest: {})",
+            p.best_average.map_or_else(|| "no full window yet".to_string(), |(a, s)| format!("{a:.1} at step {s}"))
+        ),
     }
     if let Some(last) = p.evaluations.last() {
         eprintln!(
