@@ -108,7 +108,7 @@ impl Default for DqnConfig {
             train_every: 256,
             gradient_steps: 64,
             target_update: TargetUpdate::Hard { every: 10 },
-            exploration: Exploration { start: 1.0, end: 0.04, fraction: 0.16 },
+            exploration: Exploration { start: 1.0, end: 0.01, fraction: 0.16 },
             loss: TdLoss::Huber { delta: 1.0 },
             target: TargetKind::Dqn,
             max_grad_norm: Some(10.0),
