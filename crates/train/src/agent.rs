@@ -421,7 +421,7 @@ impl LearningWindow {
         }
         for (name, value) in agent.log_values(step) {
             writer.write(&MetricRow { step, epoch, split: "train".into(), name: name.into(), value })?;
-            summary.push(format!("{name} {value:.3}"));
+            summary.push(format!("{name} {}", short(value)));
         }
         if let Some(last) = progress.recent_returns.last() {
             let (average, _) = mean_std(&progress.recent_returns);
@@ -430,5 +430,16 @@ impl LearningWindow {
         bar.update(step, epoch, &summary.join("  "));
         self.first_step = step + 1;
         Ok(())
+    }
+}
+
+/// A host value for the progress line: integers as such, small values in scientific notation.
+fn short(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{value:.0}")
+    } else if value != 0.0 && value.abs() < 0.01 {
+        format!("{value:.2e}")
+    } else {
+        format!("{value:.3}")
     }
 }
