@@ -254,7 +254,9 @@ fn soft_update_interpolates_and_tau_one_copies() {
 #[test]
 fn learns_the_values_of_a_one_state_problem() {
     // One state, two actions, terminal transitions: Q(s, 0) → 1 (reward 1), Q(s, 1) → 0.
-    for (backend, device) in test_backends() {
+    // CPU backends only: 200 updates take ~50 s on wgpu's software Vulkan (llvmpipe); the wgpu path
+    // of the same ops is covered by the TD target and loss tests.
+    for (backend, device) in test_backends().into_iter().filter(|(b, _)| b.is_cpu()) {
         let device = device.autodiff();
         device.seed(0);
         let config = DqnConfig { learning_rate: 1e-2, batch_size: 16, loss: TdLoss::Mse, ..small_config() };
