@@ -40,6 +40,7 @@ fn chosen_backend(command: &Cmd) -> Option<BackendArg> {
     match command {
         Cmd::Train(t) => t.model.as_ref().and_then(|model| model.common().backend),
         Cmd::Eval(e) => e.backend,
+        Cmd::Sweep(s) => s.backend,
         Cmd::Demo(d) => d.backend,
         Cmd::Bench(b) if b.backend.len() == 1 => Some(b.backend[0]),
         _ => None,

@@ -24,6 +24,8 @@ pub enum Command {
     Eval(EvalCommand),
     /// Measure training throughput (images/s) and peak memory, one row per backend.
     Bench(BenchCommand),
+    /// Train one model for several seeds, evaluate each, and print mean ± std in one table.
+    Sweep(SweepCommand),
     /// List the backends of this build and the device each one finds.
     Backends,
     /// The main job: train and evaluate the autoencoder on whatever data is found, in a few minutes.
@@ -60,6 +62,8 @@ pub enum ModelName {
     Vae,
     Classifier,
     Lstm,
+    /// Deep Q-Learning on CartPole-v1.
+    Dqn,
 }
 
 impl ModelName {
@@ -70,6 +74,7 @@ impl ModelName {
             ModelName::Vae => "vae",
             ModelName::Classifier => "classifier",
             ModelName::Lstm => "lstm",
+            ModelName::Dqn => "dqn",
         }
     }
 }
@@ -107,6 +112,8 @@ pub enum TrainModel {
     Classifier(ClassifierTrainArgs),
     /// The sequences lecture's LSTM (tasks: sequence, rows, complete).
     Lstm(LstmTrainArgs),
+    /// Deep Q-Learning on CartPole-v1 (length in environment steps; --epochs and the data flags do not apply).
+    Dqn(DqnTrainArgs),
 }
 
 impl TrainModel {
@@ -117,6 +124,7 @@ impl TrainModel {
             TrainModel::Vae(args) => &args.common,
             TrainModel::Classifier(args) => &args.common,
             TrainModel::Lstm(args) => &args.common,
+            TrainModel::Dqn(args) => &args.common,
         }
     }
 }
@@ -189,6 +197,80 @@ pub struct AutoencoderTrainArgs {
     /// λ of the sparsity penalty for --variant sparse [default: 1e-3].
     #[arg(long)]
     pub sparsity: Option<f64>,
+}
+
+/// Which bootstrap target a DQN agent learns from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DqnTargetArg {
+    /// y = r + γ·max_a' Q⁻(s', a')
+    Dqn,
+    /// y = r + γ·Q⁻(s', argmax_a' Q(s', a'))
+    DoubleDqn,
+}
+
+/// The TD loss of a DQN agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DqnLossArg {
+    Mse,
+    /// Huber with κ = 1 (smooth L1).
+    Huber,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DqnTrainArgs {
+    #[command(flatten)]
+    pub common: CommonTrainArgs,
+    /// Environment steps of the whole run [default: 100000].
+    #[arg(long)]
+    pub total_steps: Option<u64>,
+    /// Bootstrap target [default: dqn].
+    #[arg(long, value_enum)]
+    pub target: Option<DqnTargetArg>,
+    /// TD loss [default: huber].
+    #[arg(long, value_enum)]
+    pub loss: Option<DqnLossArg>,
+    /// Discount factor γ [default: 0.99].
+    #[arg(long)]
+    pub gamma: Option<f64>,
+    /// Replay buffer capacity in transitions [default: 100000].
+    #[arg(long)]
+    pub buffer_capacity: Option<usize>,
+    /// Environment steps before the first update [default: 1000].
+    #[arg(long)]
+    pub learning_starts: Option<u64>,
+    /// Hidden layer widths, comma-separated [default: 120,84].
+    #[arg(long, value_delimiter = ',')]
+    pub hidden: Option<Vec<usize>>,
+    /// Environment steps between greedy evaluations [default: 10000].
+    #[arg(long)]
+    pub eval_every: Option<u64>,
+    /// Episodes per greedy evaluation during training [default: 100].
+    #[arg(long)]
+    pub eval_episodes: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepCommand {
+    /// The model (only `dqn` has a sweep so far).
+    pub model: ModelName,
+    /// Seeds, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "0,1,2")]
+    pub seeds: Vec<u64>,
+    /// Environment steps per run [default: the model's].
+    #[arg(long)]
+    pub total_steps: Option<u64>,
+    /// Greedy evaluation episodes per run.
+    #[arg(long, default_value_t = 100)]
+    pub episodes: usize,
+    /// Compute backend [default: flex].
+    #[arg(long, value_enum)]
+    pub backend: Option<BackendArg>,
+    /// Where the sweep's runs go [default: runs].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Start every run from this config.json (its seed is replaced).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// The sequences lecture's tasks.
@@ -338,6 +420,8 @@ pub enum EvalTarget {
     Autoencoder,
     Vae,
     Classifier,
+    Lstm,
+    Dqn,
     /// A folder of 28×28 PNGs (e.g. generated samples), scored with the frozen evaluator: FCD, IS, coverage.
     Images,
 }
@@ -348,6 +432,8 @@ impl EvalTarget {
             EvalTarget::Autoencoder => "autoencoder",
             EvalTarget::Vae => "vae",
             EvalTarget::Classifier => "classifier",
+            EvalTarget::Lstm => "lstm",
+            EvalTarget::Dqn => "dqn",
             EvalTarget::Images => "images",
         }
     }
@@ -396,6 +482,9 @@ pub struct EvalCommand {
     /// vae: a trained autoencoder run to draw beside the VAE's interpolations.
     #[arg(long, value_name = "RUN_DIR")]
     pub autoencoder_run: Option<PathBuf>,
+    /// Greedy episodes to evaluate (dqn) [default: 100].
+    #[arg(long)]
+    pub episodes: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -490,5 +579,20 @@ mod tests {
         assert!(Cli::try_parse_from(["x", "train", "autoencoder", "--backend", "tpu"]).is_err());
         assert!(Cli::try_parse_from(["x", "train", "autoencoder", "--epochs", "-1"]).is_err());
         assert!(Cli::try_parse_from(["x", "eval", "autoencoder"]).is_err(), "--run is required");
+        assert!(Cli::try_parse_from(["x", "train", "dqn", "--target", "triple"]).is_err());
+    }
+
+    #[test]
+    fn dqn_flags_parse() {
+        let cli = Cli::try_parse_from(["x", "train", "dqn", "--total-steps", "5000", "--hidden", "64,64"]).unwrap();
+        let Command::Train(train) = cli.command else { panic!("parsed the wrong command") };
+        let TrainCommand { model: Some(TrainModel::Dqn(args)), .. } = *train else {
+            panic!("parsed the wrong command")
+        };
+        assert_eq!(args.total_steps, Some(5000));
+        assert_eq!(args.hidden, Some(vec![64, 64]));
+        let cli = Cli::try_parse_from(["x", "sweep", "dqn", "--seeds", "3,4"]).unwrap();
+        let Command::Sweep(sweep) = cli.command else { panic!("parsed the wrong command") };
+        assert_eq!(sweep.seeds, vec![3, 4]);
     }
 }

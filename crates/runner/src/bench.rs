@@ -20,6 +20,7 @@ fn pytorch_images_per_s(model: ModelName) -> (f64, f64) {
         ModelName::Vae => (2700.0, 2700.0),
         ModelName::Classifier => (2000.0, 2000.0),
         ModelName::Lstm => (models::lstm::PYTORCH_ROWS_IMAGES_PER_S, models::lstm::PYTORCH_ROWS_IMAGES_PER_S),
+        ModelName::Dqn => (f64::NAN, f64::NAN), // measured in updates/s by `run_dqn`
     }
 }
 
@@ -36,6 +37,9 @@ struct BenchResult {
 }
 
 pub fn run(cmd: &BenchCommand) -> Result<(), String> {
+    if cmd.model == ModelName::Dqn {
+        return run_dqn(cmd);
+    }
     let backends: Vec<Backend> = if cmd.backend.is_empty() {
         vec![Backend::Flex, Backend::Ndarray]
     } else {
@@ -122,6 +126,7 @@ fn measure(cmd: &BenchCommand, backend: Backend) -> Result<Vec<BenchResult>, Str
             "classifier (cnn)".to_string(),
             models::classifier::bench(&device, &data, cmd.batch_size, cmd.warmup, cmd.steps),
         )],
+        ModelName::Dqn => return Err("dqn is measured by run_dqn".into()),
         ModelName::Lstm => lstm_cells(cmd)
             .into_iter()
             .map(|cell| {
@@ -174,4 +179,107 @@ fn peak_rss_mb() -> f64 {
         .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_string))
         .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
         .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// PyTorch's gradient updates per second for the default Q-network at batch 128 on this 2-core
+/// machine (given by the issue).
+const PYTORCH_DQN_UPDATES_PER_S: f64 = 700.0;
+/// At least this many gradient updates are timed (one takes about a millisecond).
+const DQN_MIN_TIMED_UPDATES: usize = 300;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct DqnBenchResult {
+    model: String,
+    backend: String,
+    device: String,
+    batch_size: usize,
+    timed_updates: usize,
+    #[serde(flatten)]
+    speeds: models::dqn::DqnBench,
+    peak_memory_mb: f64,
+}
+
+/// `bench dqn`: environment steps/s and gradient updates/s per backend (default: all three).
+fn run_dqn(cmd: &BenchCommand) -> Result<(), String> {
+    let backends: Vec<Backend> = if cmd.backend.is_empty() {
+        vec![Backend::Flex, Backend::Ndarray, Backend::Wgpu]
+    } else {
+        cmd.backend.iter().map(|b| b.name().parse::<Backend>()).collect::<Result<_, _>>().map_err(|e| e.to_string())?
+    };
+    if cmd.batch_size == 0 {
+        return Err("--batch-size must be at least 1".into());
+    }
+    let timed = cmd.steps.max(DQN_MIN_TIMED_UPDATES);
+    let results: Vec<DqnBenchResult> = if backends.len() == 1 {
+        let backend = backends[0];
+        let device = backend.device().map_err(|e| e.to_string())?;
+        let speeds = models::dqn::bench(&device, cmd.batch_size, cmd.warmup.max(20), timed);
+        vec![DqnBenchResult {
+            model: "dqn".into(),
+            backend: backend.name().into(),
+            device: backend.describe().device_name.unwrap_or_else(|e| e),
+            batch_size: cmd.batch_size,
+            timed_updates: timed,
+            speeds,
+            peak_memory_mb: peak_rss_mb(),
+        }]
+    } else {
+        let mut results = Vec::new();
+        for &backend in &backends {
+            match child_json(cmd, backend, "dqn") {
+                Ok(r) => results.push(r),
+                Err(e) => eprintln!("warning: {e}"),
+            }
+        }
+        results
+    };
+    if cmd.json {
+        for r in &results {
+            println!("{}", serde_json::to_string(r).map_err(|e| e.to_string())?);
+        }
+        return Ok(());
+    }
+    println!(
+        "{:<8} {:>14} {:>14} {:>12} {:>16} {:>8}  device",
+        "backend", "env steps/s", "acting/s", "updates/s", "train env st/s", "peak MB"
+    );
+    for r in &results {
+        let s = &r.speeds;
+        println!(
+            "{:<8} {:>14.0} {:>14.0} {:>12.0} {:>16.0} {:>8.0}  {}",
+            r.backend,
+            s.env_steps_per_s,
+            s.acting_steps_per_s,
+            s.updates_per_s,
+            s.training_env_steps_per_s,
+            r.peak_memory_mb,
+            r.device
+        );
+    }
+    println!(
+        "updates at batch {}; PyTorch reference (same Q-network, batch 128, this 2-core machine): about {PYTORCH_DQN_UPDATES_PER_S:.0} updates/s",
+        cmd.batch_size
+    );
+    for r in &results {
+        println!("  {}: {:.2}× PyTorch", r.backend, r.speeds.updates_per_s / PYTORCH_DQN_UPDATES_PER_S);
+    }
+    Ok(())
+}
+
+/// Runs this binary's `bench <model> --json` for one backend in a fresh process.
+fn child_json<T: serde::de::DeserializeOwned>(cmd: &BenchCommand, backend: Backend, model: &str) -> Result<T, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    eprintln!("measuring {backend} …");
+    let output = Command::new(exe)
+        .env("BURN_DEVICE", backend.name())
+        .args(["bench", model, "--json", "--backend", backend.name()])
+        .args(["--batch-size", &cmd.batch_size.to_string()])
+        .args(["--warmup", &cmd.warmup.to_string(), "--steps", &cmd.steps.to_string()])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(format!("bench on {backend} failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    serde_json::from_str(text.trim()).map_err(|e| format!("bench on {backend}: unreadable result {text:?}: {e}"))
 }

@@ -10,8 +10,10 @@ use atelier_backend::Backend;
 use atelier_classifier::{Architecture, Augmentation, ClassifierConfig, Trainable};
 use atelier_cli::{
     ArchitectureArg, AugmentArg, AutoencoderTrainArgs, AutoencoderVariantArg, ClassifierTrainArgs, CommonTrainArgs,
-    LikelihoodArg, LstmCellArg, LstmTaskArg, LstmTrainArgs, ProgressionArg, TrainableArg, VaeTrainArgs,
+    DqnLossArg, DqnTargetArg, DqnTrainArgs, LikelihoodArg, LstmCellArg, LstmTaskArg, LstmTrainArgs, ProgressionArg,
+    TrainableArg, VaeTrainArgs,
 };
+use atelier_dqn::{DqnConfig, TargetKind, TdLoss};
 use atelier_lstm::{CellKind, LrSchedule, LstmConfig, Progression, Task};
 use atelier_train::TrainConfig;
 use atelier_vae::{Likelihood, VaeConfig};
@@ -43,6 +45,7 @@ pub enum ModelConfig {
     Vae(VaeConfig),
     Classifier(ClassifierConfig),
     Lstm(LstmConfig),
+    Dqn(DqnConfig),
 }
 
 impl ModelConfig {
@@ -52,6 +55,7 @@ impl ModelConfig {
             ModelConfig::Vae(_) => "vae",
             ModelConfig::Classifier(_) => "classifier",
             ModelConfig::Lstm(_) => "lstm",
+            ModelConfig::Dqn(_) => "dqn",
         }
     }
 
@@ -61,6 +65,7 @@ impl ModelConfig {
             ModelConfig::Vae(c) => c.validate(),
             ModelConfig::Classifier(c) => c.validate(),
             ModelConfig::Lstm(c) => c.validate(),
+            ModelConfig::Dqn(c) => c.validate(),
         }
     }
 }
@@ -243,9 +248,60 @@ pub fn lstm_config(base: Option<LstmConfig>, args: &LstmTrainArgs) -> Result<Lst
     Ok(config)
 }
 
+/// The DQN agent's part of the config, with the typed flags applied to `base`. Refuses the common
+/// flags that have no meaning for an agent that gathers its own data.
+pub fn dqn_config(base: Option<DqnConfig>, args: &DqnTrainArgs) -> Result<DqnConfig, String> {
+    let c = &args.common;
+    let not_for_rl = [
+        ("--epochs", c.epochs.is_some(), "training length is counted in environment steps: use --total-steps"),
+        ("--data-dir", c.data_dir.is_some(), "the agent gathers its own data in CartPole"),
+        ("--train-limit", c.train_limit.is_some(), "there is no training set"),
+        ("--valid-limit", c.valid_limit.is_some(), "there is no test set: see --eval-episodes"),
+    ];
+    if let Some((flag, _, why)) = not_for_rl.iter().find(|(_, given, _)| *given) {
+        return Err(format!("{flag} does not apply to dqn: {why}"));
+    }
+    let mut config = base.unwrap_or_default();
+    set(&mut config.total_steps, args.total_steps);
+    set(&mut config.batch_size, c.batch_size);
+    set(&mut config.learning_rate, c.lr);
+    set(&mut config.gamma, args.gamma);
+    set(&mut config.buffer_capacity, args.buffer_capacity);
+    set(&mut config.learning_starts, args.learning_starts);
+    set(&mut config.hidden, args.hidden.clone());
+    set(&mut config.eval_every, args.eval_every);
+    set(&mut config.eval_episodes, args.eval_episodes);
+    set(
+        &mut config.target,
+        args.target.map(|t| match t {
+            DqnTargetArg::Dqn => TargetKind::Dqn,
+            DqnTargetArg::DoubleDqn => TargetKind::DoubleDqn,
+        }),
+    );
+    set(
+        &mut config.loss,
+        args.loss.map(|l| match l {
+            DqnLossArg::Mse => TdLoss::Mse,
+            DqnLossArg::Huber => TdLoss::Huber { delta: 1.0 },
+        }),
+    );
+    Ok(config)
+}
+
 /// The default run config for a model.
 pub fn default_run_config(model: ModelConfig) -> RunConfig {
-    RunConfig { backend: Backend::DEFAULT.name().to_string(), data_dir: None, train: TrainConfig::default(), model }
+    let train = match &model {
+        // Counted in environment steps: read the TD loss every 1,000 steps, checkpoint (networks,
+        // optimizer and the replay buffer, ~5 MB) every 10,000. The loop's batch size is the agent's.
+        ModelConfig::Dqn(dqn) => TrainConfig {
+            batch_size: dqn.batch_size,
+            log_every: 1_000,
+            checkpoint_every: 10_000,
+            ..TrainConfig::default()
+        },
+        _ => TrainConfig::default(),
+    };
+    RunConfig { backend: Backend::DEFAULT.name().to_string(), data_dir: None, train, model }
 }
 
 #[cfg(test)]

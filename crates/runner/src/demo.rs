@@ -38,6 +38,7 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
         is_samples: None,
         is_images: None,
         autoencoder_run: None,
+        episodes: None,
     };
     crate::eval::run(&eval)?;
     println!();

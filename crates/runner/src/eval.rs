@@ -63,6 +63,9 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
             let dataset = models::lstm::needs_images(c).then(|| crate::data::load(data_dir.as_deref())).transpose()?;
             models::lstm::eval(&run, c, config.train.seed, &device, dataset)?
         }
+        ModelConfig::Dqn(dqn) => {
+            models::dqn::eval(&run, dqn, config.train.seed, &device, cmd.episodes.unwrap_or(dqn.eval_episodes))?
+        }
     };
     run.write_eval(&entries).map_err(|e| e.to_string())?;
     println!("{:<40} {:>12}", "metric", "value");

@@ -14,7 +14,8 @@ use atelier_train::fit::Resume;
 use atelier_train::{Outcome, Session};
 
 use crate::config::{
-    ModelConfig, RunConfig, autoencoder_config, classifier_config, default_run_config, lstm_config, vae_config,
+    ModelConfig, RunConfig, autoencoder_config, classifier_config, default_run_config, dqn_config, lstm_config,
+    vae_config,
 };
 use crate::models;
 
@@ -65,6 +66,9 @@ pub fn plan(cmd: TrainCommand) -> Result<Plan, String> {
             let mut config = base.unwrap_or_else(|| default_run_config(model.clone()));
             config.model = model;
             config.apply_common(args.common());
+            if let ModelConfig::Dqn(dqn) = &config.model {
+                config.train.batch_size = dqn.batch_size; // one batch size: the agent's
+            }
             config
         }
     };
@@ -84,6 +88,7 @@ fn model_config(args: &TrainModel, base: Option<ModelConfig>) -> Result<ModelCon
         TrainModel::Vae(_) => "vae",
         TrainModel::Classifier(_) => "classifier",
         TrainModel::Lstm(_) => "lstm",
+        TrainModel::Dqn(_) => "dqn",
     };
     if let Some(base) = &base
         && base.name() != name
@@ -103,6 +108,8 @@ fn model_config(args: &TrainModel, base: Option<ModelConfig>) -> Result<ModelCon
         (TrainModel::Classifier(a), _) => ModelConfig::Classifier(classifier_config(None, a)),
         (TrainModel::Lstm(a), Some(ModelConfig::Lstm(b))) => ModelConfig::Lstm(lstm_config(Some(b), a)?),
         (TrainModel::Lstm(a), _) => ModelConfig::Lstm(lstm_config(None, a)?),
+        (TrainModel::Dqn(a), Some(ModelConfig::Dqn(b))) => ModelConfig::Dqn(dqn_config(Some(b), a)?),
+        (TrainModel::Dqn(a), _) => ModelConfig::Dqn(dqn_config(None, a)?),
     })
 }
 
@@ -127,13 +134,17 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
     let backend: Backend = config.backend.parse().map_err(|e: atelier_backend::BackendError| e.to_string())?;
     let device = backend.device().map_err(|e| e.to_string())?;
     let device_name = backend.describe().device_name.unwrap_or_else(|e| e);
-    // The sequence task generates its data; every other run reads images.
+    // An agent gathers its own data and the sequence task generates its own; other runs read images.
     let dataset = match &config.model {
+        ModelConfig::Dqn(_) => None,
         ModelConfig::Lstm(c) if !models::lstm::needs_images(c) => None,
         _ => Some(crate::data::load(config.data_dir.as_deref())?),
     };
-    let data_source =
-        dataset.as_ref().map_or_else(|| models::lstm::GENERATED_SOURCE.to_string(), |d| d.source.to_string());
+    let data_source = match (&dataset, &config.model) {
+        (Some(d), _) => d.source.to_string(),
+        (None, ModelConfig::Dqn(_)) => models::dqn::DATA_SOURCE.to_string(),
+        (None, _) => models::lstm::GENERATED_SOURCE.to_string(),
+    };
 
     let (run, resume, mut provenance) = match &plan.resume {
         Some(dir) => {
@@ -168,10 +179,12 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
         ModelConfig::Vae(vae) => images(dataset).and_then(|d| models::vae::train(vae, &session, d)),
         ModelConfig::Classifier(c) => images(dataset).and_then(|d| models::classifier::train(c, &session, d)),
         ModelConfig::Lstm(c) => models::lstm::train(c, &session, dataset),
+        ModelConfig::Dqn(dqn) => models::dqn::train(dqn, &session),
     };
     let status = match &result {
         Ok(Outcome::Completed { steps, images_per_second }) => {
-            eprintln!("completed {steps} steps at {images_per_second:.0} images/s");
+            let unit = if matches!(config.model, ModelConfig::Dqn(_)) { "environment steps/s" } else { "images/s" };
+            eprintln!("completed {steps} steps at {images_per_second:.0} {unit}");
             "completed".to_string()
         }
         Ok(Outcome::Interrupted { step, checkpoint }) => {

@@ -15,8 +15,12 @@
 //! - Ctrl-C (a stop flag): checkpoint, then stop;
 //! - validation, sample grids and metric plots after every epoch.
 //!
+//! An agent that gathers its own data (reinforcement learning) trains with [`agent::run_agent`],
+//! the environment-driven sibling of `fit` built from the same parts.
+//!
 //! Architecture invariant: this is the only crate with a training loop.
 
+pub mod agent;
 pub mod batch;
 pub mod checkpoint;
 pub mod config;
@@ -29,6 +33,7 @@ pub mod progress;
 pub mod seed;
 pub mod state;
 
+pub use agent::{Agent, AgentProgress, AgentReport, AgentSchedule, EnvStep, EvalRow, run_agent};
 pub use batch::{BatchSource, ImageBatch, ImageSource};
 pub use config::TrainConfig;
 pub use error::TrainError;
