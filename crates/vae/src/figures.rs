@@ -30,7 +30,7 @@ pub fn reconstruction_figure(model: &Vae, config: &VaeConfig, images: Tensor<4>)
     if config.likelihood == Likelihood::Bernoulli {
         rows.push(("binarised".to_string(), target));
     }
-    rows.push(("decoded μ".to_string(), output));
+    rows.push(("decoded mean".to_string(), output));
     Figure::Grid { name: "reconstructions".into(), rows, marks: Vec::new() }
 }
 
@@ -45,7 +45,7 @@ pub fn prior_codes(n: usize, k: usize, seed: u64, device: &Device) -> Tensor<2> 
 pub fn fixed_prior_samples(decoder: &Decoder, rows: usize, cols: usize, device: &Device) -> Figure {
     let k = decoder.latent();
     let images = decoder.mean_image(prior_codes(rows * cols, k, PRIOR_SAMPLES_SEED, device)); // [r·c, 1, 28, 28]
-    let rows = (0..rows).map(|r| ("z ~ N(0, I)".to_string(), images.clone().narrow(0, r * cols, cols))).collect();
+    let rows = (0..rows).map(|r| ("z from N(0, I)".to_string(), images.clone().narrow(0, r * cols, cols))).collect();
     Figure::Grid { name: "samples".into(), rows, marks: Vec::new() }
 }
 
@@ -80,7 +80,7 @@ pub fn interpolation_figure(model: &Vae, a: Tensor<4>, b: Tensor<4>, extra: Vec<
     let decoded = model.decoder.mean_image(path); // [9, 1, 28, 28]
     let blend =
         linear_path(a.reshape([1, c * h * w]), b.reshape([1, c * h * w]), STRIP_STEPS).reshape([STRIP_STEPS, c, h, w]);
-    let mut rows = vec![("VAE (μ path)".to_string(), decoded)];
+    let mut rows = vec![("VAE (mean path)".to_string(), decoded)];
     rows.extend(extra);
     rows.push(("pixel blend".to_string(), blend));
     Figure::Grid { name: "interpolation".into(), rows, marks: vec![(0, STRIP_STEPS / 2)] }
