@@ -3,43 +3,22 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-const BIN: &str = env!("CARGO_BIN_EXE_atelier");
+mod support;
+
+use support::{ok, read, stderr};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("atelier-dqn-e2e-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+    support::scratch(&format!("dqn-{name}"))
 }
 
 fn atelier(args: &[&str]) -> Output {
-    Command::new(BIN).env("BURN_DEVICE", "flex").args(args).output().expect("runner starts")
-}
-
-fn ok(output: Output) -> Output {
-    assert!(
-        output.status.success(),
-        "command failed:\nstdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).to_string()
-}
-
-fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    support::atelier("flex", args)
 }
 
 fn single_run(out: &Path) -> PathBuf {
-    let runs: Vec<PathBuf> = fs::read_dir(out.join("dqn")).unwrap().map(|e| e.unwrap().path()).collect();
-    assert_eq!(runs.len(), 1, "{runs:?}");
-    runs[0].clone()
+    support::single_run_of(out, "dqn")
 }
 
 /// A short run: 1,500 steps, learning from step 1,000, evaluations every 750 steps over 10 episodes.

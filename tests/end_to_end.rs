@@ -5,87 +5,18 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_atelier");
+mod support;
 
-/// A fresh temporary folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("atelier-e2e-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn atelier(backend: &str, args: &[&str]) -> Output {
-    Command::new(BIN).env("BURN_DEVICE", backend).env_remove("ATELIER_DATA").args(args).output().expect("runner starts")
-}
-
-fn ok(output: Output) -> Output {
-    assert!(
-        output.status.success(),
-        "command failed:\nstdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).to_string()
-}
+use support::{BIN, atelier, embedded_dir, ok, read, scratch, stderr};
 
 /// The only run directory under `out/autoencoder/`.
 fn single_run(out: &Path) -> PathBuf {
-    let runs: Vec<PathBuf> = fs::read_dir(out.join("autoencoder")).unwrap().map(|e| e.unwrap().path()).collect();
-    assert_eq!(runs.len(), 1, "{runs:?}");
-    runs[0].clone()
+    support::single_run_of(out, "autoencoder")
 }
 
-fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// A data folder holding a copy of the embedded mini set, so the tests use the same data whether
-/// or not the full dataset is installed on the machine.
-fn embedded_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("atelier-e2e-embedded-{}", std::process::id()));
-    if !dir.join("t10k-labels-idx1-ubyte.gz").exists() {
-        fs::create_dir_all(&dir).unwrap();
-        let assets = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/fashion-mnist-mini");
-        for f in [
-            "train-images-idx3-ubyte.gz",
-            "train-labels-idx1-ubyte.gz",
-            "t10k-images-idx3-ubyte.gz",
-            "t10k-labels-idx1-ubyte.gz",
-        ] {
-            fs::copy(assets.join(f), dir.join(f)).unwrap();
-        }
-    }
-    dir
-}
-
-/// A small but complete training run on the embedded set: 256 images, batch 64 → 4 steps per epoch.
-/// `extra` flags replace the defaults of the same name.
+/// A small autoencoder run on the embedded set (see [`support::train_small_model`]).
 fn train_small(out: &Path, backend: &str, extra: &[&str]) -> Output {
-    let data = embedded_dir();
-    let defaults = [
-        ("--backend", backend),
-        ("--data-dir", data.to_str().unwrap()),
-        ("--out", out.to_str().unwrap()),
-        ("--train-limit", "256"),
-        ("--valid-limit", "128"),
-        ("--batch-size", "64"),
-        ("--log-every", "2"),
-        ("--checkpoint-every", "2"),
-        ("--latent", "8"),
-    ];
-    let mut args = vec!["train", "autoencoder"];
-    for (flag, value) in defaults {
-        if !extra.contains(&flag) {
-            args.extend([flag, value]);
-        }
-    }
-    args.extend_from_slice(extra);
-    atelier(backend, &args)
+    support::train_small_model("autoencoder", out, backend, extra)
 }
 
 #[test]

@@ -3,39 +3,22 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-const BIN: &str = env!("CARGO_BIN_EXE_atelier");
+mod support;
+
+use support::{embedded_dir, ok};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("atelier-e2e-lstm-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+    support::scratch(&format!("lstm-{name}"))
 }
 
 fn atelier(args: &[&str]) -> Output {
-    Command::new(BIN).env("BURN_DEVICE", "flex").env_remove("ATELIER_DATA").args(args).output().expect("runner starts")
-}
-
-fn ok(output: Output) -> Output {
-    assert!(
-        output.status.success(),
-        "command failed:\nstdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-fn embedded_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/fashion-mnist-mini")
+    support::atelier("flex", args)
 }
 
 fn single_run(out: &Path) -> PathBuf {
-    let runs: Vec<PathBuf> = fs::read_dir(out.join("lstm")).unwrap().map(|e| e.unwrap().path()).collect();
-    assert_eq!(runs.len(), 1, "{runs:?}");
-    runs[0].clone()
+    support::single_run_of(out, "lstm")
 }
 
 fn eval_json(run: &Path) -> serde_json::Value {

@@ -10,8 +10,9 @@
 //! A k4 s2 p1 convolution halves the side (28 → 14 → 7); the transposed one doubles it back.
 //! Weights use Burn's defaults, which match PyTorch's (Kaiming-uniform with a = √5).
 
-use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
-use burn::nn::{Linear, LinearConfig, PaddingConfig2d, Relu};
+use atelier_layers::blocks::{doubling_deconv, halving_conv};
+use burn::nn::conv::{Conv2d, ConvTranspose2d};
+use burn::nn::{Linear, LinearConfig, Relu};
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
 
@@ -42,17 +43,6 @@ pub struct Decoder {
 pub struct Autoencoder {
     pub encoder: Encoder,
     pub decoder: Decoder,
-}
-
-fn halving_conv(channels: [usize; 2], device: &Device) -> Conv2d {
-    Conv2dConfig::new(channels, [4, 4])
-        .with_stride([2, 2])
-        .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
-        .init(device)
-}
-
-fn doubling_deconv(channels: [usize; 2], device: &Device) -> ConvTranspose2d {
-    ConvTranspose2dConfig::new(channels, [4, 4]).with_stride([2, 2]).with_padding([1, 1]).init(device)
 }
 
 impl Autoencoder {

@@ -5,6 +5,7 @@
 //! convolution of a 4×4 image by a 3×3 kernel, the binary cross-entropy of a real image scored
 //! 0.1 or 0.9) are golden tests in `tests/lecture_examples.rs`.
 
+pub mod blocks;
 pub mod conv_matrix;
 pub mod latent;
 pub mod linalg;

@@ -27,3 +27,43 @@ pub fn optimizer_to_bytes(optimizer: &ModuleOptimizer) -> Result<Vec<u8>, String
 pub fn optimizer_from_bytes(optimizer: ModuleOptimizer, bytes: &[u8]) -> Result<ModuleOptimizer, String> {
     optimizer.from_bytes(Bytes::from_bytes_vec(bytes.to_vec())).map_err(|e| format!("{e:?}"))
 }
+
+/// The blob names of a one-model experiment's checkpoint.
+pub const MODEL_BLOB: &str = "model";
+pub const OPTIMIZER_BLOB: &str = "optimizer";
+
+/// Adam with PyTorch's defaults (β₁ = 0.9, β₂ = 0.999, ε = 1e-8), the course's reference optimizer.
+pub fn pytorch_adam() -> ModuleOptimizer {
+    burn::optim::AdamConfig::new().with_epsilon(1e-8).init()
+}
+
+/// The blob `name` of a checkpoint, or an error naming the missing blob.
+pub fn blob<'a>(blobs: &'a std::collections::BTreeMap<String, Vec<u8>>, name: &str) -> Result<&'a [u8], String> {
+    blobs.get(name).map(Vec::as_slice).ok_or_else(|| format!("the checkpoint has no '{name}'"))
+}
+
+/// The state of a one-model experiment: its module and its optimizer, as named blobs.
+pub fn model_and_optimizer_state<M: Module>(
+    model: &M,
+    optimizer: &ModuleOptimizer,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    Ok(vec![
+        (MODEL_BLOB.to_string(), module_to_bytes(model)?),
+        (OPTIMIZER_BLOB.to_string(), optimizer_to_bytes(optimizer)?),
+    ])
+}
+
+/// Restores [`model_and_optimizer_state`]'s blobs into `model` and a fresh [`pytorch_adam`].
+pub fn load_model_and_optimizer<M: Module>(
+    model: M,
+    blobs: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> Result<(M, ModuleOptimizer), String> {
+    let model = module_from_bytes(model, blob(blobs, MODEL_BLOB)?)?;
+    let optimizer = optimizer_from_bytes(pytorch_adam(), blob(blobs, OPTIMIZER_BLOB)?)?;
+    Ok((model, optimizer))
+}
+
+/// Loads just the model blob into `model` (evaluation, sampling, transfer learning).
+pub fn load_model_blob<M: Module>(model: M, blobs: &std::collections::BTreeMap<String, Vec<u8>>) -> Result<M, String> {
+    module_from_bytes(model, blob(blobs, MODEL_BLOB)?)
+}

@@ -9,8 +9,9 @@
 //! ```
 //! Weights use Burn's defaults, which match PyTorch's (Kaiming-uniform with a = √5).
 
-use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
-use burn::nn::{Linear, LinearConfig, PaddingConfig2d, Relu};
+use atelier_layers::blocks::{doubling_deconv, halving_conv};
+use burn::nn::conv::{Conv2d, ConvTranspose2d};
+use burn::nn::{Linear, LinearConfig, Relu};
 use burn::prelude::*;
 use burn::tensor::Distribution;
 
@@ -70,17 +71,6 @@ impl Posterior {
         let noise = self.mean.random_like(Distribution::Normal(0.0, 1.0));
         self.mean.clone() + self.std() * noise
     }
-}
-
-fn halving_conv(channels: [usize; 2], device: &Device) -> Conv2d {
-    Conv2dConfig::new(channels, [4, 4])
-        .with_stride([2, 2])
-        .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
-        .init(device)
-}
-
-fn doubling_deconv(channels: [usize; 2], device: &Device) -> ConvTranspose2d {
-    ConvTranspose2dConfig::new(channels, [4, 4]).with_stride([2, 2]).with_padding([1, 1]).init(device)
 }
 
 impl Vae {

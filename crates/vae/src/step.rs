@@ -3,19 +3,16 @@
 use std::collections::BTreeMap;
 
 use atelier_train::{
-    Experiment, Figure, ImageBatch, StepContext, StepOutput, module_from_bytes, module_to_bytes, optimizer_from_bytes,
-    optimizer_to_bytes,
+    Experiment, Figure, ImageBatch, StepContext, StepOutput, load_model_and_optimizer, load_model_blob,
+    model_and_optimizer_state, pytorch_adam,
 };
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 
 use crate::config::VaeConfig;
 use crate::figures::{fixed_prior_samples, reconstruction_figure};
 use crate::loss::{ElboTerms, kl_to_standard_normal};
 use crate::model::Vae;
-
-const MODEL_BLOB: &str = "model";
-const OPTIMIZER_BLOB: &str = "optimizer";
 
 /// The model, its optimizer and its settings.
 pub struct VaeExperiment {
@@ -27,13 +24,8 @@ pub struct VaeExperiment {
 impl VaeExperiment {
     /// A fresh model on `device` (autodiff enabled), initialised from the device's current seed.
     pub fn new(config: VaeConfig, device: &Device) -> Self {
-        Self { model: Vae::new(config.latent, device), optimizer: adam(), config }
+        Self { model: Vae::new(config.latent, device), optimizer: pytorch_adam(), config }
     }
-}
-
-/// Adam with PyTorch's defaults (β₁ = 0.9, β₂ = 0.999, ε = 1e-8).
-fn adam() -> ModuleOptimizer {
-    AdamConfig::new().with_epsilon(1e-8).init()
 }
 
 /// Both terms of `−ELBO` on a batch of grey images `[n, 1, 28, 28]`: the likelihood's target is
@@ -84,24 +76,16 @@ impl Experiment for VaeExperiment {
     }
 
     fn state(&self) -> Result<Vec<(String, Vec<u8>)>, String> {
-        Ok(vec![
-            (MODEL_BLOB.to_string(), module_to_bytes(&self.model)?),
-            (OPTIMIZER_BLOB.to_string(), optimizer_to_bytes(&self.optimizer)?),
-        ])
+        model_and_optimizer_state(&self.model, &self.optimizer)
     }
 
     fn load_state(self, blobs: &BTreeMap<String, Vec<u8>>) -> Result<Self, String> {
-        let get = |name: &str| blobs.get(name).ok_or_else(|| format!("the checkpoint has no '{name}'"));
-        Ok(Self {
-            model: module_from_bytes(self.model, get(MODEL_BLOB)?)?,
-            optimizer: optimizer_from_bytes(adam(), get(OPTIMIZER_BLOB)?)?,
-            config: self.config,
-        })
+        let (model, optimizer) = load_model_and_optimizer(self.model, blobs)?;
+        Ok(Self { model, optimizer, config: self.config })
     }
 }
 
 /// Loads just the model from checkpoint blobs (for evaluation and sampling).
 pub fn load_model(config: &VaeConfig, blobs: &BTreeMap<String, Vec<u8>>, device: &Device) -> Result<Vae, String> {
-    let bytes = blobs.get(MODEL_BLOB).ok_or_else(|| format!("the checkpoint has no '{MODEL_BLOB}'"))?;
-    module_from_bytes(Vae::new(config.latent, device), bytes)
+    load_model_blob(Vae::new(config.latent, device), blobs)
 }
