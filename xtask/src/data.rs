@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use atelier_cli::DatasetArg;
+use atelier_cli::{DatasetArg, ReferenceArg};
 use atelier_data::{KnownDataset, verify_md5};
 
 /// Downloads the four canonical files with curl and verifies their MD5 checksums.
@@ -70,5 +70,53 @@ pub fn subset(from: Option<&Path>, train_per_class: usize, test_per_class: usize
     let summary =
         atelier_data::subset::write_subset(&full, train_per_class, test_per_class, out).map_err(|e| e.to_string())?;
     println!("wrote {} train / {} test images to {}", summary.train_len, summary.test_len, summary.out_dir.display());
+    Ok(())
+}
+
+/// Writes the first `limit` images of a split as gray 28×28 PNGs, optionally damaged by noise
+/// (seed 0) and/or blur, named `00000.png`, `00001.png`, … in `out`.
+pub fn pngs(
+    split: Option<ReferenceArg>,
+    data_dir: Option<&Path>,
+    limit: usize,
+    noise: Option<f32>,
+    blur: Option<f32>,
+    out: &Path,
+) -> Result<(), String> {
+    for (name, value) in [("--noise", noise), ("--blur", blur)] {
+        if let Some(v) = value
+            && !(v >= 0.0 && v.is_finite())
+        {
+            return Err(format!("{name} must be ≥ 0 (got {v})"));
+        }
+    }
+    let data = atelier_data::load(data_dir).map_err(|e| e.to_string())?;
+    let split = match split.unwrap_or(ReferenceArg::Test) {
+        ReferenceArg::Test => &data.test,
+        ReferenceArg::Train => &data.train,
+    };
+    let (rows, cols) = (split.images.rows, split.images.cols);
+    let count = split.len().min(limit);
+    let indices: Vec<usize> = (0..count).collect();
+    let mut pixels = split.batch_pixels(&indices);
+    if let Some(sigma) = noise {
+        pixels = atelier_data::degrade::gaussian_noise(&pixels, sigma, 0);
+    }
+    if let Some(sigma) = blur {
+        if rows != cols {
+            return Err(format!("--blur needs square images (these are {rows}×{cols})"));
+        }
+        pixels = atelier_data::degrade::gaussian_blur(&pixels, rows, sigma);
+    }
+    fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    for (i, image) in pixels.chunks(rows * cols).enumerate() {
+        let bytes: Vec<u8> = image.iter().map(|p| (p.clamp(0.0, 1.0) * 255.0).round() as u8).collect();
+        let path = out.join(format!("{i:05}.png"));
+        image::GrayImage::from_raw(cols as u32, rows as u32, bytes)
+            .ok_or("image size mismatch")?
+            .save(&path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    println!("wrote {count} images ({}) to {}", data.source, out.display());
     Ok(())
 }

@@ -14,6 +14,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Cmd::Data(DataCommand::Fetch { dataset, dir }) => data::fetch(*dataset, dir.clone(), &project_root()),
+        Cmd::Data(DataCommand::Pngs { split, data_dir, limit, noise, blur, out }) => {
+            data::pngs(*split, data_dir.as_deref(), *limit, *noise, *blur, out)
+        }
         Cmd::Data(DataCommand::Subset { from, train_per_class, test_per_class, out }) => {
             data::subset(from.as_deref(), *train_per_class, *test_per_class, &project_root().join(out))
         }

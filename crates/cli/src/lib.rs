@@ -532,6 +532,28 @@ pub enum DataCommand {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Write images of a split as 28×28 PNGs (optionally with noise or blur), e.g. as a reference
+    /// folder for `eval images`.
+    Pngs {
+        /// The split to write [default: test].
+        #[arg(long, value_enum)]
+        split: Option<ReferenceArg>,
+        /// Dataset folder [default: the usual search order].
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// Write at most N images (the first ones) [default: 10000].
+        #[arg(long, value_name = "N", default_value_t = 10_000)]
+        limit: usize,
+        /// Add Gaussian noise of this σ (clipped to [0, 1], seed 0).
+        #[arg(long, value_name = "SIGMA")]
+        noise: Option<f32>,
+        /// Blur with a Gaussian of this σ in pixels.
+        #[arg(long, value_name = "SIGMA")]
+        blur: Option<f32>,
+        /// The folder to write `00000.png`, `00001.png`, … into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Write the class-balanced embedded mini set from a full dataset folder.
     Subset {
         /// Folder with the full dataset [default: the usual search order].

@@ -47,6 +47,7 @@
 
 pub mod augment;
 pub mod dataset;
+pub mod degrade;
 pub mod embedded;
 pub mod error;
 pub mod fetch;

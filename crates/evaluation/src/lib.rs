@@ -17,10 +17,13 @@
 //!
 //! This crate does no file IO: the runner reads image folders and the evaluator's weights.
 
-pub mod degrade;
 pub mod evaluator;
 pub mod scores;
 pub mod ssim;
+
+/// Controlled damage to images (noise, blur), to calibrate the ruler: in the data crate, so that
+/// `cargo xtask data pngs` can write degraded sets without tensors.
+pub use atelier_data::degrade;
 
 pub use evaluator::{Evaluator, EvaluatorOutputs};
 pub use scores::{Coverage, coverage, fcd, inception_score};

@@ -23,6 +23,8 @@ const EVAL_BATCH: usize = 1000;
 /// Test images and samples per image in the evaluation's completion grid.
 const EVAL_COMPLETION_IMAGES: usize = 10;
 const EVAL_COMPLETION_SAMPLES: usize = 4;
+/// Test images completed for the evaluator's accuracy (the first ones of the test set).
+const EVALUATOR_IMAGES: usize = 2000;
 /// PyTorch's `nn.LSTM` version of the `rows` model on this machine (batch 128), from the issue.
 pub const PYTORCH_ROWS_IMAGES_PER_S: f64 = 5500.0;
 
@@ -135,7 +137,7 @@ pub fn eval(
                 let figure = completion_figure(&model, images, EVAL_COMPLETION_SAMPLES, &mut rng);
                 let path = write_figure(&run.samples_dir(), "eval-", figure)?;
                 eprintln!("wrote {}", path.display());
-                eprintln!("(the classifier's accuracy on completed images is not reported: no evaluator exists yet)");
+                entries.extend(evaluator_accuracies(&model, &test, seed, device)?);
             }
             _ => {
                 let accuracy = test_accuracy(&model, batches.map(|b| (b.images, b.labels)));
@@ -147,6 +149,51 @@ pub fn eval(
     entries.push(("checkpoint_step".to_string(), position.step as f64));
     entries.push(("hidden".to_string(), config.hidden as f64));
     Ok(entries)
+}
+
+/// The frozen evaluator's accuracy on the binarised test images and on the same images with their
+/// bottom half completed by the model (one sample each): how much class identity the completions keep.
+fn evaluator_accuracies(
+    model: &RecurrentModel,
+    test: &ImageSource,
+    seed: u64,
+    device: &Device,
+) -> Result<Vec<(String, f64)>, String> {
+    let (evaluator, card) = match super::classifier::load_evaluator(device) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprintln!("(the evaluator's accuracy on completed images is skipped: {e})");
+            return Ok(Vec::new());
+        }
+    };
+    let count = EVALUATOR_IMAGES.min(test.len());
+    let mut rng = Rng::new(derive(seed, Stream::Figures, 2));
+    let (mut on_originals, mut on_completed) = (0.0f64, 0.0f64);
+    for start in (0..count).step_by(EVAL_BATCH) {
+        let indices: Vec<usize> = (start..(start + EVAL_BATCH).min(count)).collect();
+        let batch = test.plain_batch(&indices, device);
+        let [n, c, h, w] = batch.images.dims();
+        let rows = atelier_lstm::complete::binarize(batch.images); // [n, h, w]
+        let completed = atelier_lstm::complete::complete(model, rows.clone(), h / 2, &mut rng); // [n, h, w]
+        let correct = |images: Tensor<3>| {
+            let logits = evaluator.forward(images.reshape([n, c, h, w])); // [n, classes]
+            let hits = logits.argmax(1).reshape([n]).equal(batch.labels.clone()).float().sum();
+            f64::from(hits.into_scalar::<f32>())
+        };
+        on_originals += correct(rows);
+        on_completed += correct(completed);
+    }
+    eprintln!(
+        "evaluator (test accuracy {:.4} on grey images) on {count} binarised test images: originals {:.4}, bottom half completed {:.4}",
+        card.test_accuracy,
+        on_originals / count as f64,
+        on_completed / count as f64
+    );
+    Ok(vec![
+        ("evaluator_accuracy_binarised_originals".to_string(), on_originals / count as f64),
+        ("evaluator_accuracy_completed".to_string(), on_completed / count as f64),
+        ("evaluator_images".to_string(), count as f64),
+    ])
 }
 
 /// Times `steps` training steps of the `rows` model with `cell` at `batch_size` on `device`
