@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use atelier_backend::Backend;
-use atelier_classifier::ClassifierConfig;
 use atelier_cli::{EvalCommand, ReferenceArg};
 use atelier_core::atomic::write_json_atomic;
 use atelier_evaluation::{Evaluator, coverage, fcd, inception_score};
@@ -21,7 +20,7 @@ const SIDE: u32 = 28;
 /// Colour images are converted to gray with the `image` crate's luma weights (documented
 /// conversion); 16-bit images are scaled to 8 bits; alpha is dropped. Any other size than 28×28,
 /// or a file that does not decode, is an error naming the file.
-pub fn read_png_folder(dir: &Path, limit: usize) -> Result<(Vec<f32>, Vec<PathBuf>), String> {
+pub fn read_png_folder(dir: &Path, limit: usize) -> Result<Vec<f32>, String> {
     let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -48,7 +47,7 @@ pub fn read_png_folder(dir: &Path, limit: usize) -> Result<(Vec<f32>, Vec<PathBu
         }
         pixels.extend(image.to_luma8().as_raw().iter().map(|&v| f32::from(v) / 255.0));
     }
-    Ok((pixels, files))
+    Ok(pixels)
 }
 
 pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
@@ -59,7 +58,7 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
     }
     let backend: Backend = cmd.backend.map_or(Backend::DEFAULT, |b| b.name().parse().unwrap_or(Backend::DEFAULT));
     let device = backend.device().map_err(|e| e.to_string())?;
-    let (generated, _files) = read_png_folder(dir, limit)?;
+    let generated = read_png_folder(dir, limit)?;
     let generated_count = generated.len() / (SIDE * SIDE) as usize;
 
     let data = crate::data::load(cmd.data_dir.as_deref())?;
@@ -72,7 +71,7 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
     let real = reference.batch_pixels(&indices);
 
     let (model, card) = load_evaluator(&device)?;
-    let evaluator = Evaluator { model, config: ClassifierConfig { ..card.config.clone() } };
+    let evaluator = Evaluator { model, config: card.config.clone() };
     eprintln!(
         "scoring {generated_count} images of {} against {reference_count} real {} images (evaluator: {:?}, test accuracy {:.4})",
         dir.display(),

@@ -10,8 +10,9 @@ use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 
 use crate::config::VaeConfig;
+use crate::eval::elbo_per_image;
 use crate::figures::{fixed_prior_samples, reconstruction_figure};
-use crate::loss::{ElboTerms, kl_to_standard_normal};
+use crate::loss::ElboTerms;
 use crate::model::Vae;
 
 /// The model, its optimizer and its settings.
@@ -31,12 +32,8 @@ impl VaeExperiment {
 /// Both terms of `−ELBO` on a batch of grey images `[n, 1, 28, 28]`: the likelihood's target is
 /// prepared (binarised afresh for the Bernoulli), encoded, sampled once and decoded.
 pub fn elbo_terms(model: &Vae, config: &VaeConfig, images: Tensor<4>) -> ElboTerms {
-    let target = config.likelihood.prepare(images);
-    let (posterior, _, logits) = model.forward(target.clone());
-    ElboTerms {
-        reconstruction: config.likelihood.negative_log_likelihood(logits, target),
-        kl: kl_to_standard_normal(&posterior),
-    }
+    let (reconstruction, kl) = elbo_per_image(model, config, config.likelihood.prepare(images));
+    ElboTerms { reconstruction, kl }
 }
 
 /// The metrics every step reports, all in nats per image.
