@@ -45,6 +45,7 @@ fn chosen_backend(command: &Cmd) -> Option<BackendArg> {
         Cmd::Eval(e) => e.backend,
         Cmd::Sweep(s) => s.backend,
         Cmd::Demo(d) => d.backend,
+        Cmd::Sample(s) => s.backend,
         Cmd::Bench(b) if b.backend.len() == 1 => Some(b.backend[0]),
         _ => None,
     }

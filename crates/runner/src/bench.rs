@@ -21,6 +21,7 @@ fn pytorch_images_per_s(model: ModelName) -> (f64, f64) {
         ModelName::Classifier => (2000.0, 2000.0),
         ModelName::Lstm => (models::lstm::PYTORCH_ROWS_IMAGES_PER_S, models::lstm::PYTORCH_ROWS_IMAGES_PER_S),
         ModelName::Dqn => (f64::NAN, f64::NAN), // measured in updates/s by `run_dqn`
+        ModelName::Dcgan => (520.0, 520.0),
     }
 }
 
@@ -127,6 +128,10 @@ fn measure(cmd: &BenchCommand, backend: Backend) -> Result<Vec<BenchResult>, Str
             models::classifier::bench(&device, &data, cmd.batch_size, cmd.warmup, cmd.steps),
         )],
         ModelName::Dqn => return Err("dqn is measured by run_dqn".into()),
+        ModelName::Dcgan => vec![(
+            "dcgan (1 D + 1 G step)".to_string(),
+            models::dcgan::bench(&device, &data, cmd.batch_size, cmd.warmup, cmd.steps),
+        )],
         ModelName::Lstm => lstm_cells(cmd)
             .into_iter()
             .map(|cell| {

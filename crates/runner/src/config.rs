@@ -10,9 +10,10 @@ use atelier_backend::Backend;
 use atelier_classifier::{Architecture, Augmentation, ClassifierConfig, Trainable};
 use atelier_cli::{
     ArchitectureArg, AugmentArg, AutoencoderTrainArgs, AutoencoderVariantArg, ClassifierTrainArgs, CommonTrainArgs,
-    DqnLossArg, DqnTargetArg, DqnTrainArgs, LikelihoodArg, LstmCellArg, LstmTaskArg, LstmTrainArgs, ProgressionArg,
+    DcganTrainArgs, DqnLossArg, GeneratorLossArg, DqnTargetArg, DqnTrainArgs, LikelihoodArg, LstmCellArg, LstmTaskArg, LstmTrainArgs, ProgressionArg,
     TrainableArg, VaeTrainArgs,
 };
+use atelier_dcgan::{DcganConfig, GeneratorLoss, LabelSmoothing};
 use atelier_dqn::{DqnConfig, TargetKind, TdLoss};
 use atelier_lstm::{CellKind, LrSchedule, LstmConfig, Progression, Task};
 use atelier_train::TrainConfig;
@@ -46,6 +47,7 @@ pub enum ModelConfig {
     Classifier(ClassifierConfig),
     Lstm(LstmConfig),
     Dqn(DqnConfig),
+    Dcgan(DcganConfig),
 }
 
 impl ModelConfig {
@@ -56,6 +58,7 @@ impl ModelConfig {
             ModelConfig::Classifier(_) => "classifier",
             ModelConfig::Lstm(_) => "lstm",
             ModelConfig::Dqn(_) => "dqn",
+            ModelConfig::Dcgan(_) => "dcgan",
         }
     }
 
@@ -66,6 +69,7 @@ impl ModelConfig {
             ModelConfig::Classifier(c) => c.validate(),
             ModelConfig::Lstm(c) => c.validate(),
             ModelConfig::Dqn(c) => c.validate(),
+            ModelConfig::Dcgan(c) => c.validate(),
         }
     }
 }
@@ -288,6 +292,32 @@ pub fn dqn_config(base: Option<DqnConfig>, args: &DqnTrainArgs) -> Result<DqnCon
     Ok(config)
 }
 
+/// DCGAN's default length: the 20 epochs over Fashion-MNIST.
+pub const DCGAN_EPOCHS: usize = 20;
+
+/// The DCGAN's part of the config, with the typed flags applied to `base`.
+pub fn dcgan_config(base: Option<DcganConfig>, args: &DcganTrainArgs) -> DcganConfig {
+    let mut config = base.unwrap_or_default();
+    set(&mut config.latent, args.latent);
+    set(&mut config.learning_rate, args.common.lr);
+    set(&mut config.discriminator_steps, args.d_steps);
+    set(&mut config.beta_1, args.beta1);
+    set(&mut config.score_every, args.score_every);
+    set(&mut config.score_images, args.score_images);
+    set(
+        &mut config.generator_loss,
+        args.generator_loss.map(|l| match l {
+            GeneratorLossArg::Minimax => GeneratorLoss::Minimax,
+            GeneratorLossArg::NonSaturating => GeneratorLoss::NonSaturating,
+        }),
+    );
+    if let Some(real) = args.smooth_real {
+        config.label_smoothing =
+            if real == 1.0 { LabelSmoothing::None } else { LabelSmoothing::OneSided { real } };
+    }
+    config
+}
+
 /// The default run config for a model.
 pub fn default_run_config(model: ModelConfig) -> RunConfig {
     let train = match &model {
@@ -299,6 +329,7 @@ pub fn default_run_config(model: ModelConfig) -> RunConfig {
             checkpoint_every: 10_000,
             ..TrainConfig::default()
         },
+        ModelConfig::Dcgan(_) => TrainConfig { epochs: DCGAN_EPOCHS, ..TrainConfig::default() },
         _ => TrainConfig::default(),
     };
     RunConfig { backend: Backend::DEFAULT.name().to_string(), data_dir: None, train, model }

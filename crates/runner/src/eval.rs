@@ -63,6 +63,11 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
             let dataset = models::lstm::needs_images(c).then(|| crate::data::load(data_dir.as_deref())).transpose()?;
             models::lstm::eval(&run, c, config.train.seed, &device, dataset)?
         }
+        ModelConfig::Dcgan(c) => {
+            let dataset = crate::data::load(data_dir.as_deref())?;
+            let count = cmd.limit.unwrap_or(crate::images::DEFAULT_LIMIT);
+            models::dcgan::eval(&run, c, config.train.seed, &device, dataset, count)?
+        }
         ModelConfig::Dqn(dqn) => {
             models::dqn::eval(&run, dqn, config.train.seed, &device, cmd.episodes.unwrap_or(dqn.eval_episodes))?
         }

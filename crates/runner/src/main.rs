@@ -9,6 +9,7 @@ mod demo;
 mod eval;
 mod images;
 mod models;
+mod sample;
 mod sweep;
 mod train;
 
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
         Command::Eval(cmd) => eval::run(&cmd).map(|_| ()),
         Command::Bench(cmd) => bench::run(&cmd),
         Command::Sweep(cmd) => sweep::run(&cmd),
+        Command::Sample(cmd) => sample::run(&cmd),
         Command::Backends => backends::run(),
         Command::Demo(args) => demo::run(&args),
         Command::Data(_) => Err("`data` commands are run by `cargo xtask data …` (no tensors needed)".to_string()),

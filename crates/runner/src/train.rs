@@ -14,8 +14,8 @@ use atelier_train::fit::Resume;
 use atelier_train::{Outcome, Session};
 
 use crate::config::{
-    ModelConfig, RunConfig, autoencoder_config, classifier_config, default_run_config, dqn_config, lstm_config,
-    vae_config,
+    ModelConfig, RunConfig, autoencoder_config, classifier_config, dcgan_config, default_run_config, dqn_config,
+    lstm_config, vae_config,
 };
 use crate::models;
 
@@ -89,6 +89,7 @@ fn model_config(args: &TrainModel, base: Option<ModelConfig>) -> Result<ModelCon
         TrainModel::Classifier(_) => "classifier",
         TrainModel::Lstm(_) => "lstm",
         TrainModel::Dqn(_) => "dqn",
+        TrainModel::Dcgan(_) => "dcgan",
     };
     if let Some(base) = &base
         && base.name() != name
@@ -110,6 +111,8 @@ fn model_config(args: &TrainModel, base: Option<ModelConfig>) -> Result<ModelCon
         (TrainModel::Lstm(a), _) => ModelConfig::Lstm(lstm_config(None, a)?),
         (TrainModel::Dqn(a), Some(ModelConfig::Dqn(b))) => ModelConfig::Dqn(dqn_config(Some(b), a)?),
         (TrainModel::Dqn(a), _) => ModelConfig::Dqn(dqn_config(None, a)?),
+        (TrainModel::Dcgan(a), Some(ModelConfig::Dcgan(b))) => ModelConfig::Dcgan(dcgan_config(Some(b), a)),
+        (TrainModel::Dcgan(a), _) => ModelConfig::Dcgan(dcgan_config(None, a)),
     })
 }
 
@@ -180,6 +183,7 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
         ModelConfig::Classifier(c) => images(dataset).and_then(|d| models::classifier::train(c, &session, d)),
         ModelConfig::Lstm(c) => models::lstm::train(c, &session, dataset),
         ModelConfig::Dqn(dqn) => models::dqn::train(dqn, &session),
+        ModelConfig::Dcgan(c) => images(dataset).and_then(|d| models::dcgan::train(c, &session, d)),
     };
     let status = match &result {
         Ok(Outcome::Completed { steps, images_per_second }) => {

@@ -54,8 +54,47 @@ pub enum Outcome {
     StepLimit { step: u64, checkpoint: PathBuf },
 }
 
+/// A measurement the runner takes of the model every [`Monitor::every`] steps, beside the loop's
+/// own metrics: e.g. a GAN's samples scored by the frozen evaluator, which a model crate cannot
+/// depend on. Its numbers go to `metrics.csv` (split `monitor`) and the plots; its warnings are
+/// shown above the progress bar and appended to the run's `warnings.log`.
+pub trait Monitor<E> {
+    /// Steps between measurements (also taken once at the end of a completed run).
+    fn every(&self) -> u64;
+    /// Measures `experiment` after `step` steps; `train_means` are the latest logged training
+    /// means (the window just read).
+    fn measure(
+        &mut self,
+        experiment: &E,
+        step: u64,
+        train_means: &BTreeMap<String, f64>,
+    ) -> Result<MonitorReport, String>;
+}
+
+/// What a [`Monitor`] measured.
+#[derive(Debug, Clone, Default)]
+pub struct MonitorReport {
+    pub metrics: Vec<(String, f64)>,
+    pub warnings: Vec<String>,
+}
+
 /// Trains `experiment` on `train`, validating on `valid` after every epoch.
-pub fn fit<E, S>(mut experiment: E, train: &S, valid: &S, session: &Session) -> Result<(E, Outcome), TrainError>
+pub fn fit<E, S>(experiment: E, train: &S, valid: &S, session: &Session) -> Result<(E, Outcome), TrainError>
+where
+    E: Experiment<Batch = S::Batch>,
+    S: BatchSource,
+{
+    fit_monitored(experiment, train, valid, session, None)
+}
+
+/// [`fit`], with a [`Monitor`] measuring the model every few steps.
+pub fn fit_monitored<E, S>(
+    mut experiment: E,
+    train: &S,
+    valid: &S,
+    session: &Session,
+    mut monitor: Option<&mut dyn Monitor<E>>,
+) -> Result<(E, Outcome), TrainError>
 where
     E: Experiment<Batch = S::Batch>,
     S: BatchSource,
@@ -134,6 +173,13 @@ where
             if position.step.is_multiple_of(config.log_every as u64) {
                 window.flush(&mut writer, &mut progress, epoch, last_checkpoint.as_ref())?;
             }
+            if let Some(m) = monitor.as_deref_mut()
+                && m.every() > 0
+                && position.step.is_multiple_of(m.every())
+            {
+                window.flush(&mut writer, &mut progress, epoch, last_checkpoint.as_ref())?;
+                measure(m, &experiment, &window.last_means, position.step, epoch, &mut writer, &mut progress, run)?;
+            }
             if position.step.is_multiple_of(config.checkpoint_every as u64) {
                 window.flush(&mut writer, &mut progress, epoch, last_checkpoint.as_ref())?;
                 last_checkpoint = Some(save(&experiment, position)?);
@@ -153,10 +199,53 @@ where
         position = Position { step: position.step, epoch: epoch + 1, batch_in_epoch: 0 };
         last_checkpoint = Some(save(&experiment, position)?);
     }
+    if let Some(m) = monitor.as_deref_mut()
+        && m.every() > 0
+        && !position.step.is_multiple_of(m.every())
+    {
+        let epoch = position.epoch.saturating_sub(1);
+        measure(m, &experiment, &window.last_means, position.step, epoch, &mut writer, &mut progress, run)?;
+        write_metric_plots(&metrics::read_metrics(writer.path())?, &run.plots_dir()).map_err(TrainError::Checkpoint)?;
+    }
     progress.finish();
     let seconds = started.elapsed().as_secs_f64().max(1e-9);
     Ok((experiment, Outcome::Completed { steps: position.step, images_per_second: images_trained as f64 / seconds }))
 }
+
+/// Runs the monitor once: logs its metrics, shows and records its warnings.
+#[allow(clippy::too_many_arguments)]
+fn measure<E>(
+    monitor: &mut dyn Monitor<E>,
+    experiment: &E,
+    train_means: &BTreeMap<String, f64>,
+    step: u64,
+    epoch: u64,
+    writer: &mut MetricsWriter,
+    progress: &mut Progress,
+    run: &RunDir,
+) -> Result<(), TrainError> {
+    let report = monitor.measure(experiment, step, train_means).map_err(TrainError::Checkpoint)?;
+    let mut summary = Vec::new();
+    for (name, value) in &report.metrics {
+        writer.write(&MetricRow { step, epoch, split: "monitor".into(), name: name.clone(), value: *value })?;
+        summary.push(format!("{name} {value:.4}"));
+    }
+    progress.println(&format!("step {step}: {}", summary.join(", ")));
+    if !report.warnings.is_empty() {
+        let path = run.path().join(WARNINGS_FILE);
+        let mut log = std::fs::read_to_string(&path).unwrap_or_default();
+        for warning in &report.warnings {
+            progress.println(&format!("warning: {warning}"));
+            log.push_str(warning);
+            log.push('\n');
+        }
+        std::fs::write(&path, log).map_err(|e| TrainError::Checkpoint(format!("{}: {e}", path.display())))?;
+    }
+    Ok(())
+}
+
+/// The file of a run that collects the monitor's warnings.
+pub const WARNINGS_FILE: &str = "warnings.log";
 
 /// A step's context, with the device and host RNG seeded from `(seed, stream, position)`.
 fn step_context(device: &Device, seed: u64, stream: Stream, position: u64, epoch: u64) -> StepContext {
@@ -257,11 +346,20 @@ struct Window {
     images: usize,
     first_step: u64,
     since: Instant,
+    /// The means of the last window read (kept across windows, for the monitor).
+    last_means: BTreeMap<String, f64>,
 }
 
 impl Window {
     fn new(step: u64) -> Self {
-        Self { sums: BTreeMap::new(), steps: 0, images: 0, first_step: step + 1, since: Instant::now() }
+        Self {
+            sums: BTreeMap::new(),
+            steps: 0,
+            images: 0,
+            first_step: step + 1,
+            since: Instant::now(),
+            last_means: BTreeMap::new(),
+        }
     }
 
     fn add(&mut self, output: StepOutput) {
@@ -288,8 +386,10 @@ impl Window {
         let values = read_all(self.sums.values().cloned().collect());
         let seconds = self.since.elapsed().as_secs_f64().max(1e-9);
         let mut summary = Vec::new();
+        let mut means = BTreeMap::new();
         for ((name, _), sum) in self.sums.iter().zip(values) {
             let mean = sum / self.steps as f64;
+            means.insert(name.to_string(), mean);
             check_finite(name, mean, self.first_step, last_step, last_checkpoint)?;
             writer.write(&MetricRow {
                 step: last_step,
@@ -303,6 +403,7 @@ impl Window {
         summary.push(format!("{:.0} img/s", self.images as f64 / seconds));
         progress.update(last_step, epoch + 1, &summary.join("  "));
         *self = Window::new(last_step);
+        self.last_means = means;
         Ok(())
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod autoencoder;
 pub mod classifier;
+pub mod dcgan;
 pub mod dqn;
 pub mod lstm;
 pub mod vae;

@@ -1,0 +1,112 @@
+//! The DCGAN's hyper-parameters (the `model` part of a run's `config.json`).
+
+use serde::{Deserialize, Serialize};
+
+/// Which loss the generator descends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GeneratorLoss {
+    /// `L_G = E log(1 − D(G(z)))`: the game's own value function (saturates when `D` wins).
+    Minimax,
+    /// `L_G = −E log D(G(z))`: the lecture's recommended form, strong gradients early on.
+    NonSaturating,
+}
+
+/// The target of real images in the discriminator's BCE.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LabelSmoothing {
+    /// Real = 1, fake = 0.
+    None,
+    /// Real = `real` (e.g. 0.9), fake = 0: only the real side is smoothed (Salimans et al. 2016).
+    OneSided { real: f64 },
+}
+
+impl LabelSmoothing {
+    /// The target of a real image.
+    pub fn real_target(self) -> f32 {
+        match self {
+            LabelSmoothing::None => 1.0,
+            LabelSmoothing::OneSided { real } => real as f32,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DcganConfig {
+    /// Size of the noise vector z (`--latent`).
+    pub latent: usize,
+    pub generator_loss: GeneratorLoss,
+    /// k, discriminator steps per generator step.
+    pub discriminator_steps: usize,
+    pub label_smoothing: LabelSmoothing,
+    /// Adam's learning rate, both networks.
+    pub learning_rate: f64,
+    /// Adam's β₁ (0.5 in DCGAN: less momentum keeps the game stable).
+    pub beta_1: f64,
+    /// Steps between evaluator scores of samples (FCD, IS, coverage); 0 = never.
+    pub score_every: u64,
+    /// Generated images per score (compared with the whole test set).
+    pub score_images: usize,
+}
+
+impl Default for DcganConfig {
+    /// The reference: z of 100, non-saturating G loss, k = 1, no smoothing, Adam(2e-4, β₁ = 0.5);
+    /// 2,000 samples scored every 500 steps.
+    fn default() -> Self {
+        Self {
+            latent: 100,
+            generator_loss: GeneratorLoss::NonSaturating,
+            discriminator_steps: 1,
+            label_smoothing: LabelSmoothing::None,
+            learning_rate: 2e-4,
+            beta_1: 0.5,
+            score_every: 500,
+            score_images: 2000,
+        }
+    }
+}
+
+impl DcganConfig {
+    /// Refuses settings that cannot train, naming the setting.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.latent == 0 {
+            return Err("latent must be at least 1".into());
+        }
+        if self.discriminator_steps == 0 {
+            return Err("discriminator_steps (k) must be at least 1".into());
+        }
+        if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
+            return Err(format!("learning_rate must be a positive number (got {})", self.learning_rate));
+        }
+        if !(0.0..1.0).contains(&self.beta_1) {
+            return Err(format!("beta_1 must be in [0, 1) (got {})", self.beta_1));
+        }
+        if let LabelSmoothing::OneSided { real } = self.label_smoothing
+            && !(real > 0.5 && real <= 1.0)
+        {
+            return Err(format!("the smoothed real label must be in (0.5, 1] (got {real})"));
+        }
+        if self.score_every > 0 && self.score_images < 2 {
+            return Err(format!("score_images must be at least 2 to fit a covariance (got {})", self.score_images));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_settings_are_named() {
+        assert!(DcganConfig::default().validate().is_ok());
+        let bad = DcganConfig { discriminator_steps: 0, ..DcganConfig::default() };
+        assert!(bad.validate().unwrap_err().contains("discriminator_steps"));
+        let bad = DcganConfig { label_smoothing: LabelSmoothing::OneSided { real: 0.2 }, ..DcganConfig::default() };
+        assert!(bad.validate().unwrap_err().contains("smoothed real label"));
+        let bad = DcganConfig { beta_1: 1.0, ..DcganConfig::default() };
+        assert!(bad.validate().unwrap_err().contains("beta_1"));
+    }
+}

@@ -1,0 +1,183 @@
+//! The DCGAN: training through the shared loop with the evaluator watching, sampling to PNGs,
+//! evaluation (FCD, IS, coverage of 10k samples) and the benchmark step.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use atelier_cli::ReferenceArg;
+use atelier_core::run_dir::RunDir;
+use atelier_data::Dataset;
+use atelier_dcgan::diagnose::{Scorecard, diagnose};
+use atelier_dcgan::samples::{fixed_noise, generate, interpolation_figure, sample_grid};
+use atelier_dcgan::step::load_generator;
+use atelier_dcgan::{DcganConfig, DcganExperiment, Generator};
+use atelier_train::figures::write_figure;
+use atelier_train::seed::{Stream, derive};
+use atelier_train::{ImageSource, Monitor, MonitorReport, Outcome, Session, TrainError, checkpoint, fit_monitored};
+use burn::prelude::*;
+
+use crate::images::{Scorer, quantize};
+
+/// Images generated per forward pass when sampling.
+const SAMPLE_BATCH: usize = 500;
+/// Seed of the monitor's noise: every score of a run sees the same z.
+const MONITOR_NOISE_SEED: u64 = 0x6A4E_5C0E;
+/// Real test images the monitor compares with.
+const MONITOR_REFERENCE: usize = 10_000;
+
+pub fn train(config: &DcganConfig, session: &Session, data: Dataset) -> Result<Outcome, TrainError> {
+    let device = &session.device;
+    device.seed(derive(session.config.seed, Stream::Init, 0));
+    let experiment = DcganExperiment::new(config.clone(), device);
+    let train = ImageSource::new(Arc::new(data.train.clone()), session.config.train_limit);
+    let valid = ImageSource::new(Arc::new(data.test.clone()), None);
+    let mut monitor = if config.score_every == 0 {
+        None
+    } else {
+        match ScoreMonitor::new(config, &data, &device.clone().inner()) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                eprintln!("warning: samples will not be scored during training: {e}");
+                None
+            }
+        }
+    };
+    let monitor_ref = monitor.as_mut().map(|m| m as &mut dyn Monitor<DcganExperiment>);
+    fit_monitored(experiment, &train, &valid, session, monitor_ref).map(|(_, outcome)| outcome)
+}
+
+/// Scores `score_images` samples of fixed noise with the frozen evaluator every `score_every`
+/// steps, and turns the history of scores and losses into the lecture's warnings.
+struct ScoreMonitor {
+    scorer: Scorer,
+    every: u64,
+    images: usize,
+    latent: usize,
+    history: Vec<Scorecard>,
+}
+
+impl ScoreMonitor {
+    fn new(config: &DcganConfig, data: &Dataset, device: &Device) -> Result<Self, String> {
+        let scorer = Scorer::new(data, ReferenceArg::Test, MONITOR_REFERENCE, device)?;
+        Ok(Self {
+            scorer,
+            every: config.score_every,
+            images: config.score_images,
+            latent: config.latent,
+            history: Vec::new(),
+        })
+    }
+}
+
+impl Monitor<DcganExperiment> for ScoreMonitor {
+    fn every(&self) -> u64 {
+        self.every
+    }
+
+    fn measure(
+        &mut self,
+        experiment: &DcganExperiment,
+        step: u64,
+        train_means: &BTreeMap<String, f64>,
+    ) -> Result<MonitorReport, String> {
+        let device = self.scorer_device();
+        let pixels = generate_pixels(&experiment.generator, self.latent, self.images, MONITOR_NOISE_SEED, &device);
+        let scores = self.scorer.score(&pixels)?;
+        let mean = |name: &str| train_means.get(name).copied().unwrap_or(f64::NAN);
+        self.history.push(Scorecard {
+            step,
+            d_loss: mean("d_loss"),
+            g_loss: mean("g_loss"),
+            d_real: mean("d_real"),
+            d_fake: mean("d_fake"),
+            fcd: scores.fcd,
+            coverage: scores.coverage.classes_covered,
+            classes: scores.coverage.histogram.len(),
+        });
+        Ok(MonitorReport {
+            metrics: vec![
+                ("fcd".to_string(), scores.fcd),
+                ("inception_score".to_string(), scores.inception_score),
+                ("coverage".to_string(), scores.coverage.classes_covered as f64),
+            ],
+            warnings: diagnose(&self.history).iter().map(ToString::to_string).collect(),
+        })
+    }
+}
+
+impl ScoreMonitor {
+    fn scorer_device(&self) -> Device {
+        self.scorer.device().clone()
+    }
+}
+
+/// `count` samples `G(z)` for `z` drawn from `seed`, as 8-bit-rounded pixels `[count, 28, 28]`.
+pub fn generate_pixels(generator: &Generator, latent: usize, count: usize, seed: u64, device: &Device) -> Vec<f32> {
+    let z = fixed_noise(count, latent, seed, device); // [count, latent]
+    let mut pixels = Vec::with_capacity(count * 28 * 28);
+    for start in (0..count).step_by(SAMPLE_BATCH) {
+        let n = SAMPLE_BATCH.min(count - start);
+        let images = generate(generator, z.clone().narrow(0, start, n)); // [n, 1, 28, 28]
+        pixels.extend(images.into_data().try_into_vec_as::<f32>().unwrap_or_default());
+    }
+    quantize(&mut pixels);
+    pixels
+}
+
+/// The latest checkpoint's generator of a DCGAN run, on `device`.
+pub fn load_run_generator(run: &RunDir, config: &DcganConfig, device: &Device) -> Result<(u64, Generator), String> {
+    let latest = checkpoint::latest(&run.checkpoints_dir())
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("{}: the run has no checkpoint", run.path().display()))?;
+    let (position, blobs) = checkpoint::load(&latest).map_err(|e| e.to_string())?;
+    Ok((position.step, load_generator(config, &blobs, device)?))
+}
+
+/// The seed of the noise of `eval dcgan` / `sample dcgan --seed S`.
+pub fn sample_seed(seed: u64) -> u64 {
+    derive(seed, Stream::Figures, 20)
+}
+
+/// Generates `count` images, scores them against the test set, draws the samples and
+/// interpolation figures into the run's `samples/`.
+pub fn eval(
+    run: &RunDir,
+    config: &DcganConfig,
+    seed: u64,
+    device: &Device,
+    data: Dataset,
+    count: usize,
+) -> Result<Vec<(String, f64)>, String> {
+    if count < 2 {
+        return Err("--limit must be at least 2 (FCD fits a covariance)".into());
+    }
+    let (step, generator) = load_run_generator(run, config, device)?;
+    eprintln!("generating {count} images from the checkpoint at step {step}");
+    let pixels = generate_pixels(&generator, config.latent, count, sample_seed(seed), device);
+    let scorer = Scorer::new(&data, ReferenceArg::Test, count, device)?;
+    let mut entries = scorer.score_and_print(&pixels, &data.class_names)?;
+    entries.push(("checkpoint_step".to_string(), step as f64));
+    for figure in [sample_grid(&generator, config.latent, device), interpolation_figure(&generator, config.latent, 8, device)]
+    {
+        let path = write_figure(&run.samples_dir(), "eval-", figure)?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(entries)
+}
+
+/// `sample dcgan`: `count` PNGs of `G(z)` into `out`.
+pub fn sample(run: &RunDir, config: &DcganConfig, seed: u64, device: &Device, count: usize, out: &Path) -> Result<usize, String> {
+    let (step, generator) = load_run_generator(run, config, device)?;
+    eprintln!("sampling {count} images from the checkpoint at step {step}");
+    let pixels = generate_pixels(&generator, config.latent, count, sample_seed(seed), device);
+    crate::images::write_png_folder(out, &pixels)
+}
+
+/// Images/s of one DCGAN iteration (one D step + one G step) at `batch_size`.
+pub fn bench(device: &Device, data: &Dataset, batch_size: usize, warmup: usize, steps: usize) -> f64 {
+    let device = device.clone().autodiff();
+    device.seed(derive(0, Stream::Init, 0));
+    let experiment = DcganExperiment::new(DcganConfig::default(), &device);
+    super::bench_image_experiment(experiment, &device, data, batch_size, warmup, steps)
+}
