@@ -36,6 +36,8 @@ fn train_sample_and_score_a_dcgan() {
         "plots/d_loss.png",
         "plots/d_fake.png",
         "plots/fcd.png",
+        "plots/game-losses.png",
+        "plots/game-d-outputs.png",
     ] {
         let bytes = fs::read(run.join(png)).unwrap_or_else(|e| panic!("{png}: {e}"));
         assert_eq!(&bytes[1..4], b"PNG", "{png} is a PNG");

@@ -6,6 +6,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use atelier_cli::ReferenceArg;
+use atelier_core::metrics::read_metrics;
+use atelier_core::plot::{LinePlot, Scale, Series};
 use atelier_core::run_dir::RunDir;
 use atelier_data::Dataset;
 use atelier_dcgan::diagnose::{Scorecard, diagnose};
@@ -44,7 +46,33 @@ pub fn train(config: &DcganConfig, session: &Session, data: Dataset) -> Result<O
         }
     };
     let monitor_ref = monitor.as_mut().map(|m| m as &mut dyn Monitor<DcganExperiment>);
-    fit_monitored(experiment, &train, &valid, session, monitor_ref).map(|(_, outcome)| outcome)
+    let outcome = fit_monitored(experiment, &train, &valid, session, monitor_ref).map(|(_, outcome)| outcome)?;
+    write_game_plots(&session.run).map_err(TrainError::Checkpoint)?;
+    Ok(outcome)
+}
+
+/// The two pictures of the game the per-metric plots split up: both players' losses on one
+/// chart, and `D(x)` beside `D(G(z))` (training means), in `plots/`.
+fn write_game_plots(run: &RunDir) -> Result<(), String> {
+    let rows = read_metrics(&run.metrics_path()).map_err(|e| e.to_string())?;
+    let series = |name: &str, label: &str| {
+        let points = rows.iter().filter(|r| r.split == "train" && r.name == name).map(|r| (r.step as f64, r.value));
+        Series::new(label, points.collect())
+    };
+    let plots = [
+        ("game-losses", "losses of the two players", "loss", vec![series("d_loss", "L_D"), series("g_loss", "L_G")]),
+        (
+            "game-d-outputs",
+            "mean D(x) on real, D(G(z)) on fakes",
+            "probability of real",
+            vec![series("d_real", "D(x)"), series("d_fake", "D(G(z))")],
+        ),
+    ];
+    for (file, title, y_label, series) in plots {
+        let plot = LinePlot { title: title.into(), x_label: "step".into(), y_label: y_label.into(), y_scale: Scale::Linear, series };
+        plot.save_png(&run.plots_dir().join(format!("{file}.png"))).map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// Scores `score_images` samples of fixed noise with the frozen evaluator every `score_every`
