@@ -69,24 +69,45 @@ fn scalar(t: Tensor<1>) -> f32 {
     t.into_scalar::<f32>()
 }
 
+/// At DCGAN's initialisation `D` is undecided: its logits sit near 0, so `D ≈ ½` on average
+/// and `L_D ≈ 2 ln 2`. The logits still spread (through Linear(6272→1) with N(0, 0.02) weights),
+/// so the loss is pinned between the two bounds that the spread gives, computed from `D`'s own
+/// logits: Jensen below (−log σ is convex) and `−log σ(ℓ) ≤ ln 2 − ℓ/2 + ℓ²/8` above. With every
+/// logit exactly 0 both bounds are 2 ln 2 (the loss module's test checks that case exactly).
 #[test]
-fn an_untrained_discriminator_is_undecided_and_loses_two_ln_two() {
+fn an_untrained_discriminator_is_undecided_and_loses_about_two_ln_two() {
     let _rng = shared_rng();
+    let ln2 = std::f64::consts::LN_2;
+    let softplus = |x: f64| (1.0 + x.exp()).ln(); // −log σ(−x)
     for (backend, device) in test_backends() {
         let device = device.autodiff();
         device.seed(3);
         let mut gan = DcganExperiment::new(DcganConfig::default(), &device);
         let real = to_model_range(embedded_images(32, &device).images);
-        let fake = gan.generator.forward(gan.noise(32, &device));
+        let fake = gan.generator.forward(gan.noise(32, &device)).detach();
+        let host = |t: Tensor<2>| -> Vec<f64> {
+            t.into_data().try_into_vec_as::<f32>().unwrap().into_iter().map(f64::from).collect()
+        };
+        // The same forward passes the step makes (training mode, D not yet updated).
+        let real_logits = host(gan.discriminator.forward(real.clone()));
+        let fake_logits = host(gan.discriminator.forward(fake.clone()));
         let step = gan.discriminator_step(real, fake);
-        let (loss, d_real, d_fake) = (scalar(step.loss), scalar(step.real), scalar(step.fake));
-        // N(0, 0.02) weights give logits centred on 0, so D ≈ ½ on average and L_D ≈ 2 ln 2 = 1.386.
-        // The logits still spread (std ≈ 1 through Linear(6272→1)), and −log σ is convex, so
-        // the loss sits a little above 2 ln 2 (Jensen), never below. (With every logit exactly 0
-        // it is exactly 2 ln 2: see the loss module's test.)
-        let two_ln_two = 2.0 * std::f32::consts::LN_2;
-        assert!(loss > two_ln_two - 0.01 && loss < two_ln_two + 0.15, "{backend}: L_D {loss}");
-        assert!((d_real - 0.5).abs() < 0.06 && (d_fake - 0.5).abs() < 0.06, "{backend}: {d_real} {d_fake}");
+        let (loss, d_real, d_fake) = (scalar(step.loss) as f64, scalar(step.real), scalar(step.fake));
+
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        let square_mean = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>() / v.len() as f64;
+        let exact = mean(&real_logits.iter().map(|&l| softplus(-l)).collect::<Vec<_>>())
+            + mean(&fake_logits.iter().map(|&l| softplus(l)).collect::<Vec<_>>());
+        assert!((loss - exact).abs() < 1e-4, "{backend}: L_D {loss} vs the formula on D's logits {exact}");
+        let jensen = softplus(-mean(&real_logits)) + softplus(mean(&fake_logits));
+        let quadratic = 2.0 * ln2 - (mean(&real_logits) - mean(&fake_logits)) / 2.0
+            + (square_mean(&real_logits) + square_mean(&fake_logits)) / 8.0;
+        assert!(jensen <= loss + 1e-5 && loss <= quadratic + 1e-5, "{backend}: {jensen} ≤ {loss} ≤ {quadratic}");
+        // Undecided: mean outputs near ½ and a loss near 2 ln 2. How near depends on the draw: a
+        // batch's mean logit is w·(mean feature) with w ~ N(0, 0.02) over 6,272 inputs, which
+        // spreads by about ±0.5 between seeds and backends (measured: L_D 1.47 on flex, 1.81 on wgpu).
+        assert!((d_real - 0.5).abs() < 0.25 && (d_fake - 0.5).abs() < 0.25, "{backend}: {d_real} {d_fake}");
+        assert!((loss - 2.0 * ln2).abs() < 0.5, "{backend}: L_D {loss}");
     }
 }
 

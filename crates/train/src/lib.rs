@@ -13,7 +13,10 @@
 //!   the last good checkpoint is kept (checkpoints are only written after a finite read);
 //! - atomic checkpoints every `checkpoint_every` steps and at each epoch end, `--resume`;
 //! - Ctrl-C (a stop flag): checkpoint, then stop;
-//! - validation, sample grids and metric plots after every epoch.
+//! - validation, sample grids and metric plots after every epoch;
+//! - an optional [`Monitor`] ([`fit_monitored`]): a measurement the runner takes every few steps
+//!   with tools a model crate may not depend on (a GAN's samples scored by the frozen evaluator),
+//!   logged beside the loop's own metrics, with its warnings shown and kept in `warnings.log`.
 //!
 //! An agent that gathers its own data (reinforcement learning) trains with [`agent::run_agent`],
 //! the environment-driven sibling of `fit` built from the same parts.
