@@ -9,21 +9,9 @@ use atelier_autoencoder::pca::Pca;
 use atelier_autoencoder::{Autoencoder, AutoencoderConfig, AutoencoderExperiment, Variant};
 use atelier_backend::{Backend, test_backends};
 use atelier_data::{DataSource, Rng, load_from};
-use atelier_train::{BatchSource, Experiment, ImageBatch, ImageSource, StepContext};
+use atelier_train::{BatchSource, Experiment, ImageSource};
 use burn::prelude::*;
-
-fn embedded_images(n: usize, device: &Device) -> ImageBatch {
-    let data = load_from(DataSource::Embedded).unwrap();
-    ImageSource::new(Arc::new(data.train), None).first(n, device)
-}
-
-fn ctx(device: &Device, step: u64) -> StepContext {
-    StepContext { step, epoch: 0, device: device.clone(), rng: Rng::new(step) }
-}
-
-fn to_vec<const D: usize>(t: Tensor<D>) -> Vec<f32> {
-    t.into_data().try_into_vec_as::<f32>().unwrap()
-}
+use atelier_testkit::{ctx, embedded_images, to_vec};
 
 #[test]
 fn forward_shapes_and_output_range() {

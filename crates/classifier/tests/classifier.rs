@@ -2,39 +2,14 @@
 //! (flex, ndarray, and wgpu where a Vulkan adapter exists).
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use atelier_backend::{Backend, test_backends};
 use atelier_classifier::step::{accuracy, load_model};
 use atelier_classifier::{Architecture, Classifier, ClassifierConfig, ClassifierExperiment, Trainable};
-use atelier_data::{DataSource, Rng, load_from};
 use atelier_layers::loss::cross_entropy;
-use atelier_train::{Experiment, ImageBatch, ImageSource, StepContext};
+use atelier_train::Experiment;
 use burn::prelude::*;
-
-/// The device RNG is shared by the test threads: the seeded-comparison test takes it alone.
-static DEVICE_RNG: RwLock<()> = RwLock::new(());
-
-fn shared_rng() -> RwLockReadGuard<'static, ()> {
-    DEVICE_RNG.read().unwrap_or_else(|e| e.into_inner())
-}
-
-fn exclusive_rng() -> RwLockWriteGuard<'static, ()> {
-    DEVICE_RNG.write().unwrap_or_else(|e| e.into_inner())
-}
-
-fn embedded_images(n: usize, device: &Device) -> ImageBatch {
-    let data = load_from(DataSource::Embedded).unwrap();
-    ImageSource::new(Arc::new(data.train), None).first(n, device)
-}
-
-fn ctx(device: &Device, step: u64) -> StepContext {
-    StepContext { step, epoch: 0, device: device.clone(), rng: Rng::new(step) }
-}
-
-fn to_vec<const D: usize>(t: Tensor<D>) -> Vec<f32> {
-    t.into_data().try_into_vec_as::<f32>().unwrap()
-}
+use atelier_testkit::{ctx, embedded_images, exclusive_rng, shared_rng, to_vec};
 
 fn config(architecture: Architecture) -> ClassifierConfig {
     ClassifierConfig { architecture, ..Default::default() }

@@ -4,40 +4,20 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::Arc;
 
 use atelier_backend::{Backend, test_backends};
 use atelier_core::run_dir::RunDir;
-use atelier_data::{DataSource, Rng, load_from};
+use atelier_data::{DataSource, load_from};
 use atelier_dcgan::model::to_model_range;
 use atelier_dcgan::samples::generate;
 use atelier_dcgan::step::load_generator;
 use atelier_dcgan::{DcganConfig, DcganExperiment};
 use atelier_train::fit::Resume;
-use atelier_train::{Experiment, ImageBatch, ImageSource, Outcome, Session, StepContext, TrainConfig, checkpoint, fit};
+use atelier_train::{Experiment, ImageSource, Outcome, Session, TrainConfig, checkpoint, fit};
 use burn::module::{ModuleVisitor, Param};
 use burn::prelude::*;
-
-/// Each backend's device RNG is shared by every test thread: a test that compares two seeded
-/// runs takes this lock exclusively.
-static DEVICE_RNG: RwLock<()> = RwLock::new(());
-
-fn shared_rng() -> RwLockReadGuard<'static, ()> {
-    DEVICE_RNG.read().unwrap_or_else(|e| e.into_inner())
-}
-
-fn exclusive_rng() -> RwLockWriteGuard<'static, ()> {
-    DEVICE_RNG.write().unwrap_or_else(|e| e.into_inner())
-}
-
-fn embedded_images(n: usize, device: &Device) -> ImageBatch {
-    let data = load_from(DataSource::Embedded).unwrap();
-    ImageSource::new(Arc::new(data.train), None).first(n, device)
-}
-
-fn ctx(device: &Device, step: u64) -> StepContext {
-    StepContext { step, epoch: 0, device: device.clone(), rng: Rng::new(step) }
-}
+use atelier_testkit::{ctx, embedded_images, exclusive_rng, scalar, shared_rng};
 
 /// Every trainable parameter's values (weights, biases, batch-norm scales and shifts). Burn also
 /// visits batch norm's running statistics as float tensors; they take no gradient (and move in
@@ -63,10 +43,6 @@ fn parameters<M: Module>(module: &M) -> Vec<f32> {
     let mut visitor = Parameters(Vec::new());
     module.visit(&mut visitor);
     visitor.0
-}
-
-fn scalar(t: Tensor<1>) -> f32 {
-    t.into_scalar::<f32>()
 }
 
 /// At DCGAN's initialisation `D` is undecided: its logits sit near 0, so `D ≈ ½` on average

@@ -1,40 +1,18 @@
 //! The three tasks: shapes, objectives with analytic values, overfitting, determinism,
 //! checkpoint round trips, the progression data and its baselines, and bad settings.
 
-use std::sync::{Arc, Mutex, MutexGuard};
 
 use atelier_backend::{Backend, test_backends};
-use atelier_data::{DataSource, Rng, load_from};
+use atelier_data::Rng;
 use atelier_lstm::complete::{binarize, complete, nll_of_rows_from, row_nll, shifted_rows};
 use atelier_lstm::eval::{score, sequence_entries};
 use atelier_lstm::progression::{Family, Pool, SequenceBatch, SequenceItem, generate, pool_of};
 use atelier_lstm::step::build_model;
 use atelier_lstm::{CellKind, ImageTaskExperiment, LrSchedule, LstmConfig, Progression, SequenceExperiment, Task};
-use atelier_train::{Experiment, ImageBatch, ImageSource, StepContext};
+use atelier_train::Experiment;
 use burn::module::Param;
 use burn::prelude::*;
-
-/// Burn's device random streams are shared by every thread of this test binary: a test that
-/// seeds a device and then draws (parameters initialise lazily, at first use) must not overlap with
-/// another test drawing from the same device. Every test here holds this lock.
-static DEVICE_RNG: Mutex<()> = Mutex::new(());
-
-fn serial() -> MutexGuard<'static, ()> {
-    DEVICE_RNG.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn embedded_images(n: usize, device: &Device) -> ImageBatch {
-    let data = load_from(DataSource::Embedded).unwrap();
-    ImageSource::new(Arc::new(data.train), None).first(n, device)
-}
-
-fn ctx(device: &Device, step: u64) -> StepContext {
-    StepContext { step, epoch: 0, device: device.clone(), rng: Rng::new(step) }
-}
-
-fn to_vec<const D: usize>(t: Tensor<D>) -> Vec<f32> {
-    t.into_data().try_into_vec_as::<f32>().unwrap()
-}
+use atelier_testkit::{ctx, embedded_images, exclusive_rng, to_vec};
 
 fn config(task: Task, cell: CellKind, hidden: usize, learning_rate: f64) -> LstmConfig {
     LstmConfig { task, cell, hidden, learning_rate, lr_schedule: LrSchedule::Constant }
@@ -51,7 +29,7 @@ fn sequence_batch(n: usize, seed: u64, device: &Device) -> SequenceBatch {
 
 #[test]
 fn model_shapes_for_every_task_and_cell() {
-    let _serial = serial();
+    let _serial = exclusive_rng();
     // CPU backends only: nine models' kernels JIT-compiled on a software rasteriser take minutes;
     // the recurrent layers' shapes on wgpu are checked in tests/cell.rs.
     for (backend, device) in test_backends().into_iter().filter(|(b, _)| *b != Backend::Wgpu) {
@@ -75,7 +53,7 @@ fn model_shapes_for_every_task_and_cell() {
 /// image and the whole image 784·ln 2 = 543.4206.
 #[test]
 fn bernoulli_nll_of_a_coin_flip_model_is_ln2_per_pixel() {
-    let _serial = serial();
+    let _serial = exclusive_rng();
     for (backend, device) in test_backends() {
         let mut model = build_model(&config(Task::Complete, CellKind::Ours, 8, 1e-3), 28, 10, &device);
         model.head.weight = Param::from_tensor(Tensor::zeros([8, 28], &device));
@@ -92,7 +70,7 @@ fn bernoulli_nll_of_a_coin_flip_model_is_ln2_per_pixel() {
 
 #[test]
 fn the_completion_model_reads_the_row_above() {
-    let _serial = serial();
+    let _serial = exclusive_rng();
     let device = Device::flex();
     let rows = Tensor::<3>::from_floats([[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]], &device); // [1, 3, 2]
     assert_eq!(to_vec(shifted_rows(rows)), vec![0.0, 0.0, 1.0, 0.0, 0.0, 1.0]);
@@ -102,7 +80,7 @@ fn the_completion_model_reads_the_row_above() {
 /// device seed gives the same completion.
 #[test]
 fn completions_keep_the_top_half_and_are_binary() {
-    let _serial = serial();
+    let _serial = exclusive_rng();
     for (backend, device) in test_backends() {
         let model = build_model(&config(Task::Complete, CellKind::Ours, 16, 1e-3), 28, 10, &device);
         let rows = binarize(embedded_images(3, &device).images);
@@ -121,7 +99,7 @@ fn completions_keep_the_top_half_and_are_binary() {
 /// Trains on one fixed batch; the loss must fall far below its start (rows, complete, sequence).
 #[test]
 fn overfits_one_batch_on_each_task() {
-    let _serial = serial();
+    let _serial = exclusive_rng();
     for (backend, device) in test_backends() {
         if backend == Backend::Wgpu {
             continue; // hundreds of JIT-compiled steps on a software rasteriser take minutes
@@ -156,7 +134,7 @@ fn overfits_one_batch_on_each_task() {
 /// Same seed ⇒ the same losses, step after step; a different seed ⇒ different ones.
 #[test]
 fn same_seed_same_numbers() {
-    let _serial = serial();
+    let _serial = exclusive_rng();
     for (backend, device) in test_backends() {
         let device = device.autodiff();
         let images = embedded_images(8, &device);
@@ -177,7 +155,7 @@ fn same_seed_same_numbers() {
 /// A checkpoint's blobs loaded into a fresh experiment give the same outputs and keep training alike.
 #[test]
 fn state_round_trip() {
-    let _serial = serial();
+    let _serial = exclusive_rng();
     let device = Device::flex().autodiff();
     device.seed(1);
     let images = embedded_images(4, &device);
@@ -202,7 +180,7 @@ fn state_round_trip() {
 
 #[test]
 fn bad_settings_are_refused_with_the_setting_named() {
-    let _serial = serial();
+    let _serial = exclusive_rng();
     let device = Device::flex().autodiff();
     let err = |c: LstmConfig| c.validate().unwrap_err();
     assert!(err(config(Task::Rows, CellKind::Ours, 0, 1e-3)).contains("hidden"));
@@ -231,7 +209,7 @@ fn bad_settings_are_refused_with_the_setting_named() {
 /// difference 8 + 1 = 9); 2, 4, 8 → 16 (last value 8, last difference 8 + 4 = 12).
 #[test]
 fn progressions_and_baselines() {
-    let _serial = serial();
+    let _serial = exclusive_rng();
     let a = SequenceItem::arithmetic(6, 1, 3);
     assert_eq!((a.terms.clone(), a.next), (vec![6.0, 7.0, 8.0], 9.0));
     assert_eq!((a.last_value(), a.repeat_last_difference()), (8.0, 9.0));
@@ -263,7 +241,7 @@ fn progressions_and_baselines() {
 /// function of the seed; `Mix` draws both families.
 #[test]
 fn held_out_sequences_are_never_trained_on() {
-    let _serial = serial();
+    let _serial = exclusive_rng();
     let params = |item: &SequenceItem| {
         let (a, b) = match item.family {
             Family::Arithmetic => (item.terms[0], item.terms[1] - item.terms[0]),
@@ -293,7 +271,7 @@ fn held_out_sequences_are_never_trained_on() {
 /// `lr · factor^⌊epoch / every⌋`: 1e-3 for epochs 0–14, 1e-4 for 15–29, 1e-5 from 30.
 #[test]
 fn step_decay_schedule() {
-    let _serial = serial();
+    let _serial = exclusive_rng();
     let schedule = LrSchedule::StepDecay { every_epochs: 15, factor: 0.1 };
     let close = |a: f64, b: f64| (a - b).abs() < 1e-15;
     assert!(close(schedule.rate(1e-3, 0), 1e-3) && close(schedule.rate(1e-3, 14), 1e-3));

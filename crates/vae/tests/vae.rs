@@ -3,14 +3,14 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::Arc;
 
 use atelier_backend::{Backend, test_backends};
 use atelier_core::run_dir::RunDir;
-use atelier_data::{DataSource, Rng, load_from};
+use atelier_data::{DataSource, load_from};
 use atelier_train::fit::Resume;
 use atelier_train::{
-    Experiment, ImageBatch, ImageSource, Session, StepContext, TrainConfig, TrainError, checkpoint, fit,
+    Experiment, ImageSource, Session, TrainConfig, TrainError, checkpoint, fit,
 };
 use atelier_vae::eval::{binarize_fixed, importance_sampled_nll, log_sum_exp, most_active_dimensions};
 use atelier_vae::figures::{fixed_prior_samples, manifold_figure};
@@ -21,24 +21,8 @@ use atelier_vae::model::LOG_VAR_RANGE;
 use atelier_vae::step::{elbo_terms, load_model};
 use atelier_vae::{Likelihood, Posterior, Vae, VaeConfig, VaeExperiment};
 use burn::prelude::*;
+use atelier_testkit::{ctx, embedded_images, exclusive_rng, scalar, shared_rng, to_vec};
 use burn::tensor::Distribution;
-
-/// Each backend's device RNG is shared by every test thread: a test that compares two seeded
-/// runs takes this lock exclusively ([`exclusive_rng`]); the others share it ([`shared_rng`]).
-static DEVICE_RNG: RwLock<()> = RwLock::new(());
-
-fn shared_rng() -> RwLockReadGuard<'static, ()> {
-    DEVICE_RNG.read().unwrap_or_else(|e| e.into_inner())
-}
-
-fn exclusive_rng() -> RwLockWriteGuard<'static, ()> {
-    DEVICE_RNG.write().unwrap_or_else(|e| e.into_inner())
-}
-
-fn embedded_images(n: usize, device: &Device) -> ImageBatch {
-    let data = load_from(DataSource::Embedded).unwrap();
-    ImageSource::new(Arc::new(data.train), None).first(n, device)
-}
 
 /// The first `n` embedded training images, binarised with a fixed seed.
 fn binary_images(n: usize, device: &Device) -> Tensor<4> {
@@ -46,18 +30,6 @@ fn binary_images(n: usize, device: &Device) -> Tensor<4> {
     let indices: Vec<usize> = (0..n).collect();
     let pixels = binarize_fixed(&data.train.batch_pixels(&indices), 5);
     Tensor::from_data(TensorData::new(pixels, [n, 1, 28, 28]), device)
-}
-
-fn ctx(device: &Device, step: u64) -> StepContext {
-    StepContext { step, epoch: 0, device: device.clone(), rng: Rng::new(step) }
-}
-
-fn to_vec<const D: usize>(t: Tensor<D>) -> Vec<f32> {
-    t.into_data().try_into_vec_as::<f32>().unwrap()
-}
-
-fn scalar(t: Tensor<1>) -> f32 {
-    t.into_scalar::<f32>()
 }
 
 #[test]

@@ -1,0 +1,44 @@
+//! What the model crates' test files share (a dev-dependency, never a runtime one).
+//!
+//! Each backend's device RNG is one per process, shared by every test thread of a test binary.
+//! A test that compares two seeded runs takes the lock exclusively ([`exclusive_rng`]); every
+//! other test that seeds or draws takes it shared ([`shared_rng`]), so they still run in parallel.
+
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use atelier_data::{DataSource, Rng, load_from};
+use atelier_train::{ImageBatch, ImageSource, StepContext};
+use burn::prelude::*;
+
+static DEVICE_RNG: RwLock<()> = RwLock::new(());
+
+/// Held by tests that use the device RNG but do not compare seeded runs.
+pub fn shared_rng() -> RwLockReadGuard<'static, ()> {
+    DEVICE_RNG.read().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Held by tests that compare two seeded runs: no other test touches the RNG meanwhile.
+pub fn exclusive_rng() -> RwLockWriteGuard<'static, ()> {
+    DEVICE_RNG.write().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The first `n` training images of the embedded mini set, on `device`.
+pub fn embedded_images(n: usize, device: &Device) -> ImageBatch {
+    let data = load_from(DataSource::Embedded).expect("the embedded set is compiled in");
+    ImageSource::new(Arc::new(data.train), None).first(n, device)
+}
+
+/// A step context at `step` of epoch 0, its host RNG seeded with `step`.
+pub fn ctx(device: &Device, step: u64) -> StepContext {
+    StepContext { step, epoch: 0, device: device.clone(), rng: Rng::new(step) }
+}
+
+/// A tensor's values on the host.
+pub fn to_vec<const D: usize>(t: Tensor<D>) -> Vec<f32> {
+    t.into_data().try_into_vec_as::<f32>().expect("a float tensor")
+}
+
+/// A one-element tensor's value.
+pub fn scalar(t: Tensor<1>) -> f32 {
+    t.into_scalar::<f32>()
+}
