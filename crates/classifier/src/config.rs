@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use atelier_train::LrSchedule;
 use serde::{Deserialize, Serialize};
 
 /// Which network of the lecture.
@@ -49,6 +50,9 @@ pub struct ClassifierConfig {
     pub pretrained_run: Option<PathBuf>,
     /// Adam's learning rate.
     pub learning_rate: f64,
+    /// Its schedule over epochs (absent in a config file: constant).
+    #[serde(default)]
+    pub lr_schedule: LrSchedule,
 }
 
 impl Default for ClassifierConfig {
@@ -61,6 +65,7 @@ impl Default for ClassifierConfig {
             augmentation: Augmentation::None,
             pretrained_run: None,
             learning_rate: 1e-3,
+            lr_schedule: LrSchedule::Constant,
         }
     }
 }
@@ -74,6 +79,7 @@ impl ClassifierConfig {
         if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
             return Err(format!("learning_rate must be a positive number (got {})", self.learning_rate));
         }
+        self.lr_schedule.validate()?;
         if self.trainable == Trainable::HeadOnly
             && matches!(self.architecture, Architecture::Perceptron | Architecture::Mlp)
         {

@@ -58,12 +58,13 @@ pub fn accuracy(logits: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<1> {
 impl Experiment for ClassifierExperiment {
     type Batch = ImageBatch;
 
-    fn train_step(&mut self, batch: ImageBatch, _ctx: &mut StepContext) -> StepOutput {
+    fn train_step(&mut self, batch: ImageBatch, ctx: &mut StepContext) -> StepOutput {
         let images = batch.len();
         let logits = logits(&self.model, self.config.trainable, batch.images);
         let loss = atelier_layers::loss::cross_entropy(logits.clone(), batch.labels.clone());
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        self.model = self.optimizer.step(self.config.learning_rate, self.model.clone(), grads);
+        let lr = self.config.lr_schedule.rate(self.config.learning_rate, ctx.epoch);
+        self.model = self.optimizer.step(lr, self.model.clone(), grads);
         StepOutput::new(images).with("loss", loss).with("accuracy", accuracy(logits, batch.labels))
     }
 

@@ -485,6 +485,12 @@ pub struct ClassifierTrainArgs {
     /// Data augmentation [default: none].
     #[arg(long, value_enum)]
     pub augment: Option<AugmentArg>,
+    /// Multiply the learning rate by --lr-decay-factor every this many epochs [default: never].
+    #[arg(long, value_name = "EPOCHS")]
+    pub lr_decay_every: Option<usize>,
+    /// The factor of --lr-decay-every [default: 0.1].
+    #[arg(long, value_name = "F", requires = "lr_decay_every")]
+    pub lr_decay_factor: Option<f64>,
 }
 
 /// What `eval` scores: a model's run, or a folder of images.

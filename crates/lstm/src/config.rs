@@ -61,28 +61,8 @@ impl Task {
     }
 }
 
-/// How the learning rate changes over epochs.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum LrSchedule {
-    /// The same rate throughout.
-    #[default]
-    Constant,
-    /// `lr · factor^⌊epoch / every_epochs⌋` (epochs counted from 0).
-    StepDecay { every_epochs: usize, factor: f64 },
-}
-
-impl LrSchedule {
-    /// The rate in `epoch` (0-based) for a base rate `lr`.
-    pub fn rate(&self, lr: f64, epoch: u64) -> f64 {
-        match *self {
-            LrSchedule::Constant => lr,
-            LrSchedule::StepDecay { every_epochs, factor } => {
-                lr * factor.powi((epoch / every_epochs.max(1) as u64).min(i32::MAX as u64) as i32)
-            }
-        }
-    }
-}
+/// How the learning rate changes over epochs (shared with the other epoch-trained models).
+pub use atelier_train::LrSchedule;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -123,14 +103,7 @@ impl LstmConfig {
         if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
             return Err(format!("learning_rate must be a positive number (got {})", self.learning_rate));
         }
-        if let LrSchedule::StepDecay { every_epochs, factor } = self.lr_schedule {
-            if every_epochs == 0 {
-                return Err("lr_schedule.every_epochs must be at least 1".into());
-            }
-            if !(factor > 0.0 && factor.is_finite()) {
-                return Err(format!("lr_schedule.factor must be a positive number (got {factor})"));
-            }
-        }
+        self.lr_schedule.validate()?;
         if let Task::Sequence { terms, train_sequences, test_sequences, .. } = self.task {
             if !(2..=MAX_TERMS).contains(&terms) {
                 return Err(format!("terms must be between 2 and {MAX_TERMS} (got {terms})"));

@@ -191,6 +191,10 @@ pub fn classifier_config(base: Option<ClassifierConfig>, args: &ClassifierTrainA
     if args.pretrained.is_some() {
         config.pretrained_run = args.pretrained.clone();
     }
+    if let Some(every_epochs) = args.lr_decay_every {
+        let factor = args.lr_decay_factor.unwrap_or(DEFAULT_LR_DECAY_FACTOR);
+        config.lr_schedule = LrSchedule::StepDecay { every_epochs, factor };
+    }
     config
 }
 

@@ -33,6 +33,7 @@ pub mod figures;
 pub mod fit;
 pub mod plots;
 pub mod progress;
+pub mod schedule;
 pub mod seed;
 pub mod state;
 
@@ -41,6 +42,7 @@ pub use batch::{BatchSource, ImageBatch, ImageSource};
 pub use config::TrainConfig;
 pub use error::TrainError;
 pub use experiment::{Experiment, Figure, StepContext, StepOutput};
+pub use schedule::LrSchedule;
 pub use fit::{Monitor, MonitorReport, Outcome, Resume, Session, fit, fit_monitored};
 pub use state::{
     load_model_and_optimizer, load_model_blob, model_and_optimizer_state, module_from_bytes, module_to_bytes,
