@@ -380,6 +380,27 @@ mod tests {
     }
 
     #[test]
+    fn classifier_lr_decay_flags_become_a_step_decay_schedule() {
+        use atelier_cli::{Cli, Command, TrainCommand, TrainModel};
+        use clap::Parser;
+        let parse = |extra: &[&str]| {
+            let mut argv = vec!["x", "train", "classifier"];
+            argv.extend_from_slice(extra);
+            let Command::Train(train) = Cli::try_parse_from(argv).unwrap().command else { panic!("not train") };
+            let TrainCommand { model: Some(TrainModel::Classifier(a)), .. } = *train else { panic!("not classifier") };
+            classifier_config(None, &a)
+        };
+        assert_eq!(parse(&[]).lr_schedule, LrSchedule::Constant);
+        let c = parse(&["--architecture", "vgg", "--lr-decay-every", "9"]);
+        assert_eq!(c.lr_schedule, LrSchedule::StepDecay { every_epochs: 9, factor: 0.1 });
+        assert!((c.lr_schedule.rate(c.learning_rate, 9) - 1e-4).abs() < 1e-12);
+        let c = parse(&["--lr-decay-every", "0"]);
+        let bad = default_run_config(ModelConfig::Classifier(c));
+        assert!(bad.validate().unwrap_err().contains("every_epochs"));
+        assert!(Cli::try_parse_from(["x", "train", "classifier", "--lr-decay-factor", "0.5"]).is_err());
+    }
+
+    #[test]
     fn lstm_flags_resolve_against_the_task() {
         let c = lstm_config(None, &lstm_args(&[])).unwrap();
         assert_eq!(c, LstmConfig::default());
