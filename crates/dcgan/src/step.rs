@@ -6,6 +6,7 @@ use atelier_train::{
     Experiment, Figure, ImageBatch, StepContext, StepOutput, module_from_bytes, module_to_bytes, optimizer_from_bytes,
     optimizer_to_bytes,
 };
+use atelier_train::state::blob;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use burn::tensor::Distribution;
@@ -177,7 +178,7 @@ impl Experiment for DcganExperiment {
     }
 
     fn load_state(self, blobs: &BTreeMap<String, Vec<u8>>) -> Result<Self, String> {
-        let blob = |name: &str| blobs.get(name).map(Vec::as_slice).ok_or_else(|| format!("the checkpoint has no '{name}'"));
+        let blob = |name: &str| blob(blobs, name);
         let config = self.config;
         Ok(Self {
             generator: module_from_bytes(self.generator, blob(GENERATOR)?)?,
@@ -192,6 +193,5 @@ impl Experiment for DcganExperiment {
 
 /// Loads just the generator from checkpoint blobs (sampling and evaluation), on `device`.
 pub fn load_generator(config: &DcganConfig, blobs: &BTreeMap<String, Vec<u8>>, device: &Device) -> Result<Generator, String> {
-    let bytes = blobs.get(GENERATOR).ok_or_else(|| format!("the checkpoint has no '{GENERATOR}' (not a DCGAN run?)"))?;
-    module_from_bytes(Generator::new(config.latent, device), bytes)
+    module_from_bytes(Generator::new(config.latent, device), blob(blobs, GENERATOR)?)
 }

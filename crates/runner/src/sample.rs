@@ -3,15 +3,9 @@
 use atelier_backend::Backend;
 use atelier_cli::{SampleCommand, SampleTarget};
 use atelier_core::run_dir::RunDir;
-use atelier_train::checkpoint;
-use atelier_vae::figures::prior_codes;
 
 use crate::config::{ModelConfig, RunConfig};
-use crate::images::{quantize, write_png_folder};
 use crate::models;
-
-/// Codes decoded per forward pass.
-const BATCH: usize = 500;
 
 pub fn run(cmd: &SampleCommand) -> Result<(), String> {
     if cmd.n == 0 {
@@ -34,22 +28,7 @@ pub fn run(cmd: &SampleCommand) -> Result<(), String> {
     let device = backend.device().map_err(|e| e.to_string())?;
     let written = match &config.model {
         ModelConfig::Dcgan(c) => models::dcgan::sample(&run, c, cmd.seed, &device, cmd.n, &cmd.out)?,
-        ModelConfig::Vae(c) => {
-            let latest = checkpoint::latest(&run.checkpoints_dir())
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("{}: the run has no checkpoint", run.path().display()))?;
-            let (_, blobs) = checkpoint::load(&latest).map_err(|e| e.to_string())?;
-            let model = atelier_vae::step::load_model(c, &blobs, &device)?;
-            let z = prior_codes(cmd.n, c.latent, models::dcgan::sample_seed(cmd.seed), &device); // [n, k]
-            let mut pixels = Vec::with_capacity(cmd.n * 28 * 28);
-            for start in (0..cmd.n).step_by(BATCH) {
-                let count = BATCH.min(cmd.n - start);
-                let images = model.decoder.mean_image(z.clone().narrow(0, start, count)); // [count, 1, 28, 28]
-                pixels.extend(images.into_data().try_into_vec_as::<f32>().map_err(|e| format!("{e:?}"))?);
-            }
-            quantize(&mut pixels);
-            write_png_folder(&cmd.out, &pixels)?
-        }
+        ModelConfig::Vae(c) => models::vae::sample(&run, c, cmd.seed, &device, cmd.n, &cmd.out)?,
         _ => unreachable!("checked above: the run is a {target} run"),
     };
     println!("wrote {written} images to {}", cmd.out.display());

@@ -233,13 +233,18 @@ fn measure<E>(
     progress.println(&format!("step {step}: {}", summary.join(", ")));
     if !report.warnings.is_empty() {
         let path = run.path().join(WARNINGS_FILE);
-        let mut log = std::fs::read_to_string(&path).unwrap_or_default();
+        let mut lines = String::new();
         for warning in &report.warnings {
             progress.println(&format!("warning: {warning}"));
-            log.push_str(warning);
-            log.push('\n');
+            lines.push_str(warning);
+            lines.push('\n');
         }
-        std::fs::write(&path, log).map_err(|e| TrainError::Checkpoint(format!("{}: {e}", path.display())))?;
+        let appended = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut log| std::io::Write::write_all(&mut log, lines.as_bytes()));
+        appended.map_err(|e| TrainError::Checkpoint(format!("{}: {e}", path.display())))?;
     }
     Ok(())
 }

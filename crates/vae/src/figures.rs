@@ -3,8 +3,7 @@
 //!
 //! Images are pixel means `sigmoid(logits)` of `p(x|z)`, the usual way to show a Bernoulli decoder.
 
-use atelier_data::Rng;
-use atelier_layers::latent::linear_path;
+use atelier_layers::latent::{linear_path, standard_normal_codes};
 use atelier_train::Figure;
 use burn::prelude::*;
 
@@ -34,17 +33,10 @@ pub fn reconstruction_figure(model: &Vae, config: &VaeConfig, images: Tensor<4>)
     Figure::Grid { name: "reconstructions".into(), rows, marks: Vec::new() }
 }
 
-/// `n` codes `z ~ N(0, I)` of size `k`, drawn on the host from `seed` (identical on every backend).
-pub fn prior_codes(n: usize, k: usize, seed: u64, device: &Device) -> Tensor<2> {
-    let mut rng = Rng::new(seed);
-    let values: Vec<f32> = (0..n * k).map(|_| rng.normal()).collect();
-    Tensor::from_data(TensorData::new(values, [n, k]), device) // [n, k]
-}
-
 /// A `rows × cols` grid of images decoded from fixed codes `z ~ N(0, I)` ([`PRIOR_SAMPLES_SEED`]).
 pub fn fixed_prior_samples(decoder: &Decoder, rows: usize, cols: usize, device: &Device) -> Figure {
     let k = decoder.latent();
-    let images = decoder.mean_image(prior_codes(rows * cols, k, PRIOR_SAMPLES_SEED, device)); // [r·c, 1, 28, 28]
+    let images = decoder.mean_image(standard_normal_codes(rows * cols, k, PRIOR_SAMPLES_SEED, device)); // [r·c, 1, 28, 28]
     let rows = (0..rows).map(|r| ("z from N(0, I)".to_string(), images.clone().narrow(0, r * cols, cols))).collect();
     Figure::Grid { name: "samples".into(), rows, marks: Vec::new() }
 }

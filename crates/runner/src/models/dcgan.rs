@@ -11,18 +11,18 @@ use atelier_core::plot::{LinePlot, Scale, Series};
 use atelier_core::run_dir::RunDir;
 use atelier_data::Dataset;
 use atelier_dcgan::diagnose::{Scorecard, diagnose};
-use atelier_dcgan::samples::{fixed_noise, generate, interpolation_figure, sample_grid};
+use atelier_dcgan::samples::{generate, interpolation_figure, sample_grid};
 use atelier_dcgan::step::load_generator;
 use atelier_dcgan::{DcganConfig, DcganExperiment, Generator};
 use atelier_train::figures::write_figure;
 use atelier_train::seed::{Stream, derive};
-use atelier_train::{ImageSource, Monitor, MonitorReport, Outcome, Session, TrainError, checkpoint, fit_monitored};
+use atelier_layers::latent::standard_normal_codes;
+use atelier_train::{ImageSource, Monitor, MonitorReport, Outcome, Session, TrainError, fit_monitored};
 use burn::prelude::*;
 
-use crate::images::{Scorer, quantize};
+use super::{decode_to_pixels, latest_checkpoint, sample_seed};
+use crate::images::Scorer;
 
-/// Images generated per forward pass when sampling.
-const SAMPLE_BATCH: usize = 500;
 /// Seed of the monitor's noise: every score of a run sees the same z.
 const MONITOR_NOISE_SEED: u64 = 0x6A4E_5C0E;
 /// Real test images the monitor compares with.
@@ -109,7 +109,7 @@ impl Monitor<DcganExperiment> for ScoreMonitor {
         step: u64,
         train_means: &BTreeMap<String, f64>,
     ) -> Result<MonitorReport, String> {
-        let device = self.scorer_device();
+        let device = self.scorer.device().clone();
         let pixels = generate_pixels(&experiment.generator, self.latent, self.images, MONITOR_NOISE_SEED, &device);
         let scores = self.scorer.score(&pixels)?;
         let mean = |name: &str| train_means.get(name).copied().unwrap_or(f64::NAN);
@@ -134,37 +134,15 @@ impl Monitor<DcganExperiment> for ScoreMonitor {
     }
 }
 
-impl ScoreMonitor {
-    fn scorer_device(&self) -> Device {
-        self.scorer.device().clone()
-    }
-}
-
 /// `count` samples `G(z)` for `z` drawn from `seed`, as 8-bit-rounded pixels `[count, 28, 28]`.
 pub fn generate_pixels(generator: &Generator, latent: usize, count: usize, seed: u64, device: &Device) -> Vec<f32> {
-    let z = fixed_noise(count, latent, seed, device); // [count, latent]
-    let mut pixels = Vec::with_capacity(count * 28 * 28);
-    for start in (0..count).step_by(SAMPLE_BATCH) {
-        let n = SAMPLE_BATCH.min(count - start);
-        let images = generate(generator, z.clone().narrow(0, start, n)); // [n, 1, 28, 28]
-        pixels.extend(images.into_data().try_into_vec_as::<f32>().unwrap_or_default());
-    }
-    quantize(&mut pixels);
-    pixels
+    decode_to_pixels(standard_normal_codes(count, latent, seed, device), |z| generate(generator, z))
 }
 
 /// The latest checkpoint's generator of a DCGAN run, on `device`.
-pub fn load_run_generator(run: &RunDir, config: &DcganConfig, device: &Device) -> Result<(u64, Generator), String> {
-    let latest = checkpoint::latest(&run.checkpoints_dir())
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("{}: the run has no checkpoint", run.path().display()))?;
-    let (position, blobs) = checkpoint::load(&latest).map_err(|e| e.to_string())?;
-    Ok((position.step, load_generator(config, &blobs, device)?))
-}
-
-/// The seed of the noise of `eval dcgan` / `sample dcgan --seed S`.
-pub fn sample_seed(seed: u64) -> u64 {
-    derive(seed, Stream::Figures, 20)
+fn load_run_generator(run: &RunDir, config: &DcganConfig, device: &Device) -> Result<(u64, Generator), String> {
+    let (step, blobs) = latest_checkpoint(run)?;
+    Ok((step, load_generator(config, &blobs, device)?))
 }
 
 /// Generates `count` images, scores them against the test set, draws the samples and

@@ -7,12 +7,48 @@ pub mod dqn;
 pub mod lstm;
 pub mod vae;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
+use atelier_core::run_dir::RunDir;
 use atelier_data::{Dataset, Rng};
-use atelier_train::{BatchSource, Experiment, ImageBatch, ImageSource, StepContext};
+use atelier_train::seed::{Stream, derive};
+use atelier_train::{BatchSource, Experiment, ImageBatch, ImageSource, StepContext, checkpoint};
 use burn::prelude::*;
+
+use crate::images::quantize;
+
+/// Codes decoded per forward pass when generating images.
+const GENERATE_BATCH: usize = 500;
+
+/// The step and blobs of a run's latest checkpoint, or an error naming the run.
+pub fn latest_checkpoint(run: &RunDir) -> Result<(u64, BTreeMap<String, Vec<u8>>), String> {
+    let latest = checkpoint::latest(&run.checkpoints_dir())
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("{}: the run has no checkpoint", run.path().display()))?;
+    let (position, blobs) = checkpoint::load(&latest).map_err(|e| e.to_string())?;
+    Ok((position.step, blobs))
+}
+
+/// The seed of the noise behind generated images (`eval dcgan`, `sample … --seed S`).
+pub fn sample_seed(seed: u64) -> u64 {
+    derive(seed, Stream::Figures, 20)
+}
+
+/// Decodes the codes `z` `[count, k]` with `decode` (→ `[n, 1, 28, 28]` in `[0, 1]`) in batches
+/// and returns the images as 8-bit-rounded host pixels `[count, 28, 28]`, as their PNGs hold them.
+pub fn decode_to_pixels(z: Tensor<2>, decode: impl Fn(Tensor<2>) -> Tensor<4>) -> Vec<f32> {
+    let [count, _] = z.dims();
+    let mut pixels = Vec::with_capacity(count * 28 * 28);
+    for start in (0..count).step_by(GENERATE_BATCH) {
+        let n = GENERATE_BATCH.min(count - start);
+        let images = decode(z.clone().narrow(0, start, n)); // [n, 1, 28, 28]
+        pixels.extend(images.into_data().try_into_vec_as::<f32>().unwrap_or_default());
+    }
+    quantize(&mut pixels);
+    pixels
+}
 
 /// Times `steps` training steps of `experiment` at `batch_size` on `device` (autodiff enabled),
 /// after `warmup` untimed ones. Returns images per second. One host read ends each phase, so

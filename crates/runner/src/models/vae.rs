@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use atelier_autoencoder::figures::morph_codes;
+use atelier_layers::latent::standard_normal_codes;
 use atelier_core::run_dir::RunDir;
 use atelier_data::Dataset;
 use atelier_train::figures::write_figure;
@@ -209,6 +210,16 @@ fn autoencoder_path(ae: &atelier_autoencoder::Autoencoder, a: Tensor<4>, b: Tens
     let codes = ae.encoder.forward(Tensor::cat(vec![a, b], 0)); // [2, k]
     let path = morph_codes(codes.clone().narrow(0, 0, 1), codes.narrow(0, 1, 1), STRIP_STEPS); // [9, k]
     ae.decoder.forward(path) // [9, 1, 28, 28]
+}
+
+/// `sample vae`: `count` PNGs of the decoder's mean image for `z ~ N(0, I)` into `out`.
+pub fn sample(run: &RunDir, config: &VaeConfig, seed: u64, device: &Device, count: usize, out: &Path) -> Result<usize, String> {
+    let (step, blobs) = super::latest_checkpoint(run)?;
+    let model = load_model(config, &blobs, device)?;
+    eprintln!("sampling {count} images from the checkpoint at step {step}");
+    let z = standard_normal_codes(count, config.latent, super::sample_seed(seed), device); // [count, k]
+    let pixels = super::decode_to_pixels(z, |z| model.decoder.mean_image(z));
+    crate::images::write_png_folder(out, &pixels)
 }
 
 /// Images/s of the reference VAE's training step (see [`super::bench_image_experiment`]).
