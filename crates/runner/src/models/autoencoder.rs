@@ -10,7 +10,7 @@ use atelier_core::run_dir::RunDir;
 use atelier_data::Dataset;
 use atelier_train::figures::write_figure;
 use atelier_train::seed::{Stream, derive};
-use atelier_train::{BatchSource, ImageSource, Outcome, Session, TrainError, checkpoint, fit};
+use atelier_train::{BatchSource, ImageSource, Outcome, Session, TrainError, fit};
 use burn::prelude::*;
 
 /// Images per evaluation batch (no gradients, so larger than training batches).
@@ -38,10 +38,7 @@ pub fn eval(
     data: Dataset,
     noise_sigma: Option<f64>,
 ) -> Result<Vec<(String, f64)>, String> {
-    let latest = checkpoint::latest(&run.checkpoints_dir())
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("{}: the run has no checkpoint to evaluate", run.path().display()))?;
-    let (position, blobs) = checkpoint::load(&latest).map_err(|e| e.to_string())?;
+    let (step, blobs) = super::latest_checkpoint(run)?;
     let model = load_model(config, &blobs, device)?;
     let k = config.latent;
     let class_names = data.class_names.clone();
@@ -57,7 +54,7 @@ pub fn eval(
         })
     };
 
-    eprintln!("evaluating checkpoint at step {} on {} test images", position.step, test.len());
+    eprintln!("evaluating checkpoint at step {} on {} test images", step, test.len());
     let (test_mse, _) = reconstruction_mse(&model, batches(&test), None);
     let sigma = noise_sigma.or(match config.variant {
         Variant::Denoising { noise_sigma } => Some(noise_sigma),
@@ -95,7 +92,7 @@ pub fn eval(
         eprintln!("wrote {}", path.display());
     }
     let mut entries = report.entries();
-    entries.push(("checkpoint_step".to_string(), position.step as f64));
+    entries.push(("checkpoint_step".to_string(), step as f64));
     entries.push(("latent".to_string(), k as f64));
     Ok(entries)
 }

@@ -16,7 +16,7 @@ use atelier_data::Dataset;
 use atelier_data::augment::AugmentConfig;
 use atelier_train::figures::write_figure;
 use atelier_train::seed::{Stream, derive};
-use atelier_train::{Figure, ImageSource, Outcome, Session, TrainError, checkpoint, fit};
+use atelier_train::{Figure, ImageSource, Outcome, Session, TrainError, fit};
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -48,11 +48,7 @@ fn augment_config(augmentation: Augmentation) -> AugmentConfig {
 /// The latest checkpoint's blobs of a run directory.
 fn latest_blobs(dir: &Path) -> Result<(u64, BTreeMap<String, Vec<u8>>), String> {
     let run = RunDir::open(dir).map_err(|e| e.to_string())?;
-    let latest = checkpoint::latest(&run.checkpoints_dir())
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("{}: the run has no checkpoint", dir.display()))?;
-    let (position, blobs) = checkpoint::load(&latest).map_err(|e| e.to_string())?;
-    Ok((position.step, blobs))
+    super::latest_checkpoint(&run)
 }
 
 /// The classifier config of a trained run (checking that it is one).

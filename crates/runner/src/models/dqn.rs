@@ -9,7 +9,7 @@ use atelier_dqn::agent::{Policy, greedy_returns, load_policy};
 use atelier_dqn::{CartPole, DqnAgent, DqnConfig, Environment};
 use atelier_train::agent::{AgentSchedule, EvalRow, mean_std, run_agent};
 use atelier_train::seed::{Stream, derive};
-use atelier_train::{Agent, Outcome, Session, StepContext, TrainError, checkpoint};
+use atelier_train::{Agent, Outcome, Session, StepContext, TrainError};
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -103,25 +103,22 @@ pub fn eval(
     if episodes == 0 {
         return Err("--episodes must be at least 1".into());
     }
-    let latest = checkpoint::latest(&run.checkpoints_dir())
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("{}: the run has no checkpoint to evaluate", run.path().display()))?;
-    let (position, blobs) = checkpoint::load(&latest).map_err(|e| e.to_string())?;
-    let episodes_seed = derive(seed, Stream::Valid, position.step);
+    let (step, blobs) = super::latest_checkpoint(run)?;
+    let episodes_seed = derive(seed, Stream::Valid, step);
     let policy = load_policy(config, &blobs, Policy::Final, device)?;
-    eprintln!("evaluating the greedy policy of step {} over {episodes} episodes", position.step);
-    let row = EvalRow::from_returns(position.step, &greedy_returns(&policy, episodes, episodes_seed, device));
+    eprintln!("evaluating the greedy policy of step {} over {episodes} episodes", step);
+    let row = EvalRow::from_returns(step, &greedy_returns(&policy, episodes, episodes_seed, device));
     let mut entries = vec![
         ("mean_return".into(), row.mean_return),
         ("std_return".into(), row.std_return),
         ("min_return".into(), row.min_return),
         ("max_return".into(), row.max_return),
         ("episodes".into(), episodes as f64),
-        ("checkpoint_step".into(), position.step as f64),
+        ("checkpoint_step".into(), step as f64),
     ];
     // The policy kept at the best greedy evaluation during training, on the same episodes.
     if let Ok(best) = load_policy(config, &blobs, Policy::Best, device) {
-        let best_row = EvalRow::from_returns(position.step, &greedy_returns(&best, episodes, episodes_seed, device));
+        let best_row = EvalRow::from_returns(step, &greedy_returns(&best, episodes, episodes_seed, device));
         entries.push(("best_policy_mean_return".into(), best_row.mean_return));
         entries.push(("best_policy_std_return".into(), best_row.std_return));
         if let Some(step) = best_policy_step(&blobs) {

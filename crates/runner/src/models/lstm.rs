@@ -13,7 +13,7 @@ use atelier_lstm::step::load_model;
 use atelier_lstm::{CellKind, ImageTaskExperiment, LstmConfig, RecurrentModel, SequenceExperiment, Task};
 use atelier_train::figures::write_figure;
 use atelier_train::seed::{Stream, derive};
-use atelier_train::{BatchSource, Experiment, ImageSource, Outcome, Session, StepContext, TrainError, checkpoint, fit};
+use atelier_train::{BatchSource, Experiment, ImageSource, Outcome, Session, StepContext, TrainError, fit};
 use burn::prelude::*;
 
 /// What `run.json` names as the data source of the `sequence` task.
@@ -107,14 +107,11 @@ pub fn eval(
     device: &Device,
     data: Option<Dataset>,
 ) -> Result<Vec<(String, f64)>, String> {
-    let latest = checkpoint::latest(&run.checkpoints_dir())
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("{}: the run has no checkpoint to evaluate", run.path().display()))?;
-    let (position, blobs) = checkpoint::load(&latest).map_err(|e| e.to_string())?;
+    let (step, blobs) = super::latest_checkpoint(run)?;
     let mut entries = Vec::new();
     if let Some((_, test_items)) = sequence_sets(config, seed) {
         let model = load_model(config, 0, 0, &blobs, device)?;
-        eprintln!("evaluating checkpoint at step {} on {} held-out sequences", position.step, test_items.len());
+        eprintln!("evaluating checkpoint at step {} on {} held-out sequences", step, test_items.len());
         let predictions = predict(&model, &test_items, device);
         entries = sequence_entries(&test_items, &predictions);
         print_examples(&model, config, device);
@@ -123,7 +120,7 @@ pub fn eval(
         let model = load_model(config, data.rows(), data.num_classes(), &blobs, device)?;
         let test = ImageSource::new(Arc::new(data.test), None);
         let n = test.len();
-        eprintln!("evaluating checkpoint at step {} on {n} test images", position.step);
+        eprintln!("evaluating checkpoint at step {} on {n} test images", step);
         let batches = (0..n).step_by(EVAL_BATCH).map(|start| {
             let indices: Vec<usize> = (start..(start + EVAL_BATCH).min(n)).collect();
             test.plain_batch(&indices, device)
@@ -146,7 +143,7 @@ pub fn eval(
         }
         entries.push(("test_images".to_string(), n as f64));
     }
-    entries.push(("checkpoint_step".to_string(), position.step as f64));
+    entries.push(("checkpoint_step".to_string(), step as f64));
     entries.push(("hidden".to_string(), config.hidden as f64));
     Ok(entries)
 }

@@ -11,7 +11,7 @@ use atelier_core::run_dir::RunDir;
 use atelier_data::Dataset;
 use atelier_train::figures::write_figure;
 use atelier_train::seed::{Stream, derive};
-use atelier_train::{Figure, ImageSource, Outcome, Session, TrainError, checkpoint, fit};
+use atelier_train::{Figure, ImageSource, Outcome, Session, TrainError, fit};
 use atelier_vae::eval::{
     TEST_BINARIZATION_SEED, importance_sampled_nll, kl_per_dimension, most_active_dimensions, negative_elbo,
     test_targets,
@@ -74,10 +74,7 @@ pub fn eval(
     if options.is_samples == 0 {
         return Err("--is-samples must be at least 1 (K importance samples per image)".into());
     }
-    let latest = checkpoint::latest(&run.checkpoints_dir())
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("{}: the run has no checkpoint to evaluate", run.path().display()))?;
-    let (position, blobs) = checkpoint::load(&latest).map_err(|e| e.to_string())?;
+    let (step, blobs) = super::latest_checkpoint(run)?;
     let model = load_model(config, &blobs, device)?;
     let autoencoder = options.autoencoder_run.map(|dir| load_autoencoder(dir, device)).transpose()?;
     if let Likelihood::Gaussian { sigma } = config.likelihood {
@@ -98,7 +95,7 @@ pub fn eval(
         Tensor::<4>::from_data(TensorData::new(values, [count, 1, rows, cols]), device) // [count, 1, 28, 28]
     };
 
-    eprintln!("evaluating checkpoint at step {} on {n} test images", position.step);
+    eprintln!("evaluating checkpoint at step {} on {n} test images", step);
     device.seed(derive(seed, Stream::Figures, 10));
     let elbo = negative_elbo(
         &model,
@@ -175,7 +172,7 @@ pub fn eval(
         ("test_images".to_string(), n as f64),
         ("active_dimensions".to_string(), active as f64),
         ("latent".to_string(), latent as f64),
-        ("checkpoint_step".to_string(), position.step as f64),
+        ("checkpoint_step".to_string(), step as f64),
     ])
 }
 
@@ -198,10 +195,7 @@ fn load_autoencoder(dir: &Path, device: &Device) -> Result<atelier_autoencoder::
             config.model.name()
         ));
     };
-    let latest = checkpoint::latest(&run.checkpoints_dir())
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("{}: the autoencoder run has no checkpoint", dir.display()))?;
-    let (_, blobs) = checkpoint::load(&latest).map_err(|e| e.to_string())?;
+    let (_, blobs) = super::latest_checkpoint(&run).map_err(|e| format!("--autoencoder-run: {e}"))?;
     atelier_autoencoder::step::load_model(ae, &blobs, device)
 }
 
