@@ -110,7 +110,7 @@ impl Monitor<DcganExperiment> for ScoreMonitor {
         train_means: &BTreeMap<String, f64>,
     ) -> Result<MonitorReport, String> {
         let device = self.scorer.device().clone();
-        let pixels = generate_pixels(&experiment.generator, self.latent, self.images, MONITOR_NOISE_SEED, &device);
+        let pixels = generate_pixels(&experiment.generator, self.latent, self.images, MONITOR_NOISE_SEED, &device)?;
         let scores = self.scorer.score(&pixels)?;
         let mean = |name: &str| train_means.get(name).copied().unwrap_or(f64::NAN);
         self.history.push(Scorecard {
@@ -135,7 +135,13 @@ impl Monitor<DcganExperiment> for ScoreMonitor {
 }
 
 /// `count` samples `G(z)` for `z` drawn from `seed`, as 8-bit-rounded pixels `[count, 28, 28]`.
-pub fn generate_pixels(generator: &Generator, latent: usize, count: usize, seed: u64, device: &Device) -> Vec<f32> {
+pub fn generate_pixels(
+    generator: &Generator,
+    latent: usize,
+    count: usize,
+    seed: u64,
+    device: &Device,
+) -> Result<Vec<f32>, String> {
     decode_to_pixels(standard_normal_codes(count, latent, seed, device), |z| generate(generator, z))
 }
 
@@ -160,7 +166,7 @@ pub fn eval(
     }
     let (step, generator) = load_run_generator(run, config, device)?;
     eprintln!("generating {count} images from the checkpoint at step {step}");
-    let pixels = generate_pixels(&generator, config.latent, count, sample_seed(seed), device);
+    let pixels = generate_pixels(&generator, config.latent, count, sample_seed(seed), device)?;
     let scorer = Scorer::new(&data, ReferenceArg::Test, count, device)?;
     let mut entries = scorer.score_and_print(&pixels, &data.class_names)?;
     entries.push(("checkpoint_step".to_string(), step as f64));
@@ -176,7 +182,7 @@ pub fn eval(
 pub fn sample(run: &RunDir, config: &DcganConfig, seed: u64, device: &Device, count: usize, out: &Path) -> Result<usize, String> {
     let (step, generator) = load_run_generator(run, config, device)?;
     eprintln!("sampling {count} images from the checkpoint at step {step}");
-    let pixels = generate_pixels(&generator, config.latent, count, sample_seed(seed), device);
+    let pixels = generate_pixels(&generator, config.latent, count, sample_seed(seed), device)?;
     crate::images::write_png_folder(out, &pixels)
 }
 

@@ -38,16 +38,17 @@ pub fn sample_seed(seed: u64) -> u64 {
 
 /// Decodes the codes `z` `[count, k]` with `decode` (→ `[n, 1, 28, 28]` in `[0, 1]`) in batches
 /// and returns the images as 8-bit-rounded host pixels `[count, 28, 28]`, as their PNGs hold them.
-pub fn decode_to_pixels(z: Tensor<2>, decode: impl Fn(Tensor<2>) -> Tensor<4>) -> Vec<f32> {
+/// A device read that fails is an error, never a short pixel buffer.
+pub fn decode_to_pixels(z: Tensor<2>, decode: impl Fn(Tensor<2>) -> Tensor<4>) -> Result<Vec<f32>, String> {
     let [count, _] = z.dims();
     let mut pixels = Vec::with_capacity(count * 28 * 28);
     for start in (0..count).step_by(GENERATE_BATCH) {
         let n = GENERATE_BATCH.min(count - start);
         let images = decode(z.clone().narrow(0, start, n)); // [n, 1, 28, 28]
-        pixels.extend(images.into_data().try_into_vec_as::<f32>().unwrap_or_default());
+        pixels.extend(images.into_data().try_into_vec_as::<f32>().map_err(|e| format!("reading generated images: {e:?}"))?);
     }
     quantize(&mut pixels);
-    pixels
+    Ok(pixels)
 }
 
 /// Times `steps` training steps of `experiment` at `batch_size` on `device` (autodiff enabled),

@@ -212,7 +212,7 @@ pub fn sample(run: &RunDir, config: &VaeConfig, seed: u64, device: &Device, coun
     let model = load_model(config, &blobs, device)?;
     eprintln!("sampling {count} images from the checkpoint at step {step}");
     let z = standard_normal_codes(count, config.latent, super::sample_seed(seed), device); // [count, k]
-    let pixels = super::decode_to_pixels(z, |z| model.decoder.mean_image(z));
+    let pixels = super::decode_to_pixels(z, |z| model.decoder.mean_image(z))?;
     crate::images::write_png_folder(out, &pixels)
 }
 
