@@ -19,7 +19,10 @@ fn train_sample_and_score_a_dcgan() {
     ));
     let run = single_run_of(&out, "dcgan");
     let config = read(&run.join("config.json"));
-    assert!(config.contains("\"name\": \"dcgan\"") && config.contains("\"generator_loss\": \"non_saturating\""), "{config}");
+    assert!(
+        config.contains("\"name\": \"dcgan\"") && config.contains("\"generator_loss\": \"non_saturating\""),
+        "{config}"
+    );
     let metrics = read(&run.join("metrics.csv"));
     for name in ["d_loss", "g_loss", "d_real", "d_fake"] {
         assert!(metrics.contains(&format!(",train,{name},")) && metrics.contains(&format!(",test,{name},")), "{name}");
@@ -51,7 +54,10 @@ fn train_sample_and_score_a_dcgan() {
     let written = fs::read_dir(&pngs).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some()).count();
     assert_eq!(written, 30);
     let data = support::embedded_dir();
-    let scored = ok(atelier("flex", &["eval", "images", "--dir", pngs_s, "--limit", "30", "--data-dir", data.to_str().unwrap()]));
+    let scored = ok(atelier(
+        "flex",
+        &["eval", "images", "--dir", pngs_s, "--limit", "30", "--data-dir", data.to_str().unwrap()],
+    ));
     assert!(stdout(&scored).contains("inception_score"), "{}", stdout(&scored));
     let json = read(&pngs.join("eval.json"));
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -92,7 +98,8 @@ fn dcgan_commands_refuse_bad_requests_clearly() {
     let missing = atelier("flex", &["sample", "dcgan", "--run", "/nonexistent/run", "--out", target_s]);
     assert!(!missing.status.success() && stderr(&missing).contains("/nonexistent/run"), "{}", stderr(&missing));
 
-    let bench = ok(atelier("flex", &["bench", "dcgan", "--backend", "flex", "--steps", "2", "--warmup", "1", "--json"]));
+    let bench =
+        ok(atelier("flex", &["bench", "dcgan", "--backend", "flex", "--steps", "2", "--warmup", "1", "--json"]));
     let line: serde_json::Value = serde_json::from_str(stdout(&bench).trim()).unwrap();
     assert!(line["images_per_s"].as_f64().unwrap() > 0.0, "{line}");
 }

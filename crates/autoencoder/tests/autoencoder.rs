@@ -9,9 +9,9 @@ use atelier_autoencoder::pca::Pca;
 use atelier_autoencoder::{Autoencoder, AutoencoderConfig, AutoencoderExperiment, Variant};
 use atelier_backend::{Backend, test_backends};
 use atelier_data::{DataSource, Rng, load_from};
+use atelier_testkit::{ctx, embedded_images, to_vec};
 use atelier_train::{BatchSource, Experiment, ImageSource};
 use burn::prelude::*;
-use atelier_testkit::{ctx, embedded_images, to_vec};
 
 #[test]
 fn forward_shapes_and_output_range() {

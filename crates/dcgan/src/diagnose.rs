@@ -120,7 +120,8 @@ mod tests {
         let warnings = diagnose(&d_wins);
         assert!(matches!(warnings[..], [Warning::DiminishedGradient { .. }]));
         assert!(warnings[0].to_string().contains("discriminator wins"), "{}", warnings[0]);
-        let stalled: Vec<_> = [80.0, 40.0, 45.0, 41.0, 60.0, 42.0].iter().enumerate().map(|(i, f)| card(i as u64, *f, 10, 1.0)).collect();
+        let stalled: Vec<_> =
+            [80.0, 40.0, 45.0, 41.0, 60.0, 42.0].iter().enumerate().map(|(i, f)| card(i as u64, *f, 10, 1.0)).collect();
         assert!(matches!(diagnose(&stalled)[..], [Warning::NoProgress { best_fcd: 40.0, best_step: 1, .. }]));
         // A new best among the recent scores is progress.
         let mut improving = stalled.clone();

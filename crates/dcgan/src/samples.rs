@@ -36,7 +36,8 @@ pub fn interpolation_figure(generator: &Generator, latent: usize, pairs: usize, 
     let z = standard_normal_codes(2 * pairs, latent, FIXED_NOISE_SEED ^ 0xABCD, device); // [2·pairs, latent]
     let rows = (0..pairs)
         .map(|p| {
-            let path = linear_path(z.clone().narrow(0, 2 * p, 1), z.clone().narrow(0, 2 * p + 1, 1), INTERPOLATION_STEPS);
+            let path =
+                linear_path(z.clone().narrow(0, 2 * p, 1), z.clone().narrow(0, 2 * p + 1, 1), INTERPOLATION_STEPS);
             (String::new(), generate(generator, path)) // [10, 1, 28, 28]
         })
         .collect();

@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
+use atelier_train::state::blob;
 use atelier_train::{
     Experiment, Figure, ImageBatch, StepContext, StepOutput, module_from_bytes, module_to_bytes, optimizer_from_bytes,
     optimizer_to_bytes,
 };
-use atelier_train::state::blob;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use burn::tensor::Distribution;
@@ -73,11 +73,8 @@ impl DcganExperiment {
     pub fn discriminator_step(&mut self, real: Tensor<4>, fake: Tensor<4>) -> DiscriminatorStep {
         let real_logits = self.discriminator.forward(real); // [m, 1]
         let fake_logits = self.discriminator.forward(fake.detach()); // [m, 1]
-        let loss = discriminator_loss(
-            real_logits.clone(),
-            fake_logits.clone(),
-            self.config.label_smoothing.real_target(),
-        );
+        let loss =
+            discriminator_loss(real_logits.clone(), fake_logits.clone(), self.config.label_smoothing.real_target());
         let grads = GradientsParams::from_grads(loss.backward(), &self.discriminator);
         self.discriminator =
             self.discriminator_optimizer.step(self.config.learning_rate, self.discriminator.clone(), grads);
@@ -192,6 +189,10 @@ impl Experiment for DcganExperiment {
 }
 
 /// Loads just the generator from checkpoint blobs (sampling and evaluation), on `device`.
-pub fn load_generator(config: &DcganConfig, blobs: &BTreeMap<String, Vec<u8>>, device: &Device) -> Result<Generator, String> {
+pub fn load_generator(
+    config: &DcganConfig,
+    blobs: &BTreeMap<String, Vec<u8>>,
+    device: &Device,
+) -> Result<Generator, String> {
     module_from_bytes(Generator::new(config.latent, device), blob(blobs, GENERATOR)?)
 }

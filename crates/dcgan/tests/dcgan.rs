@@ -3,8 +3,8 @@
 //! moves, determinism, and checkpoint → resume of both networks and both optimizers.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use atelier_backend::{Backend, test_backends};
 use atelier_core::run_dir::RunDir;
@@ -13,11 +13,11 @@ use atelier_dcgan::model::to_model_range;
 use atelier_dcgan::samples::generate;
 use atelier_dcgan::step::load_generator;
 use atelier_dcgan::{DcganConfig, DcganExperiment};
+use atelier_testkit::{ctx, embedded_images, exclusive_rng, scalar, shared_rng};
 use atelier_train::fit::Resume;
 use atelier_train::{Experiment, ImageSource, Outcome, Session, TrainConfig, checkpoint, fit};
 use burn::module::{ModuleVisitor, Param};
 use burn::prelude::*;
-use atelier_testkit::{ctx, embedded_images, exclusive_rng, scalar, shared_rng};
 
 /// Every trainable parameter's values (weights, biases, batch-norm scales and shifts). Burn also
 /// visits batch norm's running statistics as float tensors; they take no gradient (and move in
@@ -181,11 +181,13 @@ fn checkpoint_then_resume_continues_both_networks_and_both_optimizers() {
         };
 
         let straight = RunDir::create(&out, "dcgan", backend.name(), 0).unwrap();
-        let (whole, outcome) = fit(fresh(&device), &train, &valid, &session(&straight, &device, None, Resume::Fresh)).unwrap();
+        let (whole, outcome) =
+            fit(fresh(&device), &train, &valid, &session(&straight, &device, None, Resume::Fresh)).unwrap();
         assert!(matches!(outcome, Outcome::Completed { steps: 4, .. }), "{outcome:?}");
 
         let split = RunDir::create(&out.join("split"), "dcgan", backend.name(), 0).unwrap();
-        let (_, outcome) = fit(fresh(&device), &train, &valid, &session(&split, &device, Some(3), Resume::Fresh)).unwrap();
+        let (_, outcome) =
+            fit(fresh(&device), &train, &valid, &session(&split, &device, Some(3), Resume::Fresh)).unwrap();
         assert!(matches!(outcome, Outcome::StepLimit { step: 3, .. }), "{outcome:?}");
         let (resumed, _) =
             fit(fresh(&device), &train, &valid, &session(&split, &device, None, Resume::FromLatestCheckpoint)).unwrap();
@@ -218,4 +220,3 @@ fn checkpoint_then_resume_continues_both_networks_and_both_optimizers() {
         let _ = std::fs::remove_dir_all(&out);
     }
 }
-

@@ -1,7 +1,6 @@
 //! The three tasks: shapes, objectives with analytic values, overfitting, determinism,
 //! checkpoint round trips, the progression data and its baselines, and bad settings.
 
-
 use atelier_backend::{Backend, test_backends};
 use atelier_data::Rng;
 use atelier_lstm::complete::{binarize, complete, nll_of_rows_from, row_nll, shifted_rows};
@@ -9,10 +8,10 @@ use atelier_lstm::eval::{score, sequence_entries};
 use atelier_lstm::progression::{Family, Pool, SequenceBatch, SequenceItem, generate, pool_of};
 use atelier_lstm::step::build_model;
 use atelier_lstm::{CellKind, ImageTaskExperiment, LrSchedule, LstmConfig, Progression, SequenceExperiment, Task};
+use atelier_testkit::{ctx, embedded_images, exclusive_rng, to_vec};
 use atelier_train::Experiment;
 use burn::module::Param;
 use burn::prelude::*;
-use atelier_testkit::{ctx, embedded_images, exclusive_rng, to_vec};
 
 fn config(task: Task, cell: CellKind, hidden: usize, learning_rate: f64) -> LstmConfig {
     LstmConfig { task, cell, hidden, learning_rate, lr_schedule: LrSchedule::Constant }

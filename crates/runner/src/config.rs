@@ -10,8 +10,8 @@ use atelier_backend::Backend;
 use atelier_classifier::{Architecture, Augmentation, ClassifierConfig, Trainable};
 use atelier_cli::{
     ArchitectureArg, AugmentArg, AutoencoderTrainArgs, AutoencoderVariantArg, ClassifierTrainArgs, CommonTrainArgs,
-    DcganTrainArgs, DqnLossArg, GeneratorLossArg, DqnTargetArg, DqnTrainArgs, LikelihoodArg, LstmCellArg, LstmTaskArg, LstmTrainArgs, ProgressionArg,
-    TrainableArg, VaeTrainArgs,
+    DcganTrainArgs, DqnLossArg, DqnTargetArg, DqnTrainArgs, GeneratorLossArg, LikelihoodArg, LstmCellArg, LstmTaskArg,
+    LstmTrainArgs, ProgressionArg, TrainableArg, VaeTrainArgs,
 };
 use atelier_dcgan::{DcganConfig, GeneratorLoss, LabelSmoothing};
 use atelier_dqn::{DqnConfig, TargetKind, TdLoss};
@@ -316,8 +316,7 @@ pub fn dcgan_config(base: Option<DcganConfig>, args: &DcganTrainArgs) -> DcganCo
         }),
     );
     if let Some(real) = args.smooth_real {
-        config.label_smoothing =
-            if real == 1.0 { LabelSmoothing::None } else { LabelSmoothing::OneSided { real } };
+        config.label_smoothing = if real == 1.0 { LabelSmoothing::None } else { LabelSmoothing::OneSided { real } };
     }
     config
 }

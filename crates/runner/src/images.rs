@@ -115,7 +115,11 @@ impl Scorer {
     pub fn score(&self, generated: &[f32]) -> Result<Scores, String> {
         let count = generated.len() / PIXELS;
         let outputs = self.evaluator.outputs(generated, count, &self.device);
-        Ok(Scores { fcd: fcd(&outputs, &self.real)?, inception_score: inception_score(&outputs), coverage: coverage(&outputs) })
+        Ok(Scores {
+            fcd: fcd(&outputs, &self.real)?,
+            inception_score: inception_score(&outputs),
+            coverage: coverage(&outputs),
+        })
     }
 
     /// Scores `generated`, prints the table and the class histogram; returns `eval.json`'s entries.

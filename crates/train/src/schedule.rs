@@ -50,7 +50,9 @@ mod tests {
         assert!((s.rate(1e-3, 8) - 1e-4).abs() < 1e-12);
         assert!((s.rate(1e-3, 16) - 1e-5).abs() < 1e-13);
         assert_eq!(LrSchedule::Constant.rate(0.5, 99), 0.5);
-        assert!(LrSchedule::StepDecay { every_epochs: 0, factor: 0.1 }.validate().unwrap_err().contains("every_epochs"));
+        assert!(
+            LrSchedule::StepDecay { every_epochs: 0, factor: 0.1 }.validate().unwrap_err().contains("every_epochs")
+        );
         assert!(LrSchedule::StepDecay { every_epochs: 2, factor: 0.0 }.validate().unwrap_err().contains("factor"));
     }
 }

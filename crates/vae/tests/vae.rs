@@ -2,16 +2,15 @@
 //! (flex, ndarray, and wgpu where a Vulkan adapter exists).
 
 use std::collections::BTreeMap;
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use atelier_backend::{Backend, test_backends};
 use atelier_core::run_dir::RunDir;
 use atelier_data::{DataSource, load_from};
+use atelier_testkit::{ctx, embedded_images, exclusive_rng, scalar, shared_rng, to_vec};
 use atelier_train::fit::Resume;
-use atelier_train::{
-    Experiment, ImageSource, Session, TrainConfig, TrainError, checkpoint, fit,
-};
+use atelier_train::{Experiment, ImageSource, Session, TrainConfig, TrainError, checkpoint, fit};
 use atelier_vae::eval::{binarize_fixed, importance_sampled_nll, log_sum_exp, most_active_dimensions};
 use atelier_vae::figures::{fixed_prior_samples, manifold_figure};
 use atelier_vae::loss::{
@@ -21,7 +20,6 @@ use atelier_vae::model::LOG_VAR_RANGE;
 use atelier_vae::step::{elbo_terms, load_model};
 use atelier_vae::{Likelihood, Posterior, Vae, VaeConfig, VaeExperiment};
 use burn::prelude::*;
-use atelier_testkit::{ctx, embedded_images, exclusive_rng, scalar, shared_rng, to_vec};
 use burn::tensor::Distribution;
 
 /// The first `n` embedded training images, binarised with a fixed seed.

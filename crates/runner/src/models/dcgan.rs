@@ -14,9 +14,9 @@ use atelier_dcgan::diagnose::{Scorecard, diagnose};
 use atelier_dcgan::samples::{generate, interpolation_figure, sample_grid};
 use atelier_dcgan::step::load_generator;
 use atelier_dcgan::{DcganConfig, DcganExperiment, Generator};
+use atelier_layers::latent::standard_normal_codes;
 use atelier_train::figures::write_figure;
 use atelier_train::seed::{Stream, derive};
-use atelier_layers::latent::standard_normal_codes;
 use atelier_train::{ImageSource, Monitor, MonitorReport, Outcome, Session, TrainError, fit_monitored};
 use burn::prelude::*;
 
@@ -69,7 +69,13 @@ fn write_game_plots(run: &RunDir) -> Result<(), String> {
         ),
     ];
     for (file, title, y_label, series) in plots {
-        let plot = LinePlot { title: title.into(), x_label: "step".into(), y_label: y_label.into(), y_scale: Scale::Linear, series };
+        let plot = LinePlot {
+            title: title.into(),
+            x_label: "step".into(),
+            y_label: y_label.into(),
+            y_scale: Scale::Linear,
+            series,
+        };
         plot.save_png(&run.plots_dir().join(format!("{file}.png"))).map_err(|e| e.to_string())?;
     }
     Ok(())
@@ -170,7 +176,8 @@ pub fn eval(
     let scorer = Scorer::new(&data, ReferenceArg::Test, count, device)?;
     let mut entries = scorer.score_and_print(&pixels, &data.class_names)?;
     entries.push(("checkpoint_step".to_string(), step as f64));
-    for figure in [sample_grid(&generator, config.latent, device), interpolation_figure(&generator, config.latent, 8, device)]
+    for figure in
+        [sample_grid(&generator, config.latent, device), interpolation_figure(&generator, config.latent, 8, device)]
     {
         let path = write_figure(&run.samples_dir(), "eval-", figure)?;
         eprintln!("wrote {}", path.display());
@@ -179,7 +186,14 @@ pub fn eval(
 }
 
 /// `sample dcgan`: `count` PNGs of `G(z)` into `out`.
-pub fn sample(run: &RunDir, config: &DcganConfig, seed: u64, device: &Device, count: usize, out: &Path) -> Result<usize, String> {
+pub fn sample(
+    run: &RunDir,
+    config: &DcganConfig,
+    seed: u64,
+    device: &Device,
+    count: usize,
+    out: &Path,
+) -> Result<usize, String> {
     let (step, generator) = load_run_generator(run, config, device)?;
     eprintln!("sampling {count} images from the checkpoint at step {step}");
     let pixels = generate_pixels(&generator, config.latent, count, sample_seed(seed), device)?;

@@ -45,7 +45,9 @@ pub fn decode_to_pixels(z: Tensor<2>, decode: impl Fn(Tensor<2>) -> Tensor<4>) -
     for start in (0..count).step_by(GENERATE_BATCH) {
         let n = GENERATE_BATCH.min(count - start);
         let images = decode(z.clone().narrow(0, start, n)); // [n, 1, 28, 28]
-        pixels.extend(images.into_data().try_into_vec_as::<f32>().map_err(|e| format!("reading generated images: {e:?}"))?);
+        pixels.extend(
+            images.into_data().try_into_vec_as::<f32>().map_err(|e| format!("reading generated images: {e:?}"))?,
+        );
     }
     quantize(&mut pixels);
     Ok(pixels)

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use atelier_autoencoder::figures::morph_codes;
-use atelier_layers::latent::standard_normal_codes;
 use atelier_core::run_dir::RunDir;
 use atelier_data::Dataset;
+use atelier_layers::latent::standard_normal_codes;
 use atelier_train::figures::write_figure;
 use atelier_train::seed::{Stream, derive};
 use atelier_train::{Figure, ImageSource, Outcome, Session, TrainError, fit};
@@ -207,7 +207,14 @@ fn autoencoder_path(ae: &atelier_autoencoder::Autoencoder, a: Tensor<4>, b: Tens
 }
 
 /// `sample vae`: `count` PNGs of the decoder's mean image for `z ~ N(0, I)` into `out`.
-pub fn sample(run: &RunDir, config: &VaeConfig, seed: u64, device: &Device, count: usize, out: &Path) -> Result<usize, String> {
+pub fn sample(
+    run: &RunDir,
+    config: &VaeConfig,
+    seed: u64,
+    device: &Device,
+    count: usize,
+    out: &Path,
+) -> Result<usize, String> {
     let (step, blobs) = super::latest_checkpoint(run)?;
     let model = load_model(config, &blobs, device)?;
     eprintln!("sampling {count} images from the checkpoint at step {step}");
