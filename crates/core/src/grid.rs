@@ -7,16 +7,19 @@
 //! images are kept apart by a [`SEPARATOR_PX`]-wide gap.
 //!
 //! * [`save_grid`] tiles a batch left→right, top→bottom (samples).
-//! * [`save_labeled_rows`] draws one row per batch with its label on the left
-//!   (reconstructions: "input / noisy / output"; interpolation strips).
-//! * [`save_labeled_rows_with_marks`] additionally frames chosen cells.
+//! * [`LabeledRows`] draws one row per batch with its label on the left (reconstructions:
+//!   "input / noisy / output"; interpolation strips), optionally a title above, a caption under
+//!   each image (what a classifier took it for) and a frame around chosen cells.
+//!   [`save_labeled_rows`] and [`save_labeled_rows_with_marks`] are its short forms.
 //!
-//! Malformed input (lengths that do not match the shape, zero sizes, marks
-//! outside the rows) is reported as [`ImageError::InvalidInput`], never a panic.
+//! Text is drawn in the embedded font ([`crate::text`]). Malformed input (lengths that do not
+//! match the shape, zero sizes, marks or captions outside the rows) is reported as
+//! [`ImageError::InvalidInput`], never a panic.
 
 use std::path::Path;
 
-use crate::canvas::{Canvas, ImageError, Rgb};
+use crate::canvas::{Canvas, ImageError, Rgb, to_i32};
+use crate::text::{TextSize, fitting_size, text_size};
 
 /// Width of the gap between neighbouring images and around the grid.
 pub const SEPARATOR_PX: usize = 2;
@@ -29,10 +32,13 @@ pub const LABEL_COLOR: Rgb = Rgb::DARK_GREY;
 /// Colour of the frame drawn around marked cells.
 pub const MARK_COLOR: Rgb = Rgb::RED;
 
-/// Space left and right of a row label.
+/// Colour of captions under images.
+pub const CAPTION_COLOR: Rgb = Rgb(190, 20, 20);
+
+/// Space left and right of a row label, and around the title.
 const LABEL_PADDING_PX: usize = 8;
-/// Label text scale when the rows are tall enough for it, else 1.
-const LARGE_LABEL_SCALE: usize = 2;
+/// Captions shrink down to this size (pixels) to fit under their image.
+const SMALLEST_CAPTION: f64 = 9.0;
 
 /// A borrowed batch of images in row-major NCHW layout, values in `[0, 1]`.
 #[derive(Debug, Clone, Copy)]
@@ -137,8 +143,134 @@ pub fn save_labeled_rows_with_marks(
     scale: usize,
     marks: &[(usize, usize)],
 ) -> Result<(), ImageError> {
-    let canvas = draw_labeled_rows(rows, scale, marks).map_err(|reason| ImageError::invalid(path, reason))?;
-    canvas.save_png(path)
+    let rows = rows.iter().map(|(label, images)| Row::new(label.clone(), *images)).collect();
+    LabeledRows { title: String::new(), rows, marks: marks.to_vec(), scale }.save_png(path)
+}
+
+/// One row of a [`LabeledRows`] picture.
+#[derive(Debug, Clone)]
+pub struct Row<'a> {
+    /// Written left of the images (may be empty).
+    pub label: String,
+    pub images: ImageBatch<'a>,
+    /// One caption per image, written under it, or none at all (empty).
+    pub captions: Vec<String>,
+}
+
+impl<'a> Row<'a> {
+    /// A row without captions.
+    pub fn new(label: impl Into<String>, images: ImageBatch<'a>) -> Self {
+        Row { label: label.into(), images, captions: Vec::new() }
+    }
+}
+
+/// Rows of images, each with a label on its left, under an optional title.
+#[derive(Debug, Clone)]
+pub struct LabeledRows<'a> {
+    /// Written above the rows (none when empty).
+    pub title: String,
+    pub rows: Vec<Row<'a>>,
+    /// `(row, column)` cells framed in [`MARK_COLOR`].
+    pub marks: Vec<(usize, usize)>,
+    /// Every image pixel becomes a `scale`×`scale` block.
+    pub scale: usize,
+}
+
+impl LabeledRows<'_> {
+    /// Writes the picture as a PNG, atomically.
+    pub fn save_png(&self, path: &Path) -> Result<(), ImageError> {
+        self.check().map_err(|reason| ImageError::invalid(path, reason))?;
+        self.render().map_err(|reason| ImageError::draw(path, reason))?.save_png(path)
+    }
+
+    /// The picture as pixels.
+    pub fn render(&self) -> Result<Canvas, String> {
+        self.check()?;
+        let label_size = TextSize::Small.pixels();
+        let label_column = self.label_column_width(label_size)?;
+        let title_band =
+            if self.title.is_empty() { 0 } else { line_height(TextSize::Label.pixels()) + 2 * LABEL_PADDING_PX };
+        let row_heights: Vec<usize> = self.rows.iter().map(|row| self.row_height(row, label_size)).collect();
+        let images_width = self
+            .rows
+            .iter()
+            .map(|row| tiled_length(row.images.count, row.images.cell_size(self.scale).0))
+            .max()
+            .unwrap_or(0);
+        let title_width = text_size(&self.title, TextSize::Label.pixels())?.0 as usize + 2 * LABEL_PADDING_PX;
+        let width = (label_column + images_width).max(title_width);
+        let height = title_band + row_heights.iter().sum::<usize>() + (self.rows.len() + 1) * SEPARATOR_PX;
+        let mut canvas = Canvas::new(width, height, LABELED_BACKGROUND);
+        let pad = to_i32(LABEL_PADDING_PX);
+        canvas.text(pad, pad, &self.title, LABEL_COLOR, TextSize::Label.pixels())?;
+
+        let mut top = title_band + SEPARATOR_PX;
+        for (row_index, (row, &row_h)) in self.rows.iter().zip(&row_heights).enumerate() {
+            let (cell_w, cell_h) = row.images.cell_size(self.scale);
+            let caption_band = self.caption_band(row);
+            let cell_top = top + (row_h - caption_band - cell_h) / 2;
+            let text_top = top + (row_h - caption_band).saturating_sub(line_height(label_size)) / 2;
+            canvas.text(pad, to_i32(text_top), &row.label, LABEL_COLOR, label_size)?;
+            for column in 0..row.images.count {
+                let left = label_column + tile_offset(column, cell_w);
+                row.images.draw_image(&mut canvas, column, left, cell_top, self.scale);
+                if self.marks.contains(&(row_index, column)) {
+                    frame_cell(&mut canvas, left, cell_top, cell_w, cell_h);
+                }
+                if let Some(caption) = row.captions.get(column) {
+                    let size = fitting_size(caption, TextSize::Tiny.pixels(), SMALLEST_CAPTION, cell_w as u32)?;
+                    let caption_width = text_size(caption, size)?.0 as usize;
+                    let x = left + cell_w / 2 - (caption_width / 2).min(cell_w / 2 + SEPARATOR_PX);
+                    canvas.text(to_i32(x), to_i32(cell_top + cell_h + 2), caption, CAPTION_COLOR, size)?;
+                }
+            }
+            top += row_h + SEPARATOR_PX;
+        }
+        Ok(canvas)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        check_scale(self.scale)?;
+        if self.rows.is_empty() {
+            return Err("no rows to draw".into());
+        }
+        for row in &self.rows {
+            row.images.validate().map_err(|reason| format!("row {:?}: {reason}", row.label))?;
+            if !row.captions.is_empty() && row.captions.len() != row.images.count {
+                return Err(format!(
+                    "row {:?}: {} captions for {} images",
+                    row.label,
+                    row.captions.len(),
+                    row.images.count
+                ));
+            }
+        }
+        check_marks(&self.rows, &self.marks)
+    }
+
+    /// Width of the label column: the widest label plus padding, or nothing without labels.
+    fn label_column_width(&self, size: f64) -> Result<usize, String> {
+        let mut widest = 0;
+        for row in &self.rows {
+            widest = widest.max(text_size(&row.label, size)?.0 as usize);
+        }
+        Ok(if widest == 0 { 0 } else { widest + 2 * LABEL_PADDING_PX })
+    }
+
+    /// Height of the caption line under `row`'s images (0 without captions).
+    fn caption_band(&self, row: &Row) -> usize {
+        if row.captions.is_empty() { 0 } else { line_height(TextSize::Tiny.pixels()) + 2 }
+    }
+
+    fn row_height(&self, row: &Row, label_size: f64) -> usize {
+        let label = if row.label.is_empty() { 0 } else { line_height(label_size) };
+        (row.images.cell_size(self.scale).1 + self.caption_band(row)).max(label)
+    }
+}
+
+/// Height of one line of text at `size` pixels, descenders included.
+fn line_height(size: f64) -> usize {
+    (size * 1.2).ceil() as usize
 }
 
 fn draw_grid(batch: &ImageBatch, columns: usize, scale: usize) -> Result<Canvas, String> {
@@ -163,73 +295,23 @@ fn draw_grid(batch: &ImageBatch, columns: usize, scale: usize) -> Result<Canvas,
     Ok(canvas)
 }
 
-fn draw_labeled_rows(rows: &[(String, ImageBatch)], scale: usize, marks: &[(usize, usize)]) -> Result<Canvas, String> {
-    check_scale(scale)?;
-    if rows.is_empty() {
-        return Err("no rows to draw".into());
-    }
-    for (label, batch) in rows {
-        batch.validate().map_err(|reason| format!("row {label:?}: {reason}"))?;
-    }
-    check_marks(rows, marks)?;
-
-    let label_scale = label_scale(rows, scale);
-    let label_column = label_column_width(rows, label_scale);
-    let row_heights: Vec<usize> = rows.iter().map(|(_, batch)| row_height(batch, scale, label_scale)).collect();
-    let images_width =
-        rows.iter().map(|(_, batch)| tiled_length(batch.count, batch.cell_size(scale).0)).max().unwrap_or(0);
-    let height = row_heights.iter().sum::<usize>() + (rows.len() + 1) * SEPARATOR_PX;
-    let mut canvas = Canvas::new(label_column + images_width, height, LABELED_BACKGROUND);
-
-    let mut top = SEPARATOR_PX;
-    for (row_index, ((label, batch), &row_h)) in rows.iter().zip(&row_heights).enumerate() {
-        let text_top = top + (row_h - Canvas::text_height(label_scale)) / 2;
-        canvas.text(to_i32(LABEL_PADDING_PX), to_i32(text_top), label, LABEL_COLOR, label_scale);
-
-        let (cell_w, cell_h) = batch.cell_size(scale);
-        let cell_top = top + (row_h - cell_h) / 2;
-        for column in 0..batch.count {
-            let left = label_column + tile_offset(column, cell_w);
-            batch.draw_image(&mut canvas, column, left, cell_top, scale);
-            if marks.contains(&(row_index, column)) {
-                frame_cell(&mut canvas, left, cell_top, cell_w, cell_h);
-            }
-        }
-        top += row_h + SEPARATOR_PX;
-    }
-    Ok(canvas)
-}
-
 fn check_scale(scale: usize) -> Result<(), String> {
     if scale == 0 { Err("scale must be at least 1".into()) } else { Ok(()) }
 }
 
-fn check_marks(rows: &[(String, ImageBatch)], marks: &[(usize, usize)]) -> Result<(), String> {
+fn check_marks(rows: &[Row], marks: &[(usize, usize)]) -> Result<(), String> {
     for &(row, column) in marks {
-        let Some((label, batch)) = rows.get(row) else {
+        let Some(found) = rows.get(row) else {
             return Err(format!("mark ({row}, {column}): there are only {} rows", rows.len()));
         };
-        if column >= batch.count {
-            return Err(format!("mark ({row}, {column}): row {label:?} has only {} images", batch.count));
+        if column >= found.images.count {
+            return Err(format!(
+                "mark ({row}, {column}): row {:?} has only {} images",
+                found.label, found.images.count
+            ));
         }
     }
     Ok(())
-}
-
-/// Large labels when every row is at least as tall as them, small ones otherwise.
-fn label_scale(rows: &[(String, ImageBatch)], scale: usize) -> usize {
-    let shortest_row = rows.iter().map(|(_, batch)| batch.height * scale).min().unwrap_or(0);
-    if shortest_row >= Canvas::text_height(LARGE_LABEL_SCALE) { LARGE_LABEL_SCALE } else { 1 }
-}
-
-/// Width of the label column: the widest label plus padding, or nothing without labels.
-fn label_column_width(rows: &[(String, ImageBatch)], label_scale: usize) -> usize {
-    let widest = rows.iter().map(|(label, _)| Canvas::text_width(label, label_scale)).max().unwrap_or(0);
-    if widest == 0 { 0 } else { widest + 2 * LABEL_PADDING_PX }
-}
-
-fn row_height(batch: &ImageBatch, scale: usize, label_scale: usize) -> usize {
-    batch.cell_size(scale).1.max(Canvas::text_height(label_scale))
 }
 
 /// Frames a cell by painting the separator gap around it.
@@ -249,27 +331,16 @@ fn tile_offset(index: usize, cell: usize) -> usize {
     SEPARATOR_PX + index * (cell + SEPARATOR_PX)
 }
 
-fn to_i32(v: usize) -> i32 {
-    i32::try_from(v).unwrap_or(i32::MAX)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
 
     const SCALE: usize = 3;
     const IMG_H: usize = 2;
     const IMG_W: usize = 3;
 
-    fn temp_png(name: &str) -> PathBuf {
-        std::env::temp_dir().join(format!("atelier-grid-{name}-{}.png", std::process::id()))
-    }
-
     fn decode(path: &Path) -> image::RgbImage {
-        let img = image::open(path).unwrap().to_rgb8();
-        std::fs::remove_file(path).unwrap();
-        img
+        image::open(path).unwrap().to_rgb8()
     }
 
     /// Four 2×3 grayscale images; image `i` has pixel `(row, col)` = (i·6 + row·3 + col) / 23.
@@ -286,7 +357,8 @@ mod tests {
     fn grid_tiles_images_with_separators() {
         let pixels = four_images();
         let batch = ImageBatch::new(&pixels, 4, 1, IMG_H, IMG_W);
-        let path = temp_png("tiles");
+        let dir = tempfile::tempdir().unwrap(); // removed when dropped, passed or failed
+        let path = dir.path().join("atelier-grid-tiles.png");
         save_grid(&path, &batch, 2, SCALE).unwrap();
         let img = decode(&path);
 
@@ -321,7 +393,8 @@ mod tests {
         // One 1×1 RGB image: red 1, green 0, blue 0.
         let pixels = [1.0, 0.0, 0.0];
         let batch = ImageBatch::new(&pixels, 1, 3, 1, 1);
-        let path = temp_png("rgb");
+        let dir = tempfile::tempdir().unwrap(); // removed when dropped, passed or failed
+        let path = dir.path().join("atelier-grid-rgb.png");
         save_grid(&path, &batch, 4, 2).unwrap();
         let img = decode(&path);
         assert_eq!(img.dimensions(), (2 + 2 * SEPARATOR_PX as u32, 2 + 2 * SEPARATOR_PX as u32));
@@ -331,7 +404,8 @@ mod tests {
     #[test]
     fn bad_batches_are_errors() {
         let pixels = four_images();
-        let path = temp_png("bad");
+        let dir = tempfile::tempdir().unwrap(); // removed when dropped, passed or failed
+        let path = dir.path().join("atelier-grid-bad.png");
         let cases = [
             (ImageBatch::new(&pixels[1..], 4, 1, IMG_H, IMG_W), 2, SCALE),
             (ImageBatch::new(&pixels, 5, 1, IMG_H, IMG_W), 2, SCALE),
@@ -357,19 +431,18 @@ mod tests {
             ("input".to_string(), ImageBatch::new(&pixels[..100], 1, 1, 10, 10)),
             ("output".to_string(), ImageBatch::new(&pixels, 3, 1, 10, 10)),
         ];
-        let path = temp_png("labeled");
+        let dir = tempfile::tempdir().unwrap(); // removed when dropped, passed or failed
+        let path = dir.path().join("atelier-grid-labeled.png");
         save_labeled_rows(&path, &rows, 2).unwrap();
         let img = decode(&path);
 
-        let label_scale = LARGE_LABEL_SCALE;
-        let label_column = Canvas::text_width("output", label_scale) + 2 * LABEL_PADDING_PX;
+        let label_width = text_size("output", TextSize::Small.pixels()).unwrap().0 as usize;
+        let label_column = label_width + 2 * LABEL_PADDING_PX;
         assert_eq!(img.width() as usize, label_column + tiled_length(3, 20));
         assert_eq!(img.height() as usize, 2 * 20 + 3 * SEPARATOR_PX);
 
-        let label_area_has_text = (0..label_column as u32)
-            .flat_map(|x| (0..img.height()).map(move |y| (x, y)))
-            .any(|(x, y)| img.get_pixel(x, y).0 == [LABEL_COLOR.0, LABEL_COLOR.1, LABEL_COLOR.2]);
-        assert!(label_area_has_text);
+        let label_ink = dark_pixels_in(&img, 0..label_column as u32, 0..img.height());
+        assert!(label_ink > 20, "labels drawn: {label_ink} dark pixels");
 
         let first_cell = (label_column + SEPARATOR_PX) as u32;
         assert_eq!(img.get_pixel(first_cell, SEPARATOR_PX as u32).0, [255, 255, 255]);
@@ -379,11 +452,62 @@ mod tests {
         assert_eq!(img.get_pixel(third_cell, 10).0, white);
     }
 
+    fn dark_pixels_in(img: &image::RgbImage, xs: std::ops::Range<u32>, ys: std::ops::Range<u32>) -> usize {
+        ys.flat_map(|y| xs.clone().map(move |x| (x, y)))
+            .filter(|&(x, y)| img.get_pixel(x, y).0.iter().all(|&c| c < 120))
+            .count()
+    }
+
+    #[test]
+    fn captions_go_under_their_images_and_the_title_above_the_rows() {
+        let pixels = vec![1.0_f32; 2 * 28 * 28];
+        let rows = vec![Row {
+            label: "Shirt (true)".into(),
+            images: ImageBatch::new(&pixels, 2, 1, 28, 28),
+            captions: vec!["T-shirt/top".into(), "Pullover".into()],
+        }];
+        let picture = LabeledRows { title: "misclassified test images".into(), rows, marks: Vec::new(), scale: 3 };
+        let canvas = picture.render().unwrap();
+        let bytes = canvas.encode_png().unwrap();
+        let img = image::load_from_memory(&bytes).unwrap().to_rgb8();
+        let label_column = picture.label_column_width(TextSize::Small.pixels()).unwrap() as u32;
+        let title_band = (line_height(TextSize::Label.pixels()) + 2 * LABEL_PADDING_PX) as u32;
+        assert!(dark_pixels_in(&img, 0..img.width(), 0..title_band) > 50, "title");
+        let cell = 84;
+        let image_top = title_band + SEPARATOR_PX as u32;
+        let below = image_top + cell..img.height();
+        let red = |xs: std::ops::Range<u32>| {
+            below
+                .clone()
+                .flat_map(|y| xs.clone().map(move |x| (x, y)))
+                .filter(|&(x, y)| {
+                    let [r, g, b] = img.get_pixel(x, y).0;
+                    r > 150 && g < 120 && b < 120
+                })
+                .count()
+        };
+        let first = label_column + SEPARATOR_PX as u32;
+        let second = first + cell + SEPARATOR_PX as u32;
+        assert!(red(first..first + cell) > 20, "caption under the first image");
+        assert!(red(second..second + cell) > 20, "caption under the second image");
+        assert_eq!(img.get_pixel(first + 40, image_top + 40).0, [255, 255, 255], "the image itself");
+    }
+
+    #[test]
+    fn a_caption_count_that_does_not_match_the_images_is_an_error() {
+        let pixels = vec![0.0_f32; 2 * 4];
+        let rows =
+            vec![Row { label: "a".into(), images: ImageBatch::new(&pixels, 2, 1, 2, 2), captions: vec!["x".into()] }];
+        let err = LabeledRows { title: String::new(), rows, marks: Vec::new(), scale: 1 }.render().unwrap_err();
+        assert!(err.contains("1 captions for 2 images"), "{err}");
+    }
+
     #[test]
     fn marks_frame_the_chosen_cell_only() {
         let pixels = vec![0.0_f32; 3 * 4 * 4];
         let rows = vec![(String::new(), ImageBatch::new(&pixels, 3, 1, 4, 4))];
-        let path = temp_png("marks");
+        let dir = tempfile::tempdir().unwrap(); // removed when dropped, passed or failed
+        let path = dir.path().join("atelier-grid-marks.png");
         save_labeled_rows_with_marks(&path, &rows, 2, &[(0, 1)]).unwrap();
         let img = decode(&path);
         let red = [MARK_COLOR.0, MARK_COLOR.1, MARK_COLOR.2];
@@ -401,7 +525,8 @@ mod tests {
     fn marks_outside_the_rows_are_errors() {
         let pixels = vec![0.0_f32; 2 * 4];
         let rows = vec![("a".to_string(), ImageBatch::new(&pixels, 2, 1, 2, 2))];
-        let path = temp_png("bad-marks");
+        let dir = tempfile::tempdir().unwrap(); // removed when dropped, passed or failed
+        let path = dir.path().join("atelier-grid-bad-marks.png");
         for mark in [(0, 2), (1, 0)] {
             let err = save_labeled_rows_with_marks(&path, &rows, 1, &[mark]).unwrap_err();
             assert!(matches!(err, ImageError::InvalidInput { .. }), "{err}");

@@ -4,10 +4,14 @@
 pub mod atomic;
 pub mod canvas;
 pub mod clock;
-pub mod font;
 pub mod grid;
 pub mod heatmap;
 pub mod metrics;
+pub mod picture;
 pub mod plot;
+pub mod png;
 pub mod provenance;
+pub mod raster;
 pub mod run_dir;
+pub mod scatter;
+pub mod text;

@@ -67,6 +67,6 @@ pub enum Figure {
     /// Rows of images `[n, c, h, w]` in `[0, 1]`, each row with a label on its left; `marks`
     /// frames chosen `(row, column)` cells.
     Grid { name: String, rows: Vec<(String, Tensor<4>)>, marks: Vec<(usize, usize)> },
-    /// 2-D points coloured by class.
-    Scatter { name: String, title: String, points: Vec<(f32, f32, usize)>, class_names: Vec<String> },
+    /// 2-D points coloured by class; `axes` titles the x and y axes (e.g. `["z₁", "z₂"]`).
+    Scatter { name: String, title: String, axes: [String; 2], points: Vec<(f32, f32, usize)>, class_names: Vec<String> },
 }

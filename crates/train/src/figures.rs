@@ -2,13 +2,15 @@
 
 use std::path::{Path, PathBuf};
 
-use atelier_core::grid::{self, ImageBatch as HostImages};
-use atelier_core::plot::ScatterPlot;
+use atelier_core::grid::{ImageBatch as HostImages, LabeledRows, Row};
+use atelier_core::picture::Picture;
+use atelier_core::scatter::ScatterPlot;
 
 use crate::experiment::Figure;
+use crate::host::to_host_f32;
 
 /// Pixel scale of image grids (28×28 images become 56×56).
-const GRID_SCALE: usize = 2;
+pub const GRID_SCALE: usize = 2;
 
 /// Writes `figure` into `dir` as `<prefix><name>.png` and returns the path.
 pub fn write_figure(dir: &Path, prefix: &str, figure: Figure) -> Result<PathBuf, String> {
@@ -19,22 +21,27 @@ pub fn write_figure(dir: &Path, prefix: &str, figure: Figure) -> Result<PathBuf,
                 .into_iter()
                 .map(|(label, images)| {
                     let dims = images.dims();
-                    let values = images.into_data().try_into_vec_as::<f32>().map_err(|e| format!("{e:?}"))?;
+                    let values =
+                        to_host_f32(images, &format!("the images of figure {name:?}")).map_err(|e| e.to_string())?; // [n, c, h, w]
                     Ok((label, values, dims))
                 })
                 .collect::<Result<_, String>>()?;
-            let batches: Vec<(String, HostImages)> = host
+            let rows = host
                 .iter()
                 .map(|(label, values, [n, c, h, w])| {
-                    (label.clone(), HostImages { pixels: values, count: *n, channels: *c, height: *h, width: *w })
+                    Row::new(
+                        label.clone(),
+                        HostImages { pixels: values, count: *n, channels: *c, height: *h, width: *w },
+                    )
                 })
                 .collect();
-            grid::save_labeled_rows_with_marks(&path, &batches, GRID_SCALE, &marks).map_err(|e| e.to_string())?;
+            let picture = LabeledRows { title: String::new(), rows, marks, scale: GRID_SCALE };
+            picture.save_png(&path).map_err(|e| e.to_string())?;
             Ok(path)
         }
-        Figure::Scatter { name, title, points, class_names } => {
+        Figure::Scatter { name, title, axes: [x_label, y_label], points, class_names } => {
             let path = dir.join(format!("{prefix}{name}.png"));
-            ScatterPlot { title, points, class_names }.save_png(&path).map_err(|e| e.to_string())?;
+            ScatterPlot { title, x_label, y_label, points, class_names }.save_png(&path).map_err(|e| e.to_string())?;
             Ok(path)
         }
     }

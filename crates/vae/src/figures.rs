@@ -37,7 +37,9 @@ pub fn reconstruction_figure(model: &Vae, config: &VaeConfig, images: Tensor<4>)
 pub fn fixed_prior_samples(decoder: &Decoder, rows: usize, cols: usize, device: &Device) -> Figure {
     let k = decoder.latent();
     let images = decoder.mean_image(standard_normal_codes(rows * cols, k, PRIOR_SAMPLES_SEED, device)); // [r·c, 1, 28, 28]
-    let rows = (0..rows).map(|r| ("z from N(0, I)".to_string(), images.clone().narrow(0, r * cols, cols))).collect();
+    // One label for the whole grid, on its first row (the rows differ only by their fixed codes).
+    let label = |r: usize| if r == 0 { "z ~ N(0, I), decoded mean".to_string() } else { String::new() };
+    let rows = (0..rows).map(|r| (label(r), images.clone().narrow(0, r * cols, cols))).collect(); // [cols, 1, 28, 28] each
     Figure::Grid { name: "samples".into(), rows, marks: Vec::new() }
 }
 
