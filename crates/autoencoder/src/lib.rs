@@ -1,5 +1,15 @@
 //! # The autoencoder lecture
 //!
+//! ## Read this first: one training step, top to bottom
+//! 1. **Objective**: `Obj = L(x, g(f(x̃))) [+ λ·Σᵢ|aᵢ|]`, the clean image `x` as target:
+//!    `loss.rs::objective` ([`loss::objective`]), its input `x̃` from `loss.rs::corrupt`
+//!    ([`loss::corrupt`]).
+//! 2. **Loss function**: the MSE `L(x, x̂) = 1/(N·D) · Σₙ Σ_d (x̂ₙd − xₙd)²` in
+//!    `layers/src/loss.rs::mean_squared_error` ([`atelier_layers::loss::mean_squared_error`]), plus
+//!    `layers/src/loss.rs::l1_activity` ([`atelier_layers::loss::l1_activity`]) for the sparse variant.
+//! 3. **The update**: `step.rs`, `train_step` of [`step::AutoencoderExperiment`]: corrupt → encode
+//!    and decode → objective → backward → one Adam step at the fixed learning rate.
+//!
 //! An autoencoder learns to copy its input through a bottleneck: an encoder `f` maps an image
 //! `x ∈ [0,1]^{28×28}` to a code `a = f(x) ∈ ℝᵏ` with `k ≪ 784`, a decoder `g` maps the code back,
 //! and both are trained to minimise the reconstruction error

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use atelier_layers::loss::mean_squared_error;
 use atelier_train::{
     Experiment, Figure, ImageBatch, StepContext, StepOutput, load_model_and_optimizer, load_model_blob,
     model_and_optimizer_state, pytorch_adam,
@@ -57,7 +58,7 @@ impl Experiment for AutoencoderExperiment {
             StepOutput::new(batch.label_values.len()).with("loss", terms.total()).with("mse", terms.reconstruction);
         match self.config.variant {
             // How far the corrupted input itself is from the clean image: the baseline to gain on.
-            Variant::Denoising { .. } => output.with("noisy_input_mse", (input - clean).powi_scalar(2).mean()),
+            Variant::Denoising { .. } => output.with("noisy_input_mse", mean_squared_error(input, clean)),
             _ => output,
         }
     }

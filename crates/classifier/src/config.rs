@@ -79,7 +79,7 @@ impl ClassifierConfig {
         if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
             return Err(format!("learning_rate must be a positive number (got {})", self.learning_rate));
         }
-        self.lr_schedule.validate()?;
+        self.lr_schedule.validate(atelier_train::ClockUnit::Epochs)?;
         if self.trainable == Trainable::HeadOnly
             && matches!(self.architecture, Architecture::Perceptron | Architecture::Mlp)
         {

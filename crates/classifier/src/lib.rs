@@ -1,5 +1,15 @@
 //! # The CNN classifier lecture
 //!
+//! ## Read this first: one training step, top to bottom
+//! 1. **Objective**: `min −1/N · Σₙ log softmax(f(xₙ))_{yₙ}` over the logits of
+//!    `model.rs::Classifier::forward` ([`Classifier::forward`]).
+//! 2. **Loss function**: `layers/src/loss.rs::cross_entropy` ([`atelier_layers::loss::cross_entropy`]),
+//!    with `layers/src/loss.rs::accuracy` ([`atelier_layers::loss::accuracy`]) reported beside it.
+//! 3. **The update**: `step.rs`, `train_step` of [`step::ClassifierExperiment`]: logits (the
+//!    convolution features detached for [`Trainable::HeadOnly`]) → cross-entropy → backward → one Adam
+//!    step at the rate of `train/src/schedule.rs::LrSchedule::rate` ([`atelier_train::LrSchedule::rate`])
+//!    for the current epoch.
+//!
 //! A classifier maps an image `x` to class scores (logits) `s = f(x) ∈ ℝ¹⁰`; softmax turns them
 //! into probabilities `p(y = c | x) = exp(s_c) / Σ_j exp(s_j)`, and training minimises the
 //! cross-entropy with the true class `y`:

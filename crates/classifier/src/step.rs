@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use atelier_layers::loss::{accuracy, cross_entropy};
 use atelier_train::{
-    Experiment, Figure, ImageBatch, StepContext, StepOutput, load_model_and_optimizer, load_model_blob,
+    Experiment, Figure, ImageBatch, RunClock, StepContext, StepOutput, load_model_and_optimizer, load_model_blob,
     model_and_optimizer_state, pytorch_adam,
 };
 use burn::optim::{GradientsParams, ModuleOptimizer};
@@ -48,22 +49,15 @@ fn logits(model: &Classifier, trainable: Trainable, images: Tensor<4>) -> Tensor
     model.dense.logits(model.dense.penultimate(conv)) // [n, classes]
 }
 
-/// Fraction of rows whose largest logit is the label, as a `[1]` tensor (stays on the device).
-pub fn accuracy(logits: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<1> {
-    let [n, _] = logits.dims();
-    let predicted = logits.argmax(1).reshape([n]); // [n]
-    predicted.equal(labels).float().mean()
-}
-
 impl Experiment for ClassifierExperiment {
     type Batch = ImageBatch;
 
     fn train_step(&mut self, batch: ImageBatch, ctx: &mut StepContext) -> StepOutput {
         let images = batch.len();
         let logits = logits(&self.model, self.config.trainable, batch.images);
-        let loss = atelier_layers::loss::cross_entropy(logits.clone(), batch.labels.clone());
+        let loss = cross_entropy(logits.clone(), batch.labels.clone());
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        let lr = self.config.lr_schedule.rate(self.config.learning_rate, ctx.epoch);
+        let lr = self.config.lr_schedule.rate(self.config.learning_rate, RunClock::Epoch(ctx.epoch));
         self.model = self.optimizer.step(lr, self.model.clone(), grads);
         StepOutput::new(images).with("loss", loss).with("accuracy", accuracy(logits, batch.labels))
     }
@@ -72,7 +66,7 @@ impl Experiment for ClassifierExperiment {
         let model = self.model.valid();
         let labels = batch.labels.clone().without_autodiff();
         let logits = model.forward(batch.images.without_autodiff());
-        let loss = atelier_layers::loss::cross_entropy(logits.clone(), labels.clone());
+        let loss = cross_entropy(logits.clone(), labels.clone());
         StepOutput::new(batch.label_values.len()).with("loss", loss).with("accuracy", accuracy(logits, labels))
     }
 

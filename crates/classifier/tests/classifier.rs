@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use atelier_backend::{Backend, test_backends};
-use atelier_classifier::step::{accuracy, load_model};
+use atelier_classifier::step::load_model;
 use atelier_classifier::{Architecture, Classifier, ClassifierConfig, ClassifierExperiment, Trainable};
-use atelier_layers::loss::cross_entropy;
+use atelier_layers::loss::{accuracy, cross_entropy};
 use atelier_testkit::{ctx, embedded_images, exclusive_rng, shared_rng, to_vec};
 use atelier_train::Experiment;
 use burn::prelude::*;

@@ -1,5 +1,15 @@
 //! # The GAN lecture: DCGAN on Fashion-MNIST
 //!
+//! ## Read this first: one training step, top to bottom
+//! 1. **Objective**: the game `min_G max_D V(D, G)` below, played by Algorithm 1 in `step.rs`,
+//!    `train_step` of [`step::DcganExperiment`].
+//! 2. **Loss functions**: `loss.rs::discriminator_loss` ([`loss::discriminator_loss`]) for `D`,
+//!    `loss.rs::generator_loss` ([`loss::generator_loss`]) for `G`.
+//! 3. **The updates**: `step.rs::DcganExperiment::discriminator_step`
+//!    ([`step::DcganExperiment::discriminator_step`], `k` times, one Adam step of `D`), then
+//!    `step.rs::DcganExperiment::generator_step` ([`step::DcganExperiment::generator_step`], one Adam
+//!    step of `G` through a frozen `D`).
+//!
 //! Two networks play a game. The generator `G` turns noise `z ~ N(0, I)` into an image; the
 //! discriminator `D` outputs the probability that an image is real. Goodfellow et al. (2014)
 //! write the game as one value function:

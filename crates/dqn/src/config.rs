@@ -1,6 +1,7 @@
 //! Every hyper-parameter of the agent (the `model` part of a run's `config.json`), each with its
 //! meaning. Training length is counted in environment steps.
 
+use atelier_train::{ClockUnit, RunClock};
 use serde::{Deserialize, Serialize};
 
 /// How the target network `Q_θ⁻` follows the online network `Q_θ`.
@@ -35,16 +36,10 @@ pub enum TargetKind {
     DoubleDqn,
 }
 
-/// How Adam's learning rate changes over the run.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum LrSchedule {
-    /// `learning_rate` throughout.
-    Constant,
-    /// Linear from `learning_rate` at step 0 to `end_factor · learning_rate` at `total_steps`: late
-    /// updates get small, so the greedy policy settles instead of oscillating.
-    Linear { end_factor: f64 },
-}
+/// How Adam's learning rate changes over the run (the one schedule type of every model): the agent
+/// counts environment steps, so `constant` or `linear` (to `end_factor · learning_rate` at
+/// `total_steps`).
+pub use atelier_train::LrSchedule;
 
 /// The ε-greedy schedule: with probability ε the agent acts uniformly at random, otherwise greedily.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -129,13 +124,7 @@ impl DqnConfig {
 
     /// The learning rate for an update made after `step` environment steps.
     pub fn learning_rate_at(&self, step: u64) -> f64 {
-        match self.lr_schedule {
-            LrSchedule::Constant => self.learning_rate,
-            LrSchedule::Linear { end_factor } => {
-                let progress = (step as f64 / self.total_steps as f64).min(1.0);
-                self.learning_rate * (1.0 - (1.0 - end_factor) * progress)
-            }
-        }
+        self.lr_schedule.rate(self.learning_rate, RunClock::Step { step, total: self.total_steps })
     }
 
     /// Refuses settings that cannot train, naming the setting and why.
@@ -155,11 +144,7 @@ impl DqnConfig {
         if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
             return Err(format!("learning_rate must be a positive number (got {})", self.learning_rate));
         }
-        if let LrSchedule::Linear { end_factor } = self.lr_schedule
-            && !(0.0..=1.0).contains(&end_factor)
-        {
-            return Err(format!("lr_schedule.end_factor must be in [0, 1] (got {end_factor})"));
-        }
+        self.lr_schedule.validate(ClockUnit::Steps)?;
         if !(0.0..=1.0).contains(&self.gamma) {
             return Err(format!("gamma must be in [0, 1] (got {})", self.gamma));
         }

@@ -1,5 +1,17 @@
 //! # The reinforcement-learning lecture: Deep Q-Learning on CartPole
 //!
+//! ## Read this first: one training step, top to bottom
+//! 1. **Objective**: `L(θ) = 1/N · Σᵢ ℓ(Q_θ(sᵢ, aᵢ) − yᵢ)` against the TD target
+//!    `y = r + γ·(1 − d)·max_a' Q_θ⁻(s', a')` of `td.rs::td_target` ([`td::td_target`]).
+//! 2. **Loss function**: `td.rs::td_loss` ([`td::td_loss`]): `ℓ = δ²` through
+//!    `layers/src/loss.rs::mean_squared_error` ([`atelier_layers::loss::mean_squared_error`]), or Huber.
+//! 3. **The update**: `agent.rs::DqnAgent::update_at` (private; [`agent::DqnAgent::update`] is the
+//!    same at the initial rate): a batch from the replay buffer → targets from `Q_θ⁻` → TD loss →
+//!    backward → one Adam step at the rate of `config.rs::DqnConfig::learning_rate_at`
+//!    ([`config::DqnConfig::learning_rate_at`], the shared [`atelier_train::LrSchedule`] counted in
+//!    environment steps). The agent loop runs `gradient_steps` such updates from `step` of
+//!    `impl Agent for DqnAgent` every `train_every` environment steps.
+//!
 //! A **policy** `π(a | s)` maps situations to actions; the **reward** `r` defines the goal; the
 //! agent maximises the expected discounted return `G_t = Σ_{k≥0} γᵏ·r_{t+k+1}`. The action value
 //! `Q^π(s, a) = E[G_t | s_t = s, a_t = a]` estimates the long-term return of acting `a` in `s`;

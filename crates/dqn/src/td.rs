@@ -9,6 +9,7 @@
 //! ```
 //! A truncated episode has `d = 0`: its last state is not terminal, so its target still bootstraps.
 
+use atelier_layers::loss::mean_squared_error;
 use burn::prelude::*;
 
 use crate::config::{TargetKind, TdLoss};
@@ -39,15 +40,14 @@ pub fn td_target(
 
 /// The mean TD loss of `q_taken` (`Q_θ(s, a)`, `[n, 1]`) against targets `y` (`[n, 1]`).
 ///
-/// - MSE: `1/N Σ δ²`
+/// - MSE: `1/N Σ δ²` ([`mean_squared_error`])
 /// - Huber (κ): `1/N Σ h(δ)`, `h(δ) = ½δ²` for `|δ| ≤ κ`, `κ(|δ| − ½κ)` otherwise, computed as
 ///   `½·q² + κ·(|δ| − q)` with `q = min(|δ|, κ)`.
 pub fn td_loss(loss: TdLoss, q_taken: Tensor<2>, targets: Tensor<2>) -> Tensor<1> {
-    let delta = q_taken - targets; // [n, 1]
     match loss {
-        TdLoss::Mse => delta.powi_scalar(2).mean(),
+        TdLoss::Mse => mean_squared_error(q_taken, targets),
         TdLoss::Huber { delta: kappa } => {
-            let abs = delta.abs();
+            let abs = (q_taken - targets).abs(); // |δ|, [n, 1]
             let quadratic = abs.clone().clamp_max(kappa);
             let linear = abs - quadratic.clone();
             (quadratic.powi_scalar(2).mul_scalar(0.5) + linear.mul_scalar(kappa)).mean()

@@ -1,5 +1,7 @@
-//! Losses of the course, one function per equation. All reduce to a mean over the batch
-//! (returned as a `Tensor<1>` of one element, still on the autodiff graph).
+//! Losses of the course, one function per equation, each defined here once: model crates call
+//! these instead of writing their own. Every loss but [`bernoulli_nll`] (kept per element, so the
+//! VAE can sum per image and the LSTM per row) reduces to a mean over the batch, returned as a
+//! `Tensor<1>` of one element, still on the autodiff graph.
 
 use burn::prelude::*;
 use burn::tensor::activation::log_sigmoid;
@@ -22,11 +24,21 @@ pub fn binary_cross_entropy<const D: usize>(probability: Tensor<D>, target: Tens
     (target * p.clone().log() + one_minus_target * (p.neg() + 1.0).log()).neg().mean()
 }
 
-/// Binary cross-entropy on logits `s` (p = σ(s)), computed with log-sigmoid for stability:
+/// Bernoulli negative log-likelihood of every element, in nats, from logits `s` (p = σ(s)) and
+/// targets `x ∈ [0, 1]`: `−log Bernoulli(x; σ(s)) = −[x·ln σ(s) + (1−x)·ln σ(−s)]`, exact and
+/// stable through log-sigmoid (`ln σ(−s) = ln(1 − σ(s))`).
+///
+/// # Shapes
+/// `logits`, `target`: any shape → the same shape (sum or average it as the model needs).
+pub fn bernoulli_nll<const D: usize>(logits: Tensor<D>, target: Tensor<D>) -> Tensor<D> {
+    let one_minus_target = target.clone().neg() + 1.0;
+    (target * log_sigmoid(logits.clone()) + one_minus_target * log_sigmoid(logits.neg())).neg()
+}
+
+/// Binary cross-entropy on logits `s` (p = σ(s)): the mean of [`bernoulli_nll`] over every element,
 /// `BCE = −1/N · Σ [y·ln σ(s) + (1−y)·ln σ(−s)]`.
 pub fn binary_cross_entropy_with_logits<const D: usize>(logits: Tensor<D>, target: Tensor<D>) -> Tensor<1> {
-    let one_minus_target = target.clone().neg() + 1.0;
-    (target * log_sigmoid(logits.clone()) + one_minus_target * log_sigmoid(logits.neg())).neg().mean()
+    bernoulli_nll(logits, target).mean()
 }
 
 /// The sparse autoencoder's activity penalty on a code `a` of shape `[batch, k]`:
@@ -42,4 +54,13 @@ pub fn cross_entropy(logits: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<1> {
     let [n, _] = logits.dims();
     let log_p = burn::tensor::activation::log_softmax(logits, 1); // [N, C]
     log_p.gather(1, labels.reshape([n, 1])).mean().neg()
+}
+
+/// Fraction of rows whose largest score is the true class (`logits [N, C]`, `labels [N]`):
+/// `acc = 1/N · Σₙ [argmax_c s_{n,c} = yₙ]`, a `[1]` tensor that stays on the device. Not a loss
+/// (it has no gradient), but the metric every classifying model reports beside [`cross_entropy`].
+pub fn accuracy(logits: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<1> {
+    let [n, _] = logits.dims();
+    let predicted = logits.argmax(1).reshape([n]); // [N, 1] → [N]
+    predicted.equal(labels).float().mean()
 }

@@ -11,10 +11,10 @@
 //! `−log p(x_{14..27} | x_{0..13}) = Σ_{t≥14} Σ_j NLL(x_{t,j}; ℓ_{t,j})` with teacher forcing.
 
 use atelier_data::Rng;
+use atelier_layers::loss::bernoulli_nll;
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
 
-use crate::loss::bernoulli_nll;
 use crate::model::{RecurrentModel, images_as_rows};
 
 /// The threshold of the deterministic binarisation `x > ½`.

@@ -61,7 +61,7 @@ impl Task {
     }
 }
 
-/// How the learning rate changes over epochs (shared with the other epoch-trained models).
+/// How the learning rate changes over epochs (the one schedule type of every model).
 pub use atelier_train::LrSchedule;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,7 +103,7 @@ impl LstmConfig {
         if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
             return Err(format!("learning_rate must be a positive number (got {})", self.learning_rate));
         }
-        self.lr_schedule.validate()?;
+        self.lr_schedule.validate(atelier_train::ClockUnit::Epochs)?;
         if let Task::Sequence { terms, train_sequences, test_sequences, .. } = self.task {
             if !(2..=MAX_TERMS).contains(&terms) {
                 return Err(format!("terms must be between 2 and {MAX_TERMS} (got {terms})"));

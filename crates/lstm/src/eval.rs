@@ -1,11 +1,11 @@
 //! Evaluation numbers (no IO): test accuracy (`rows`), bottom-half NLL (`complete`), and the
 //! next-value report beside the naive baselines (`sequence`).
 
+use atelier_layers::loss::accuracy;
 use burn::prelude::*;
 
 use crate::complete::{binarize, nll_of_rows_from, row_nll};
 use crate::figures::HALF;
-use crate::loss::accuracy;
 use crate::model::{RecurrentModel, images_as_rows};
 use crate::progression::{Family, SequenceBatch, SequenceItem};
 

@@ -1,5 +1,19 @@
 //! # The sequences lecture: LSTM from its equations
 //!
+//! ## Read this first: one training step, top to bottom
+//! 1. **Objective** (one per [`Task`], see below): `rows` and `complete` in `step.rs`,
+//!    `ImageTaskExperiment::objective` (private, called by `train_step` of
+//!    [`step::ImageTaskExperiment`]); `sequence` in `step.rs::sequence_metrics`
+//!    ([`step::sequence_metrics`]).
+//! 2. **Loss function**: `rows` uses `layers/src/loss.rs::cross_entropy`
+//!    ([`atelier_layers::loss::cross_entropy`]); `complete` sums the per-pixel
+//!    `layers/src/loss.rs::bernoulli_nll` ([`atelier_layers::loss::bernoulli_nll`]) per row in
+//!    `complete.rs::row_nll` ([`complete::row_nll`]); `sequence` uses
+//!    `layers/src/loss.rs::mean_squared_error` ([`atelier_layers::loss::mean_squared_error`]).
+//! 3. **The update**: `step.rs`, `train_step` of [`step::ImageTaskExperiment`] or
+//!    [`step::SequenceExperiment`]: objective → backward → one Adam step at the rate of
+//!    `train/src/schedule.rs::LrSchedule::rate` ([`atelier_train::LrSchedule::rate`]) for the epoch.
+//!
 //! Temporal data needs memory: "6 → 7 → 8 → ? we want 9; 2 → 4 → 8 → ? we want 16; looking at 8
 //! alone is not enough". A recurrent network carries a state from step to step. The plain RNN
 //! ([`cell::RnnCell`]) has one state, `h_t = tanh(W·[h_{t−1}, x_t] + b)`; the LSTM
@@ -46,7 +60,6 @@ pub mod complete;
 pub mod config;
 pub mod eval;
 pub mod figures;
-pub mod loss;
 pub mod model;
 pub mod progression;
 pub mod recurrent;

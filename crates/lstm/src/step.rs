@@ -2,9 +2,10 @@
 
 use std::collections::BTreeMap;
 
+use atelier_layers::loss::{accuracy, cross_entropy, mean_squared_error};
 use atelier_train::{
-    Experiment, Figure, ImageBatch, StepContext, StepOutput, module_from_bytes, module_to_bytes, optimizer_from_bytes,
-    optimizer_to_bytes,
+    Experiment, Figure, ImageBatch, RunClock, StepContext, StepOutput, module_from_bytes, module_to_bytes,
+    optimizer_from_bytes, optimizer_to_bytes,
 };
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
@@ -12,7 +13,6 @@ use burn::prelude::*;
 use crate::complete::{binarize, nll_of_rows_from, row_nll};
 use crate::config::{LstmConfig, Task};
 use crate::figures::{HALF, completion_figure};
-use crate::loss::{accuracy, cross_entropy, mean_squared_error};
 use crate::model::{RecurrentModel, images_as_rows};
 use crate::progression::SequenceBatch;
 
@@ -108,7 +108,7 @@ impl Experiment for ImageTaskExperiment {
         let images = batch.len();
         let (loss, name, metric) = self.objective(&self.model, batch);
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        let lr = self.config.lr_schedule.rate(self.config.learning_rate, ctx.epoch);
+        let lr = self.config.lr_schedule.rate(self.config.learning_rate, RunClock::Epoch(ctx.epoch));
         self.model = self.optimizer.step(lr, self.model.clone(), grads);
         StepOutput::new(images).with("loss", loss).with(name, metric)
     }
@@ -180,7 +180,7 @@ impl Experiment for SequenceExperiment {
         let n = batch.len();
         let (loss, exact, mse) = sequence_metrics(&self.model, batch);
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        let lr = self.config.lr_schedule.rate(self.config.learning_rate, ctx.epoch);
+        let lr = self.config.lr_schedule.rate(self.config.learning_rate, RunClock::Epoch(ctx.epoch));
         self.model = self.optimizer.step(lr, self.model.clone(), grads);
         StepOutput::new(n).with("loss", loss).with("next_value_accuracy", exact).with("mse", mse)
     }

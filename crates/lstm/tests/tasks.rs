@@ -9,7 +9,7 @@ use atelier_lstm::progression::{Family, Pool, SequenceBatch, SequenceItem, gener
 use atelier_lstm::step::build_model;
 use atelier_lstm::{CellKind, ImageTaskExperiment, LrSchedule, LstmConfig, Progression, SequenceExperiment, Task};
 use atelier_testkit::{ctx, embedded_images, exclusive_rng, to_vec};
-use atelier_train::Experiment;
+use atelier_train::{Experiment, RunClock};
 use burn::module::Param;
 use burn::prelude::*;
 
@@ -273,8 +273,12 @@ fn step_decay_schedule() {
     let _serial = exclusive_rng();
     let schedule = LrSchedule::StepDecay { every_epochs: 15, factor: 0.1 };
     let close = |a: f64, b: f64| (a - b).abs() < 1e-15;
-    assert!(close(schedule.rate(1e-3, 0), 1e-3) && close(schedule.rate(1e-3, 14), 1e-3));
-    assert!(close(schedule.rate(1e-3, 15), 1e-4) && close(schedule.rate(1e-3, 29), 1e-4));
-    assert!(close(schedule.rate(1e-3, 30), 1e-5));
-    assert_eq!(LrSchedule::Constant.rate(2e-3, 99), 2e-3);
+    assert!(
+        close(schedule.rate(1e-3, RunClock::Epoch(0)), 1e-3) && close(schedule.rate(1e-3, RunClock::Epoch(14)), 1e-3)
+    );
+    assert!(
+        close(schedule.rate(1e-3, RunClock::Epoch(15)), 1e-4) && close(schedule.rate(1e-3, RunClock::Epoch(29)), 1e-4)
+    );
+    assert!(close(schedule.rate(1e-3, RunClock::Epoch(30)), 1e-5));
+    assert_eq!(LrSchedule::Constant.rate(2e-3, RunClock::Epoch(99)), 2e-3);
 }

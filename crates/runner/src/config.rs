@@ -392,7 +392,7 @@ mod tests {
         assert_eq!(parse(&[]).lr_schedule, LrSchedule::Constant);
         let c = parse(&["--architecture", "vgg", "--lr-decay-every", "9"]);
         assert_eq!(c.lr_schedule, LrSchedule::StepDecay { every_epochs: 9, factor: 0.1 });
-        assert!((c.lr_schedule.rate(c.learning_rate, 9) - 1e-4).abs() < 1e-12);
+        assert!((c.lr_schedule.rate(c.learning_rate, atelier_train::RunClock::Epoch(9)) - 1e-4).abs() < 1e-12);
         let c = parse(&["--lr-decay-every", "0"]);
         let bad = default_run_config(ModelConfig::Classifier(c));
         assert!(bad.validate().unwrap_err().contains("every_epochs"));

@@ -43,7 +43,7 @@ pub use config::TrainConfig;
 pub use error::TrainError;
 pub use experiment::{Experiment, Figure, StepContext, StepOutput};
 pub use fit::{Monitor, MonitorReport, Outcome, Resume, Session, fit, fit_monitored};
-pub use schedule::LrSchedule;
+pub use schedule::{ClockUnit, LrSchedule, RunClock};
 pub use state::{
     load_model_and_optimizer, load_model_blob, model_and_optimizer_state, module_from_bytes, module_to_bytes,
     optimizer_from_bytes, optimizer_to_bytes, pytorch_adam,

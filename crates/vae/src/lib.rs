@@ -1,5 +1,19 @@
 //! # The VAE lecture: generating new images from a Gaussian latent space
 //!
+//! ## Read this first: one training step, top to bottom
+//! 1. **Objective**: `min E_x[ −log p(x|z) + β_t·KL(q(z|x) ‖ p(z)) ]`, one `z = μ + σ ⊙ ε` per image:
+//!    `step.rs::elbo_terms` ([`step::elbo_terms`]) computes both terms per image and
+//!    `loss.rs::ElboTerms::objective` ([`loss::ElboTerms::objective`]) averages them with
+//!    `β_t = config.rs::VaeConfig::kl_weight` ([`VaeConfig::kl_weight`]).
+//! 2. **Loss function**: the reconstruction term `loss.rs::Likelihood::negative_log_likelihood`
+//!    ([`Likelihood::negative_log_likelihood`]): `loss.rs::bernoulli_nll_per_image`
+//!    ([`loss::bernoulli_nll_per_image`], the shared per-pixel
+//!    [`atelier_layers::loss::bernoulli_nll`] summed per image) or `loss.rs::gaussian_nll`
+//!    ([`loss::gaussian_nll`]); the latent term `loss.rs::kl_to_standard_normal`
+//!    ([`loss::kl_to_standard_normal`]).
+//! 3. **The update**: `step.rs`, `train_step` of [`step::VaeExperiment`]: terms → objective with
+//!    `β_t` → backward → one Adam step at the fixed learning rate.
+//!
 //! An autoencoder's codes land wherever training puts them, so a code drawn at random decodes to
 //! nothing credible. The variational autoencoder forces the codes to follow a known distribution,
 //! the prior `p(z) = N(0, I)`, so that `z ~ N(0, I)` decoded by `p(x|z)` is a new image. The lecture's

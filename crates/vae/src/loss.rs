@@ -3,9 +3,10 @@
 
 use std::f64::consts::PI;
 
+use atelier_layers::loss::bernoulli_nll;
 use burn::prelude::*;
 use burn::tensor::Distribution;
-use burn::tensor::activation::{log_sigmoid, sigmoid};
+use burn::tensor::activation::sigmoid;
 
 use crate::config::Likelihood;
 use crate::model::Posterior;
@@ -20,15 +21,14 @@ pub fn binarize(x: Tensor<4>) -> Tensor<4> {
     uniform.lower(x).float()
 }
 
-/// Bernoulli negative log-likelihood per image, from logits `s` (p = σ(s)):
-/// `−log p(x|z) = −Σ_d [x_d·ln σ(s_d) + (1−x_d)·ln σ(−s_d)]`, exact and stable via log-sigmoid.
+/// Bernoulli negative log-likelihood per image, from logits `s` (p = σ(s)): the shared per-pixel
+/// [`bernoulli_nll`] summed over the image's pixels,
+/// `−log p(x|z) = −Σ_d [x_d·ln σ(s_d) + (1−x_d)·ln σ(−s_d)]`.
 ///
 /// # Shapes
 /// `logits`, `target`: `[n, 1, h, w]` → `[n]`
-pub fn bernoulli_nll(logits: Tensor<4>, target: Tensor<4>) -> Tensor<1> {
-    let one_minus_target = target.clone().neg() + 1.0;
-    let log_p = target * log_sigmoid(logits.clone()) + one_minus_target * log_sigmoid(logits.neg());
-    log_p.flatten::<2>(1, 3).sum_dim(1).squeeze_dim::<1>(1).neg() // [n]
+pub fn bernoulli_nll_per_image(logits: Tensor<4>, target: Tensor<4>) -> Tensor<1> {
+    bernoulli_nll(logits, target).flatten::<2>(1, 3).sum_dim(1).squeeze_dim::<1>(1) // [n, 1, h, w] → [n, h·w] → [n]
 }
 
 /// Gaussian negative log-density per image with mean `m = σ(s)` and fixed std `s_x`:
@@ -55,7 +55,7 @@ impl Likelihood {
     /// `−log p(x|z)` per image, `[n, 1, h, w]` → `[n]`.
     pub fn negative_log_likelihood(&self, logits: Tensor<4>, target: Tensor<4>) -> Tensor<1> {
         match *self {
-            Likelihood::Bernoulli => bernoulli_nll(logits, target),
+            Likelihood::Bernoulli => bernoulli_nll_per_image(logits, target),
             Likelihood::Gaussian { sigma } => gaussian_nll(logits, target, sigma),
         }
     }

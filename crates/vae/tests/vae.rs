@@ -14,7 +14,7 @@ use atelier_train::{Experiment, ImageSource, Session, TrainConfig, TrainError, c
 use atelier_vae::eval::{binarize_fixed, importance_sampled_nll, log_sum_exp, most_active_dimensions};
 use atelier_vae::figures::{fixed_prior_samples, manifold_figure};
 use atelier_vae::loss::{
-    bernoulli_nll, binarize, gaussian_nll, kl_to_standard_normal, log_normal, log_standard_normal,
+    bernoulli_nll_per_image, binarize, gaussian_nll, kl_to_standard_normal, log_normal, log_standard_normal,
 };
 use atelier_vae::model::LOG_VAR_RANGE;
 use atelier_vae::step::{elbo_terms, load_model};
@@ -67,7 +67,7 @@ fn bernoulli_and_gaussian_likelihoods_match_hand_computed_values() {
         let ln3 = 3f32.ln();
         let logits = Tensor::<4>::from_floats([[[[0.0, ln3]]], [[[ln3, 0.0]]]], &device); // [2, 1, 1, 2]
         let target = Tensor::<4>::from_floats([[[[1.0, 0.0]]], [[[1.0, 1.0]]]], &device);
-        let nll = to_vec(bernoulli_nll(logits.clone(), target.clone()));
+        let nll = to_vec(bernoulli_nll_per_image(logits.clone(), target.clone()));
         assert!((nll[0] - 8f32.ln()).abs() < 1e-5 && (nll[1] - (8.0f32 / 3.0).ln()).abs() < 1e-5, "{backend}: {nll:?}");
         // Gaussian, s = 0.5: means σ(0) = 0.5, σ(ln 3) = 0.75. Image 0: (0.5² + 0.75²)/(2·0.25) + 2·½ln(2π·0.25)
         // = 1.625 + ln(π/2) = 2.07658…
@@ -312,9 +312,8 @@ fn save_load_round_trip_gives_identical_samples() {
 fn a_diverging_run_stops_with_the_nan_error_and_keeps_its_last_good_checkpoint() {
     let _rng = shared_rng();
     let device = Backend::Flex.device().unwrap().autodiff();
-    let out = std::env::temp_dir().join(format!("atelier-vae-diverge-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&out);
-    let run = RunDir::create(&out, "vae", "flex", 0).unwrap();
+    let out = tempfile::tempdir().unwrap(); // removed when dropped, passed or failed
+    let run = RunDir::create(out.path(), "vae", "flex", 0).unwrap();
     let config = TrainConfig {
         epochs: 1,
         batch_size: 8,
@@ -344,7 +343,6 @@ fn a_diverging_run_stops_with_the_nan_error_and_keeps_its_last_good_checkpoint()
     let (position, blobs) = checkpoint::load(kept).unwrap();
     assert!(position.step < *last_step);
     assert!(load_model(&VaeConfig::default(), &blobs, &Backend::Flex.device().unwrap()).is_ok());
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]
