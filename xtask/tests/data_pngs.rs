@@ -8,10 +8,12 @@ fn xtask(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_xtask")).env_remove("ATELIER_DATA").args(args).output().expect("xtask starts")
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("atelier-xtask-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+/// A temporary folder (removed with everything in it when dropped) and the output folder to create
+/// inside it (not there yet, as for a fresh `--out`).
+fn scratch() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = dir.path().join("pngs");
+    (dir, out)
 }
 
 fn embedded() -> PathBuf {
@@ -24,7 +26,7 @@ fn gray(path: &Path) -> Vec<u8> {
 
 #[test]
 fn writes_clean_and_noisy_pngs_of_a_split() {
-    let (clean, noisy) = (scratch("clean"), scratch("noisy"));
+    let ((_clean_dir, clean), (_noisy_dir, noisy)) = (scratch(), scratch());
     let data = embedded();
     for (out, extra) in [(&clean, vec![]), (&noisy, vec!["--noise", "0.3"])] {
         let mut args = vec!["data", "pngs", "--data-dir", data.to_str().unwrap(), "--limit", "5"];
@@ -39,7 +41,7 @@ fn writes_clean_and_noisy_pngs_of_a_split() {
     assert_eq!(a.len(), 28 * 28);
     assert_ne!(a, b, "noise changes the pixels");
     // The clean PNG holds the dataset's bytes exactly (u8 → [0, 1] → u8 round trip).
-    let again = scratch("again");
+    let (_again_dir, again) = scratch();
     let args = ["data", "pngs", "--data-dir", data.to_str().unwrap(), "--limit", "1", "--out", again.to_str().unwrap()];
     assert!(xtask(&args).status.success());
     assert_eq!(gray(&again.join("00000.png")), a);
@@ -47,10 +49,11 @@ fn writes_clean_and_noisy_pngs_of_a_split() {
 
 #[test]
 fn bad_flags_are_refused() {
-    let out = scratch("bad");
+    let (_dir, out) = scratch();
     let data = embedded();
     let args = ["data", "pngs", "--data-dir", data.to_str().unwrap(), "--out", out.to_str().unwrap(), "--blur=-1"];
     let output = xtask(&args);
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("--blur must be ≥ 0"));
+    assert!(!out.exists(), "a refused command writes no folder");
 }

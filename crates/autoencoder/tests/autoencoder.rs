@@ -1,5 +1,7 @@
 //! Behaviour of the autoencoder lecture's model, losses, baseline and figures, on every test
-//! backend (flex, ndarray, and wgpu where a Vulkan adapter exists).
+//! backend (flex, ndarray, and wgpu where a Vulkan adapter exists). Every test that draws from a
+//! device RNG (seeding it, initialising a model, drawing noise) holds the testkit's lock: shared,
+//! or exclusive where two seeded runs are compared.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -9,12 +11,13 @@ use atelier_autoencoder::pca::Pca;
 use atelier_autoencoder::{Autoencoder, AutoencoderConfig, AutoencoderExperiment, Variant};
 use atelier_backend::{Backend, test_backends};
 use atelier_data::{DataSource, Rng, load_from};
-use atelier_testkit::{ctx, embedded_images, to_vec};
+use atelier_testkit::{ctx, embedded_images, exclusive_rng, shared_rng, to_vec};
 use atelier_train::{BatchSource, Experiment, ImageSource};
 use burn::prelude::*;
 
 #[test]
 fn forward_shapes_and_output_range() {
+    let _rng = shared_rng();
     for (backend, device) in test_backends() {
         for latent in [2, 32] {
             let model = Autoencoder::new(latent, &device);
@@ -30,6 +33,7 @@ fn forward_shapes_and_output_range() {
 
 #[test]
 fn parameter_count_matches_the_reference_model() {
+    let _rng = shared_rng();
     // Conv(1→32,k4): 32·16+32 = 544; Conv(32→64,k4): 64·32·16+64 = 32832; Linear(3136→32): 100384;
     // Linear(32→3136): 103488; ConvT(64→32,k4): 32800; ConvT(32→1,k4): 513. Total 270561
     // (the same count as PyTorch's model).
@@ -40,6 +44,7 @@ fn parameter_count_matches_the_reference_model() {
 /// Trains on one fixed batch; the loss must fall far below its start.
 #[test]
 fn overfits_one_batch() {
+    let _rng = shared_rng();
     for (backend, device) in test_backends() {
         if backend == Backend::Wgpu {
             continue; // 200 steps of JIT-compiled kernels on a software rasteriser take minutes; the step is covered below
@@ -64,6 +69,7 @@ fn overfits_one_batch() {
 
 #[test]
 fn every_variant_trains_on_every_backend() {
+    let _rng = shared_rng();
     for (backend, device) in test_backends() {
         let device = device.autodiff();
         let batch = embedded_images(4, &device);
@@ -83,6 +89,7 @@ fn every_variant_trains_on_every_backend() {
 
 #[test]
 fn same_seed_same_numbers() {
+    let _rng = exclusive_rng();
     for (backend, device) in test_backends() {
         let device = device.autodiff();
         let run = || {
@@ -105,6 +112,7 @@ fn same_seed_same_numbers() {
 
 #[test]
 fn save_load_round_trip_gives_identical_outputs() {
+    let _rng = shared_rng();
     for (backend, device) in test_backends() {
         let device = device.autodiff();
         device.seed(3);
@@ -128,6 +136,7 @@ fn save_load_round_trip_gives_identical_outputs() {
 
 #[test]
 fn weights_saved_on_one_backend_load_on_another() {
+    let _rng = shared_rng();
     let flex = Backend::Flex.device().unwrap().autodiff();
     flex.seed(5);
     let source = AutoencoderExperiment::new(AutoencoderConfig::default(), &flex);

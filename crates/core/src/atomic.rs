@@ -43,14 +43,13 @@ mod tests {
 
     #[test]
     fn writes_whole_file_and_leaves_no_temporary() {
-        let dir = std::env::temp_dir().join(format!("atelier-atomic-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
-        let target = dir.join("state.json");
+        let dir = tempfile::tempdir().unwrap(); // removed when dropped, passed or failed
+        let target = dir.path().join("state.json");
         write_atomic(&target, b"first").unwrap();
         write_atomic(&target, b"second, longer").unwrap();
         assert_eq!(fs::read(&target).unwrap(), b"second, longer");
         assert!(!temporary_path(&target).exists());
-        fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "only the target is left in the folder");
     }
 
     #[test]

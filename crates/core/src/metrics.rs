@@ -108,9 +108,8 @@ mod tests {
 
     #[test]
     fn round_trip_and_resume_truncates() {
-        let dir = std::env::temp_dir().join(format!("atelier-metrics-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("metrics.csv");
+        let dir = tempfile::tempdir().unwrap(); // removed when dropped, passed or failed
+        let path = dir.path().join("metrics.csv");
         let mut w = MetricsWriter::create(&path).unwrap();
         for s in 1..=5 {
             w.write(&row(s, 0.1 * s as f64)).unwrap();
@@ -125,17 +124,14 @@ mod tests {
         let rows = read_metrics(&path).unwrap();
         assert_eq!(rows.iter().map(|r| r.step).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
         assert_eq!(rows[3].value, 9.0);
-        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn malformed_line_names_file_and_line() {
-        let dir = std::env::temp_dir().join(format!("atelier-metrics-bad-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("metrics.csv");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("metrics.csv");
         fs::write(&path, format!("{HEADER}\n1,0,train,loss,0.5\n2,0,train\n")).unwrap();
         let err = read_metrics(&path).unwrap_err().to_string();
         assert!(err.contains("metrics.csv:3"), "{err}");
-        fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,7 +1,8 @@
 //! One directory per run: `<out>/<model>/<timestamp>-<backend>-s<seed>/`.
 //!
 //! ```text
-//! config.json      the full resolved configuration (rerun with `train --config <run>/config.json`)
+//! config.json      the full resolved configuration, its data's files and MD5s included
+//!                  (rerun with `train --config <run>/config.json`)
 //! run.json         provenance: git revision, versions, backend and device, command line, times
 //! metrics.csv      step,epoch,split,name,value
 //! checkpoints/     step-<n>/ folders written atomically, plus `latest` naming the newest
@@ -114,9 +115,10 @@ mod tests {
 
     #[test]
     fn create_lays_out_the_directory_and_open_checks_it() {
-        let out = std::env::temp_dir().join(format!("atelier-rundir-{}", std::process::id()));
-        let a = RunDir::create(&out, "autoencoder", "flex", 7).unwrap();
-        let b = RunDir::create(&out, "autoencoder", "flex", 7).unwrap();
+        let scratch = tempfile::tempdir().unwrap(); // removed when dropped, passed or failed
+        let out = scratch.path();
+        let a = RunDir::create(out, "autoencoder", "flex", 7).unwrap();
+        let b = RunDir::create(out, "autoencoder", "flex", 7).unwrap();
         assert_ne!(a.path(), b.path(), "two runs in one second get distinct directories");
         let name = a.path().file_name().unwrap().to_string_lossy().to_string();
         assert!(name.ends_with("-flex-s7"), "{name}");
@@ -130,6 +132,5 @@ mod tests {
         a.write_eval(&[("test_mse".into(), 0.5)]).unwrap();
         let text = fs::read_to_string(a.eval_path()).unwrap();
         assert!(text.contains("\"test_mse\": 0.5"), "{text}");
-        fs::remove_dir_all(&out).unwrap();
     }
 }

@@ -216,10 +216,10 @@ mod tests {
     use crate::idx::tests::{gzip, toy_images};
     use crate::idx::{encode_idx_images, encode_idx_labels};
     use crate::source::STANDARD_FILES;
-    use crate::source::tests::unique_temp_dir;
+    use crate::source::tests::{TestDir, unique_temp_dir};
 
     /// Writes a dataset folder (gzipped) with the given splits.
-    fn write_dir(label: &str, train: &Split, test: &Split) -> PathBuf {
+    fn write_dir(label: &str, train: &Split, test: &Split) -> TestDir {
         let dir = unique_temp_dir(label);
         let contents = [
             encode_idx_images(&train.images),
@@ -240,36 +240,33 @@ mod tests {
     #[test]
     fn loads_a_folder() {
         let dir = write_dir("load", &toy_split(&[0, 1, 9]), &toy_split(&[2, 2, 2]));
-        let data = load_from(DataSource::Flag(dir.clone())).unwrap();
+        let data = load_from(DataSource::Flag(dir.to_path_buf())).unwrap();
         assert_eq!(data.train, toy_split(&[0, 1, 9]));
         assert_eq!(data.test.labels, vec![2, 2, 2]);
         assert_eq!(data.class_names[0], "T-shirt/top");
         assert_eq!((data.rows(), data.cols()), (2, 3));
-        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
     fn count_mismatch_is_an_error() {
         let dir = write_dir("mismatch", &toy_split(&[0, 1]), &toy_split(&[2, 2, 2]));
-        let err = load_from(DataSource::Flag(dir.clone())).unwrap_err();
+        let err = load_from(DataSource::Flag(dir.to_path_buf())).unwrap_err();
         assert!(matches!(err, DataError::CountMismatch { images: 3, labels: 2, .. }), "{err:?}");
         let message = err.to_string();
         assert!(message.starts_with("image/label count mismatch: "), "{message}");
         assert!(message.contains("train-images-idx3-ubyte.gz has 3 images"), "{message}");
         assert!(message.contains("train-labels-idx1-ubyte.gz has 2 labels"), "{message}");
-        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
     fn label_out_of_range_is_an_error() {
         let dir = write_dir("range", &toy_split(&[0, 1, 2]), &toy_split(&[2, 12, 2]));
-        let err = load_from(DataSource::Flag(dir.clone())).unwrap_err();
+        let err = load_from(DataSource::Flag(dir.to_path_buf())).unwrap_err();
         assert!(matches!(err, DataError::LabelOutOfRange { label: 12, index: 1, .. }), "{err:?}");
         assert!(
             err.to_string().ends_with("t10k-labels-idx1-ubyte.gz: label 12 out of range 0..10 at index 1"),
             "{err}"
         );
-        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
@@ -277,17 +274,15 @@ mod tests {
         let mut test = toy_split(&[1, 2]);
         test.images = ImageSet { rows: 3, cols: 2, pixels: vec![0; 12] };
         let dir = write_dir("sizes", &toy_split(&[0, 1, 2]), &test);
-        let err = load_from(DataSource::Flag(dir.clone())).unwrap_err();
+        let err = load_from(DataSource::Flag(dir.to_path_buf())).unwrap_err();
         assert!(matches!(err, DataError::ImageSizeMismatch { .. }), "{err:?}");
-        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
     fn missing_file_names_the_folder() {
         let dir = unique_temp_dir("missing");
-        let err = load_from(DataSource::Flag(dir.clone())).unwrap_err();
+        let err = load_from(DataSource::Flag(dir.to_path_buf())).unwrap_err();
         assert!(err.to_string().contains(&dir.display().to_string()), "{err}");
-        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

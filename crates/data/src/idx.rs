@@ -380,7 +380,8 @@ pub(crate) mod tests {
 
     #[test]
     fn missing_file_names_the_path() {
-        let path = std::env::temp_dir().join("atelier-data-no-such-dir/train-images-idx3-ubyte");
+        let scratch = tempfile::tempdir().unwrap();
+        let path = scratch.path().join("atelier-data-no-such-dir/train-images-idx3-ubyte");
         let err = read_idx_images(&path).unwrap_err();
         assert!(matches!(err, DataError::Io { .. }), "{err:?}");
         assert!(err.to_string().contains("atelier-data-no-such-dir/train-images"), "{err}");
@@ -388,14 +389,13 @@ pub(crate) mod tests {
 
     #[test]
     fn reads_raw_and_gzipped_files() {
-        let dir = std::env::temp_dir().join(format!("atelier-data-idx-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = tempfile::tempdir().unwrap(); // removed when dropped, passed or failed
+        let dir = scratch.path();
         let raw = dir.join("images");
         let packed = dir.join("labels.gz");
         std::fs::write(&raw, encode_idx_images(&toy_images())).unwrap();
         std::fs::write(&packed, gzip(&encode_idx_labels(&[1, 2, 3]))).unwrap();
         assert_eq!(read_idx_images(&raw).unwrap(), toy_images());
         assert_eq!(read_idx_labels(&packed).unwrap(), vec![1, 2, 3]);
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -208,20 +208,33 @@ fn checked(source: DataSource) -> Result<DataSource, DataError> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
 
-    /// A fresh, empty folder under the system temp dir, unique per call.
-    pub(crate) fn unique_temp_dir(label: &str) -> PathBuf {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("atelier-data-{label}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
+    /// A temporary folder, removed with everything in it when dropped (at the end of the test,
+    /// passed or failed). Derefs to its [`Path`].
+    pub(crate) struct TestDir(tempfile::TempDir);
+
+    impl std::ops::Deref for TestDir {
+        type Target = Path;
+
+        fn deref(&self) -> &Path {
+            self.0.path()
+        }
+    }
+
+    impl AsRef<Path> for TestDir {
+        fn as_ref(&self) -> &Path {
+            self.0.path()
+        }
+    }
+
+    /// A fresh, empty folder under the system temp dir (`atelier-data-<label>-…`), unique per call.
+    pub(crate) fn unique_temp_dir(label: &str) -> TestDir {
+        let prefix = format!("atelier-data-{label}-");
+        TestDir(tempfile::Builder::new().prefix(&prefix).tempdir().expect("a temporary folder"))
     }
 
     /// A folder with the four standard files (empty content: only names matter here).
-    fn dataset_dir(label: &str) -> PathBuf {
+    fn dataset_dir(label: &str) -> TestDir {
         let dir = unique_temp_dir(label);
         for (i, name) in STANDARD_FILES.iter().enumerate() {
             let name = if i % 2 == 0 { format!("{name}.gz") } else { name.to_string() };
@@ -239,22 +252,18 @@ pub(crate) mod tests {
         let nowhere = unique_temp_dir("empty");
         let env_os = Some(env.as_os_str());
 
-        let found = locate_with(Some(&flag), env_os, &project, &debian).unwrap();
-        assert_eq!(found, DataSource::Flag(flag.clone()));
+        let found = locate_with(Some(&*flag), env_os, &project, &debian).unwrap();
+        assert_eq!(found, DataSource::Flag(flag.to_path_buf()));
         let found = locate_with(None, env_os, &project, &debian).unwrap();
-        assert_eq!(found, DataSource::EnvVar(env.clone()));
+        assert_eq!(found, DataSource::EnvVar(env.to_path_buf()));
         let found = locate_with(None, None, &project, &debian).unwrap();
-        assert_eq!(found, DataSource::ProjectDir(project.clone()));
+        assert_eq!(found, DataSource::ProjectDir(project.to_path_buf()));
         let found = locate_with(None, None, &nowhere, &debian).unwrap();
-        assert_eq!(found, DataSource::Debian(debian.clone()));
+        assert_eq!(found, DataSource::Debian(debian.to_path_buf()));
         let found = locate_with(None, None, &nowhere, &nowhere).unwrap();
         assert_eq!(found, DataSource::Embedded);
         let found = locate_with(None, Some(OsStr::new("")), &nowhere, &nowhere).unwrap();
         assert_eq!(found, DataSource::Embedded, "an empty $ATELIER_DATA counts as unset");
-
-        for dir in [flag, env, project, debian, nowhere] {
-            std::fs::remove_dir_all(dir).unwrap();
-        }
     }
 
     #[test]
@@ -268,13 +277,10 @@ pub(crate) mod tests {
 
         let incomplete = unique_temp_dir("incomplete");
         std::fs::write(incomplete.join("train-images-idx3-ubyte"), b"").unwrap();
-        let err = locate_with(Some(&incomplete), None, &project, &project).unwrap_err();
+        let err = locate_with(Some(&*incomplete), None, &project, &project).unwrap_err();
         let message = err.to_string();
         assert!(message.contains("missing train-labels-idx1-ubyte[.gz]"), "{message}");
         assert!(!message.contains("missing train-images"), "{message}");
-
-        std::fs::remove_dir_all(project).unwrap();
-        std::fs::remove_dir_all(incomplete).unwrap();
     }
 
     #[test]
@@ -283,7 +289,6 @@ pub(crate) mod tests {
         let env = OsStr::new("/definitely/not/a/dataset");
         let err = locate_with(None, Some(env), &project, &project).unwrap_err();
         assert!(err.to_string().starts_with("$ATELIER_DATA /definitely"), "{err}");
-        std::fs::remove_dir_all(project).unwrap();
     }
 
     #[test]
@@ -294,7 +299,6 @@ pub(crate) mod tests {
         assert!(message.starts_with("no dataset found: looked in "), "{message}");
         assert!(message.contains("/no/debian"), "{message}");
         assert!(message.contains("cargo xtask data fetch fashion-mnist"), "{message}");
-        std::fs::remove_dir_all(nowhere).unwrap();
     }
 
     #[test]
@@ -304,7 +308,6 @@ pub(crate) mod tests {
         let files = dataset_files(&dir, "test").unwrap();
         assert_eq!(files.train_images, dir.join("train-images-idx3-ubyte"));
         assert_eq!(files.test_images, dir.join("t10k-images-idx3-ubyte.gz"));
-        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

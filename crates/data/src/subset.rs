@@ -256,12 +256,9 @@ mod tests {
         assert!(readme.contains(&summary.files[0].md5_uncompressed), "{readme}");
         assert!(!first.join("README.md.tmp").exists());
 
-        let small = load_from(DataSource::Flag(first.clone())).unwrap();
+        let small = load_from(DataSource::Flag(first.to_path_buf())).unwrap();
         let indices = class_balanced_indices(&full.train.labels, 3, 10).unwrap();
         assert_eq!(small.train.labels, full.train.batch_labels(&indices));
         assert_eq!(small.train.images.image(4), full.train.images.image(indices[4]));
-
-        std::fs::remove_dir_all(first).unwrap();
-        std::fs::remove_dir_all(second).unwrap();
     }
 }

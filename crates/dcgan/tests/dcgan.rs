@@ -173,14 +173,14 @@ fn checkpoint_then_resume_continues_both_networks_and_both_optimizers() {
     let valid = ImageSource::new(Arc::new(data.test), Some(16));
     for (backend, device) in test_backends() {
         let device = device.autodiff();
-        let out = std::env::temp_dir().join(format!("atelier-dcgan-resume-{backend}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&out);
+        let scratch = tempfile::tempdir().unwrap(); // removed when dropped, passed or failed
+        let out = scratch.path();
         let fresh = |device: &Device| {
             device.seed(11);
             DcganExperiment::new(DcganConfig { score_every: 0, ..DcganConfig::default() }, device)
         };
 
-        let straight = RunDir::create(&out, "dcgan", backend.name(), 0).unwrap();
+        let straight = RunDir::create(out, "dcgan", backend.name(), 0).unwrap();
         let (whole, outcome) =
             fit(fresh(&device), &train, &valid, &session(&straight, &device, None, Resume::Fresh)).unwrap();
         assert!(matches!(outcome, Outcome::Completed { steps: 4, .. }), "{outcome:?}");
@@ -217,6 +217,5 @@ fn checkpoint_then_resume_continues_both_networks_and_both_optimizers() {
         partial.remove("discriminator_optimizer");
         let err = fresh(&device).load_state(&partial).err().unwrap();
         assert!(err.contains("no 'discriminator_optimizer'"), "{err}");
-        let _ = std::fs::remove_dir_all(&out);
     }
 }

@@ -4,6 +4,7 @@
 use atelier_backend::test_backends;
 use atelier_lstm::recurrent::{lstm_from_burn, lstm_to_burn};
 use atelier_lstm::{CellKind, LstmCell, Recurrent, RnnCell, State};
+use atelier_testkit::shared_rng;
 use burn::nn::{LstmConfig, LstmState};
 use burn::prelude::*;
 use burn::tensor::Distribution;
@@ -70,6 +71,7 @@ fn random_sequence(n: usize, t: usize, d: usize, device: &Device) -> Tensor<3> {
 /// our fused cell: every output and the final state agree, with and without an initial state.
 #[test]
 fn our_lstm_equals_burn_nn_lstm_given_the_same_weights() {
+    let _rng = shared_rng();
     for (backend, device) in test_backends() {
         device.seed(11);
         let (n, t, d, h) = (3, 6, 4, 5);
@@ -95,6 +97,7 @@ fn our_lstm_equals_burn_nn_lstm_given_the_same_weights() {
 /// The other direction: our cell's weights written into an `nn::Lstm` give the same function.
 #[test]
 fn burn_nn_lstm_built_from_our_weights_equals_ours() {
+    let _rng = shared_rng();
     for (backend, device) in test_backends() {
         device.seed(12);
         let ours = LstmCell::new(3, 4, &device);
@@ -109,6 +112,7 @@ fn burn_nn_lstm_built_from_our_weights_equals_ours() {
 /// Every cell kind: outputs `[n, T, H]`, final state `[n, H]`, and the last output is the state.
 #[test]
 fn recurrent_shapes() {
+    let _rng = shared_rng();
     for (backend, device) in test_backends() {
         for kind in [CellKind::Ours, CellKind::Burn, CellKind::Rnn] {
             let layer = Recurrent::new(kind, 7, 9, &device);
@@ -137,6 +141,7 @@ fn parameter_counts() {
 /// flows back through every time step (for all three cells).
 #[test]
 fn gradients_reach_the_first_time_step() {
+    let _rng = shared_rng();
     for (backend, device) in test_backends() {
         let device = device.autodiff();
         device.seed(3);

@@ -112,8 +112,8 @@ mod tests {
 
     #[test]
     fn save_load_latest_and_prune() {
-        let dir = std::env::temp_dir().join(format!("atelier-ckpt-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
+        let scratch = tempfile::tempdir().unwrap(); // removed when dropped, passed or failed
+        let dir = scratch.path().to_path_buf();
         assert_eq!(latest(&dir).unwrap(), None);
         for step in [10, 20, 30] {
             let position = Position { step, epoch: 1, batch_in_epoch: step / 10 };
@@ -130,6 +130,5 @@ mod tests {
         fs::write(dir.join(LATEST), "step-0000000099").unwrap();
         let err = latest(&dir).unwrap_err().to_string();
         assert!(err.contains("not a complete checkpoint"), "{err}");
-        fs::remove_dir_all(&dir).unwrap();
     }
 }
