@@ -109,15 +109,14 @@ fn sequence_trains_on_generated_progressions_and_prints_the_lecture_examples() {
 #[test]
 fn bad_lstm_settings_get_clear_errors() {
     let out = scratch("bad");
-    let o = atelier(&["train", "lstm", "--task", "rows", "--terms", "4", "--out", out.to_str().unwrap()]);
-    assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("--terms applies to --task sequence only"));
-    let o = atelier(&["train", "lstm", "--task", "sequence", "--terms", "1", "--out", out.to_str().unwrap()]);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("terms must be between 2"), "{o:?}");
-    let o = atelier(&["train", "lstm", "--hidden", "0", "--out", out.to_str().unwrap()]);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("hidden must be at least 1"), "{o:?}");
-    let o = atelier(&["bench", "autoencoder", "--cell", "ours"]);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("--cell applies to `bench lstm` only"), "{o:?}");
+    let out_s = out.to_str().unwrap();
+    let o = atelier(&["train", "lstm", "--task", "rows", "--terms", "4", "--out", out_s]);
+    fails_with(&o, "--terms applies to --task sequence only");
+    let o = atelier(&["train", "lstm", "--task", "sequence", "--terms", "1", "--out", out_s]);
+    fails_with(&o, "terms must be between 2");
+    fails_with(&atelier(&["train", "lstm", "--hidden", "0", "--out", out_s]), "hidden must be at least 1");
+    fails_with(&atelier(&["bench", "autoencoder", "--cell", "ours"]), "unexpected argument '--cell'");
+    assert!(!out.join("lstm").exists(), "refused commands leave no run directories behind");
 }
 
 #[test]

@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use atelier_cli::{DatasetArg, ReferenceArg};
+use crate::cli::{DatasetArg, SplitArg};
 use atelier_data::{KnownDataset, verify_md5};
 
 /// Downloads the four canonical files with curl and verifies their MD5 checksums.
@@ -76,7 +76,7 @@ pub fn subset(from: Option<&Path>, train_per_class: usize, test_per_class: usize
 /// Writes the first `limit` images of a split as gray 28×28 PNGs, optionally damaged by noise
 /// (seed 0) and/or blur, named `00000.png`, `00001.png`, … in `out`.
 pub fn pngs(
-    split: Option<ReferenceArg>,
+    split: Option<SplitArg>,
     data_dir: Option<&Path>,
     limit: usize,
     noise: Option<f32>,
@@ -91,9 +91,9 @@ pub fn pngs(
         }
     }
     let data = atelier_data::load(data_dir).map_err(|e| e.to_string())?;
-    let split = match split.unwrap_or(ReferenceArg::Test) {
-        ReferenceArg::Test => &data.test,
-        ReferenceArg::Train => &data.train,
+    let split = match split.unwrap_or(SplitArg::Test) {
+        SplitArg::Test => &data.test,
+        SplitArg::Train => &data.train,
     };
     let (rows, cols) = (split.images.rows, split.images.cols);
     let count = split.len().min(limit);
@@ -110,12 +110,8 @@ pub fn pngs(
     }
     fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     for (i, image) in pixels.chunks(rows * cols).enumerate() {
-        let bytes: Vec<u8> = image.iter().map(|p| (p.clamp(0.0, 1.0) * 255.0).round() as u8).collect();
         let path = out.join(format!("{i:05}.png"));
-        image::GrayImage::from_raw(cols as u32, rows as u32, bytes)
-            .ok_or("image size mismatch")?
-            .save(&path)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        atelier_core::png::save_gray_unit(&path, image, cols, rows).map_err(|e| e.to_string())?;
     }
     println!("wrote {count} images ({}) to {}", data.source, out.display());
     Ok(())

@@ -1,27 +1,35 @@
-//! `cargo xtask …`: parses the command line (see `atelier-cli`), runs `data` commands itself and
-//! hands every command that needs tensors to the `atelier` runner binary, built with the same
-//! profile as the tests so a machine compiles Burn once.
+//! `cargo xtask …`: runs `data` commands itself (getting data needs no tensors, so xtask compiles
+//! without Burn) and hands every other command, `--help` included, unparsed to the `atelier`
+//! runner binary, built with the same profile as the tests so a machine compiles Burn once. The
+//! runner parses the command line (`atelier-cli`), whose `--help` states each model's defaults
+//! from the model crates.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use atelier_cli::{BackendArg, Cli, Command as Cmd, DataCommand};
 use clap::Parser;
 
+mod cli;
 mod data;
 
+use cli::{DataCommand, XtaskCli, XtaskCommand};
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match &cli.command {
-        Cmd::Data(DataCommand::Fetch { dataset, dir }) => data::fetch(*dataset, dir.clone(), &project_root()),
-        Cmd::Data(DataCommand::Pngs { split, data_dir, limit, noise, blur, out }) => {
-            data::pngs(*split, data_dir.as_deref(), *limit, *noise, *blur, out)
-        }
-        Cmd::Data(DataCommand::Subset { from, train_per_class, test_per_class, out }) => {
-            data::subset(from.as_deref(), *train_per_class, *test_per_class, &project_root().join(out))
-        }
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    if args.first().is_none_or(|first| first != "data") {
         // The runner prints its own errors; pass its exit code through.
-        command => return run_runner(chosen_backend(command)),
+        return run_runner(&args);
+    }
+    let XtaskCli { command: XtaskCommand::Data(command) } = XtaskCli::parse();
+    let result = match command {
+        DataCommand::Fetch { dataset, dir } => data::fetch(dataset, dir, &project_root()),
+        DataCommand::Pngs { split, data_dir, limit, noise, blur, out } => {
+            data::pngs(split, data_dir.as_deref(), limit, noise, blur, &out)
+        }
+        DataCommand::Subset { from, train_per_class, test_per_class, out } => {
+            data::subset(from.as_deref(), train_per_class, test_per_class, &project_root().join(out))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -37,22 +45,8 @@ fn project_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-/// The backend a command asks for, so the runner's `Device::default()` (used by Burn internals
-/// such as optimizer-state loading) is that backend and not whichever GPU backend is compiled.
-fn chosen_backend(command: &Cmd) -> Option<BackendArg> {
-    match command {
-        Cmd::Train(t) => t.model.as_ref().and_then(|model| model.common().backend),
-        Cmd::Eval(e) => e.backend,
-        Cmd::Sweep(s) => s.backend,
-        Cmd::Demo(d) => d.backend,
-        Cmd::Sample(s) => s.backend,
-        Cmd::Bench(b) if b.backend.len() == 1 => Some(b.backend[0]),
-        _ => None,
-    }
-}
-
 /// Runs `cargo run -p atelier-runner -- <the same arguments>` and returns its exit code.
-fn run_runner(backend: Option<BackendArg>) -> ExitCode {
+fn run_runner(args: &[OsString]) -> ExitCode {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let mut command = Command::new(cargo);
     command.args(["run", "--manifest-path"]).arg(project_root().join("Cargo.toml"));
@@ -63,10 +57,7 @@ fn run_runner(backend: Option<BackendArg>) -> ExitCode {
     {
         command.args(["--features", &format!("atelier-runner/{features}")]);
     }
-    command.arg("--").args(std::env::args().skip(1));
-    if let Some(b) = backend {
-        command.env("BURN_DEVICE", b.name());
-    }
+    command.arg("--").args(args);
     match command.status() {
         Ok(status) => ExitCode::from(status.code().map_or(1, |c| c.clamp(0, 255) as u8)),
         Err(e) => {

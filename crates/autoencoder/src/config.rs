@@ -1,6 +1,12 @@
 //! The autoencoder's hyper-parameters (the `model` part of a run's `config.json`).
 
+use atelier_train::TrainConfig;
 use serde::{Deserialize, Serialize};
+
+/// σ of the denoising variant unless `--noise-sigma` says otherwise (the lecture's σ = 0.3).
+pub const DEFAULT_NOISE_SIGMA: f64 = 0.3;
+/// λ of the sparse variant unless `--sparsity` says otherwise.
+pub const DEFAULT_SPARSITY: f64 = 1e-3;
 
 /// Which lecture variant to train.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -18,6 +24,33 @@ pub enum Variant {
         /// λ, the weight of the activity penalty.
         lambda: f64,
     },
+}
+
+impl Variant {
+    /// Every variant with its default parameter, in the order `--help` lists them.
+    pub const ALL: [Variant; 3] = [
+        Variant::Plain,
+        Variant::Denoising { noise_sigma: DEFAULT_NOISE_SIGMA },
+        Variant::Sparse { lambda: DEFAULT_SPARSITY },
+    ];
+
+    /// The name on the command line (`--variant`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Variant::Plain => "plain",
+            Variant::Denoising { .. } => "denoising",
+            Variant::Sparse { .. } => "sparse",
+        }
+    }
+
+    /// One line of `--help`.
+    pub fn about(&self) -> &'static str {
+        match self {
+            Variant::Plain => "reconstruct the input",
+            Variant::Denoising { .. } => "reconstruct the clean image from a noisy input (σ from --noise-sigma)",
+            Variant::Sparse { .. } => "reconstruct with an L1 penalty λ·Σ|aᵢ| on the code (λ from --sparsity)",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,6 +71,11 @@ impl Default for AutoencoderConfig {
 }
 
 impl AutoencoderConfig {
+    /// The loop settings the README's results were measured with: 10 epochs of 128 images.
+    pub fn training(&self) -> TrainConfig {
+        TrainConfig::default()
+    }
+
     /// Refuses settings that cannot train, naming the setting.
     pub fn validate(&self) -> Result<(), String> {
         if self.latent == 0 {

@@ -1,5 +1,6 @@
 //! The DCGAN's hyper-parameters (the `model` part of a run's `config.json`).
 
+use atelier_train::TrainConfig;
 use serde::{Deserialize, Serialize};
 
 /// Which loss the generator descends.
@@ -10,6 +11,27 @@ pub enum GeneratorLoss {
     Minimax,
     /// `L_G = −E log D(G(z))`: the lecture's recommended form, strong gradients early on.
     NonSaturating,
+}
+
+impl GeneratorLoss {
+    /// Every loss, in the order `--help` lists them.
+    pub const ALL: [GeneratorLoss; 2] = [GeneratorLoss::Minimax, GeneratorLoss::NonSaturating];
+
+    /// The name on the command line (`--generator-loss`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            GeneratorLoss::Minimax => "minimax",
+            GeneratorLoss::NonSaturating => "non-saturating",
+        }
+    }
+
+    /// One line of `--help`.
+    pub fn about(&self) -> &'static str {
+        match self {
+            GeneratorLoss::Minimax => "L_G = E log(1 − D(G(z))): the game as written (saturates while D wins)",
+            GeneratorLoss::NonSaturating => "L_G = −E log D(G(z)): the lecture's recommendation",
+        }
+    }
 }
 
 /// The target of real images in the discriminator's BCE.
@@ -69,6 +91,12 @@ impl Default for DcganConfig {
 }
 
 impl DcganConfig {
+    /// The loop settings the README's result was measured with: 20 epochs of 128 images
+    /// (9,380 iterations on the full data, about 1 h 35 min on 2 CPU cores).
+    pub fn training(&self) -> TrainConfig {
+        TrainConfig { epochs: 20, ..TrainConfig::default() }
+    }
+
     /// Refuses settings that cannot train, naming the setting.
     pub fn validate(&self) -> Result<(), String> {
         if self.latent == 0 {

@@ -1,6 +1,7 @@
 //! Every hyper-parameter of the agent (the `model` part of a run's `config.json`), each with its
 //! meaning. Training length is counted in environment steps.
 
+use atelier_train::TrainConfig;
 use atelier_train::{ClockUnit, RunClock};
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +26,27 @@ pub enum TdLoss {
     Huber { delta: f64 },
 }
 
+impl TdLoss {
+    /// Every loss with its default parameter (Huber κ = 1), in the order `--help` lists them.
+    pub const ALL: [TdLoss; 2] = [TdLoss::Mse, TdLoss::Huber { delta: 1.0 }];
+
+    /// The name on the command line (`--loss`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            TdLoss::Mse => "mse",
+            TdLoss::Huber { .. } => "huber",
+        }
+    }
+
+    /// One line of `--help`.
+    pub fn about(&self) -> &'static str {
+        match self {
+            TdLoss::Mse => "δ²",
+            TdLoss::Huber { .. } => "Huber with κ = 1 (smooth L1): large TD errors get a bounded gradient",
+        }
+    }
+}
+
 /// Which action the bootstrap `max` evaluates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -34,6 +56,27 @@ pub enum TargetKind {
     /// `y = r + γ·Q_θ⁻(s', argmax_a' Q_θ(s', a'))`: the online network chooses, the target network
     /// evaluates (van Hasselt et al., 2016), which reduces the max operator's over-estimation.
     DoubleDqn,
+}
+
+impl TargetKind {
+    /// Every target, in the order `--help` lists them.
+    pub const ALL: [TargetKind; 2] = [TargetKind::Dqn, TargetKind::DoubleDqn];
+
+    /// The name on the command line (`--target`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            TargetKind::Dqn => "dqn",
+            TargetKind::DoubleDqn => "double-dqn",
+        }
+    }
+
+    /// One line of `--help`.
+    pub fn about(&self) -> &'static str {
+        match self {
+            TargetKind::Dqn => "y = r + γ·max_a' Q⁻(s', a')",
+            TargetKind::DoubleDqn => "y = r + γ·Q⁻(s', argmax_a' Q(s', a'))",
+        }
+    }
 }
 
 /// How Adam's learning rate changes over the run (the one schedule type of every model): the agent
@@ -114,6 +157,18 @@ impl Default for DqnConfig {
 }
 
 impl DqnConfig {
+    /// The loop's settings for an agent: its batch size, the TD loss read every 1,000 environment
+    /// steps, a checkpoint (networks, optimizer and the replay buffer, ~5 MB) every 10,000. The
+    /// length is `total_steps`; the loop's epochs do not apply.
+    pub fn training(&self) -> TrainConfig {
+        TrainConfig {
+            batch_size: self.batch_size,
+            log_every: 1_000,
+            checkpoint_every: 10_000,
+            ..TrainConfig::default()
+        }
+    }
+
     /// ε at environment step `step` (linear decay, then flat).
     pub fn epsilon(&self, step: u64) -> f64 {
         let Exploration { start, end, fraction } = self.exploration;

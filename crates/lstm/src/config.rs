@@ -1,6 +1,10 @@
 //! The sequences lecture's hyper-parameters (the `model` part of a run's `config.json`).
 
+use atelier_train::TrainConfig;
 use serde::{Deserialize, Serialize};
+
+/// The factor of a step-decay schedule unless `--lr-decay-factor` says otherwise.
+pub const DEFAULT_LR_DECAY_FACTOR: f64 = 0.1;
 
 /// Which recurrent cell a model uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -14,6 +18,29 @@ pub enum CellKind {
     Rnn,
 }
 
+impl CellKind {
+    /// Every cell, in the order `--help` lists them.
+    pub const ALL: [CellKind; 3] = [CellKind::Ours, CellKind::Burn, CellKind::Rnn];
+
+    /// The name on the command line (`--cell`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            CellKind::Ours => "ours",
+            CellKind::Burn => "burn",
+            CellKind::Rnn => "rnn",
+        }
+    }
+
+    /// One line of `--help`.
+    pub fn about(&self) -> &'static str {
+        match self {
+            CellKind::Ours => "our LSTM, written from the lecture's equations",
+            CellKind::Burn => "Burn's nn::Lstm",
+            CellKind::Rnn => "the plain RNN h_t = tanh(W·[h_{t−1}, x_t] + b)",
+        }
+    }
+}
+
 /// Which progressions the `sequence` task generates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -24,6 +51,29 @@ pub enum Progression {
     Geometric,
     /// Half arithmetic, half geometric: the model must tell which rule applies.
     Mix,
+}
+
+impl Progression {
+    /// Every choice, in the order `--help` lists them.
+    pub const ALL: [Progression; 3] = [Progression::Arithmetic, Progression::Geometric, Progression::Mix];
+
+    /// The name on the command line (`--progression`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Progression::Arithmetic => "arithmetic",
+            Progression::Geometric => "geometric",
+            Progression::Mix => "mix",
+        }
+    }
+
+    /// One line of `--help`.
+    pub fn about(&self) -> &'static str {
+        match self {
+            Progression::Arithmetic => "a_k = a_0 + k·d",
+            Progression::Geometric => "a_k = a_0 · r^k",
+            Progression::Mix => "half arithmetic, half geometric",
+        }
+    }
 }
 
 /// The lecture's three tasks.
@@ -47,6 +97,10 @@ pub enum Task {
 }
 
 impl Task {
+    /// Every task with its default settings, in the order `--help` lists them.
+    pub const ALL: [Task; 3] = [Task::default_sequence(), Task::Rows, Task::Complete];
+
+    /// The name on the command line (`--task`).
     pub fn name(&self) -> &'static str {
         match self {
             Task::Sequence { .. } => "sequence",
@@ -55,8 +109,17 @@ impl Task {
         }
     }
 
+    /// One line of `--help`.
+    pub fn about(&self) -> &'static str {
+        match self {
+            Task::Sequence { .. } => "next-term prediction on generated arithmetic/geometric progressions",
+            Task::Rows => "image classification reading the image as 28 steps of 28 pixels",
+            Task::Complete => "PixelRNN-style row model: completes the bottom half of an image",
+        }
+    }
+
     /// The `sequence` task with the lecture's defaults.
-    pub fn default_sequence() -> Task {
+    pub const fn default_sequence() -> Task {
         Task::Sequence { progression: Progression::Mix, terms: 3, train_sequences: 20_000, test_sequences: 2_000 }
     }
 }
@@ -95,6 +158,31 @@ impl Default for LstmConfig {
 pub const MAX_TERMS: usize = 8;
 
 impl LstmConfig {
+    /// The settings a task's README result was measured with: the defaults, and for `sequence`
+    /// the learning rate ÷10 after epoch 40 (0.998 exact next values after 60 epochs).
+    pub fn for_task(task: Task) -> Self {
+        Self { task, lr_schedule: Self::schedule_for(task), ..Self::default() }
+    }
+
+    /// The learning-rate schedule a task's README result was measured with.
+    pub fn schedule_for(task: Task) -> LrSchedule {
+        match task {
+            Task::Sequence { .. } => LrSchedule::StepDecay { every_epochs: 40, factor: DEFAULT_LR_DECAY_FACTOR },
+            Task::Rows | Task::Complete => LrSchedule::Constant,
+        }
+    }
+
+    /// The loop settings the README's results were measured with (batches of 128): 15 epochs
+    /// for `rows` (0.890), 10 for `complete` (62.67 nats), 60 for `sequence` (0.998).
+    pub fn training(&self) -> TrainConfig {
+        let epochs = match self.task {
+            Task::Sequence { .. } => 60,
+            Task::Rows => 15,
+            Task::Complete => 10,
+        };
+        TrainConfig { epochs, ..TrainConfig::default() }
+    }
+
     /// Refuses settings that cannot train, naming the setting.
     pub fn validate(&self) -> Result<(), String> {
         if self.hidden == 0 {

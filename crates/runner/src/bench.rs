@@ -6,8 +6,15 @@
 use std::process::Command;
 
 use atelier_backend::Backend;
-use atelier_cli::{BenchCommand, LstmCellArg, ModelName};
-use atelier_lstm::CellKind;
+use atelier_classifier::{ClassifierConfig, ClassifierExperiment};
+use atelier_cli::{BenchCommand, ModelName};
+use atelier_data::{Dataset, Rng};
+use atelier_dcgan::{DcganConfig, DcganExperiment};
+use atelier_lstm::{CellKind, ImageTaskExperiment, LstmConfig};
+use atelier_train::seed::seed_device_for_init;
+use atelier_train::{BatchSource, Experiment, ImageBatch, ImageSource, StepContext};
+use atelier_vae::{VaeConfig, VaeExperiment};
+use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::models;
@@ -37,15 +44,41 @@ struct BenchResult {
     peak_memory_mb: f64,
 }
 
-pub fn run(cmd: &BenchCommand) -> Result<(), String> {
+/// What `bench` was asked to measure.
+struct BenchRequest {
+    model: ModelName,
+    backend: Vec<Backend>,
+    batch_size: usize,
+    warmup: usize,
+    steps: usize,
+    /// The LSTM cells to measure (`bench lstm` only; empty: ours and Burn's).
+    cell: Vec<CellKind>,
+    json: bool,
+}
+
+impl BenchRequest {
+    fn new(command: &BenchCommand) -> Self {
+        let (model, args, cells) = command.model.parts();
+        BenchRequest {
+            model,
+            backend: args.backend.clone(),
+            batch_size: args.batch_size,
+            warmup: args.warmup,
+            steps: args.steps,
+            cell: cells.to_vec(),
+            json: args.json,
+        }
+    }
+}
+
+pub fn run(command: &BenchCommand) -> Result<(), String> {
+    let request = BenchRequest::new(command);
+    let cmd = &request;
     if cmd.model == ModelName::Dqn {
         return run_dqn(cmd);
     }
-    let backends: Vec<Backend> = if cmd.backend.is_empty() {
-        vec![Backend::Flex, Backend::Ndarray]
-    } else {
-        cmd.backend.iter().map(|b| b.name().parse::<Backend>()).collect::<Result<_, _>>().map_err(|e| e.to_string())?
-    };
+    let backends: Vec<Backend> =
+        if cmd.backend.is_empty() { vec![Backend::Flex, Backend::Ndarray] } else { cmd.backend.clone() };
     if cmd.batch_size == 0 || cmd.steps == 0 {
         return Err("--batch-size and --steps must be at least 1".into());
     }
@@ -98,21 +131,119 @@ pub fn run(cmd: &BenchCommand) -> Result<(), String> {
 }
 
 /// The LSTM cells `bench lstm` measures: those given with `--cell`, else ours and Burn's.
-fn lstm_cells(cmd: &BenchCommand) -> Vec<CellKind> {
+fn lstm_cells(cmd: &BenchRequest) -> Vec<CellKind> {
     if cmd.cell.is_empty() {
         return vec![CellKind::Ours, CellKind::Burn];
     }
-    cmd.cell
-        .iter()
-        .map(|c| match c {
-            LstmCellArg::Ours => CellKind::Ours,
-            LstmCellArg::Burn => CellKind::Burn,
-            LstmCellArg::Rnn => CellKind::Rnn,
-        })
-        .collect()
+    cmd.cell.clone()
 }
 
-fn measure(cmd: &BenchCommand, backend: Backend) -> Result<Vec<BenchResult>, String> {
+/// What [`time_image_steps`] measured.
+#[derive(Debug, Clone, Copy)]
+pub struct Throughput {
+    /// Training images per second over the timed steps.
+    pub images_per_s: f64,
+    /// Peak resident memory of the process after the timed steps (VmHWM), host side.
+    pub peak_memory_mb: f64,
+}
+
+/// The one timed loop of `bench` for every image model: `warmup` untimed training steps of
+/// `experiment` at `batch_size` on `device` (autodiff enabled), then `steps` timed ones, cycling
+/// through the training images in order. One host read of the last loss ends each phase, so the
+/// timing covers the queued device work and no per-step sync is added. A failed read, or a
+/// non-finite last loss, is an error (a benchmark of a diverged or broken step measures nothing).
+pub fn time_image_steps<E: Experiment<Batch = ImageBatch>>(
+    mut experiment: E,
+    device: &Device,
+    data: &Dataset,
+    batch_size: usize,
+    warmup: usize,
+    steps: usize,
+) -> Result<Throughput, String> {
+    let source = ImageSource::new(Arc::new(data.train.clone()), None);
+    let n = source.len();
+    let mut rng = Rng::new(0);
+    let mut run_steps = |count: usize, rng: &mut Rng, phase: &str| -> Result<(), String> {
+        let mut last = None;
+        for step in 0..count {
+            let indices: Vec<usize> = (0..batch_size).map(|i| (step * batch_size + i) % n).collect();
+            let batch = source.batch(&indices, rng, device);
+            let mut ctx =
+                StepContext { step: step as u64, epoch: 0, device: device.clone(), rng: Rng::new(step as u64) };
+            last = experiment.train_step(batch, &mut ctx).metrics.into_iter().next();
+        }
+        let Some((name, value)) = last else { return Ok(()) }; // no steps, or a step with no metric
+        let value = value
+            .try_into_scalar::<f32>()
+            .map_err(|e| format!("bench: reading the {phase} steps' last {name} from the device failed: {e:?}"))?;
+        if !value.is_finite() {
+            return Err(format!("bench: the {phase} steps ended with {name} = {value}: the step diverged"));
+        }
+        Ok(())
+    };
+    run_steps(warmup, &mut rng, "warm-up")?;
+    let start = Instant::now();
+    run_steps(steps, &mut rng, "timed")?;
+    let images_per_s = (steps * batch_size) as f64 / start.elapsed().as_secs_f64();
+    Ok(Throughput { images_per_s, peak_memory_mb: peak_rss_mb() })
+}
+
+/// A training step `bench` times on images: each model's default configuration.
+#[derive(Debug, Clone, Copy)]
+enum ImageBench {
+    Autoencoder,
+    Vae,
+    Classifier,
+    Dcgan,
+    /// The LSTM's `rows` classifier with this cell.
+    LstmRows(CellKind),
+}
+
+impl ImageBench {
+    /// The name in the table and the JSON lines.
+    fn label(self) -> String {
+        match self {
+            ImageBench::Autoencoder => "autoencoder".into(),
+            ImageBench::Vae => "vae".into(),
+            ImageBench::Classifier => "classifier (cnn)".into(),
+            ImageBench::Dcgan => "dcgan (1 D + 1 G step)".into(),
+            ImageBench::LstmRows(cell) => format!("lstm rows ({})", format!("{cell:?}").to_lowercase()),
+        }
+    }
+
+    /// Times the step with [`time_image_steps`], the model initialised from seed 0 on `device`.
+    fn time(self, device: &Device, data: &Dataset, cmd: &BenchRequest) -> Result<Throughput, String> {
+        let device = device.clone().autodiff();
+        seed_device_for_init(&device, 0);
+        let (batch, warmup, steps) = (cmd.batch_size, cmd.warmup, cmd.steps);
+        match self {
+            ImageBench::Autoencoder => {
+                let experiment = AutoencoderExperiment::new(AutoencoderConfig::default(), &device);
+                time_image_steps(experiment, &device, data, batch, warmup, steps)
+            }
+            ImageBench::Vae => {
+                let experiment = VaeExperiment::new(VaeConfig::default(), &device);
+                time_image_steps(experiment, &device, data, batch, warmup, steps)
+            }
+            ImageBench::Classifier => {
+                let experiment = ClassifierExperiment::new(ClassifierConfig::default(), &device);
+                time_image_steps(experiment, &device, data, batch, warmup, steps)
+            }
+            ImageBench::Dcgan => {
+                let experiment = DcganExperiment::new(DcganConfig::default(), &device);
+                time_image_steps(experiment, &device, data, batch, warmup, steps)
+            }
+            ImageBench::LstmRows(cell) => {
+                let config = LstmConfig { cell, ..LstmConfig::default() };
+                let experiment = ImageTaskExperiment::new(config, data.rows(), data.num_classes(), &device)
+                    .map_err(|e| format!("bench lstm: {e}"))?;
+                time_image_steps(experiment, &device, data, batch, warmup, steps)
+            }
+        }
+    }
+}
+
+fn measure(cmd: &BenchRequest, backend: Backend) -> Result<Vec<BenchResult>, String> {
     let device = backend.device().map_err(|e| e.to_string())?;
     let data = atelier_data::load(None).map_err(|e| e.to_string())?;
     let runs: Vec<(String, f64)> = match cmd.model {
@@ -154,7 +285,7 @@ fn measure(cmd: &BenchCommand, backend: Backend) -> Result<Vec<BenchResult>, Str
         .collect())
 }
 
-fn measure_in_child(cmd: &BenchCommand, backend: Backend) -> Result<Vec<BenchResult>, String> {
+fn measure_in_child(cmd: &BenchRequest, backend: Backend) -> Result<Vec<BenchResult>, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     eprintln!("measuring {backend} …");
     let cells: Vec<String> =
@@ -205,12 +336,9 @@ struct DqnBenchResult {
 }
 
 /// `bench dqn`: environment steps/s and gradient updates/s per backend (default: all three).
-fn run_dqn(cmd: &BenchCommand) -> Result<(), String> {
-    let backends: Vec<Backend> = if cmd.backend.is_empty() {
-        vec![Backend::Flex, Backend::Ndarray, Backend::Wgpu]
-    } else {
-        cmd.backend.iter().map(|b| b.name().parse::<Backend>()).collect::<Result<_, _>>().map_err(|e| e.to_string())?
-    };
+fn run_dqn(cmd: &BenchRequest) -> Result<(), String> {
+    let backends: Vec<Backend> =
+        if cmd.backend.is_empty() { vec![Backend::Flex, Backend::Ndarray, Backend::Wgpu] } else { cmd.backend.clone() };
     if cmd.batch_size == 0 {
         return Err("--batch-size must be at least 1".into());
     }
@@ -272,7 +400,7 @@ fn run_dqn(cmd: &BenchCommand) -> Result<(), String> {
 }
 
 /// Runs this binary's `bench <model> --json` for one backend in a fresh process.
-fn child_json<T: serde::de::DeserializeOwned>(cmd: &BenchCommand, backend: Backend, model: &str) -> Result<T, String> {
+fn child_json<T: serde::de::DeserializeOwned>(cmd: &BenchRequest, backend: Backend, model: &str) -> Result<T, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     eprintln!("measuring {backend} …");
     let output = Command::new(exe)

@@ -1,39 +1,39 @@
 //! A run's `config.json`: the full resolved configuration, and how flags resolve against it.
 //!
-//! Precedence: built-in defaults < `--config FILE` (or the resumed run's config) < flags typed.
+//! Precedence: the model crate's defaults < `--config FILE` (or the resumed run's config) < flags
+//! typed. Every default comes from the model crates' configs (`--help` reads the same ones): a
+//! model's `for_task` / `for_architecture` presets and its `training()` loop settings. A flag that
+//! the resolved configuration has no use for (`--noise-sigma` for a plain autoencoder) is refused.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::path::PathBuf;
 
 use atelier_autoencoder::{AutoencoderConfig, Variant};
 use atelier_backend::Backend;
-use atelier_classifier::{Architecture, Augmentation, ClassifierConfig, Trainable};
+use atelier_classifier::ClassifierConfig;
 use atelier_cli::{
-    ArchitectureArg, AugmentArg, AutoencoderTrainArgs, AutoencoderVariantArg, ClassifierTrainArgs, CommonTrainArgs,
-    DcganTrainArgs, DqnLossArg, DqnTargetArg, DqnTrainArgs, GeneratorLossArg, LikelihoodArg, LstmCellArg, LstmTaskArg,
-    LstmTrainArgs, ProgressionArg, TrainableArg, VaeTrainArgs,
+    AutoencoderTrainArgs, ClassifierTrainArgs, DcganTrainArgs, DqnTrainArgs, LrDecayArgs, LstmTrainArgs, TrainModel,
+    VaeTrainArgs,
 };
-use atelier_dcgan::{DcganConfig, GeneratorLoss, LabelSmoothing};
-use atelier_dqn::{DqnConfig, TargetKind, TdLoss};
-use atelier_lstm::{CellKind, LrSchedule, LstmConfig, Progression, Task};
+use atelier_dcgan::{DcganConfig, LabelSmoothing};
+use atelier_dqn::DqnConfig;
+use atelier_lstm::{LrSchedule, LstmConfig, Task};
 use atelier_train::TrainConfig;
 use atelier_vae::{Likelihood, VaeConfig};
 use serde::{Deserialize, Serialize};
-
-/// Default σ of the denoising variant (the lecture's and the σ = 0.3).
-pub const DEFAULT_NOISE_SIGMA: f64 = 0.3;
-/// Default λ of the sparse variant.
-pub const DEFAULT_SPARSITY: f64 = 1e-3;
-/// Default pixel std of the VAE's Gaussian likelihood.
-pub const DEFAULT_GAUSSIAN_SIGMA: f64 = 0.1;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunConfig {
     /// `flex`, `ndarray`, `wgpu` or `cuda`.
     pub backend: String,
-    /// The data folder given with `--data-dir` (None: the usual search order).
+    /// The data folder given with `--data-dir` (None: the usual search order; `embedded`: the mini set).
     pub data_dir: Option<PathBuf>,
+    /// The data the run trains on, recorded by `train` (folder or embedded set, each file's size and
+    /// MD5; or what generates it); `--resume` and `--config` refuse data that differs. None until recorded.
+    #[serde(default)]
+    pub data: Option<atelier_data::DataRecord>,
     pub train: TrainConfig,
     pub model: ModelConfig,
 }
@@ -87,28 +87,31 @@ impl RunConfig {
         self.model.validate()
     }
 
-    /// Applies the common flags the user typed.
-    pub fn apply_common(&mut self, flags: &CommonTrainArgs) {
+    /// Applies the loop and data flags the user typed.
+    pub fn apply_common(&mut self, model: &TrainModel) {
+        let flags = model.common();
         if let Some(b) = flags.backend {
             self.backend = b.name().to_string();
         }
-        if let Some(d) = &flags.data_dir {
-            self.data_dir = Some(d.clone());
-        }
         let t = &mut self.train;
         set(&mut t.seed, flags.seed);
-        set(&mut t.epochs, flags.epochs);
         set(&mut t.batch_size, flags.batch_size);
         set(&mut t.log_every, flags.log_every);
         set(&mut t.checkpoint_every, flags.checkpoint_every);
         if flags.max_steps.is_some() {
             t.max_steps = flags.max_steps;
         }
-        if flags.train_limit.is_some() {
-            t.train_limit = flags.train_limit;
-        }
-        if flags.valid_limit.is_some() {
-            t.valid_limit = flags.valid_limit;
+        if let Some(data) = model.data() {
+            if let Some(d) = &data.data_dir {
+                self.data_dir = Some(d.clone());
+            }
+            set(&mut t.epochs, data.epochs);
+            if data.train_limit.is_some() {
+                t.train_limit = data.train_limit;
+            }
+            if data.valid_limit.is_some() {
+                t.valid_limit = data.valid_limit;
+            }
         }
     }
 }
@@ -119,188 +122,177 @@ fn set<T>(target: &mut T, value: Option<T>) {
     }
 }
 
+/// The first flag of `flags` that was given although it does not apply, as an error saying why.
+fn refuse_unused(flags: &[(&str, bool)], why: &str) -> Result<(), String> {
+    match flags.iter().find(|(_, given)| *given) {
+        Some((flag, _)) => Err(format!("{flag} {why}")),
+        None => Ok(()),
+    }
+}
+
+/// The schedule after `--lr-decay-every` / `--lr-decay-factor`: each changes its part of a step
+/// decay (a constant rate becomes one with `--lr-decay-every`); a factor alone needs a step decay.
+fn step_decay(schedule: LrSchedule, flags: &LrDecayArgs, default_factor: f64) -> Result<LrSchedule, String> {
+    match (schedule, flags.lr_decay_every, flags.lr_decay_factor) {
+        (schedule, None, None) => Ok(schedule),
+        (LrSchedule::StepDecay { every_epochs, factor }, every, new_factor) => Ok(LrSchedule::StepDecay {
+            every_epochs: every.unwrap_or(every_epochs),
+            factor: new_factor.unwrap_or(factor),
+        }),
+        (LrSchedule::Constant, Some(every_epochs), factor) => {
+            Ok(LrSchedule::StepDecay { every_epochs, factor: factor.unwrap_or(default_factor) })
+        }
+        (LrSchedule::Constant, None, Some(_)) => Err(
+            "--lr-decay-factor needs a step decay: give --lr-decay-every too (this run's learning rate is constant)"
+                .into(),
+        ),
+        (other, _, _) => Err(format!("--lr-decay-every and --lr-decay-factor do not apply to the schedule {other:?}")),
+    }
+}
+
 /// The autoencoder's part of the config, with the typed flags applied to `base`.
-pub fn autoencoder_config(base: Option<AutoencoderConfig>, args: &AutoencoderTrainArgs) -> AutoencoderConfig {
+pub fn autoencoder_config(
+    base: Option<AutoencoderConfig>,
+    args: &AutoencoderTrainArgs,
+) -> Result<AutoencoderConfig, String> {
     let mut config = base.unwrap_or_default();
     set(&mut config.latent, args.latent);
     set(&mut config.learning_rate, args.common.lr);
-    let variant = match args.variant {
-        Some(AutoencoderVariantArg::Plain) => Some(Variant::Plain),
-        Some(AutoencoderVariantArg::Denoising) => {
-            Some(Variant::Denoising { noise_sigma: args.noise_sigma.unwrap_or(DEFAULT_NOISE_SIGMA) })
-        }
-        Some(AutoencoderVariantArg::Sparse) => {
-            Some(Variant::Sparse { lambda: args.sparsity.unwrap_or(DEFAULT_SPARSITY) })
-        }
-        None => None,
-    };
-    set(&mut config.variant, variant);
-    // σ or λ typed without --variant adjust the configured variant.
+    // Another variant starts from its default parameter; the same one keeps the base's.
+    if let Some(variant) = args.variant
+        && variant.name() != config.variant.name()
+    {
+        config.variant = variant;
+    }
     match &mut config.variant {
         Variant::Denoising { noise_sigma } => set(noise_sigma, args.noise_sigma),
         Variant::Sparse { lambda } => set(lambda, args.sparsity),
         Variant::Plain => {}
     }
-    config
+    let denoising = matches!(config.variant, Variant::Denoising { .. });
+    let sparse = matches!(config.variant, Variant::Sparse { .. });
+    refuse_unused(
+        &[
+            ("--noise-sigma", args.noise_sigma.is_some() && !denoising),
+            ("--sparsity", args.sparsity.is_some() && !sparse),
+        ],
+        &format!("does not apply to this run's variant, {} (see --variant)", config.variant.name()),
+    )?;
+    Ok(config)
 }
 
 /// The VAE's part of the config, with the typed flags applied to `base`.
-pub fn vae_config(base: Option<VaeConfig>, args: &VaeTrainArgs) -> VaeConfig {
+pub fn vae_config(base: Option<VaeConfig>, args: &VaeTrainArgs) -> Result<VaeConfig, String> {
     let mut config = base.unwrap_or_default();
     set(&mut config.latent, args.latent);
     set(&mut config.learning_rate, args.common.lr);
     set(&mut config.beta, args.beta);
     set(&mut config.kl_warmup_steps, args.kl_warmup);
-    match args.likelihood {
-        Some(LikelihoodArg::Bernoulli) => config.likelihood = Likelihood::Bernoulli,
-        Some(LikelihoodArg::Gaussian) => {
-            config.likelihood = Likelihood::Gaussian { sigma: args.gaussian_sigma.unwrap_or(DEFAULT_GAUSSIAN_SIGMA) }
-        }
-        None => {}
+    if let Some(likelihood) = args.likelihood
+        && likelihood.name() != config.likelihood.name()
+    {
+        config.likelihood = likelihood;
     }
-    if let Likelihood::Gaussian { sigma } = &mut config.likelihood {
-        set(sigma, args.gaussian_sigma);
-    }
-    config
-}
-
-/// The classifier's part of the config, with the typed flags applied to `base`.
-pub fn classifier_config(base: Option<ClassifierConfig>, args: &ClassifierTrainArgs) -> ClassifierConfig {
-    let mut config = base.unwrap_or_default();
-    set(&mut config.learning_rate, args.common.lr);
-    if let Some(a) = args.architecture {
-        config.architecture = match a {
-            ArchitectureArg::Perceptron => Architecture::Perceptron,
-            ArchitectureArg::Mlp => Architecture::Mlp,
-            ArchitectureArg::Cnn => Architecture::Cnn,
-            ArchitectureArg::Vgg => Architecture::Vgg,
-        };
-    }
-    if let Some(t) = args.trainable {
-        config.trainable = match t {
-            TrainableArg::All => Trainable::All,
-            TrainableArg::HeadOnly => Trainable::HeadOnly,
-        };
-    }
-    if let Some(a) = args.augment {
-        config.augmentation = match a {
-            AugmentArg::None => Augmentation::None,
-            AugmentArg::Standard => Augmentation::Standard,
-        };
-    }
-    if args.pretrained.is_some() {
-        config.pretrained_run = args.pretrained.clone();
-    }
-    if let Some(every_epochs) = args.lr_decay_every {
-        let factor = args.lr_decay_factor.unwrap_or(DEFAULT_LR_DECAY_FACTOR);
-        config.lr_schedule = LrSchedule::StepDecay { every_epochs, factor };
-    }
-    config
-}
-
-/// Default factor of `--lr-decay-every`.
-pub const DEFAULT_LR_DECAY_FACTOR: f64 = 0.1;
-
-/// The LSTM's part of the config, with the typed flags applied to `base`.
-///
-/// A `--task` different from the base's starts from that task's defaults; sequence-only flags
-/// with another task are refused (they would be silently ignored otherwise).
-pub fn lstm_config(base: Option<LstmConfig>, args: &LstmTrainArgs) -> Result<LstmConfig, String> {
-    let mut config = base.unwrap_or_default();
-    let task = match args.task {
-        Some(LstmTaskArg::Rows) => Some(Task::Rows),
-        Some(LstmTaskArg::Complete) => Some(Task::Complete),
-        Some(LstmTaskArg::Sequence) if matches!(config.task, Task::Sequence { .. }) => Some(config.task),
-        Some(LstmTaskArg::Sequence) => Some(Task::default_sequence()),
-        None => None,
-    };
-    set(&mut config.task, task);
-    set(
-        &mut config.cell,
-        args.cell.map(|c| match c {
-            LstmCellArg::Ours => CellKind::Ours,
-            LstmCellArg::Burn => CellKind::Burn,
-            LstmCellArg::Rnn => CellKind::Rnn,
-        }),
-    );
-    set(&mut config.hidden, args.hidden);
-    set(&mut config.learning_rate, args.common.lr);
-    if let Some(every_epochs) = args.lr_decay_every {
-        let factor = args.lr_decay_factor.unwrap_or(DEFAULT_LR_DECAY_FACTOR);
-        config.lr_schedule = LrSchedule::StepDecay { every_epochs, factor };
-    }
-    let progression_flag = args.progression.map(|p| match p {
-        ProgressionArg::Arithmetic => Progression::Arithmetic,
-        ProgressionArg::Geometric => Progression::Geometric,
-        ProgressionArg::Mix => Progression::Mix,
-    });
-    match &mut config.task {
-        Task::Sequence { progression, terms, train_sequences, test_sequences } => {
-            set(progression, progression_flag);
-            set(terms, args.terms);
-            set(train_sequences, args.train_sequences);
-            set(test_sequences, args.test_sequences);
-        }
-        other => {
-            let sequence_flags = [
-                ("--progression", progression_flag.is_some()),
-                ("--terms", args.terms.is_some()),
-                ("--train-sequences", args.train_sequences.is_some()),
-                ("--test-sequences", args.test_sequences.is_some()),
-            ];
-            if let Some((flag, _)) = sequence_flags.iter().find(|(_, given)| *given) {
-                return Err(format!("{flag} applies to --task sequence only (this run's task is {})", other.name()));
-            }
-        }
+    match &mut config.likelihood {
+        Likelihood::Gaussian { sigma } => set(sigma, args.gaussian_sigma),
+        Likelihood::Bernoulli => refuse_unused(
+            &[("--gaussian-sigma", args.gaussian_sigma.is_some())],
+            "applies to --likelihood gaussian only (this run's likelihood is bernoulli)",
+        )?,
     }
     Ok(config)
 }
 
-/// The DQN agent's part of the config, with the typed flags applied to `base`. Refuses the common
-/// flags that have no meaning for an agent that gathers its own data.
-pub fn dqn_config(base: Option<DqnConfig>, args: &DqnTrainArgs) -> Result<DqnConfig, String> {
-    let c = &args.common;
-    let not_for_rl = [
-        ("--epochs", c.epochs.is_some(), "training length is counted in environment steps: use --total-steps"),
-        ("--data-dir", c.data_dir.is_some(), "the agent gathers its own data in CartPole"),
-        ("--train-limit", c.train_limit.is_some(), "there is no training set"),
-        ("--valid-limit", c.valid_limit.is_some(), "there is no test set: see --eval-episodes"),
-    ];
-    if let Some((flag, _, why)) = not_for_rl.iter().find(|(_, given, _)| *given) {
-        return Err(format!("{flag} does not apply to dqn: {why}"));
+/// The classifier's part of the config, with the typed flags applied to `base`. Without a base, an
+/// architecture starts from the settings its README result was measured with; an architecture
+/// other than the base's takes that architecture's schedule.
+pub fn classifier_config(
+    base: Option<ClassifierConfig>,
+    args: &ClassifierTrainArgs,
+) -> Result<ClassifierConfig, String> {
+    let mut config = match (base, args.architecture) {
+        (None, architecture) => {
+            ClassifierConfig::for_architecture(architecture.unwrap_or(ClassifierConfig::default().architecture))
+        }
+        (Some(base), Some(architecture)) if architecture != base.architecture => ClassifierConfig {
+            architecture,
+            lr_schedule: ClassifierConfig::for_architecture(architecture).lr_schedule,
+            ..base
+        },
+        (Some(base), _) => base,
+    };
+    set(&mut config.learning_rate, args.common.lr);
+    set(&mut config.trainable, args.trainable);
+    set(&mut config.augmentation, args.augment);
+    if args.pretrained.is_some() {
+        config.pretrained_run = args.pretrained.clone();
     }
+    config.lr_schedule =
+        step_decay(config.lr_schedule, &args.decay, atelier_classifier::config::DEFAULT_LR_DECAY_FACTOR)?;
+    Ok(config)
+}
+
+/// The LSTM's part of the config, with the typed flags applied to `base`.
+///
+/// Without a base, a task starts from the settings its README result was measured with; a task
+/// other than the base's starts from that task's defaults and schedule. Sequence-only flags with
+/// another task, and `--data-dir` with the sequence task, are refused.
+pub fn lstm_config(base: Option<LstmConfig>, args: &LstmTrainArgs) -> Result<LstmConfig, String> {
+    let mut config = match (base, args.task) {
+        (None, task) => LstmConfig::for_task(task.unwrap_or(LstmConfig::default().task)),
+        (Some(base), Some(task)) if task.name() != base.task.name() => {
+            LstmConfig { task, lr_schedule: LstmConfig::schedule_for(task), ..base }
+        }
+        (Some(base), _) => base,
+    };
+    set(&mut config.cell, args.cell);
+    set(&mut config.hidden, args.hidden);
+    set(&mut config.learning_rate, args.common.lr);
+    config.lr_schedule = step_decay(config.lr_schedule, &args.decay, atelier_lstm::config::DEFAULT_LR_DECAY_FACTOR)?;
+    match &mut config.task {
+        Task::Sequence { progression, terms, train_sequences, test_sequences } => {
+            set(progression, args.progression);
+            set(terms, args.terms);
+            set(train_sequences, args.train_sequences);
+            set(test_sequences, args.test_sequences);
+            refuse_unused(
+                &[("--data-dir", args.data.data_dir.is_some())],
+                "does not apply to --task sequence: it generates its own progressions",
+            )?;
+        }
+        Task::Rows | Task::Complete => refuse_unused(
+            &[
+                ("--progression", args.progression.is_some()),
+                ("--terms", args.terms.is_some()),
+                ("--train-sequences", args.train_sequences.is_some()),
+                ("--test-sequences", args.test_sequences.is_some()),
+            ],
+            &format!("applies to --task sequence only (this run's task is {})", config.task.name()),
+        )?,
+    }
+    Ok(config)
+}
+
+/// The DQN agent's part of the config, with the typed flags applied to `base` (the flags of
+/// models that read a dataset do not exist for it: clap refuses them).
+pub fn dqn_config(base: Option<DqnConfig>, args: &DqnTrainArgs) -> Result<DqnConfig, String> {
     let mut config = base.unwrap_or_default();
     set(&mut config.total_steps, args.total_steps);
-    set(&mut config.batch_size, c.batch_size);
-    set(&mut config.learning_rate, c.lr);
+    set(&mut config.batch_size, args.common.batch_size);
+    set(&mut config.learning_rate, args.common.lr);
     set(&mut config.gamma, args.gamma);
     set(&mut config.buffer_capacity, args.buffer_capacity);
     set(&mut config.learning_starts, args.learning_starts);
     set(&mut config.hidden, args.hidden.clone());
     set(&mut config.eval_every, args.eval_every);
     set(&mut config.eval_episodes, args.eval_episodes);
-    set(
-        &mut config.target,
-        args.target.map(|t| match t {
-            DqnTargetArg::Dqn => TargetKind::Dqn,
-            DqnTargetArg::DoubleDqn => TargetKind::DoubleDqn,
-        }),
-    );
-    set(
-        &mut config.loss,
-        args.loss.map(|l| match l {
-            DqnLossArg::Mse => TdLoss::Mse,
-            DqnLossArg::Huber => TdLoss::Huber { delta: 1.0 },
-        }),
-    );
+    set(&mut config.target, args.target);
+    set(&mut config.loss, args.loss);
     Ok(config)
 }
 
-/// DCGAN's default length: the 20 epochs over Fashion-MNIST.
-pub const DCGAN_EPOCHS: usize = 20;
-
 /// The DCGAN's part of the config, with the typed flags applied to `base`.
-pub fn dcgan_config(base: Option<DcganConfig>, args: &DcganTrainArgs) -> DcganConfig {
+pub fn dcgan_config(base: Option<DcganConfig>, args: &DcganTrainArgs) -> Result<DcganConfig, String> {
     let mut config = base.unwrap_or_default();
     set(&mut config.latent, args.latent);
     set(&mut config.learning_rate, args.common.lr);
@@ -308,38 +300,34 @@ pub fn dcgan_config(base: Option<DcganConfig>, args: &DcganTrainArgs) -> DcganCo
     set(&mut config.beta_1, args.beta1);
     set(&mut config.score_every, args.score_every);
     set(&mut config.score_images, args.score_images);
-    set(
-        &mut config.generator_loss,
-        args.generator_loss.map(|l| match l {
-            GeneratorLossArg::Minimax => GeneratorLoss::Minimax,
-            GeneratorLossArg::NonSaturating => GeneratorLoss::NonSaturating,
-        }),
-    );
+    set(&mut config.generator_loss, args.generator_loss);
     if let Some(real) = args.smooth_real {
         config.label_smoothing = if real == 1.0 { LabelSmoothing::None } else { LabelSmoothing::OneSided { real } };
     }
-    config
+    refuse_unused(
+        &[("--score-images", args.score_images.is_some() && config.score_every == 0)],
+        "does not apply when samples are never scored (--score-every 0)",
+    )?;
+    Ok(config)
 }
 
-/// The default run config for a model.
+/// The default run config for a model: the loop settings are the model's own (`training()`).
 pub fn default_run_config(model: ModelConfig) -> RunConfig {
     let train = match &model {
-        // Counted in environment steps: read the TD loss every 1,000 steps, checkpoint (networks,
-        // optimizer and the replay buffer, ~5 MB) every 10,000. The loop's batch size is the agent's.
-        ModelConfig::Dqn(dqn) => TrainConfig {
-            batch_size: dqn.batch_size,
-            log_every: 1_000,
-            checkpoint_every: 10_000,
-            ..TrainConfig::default()
-        },
-        ModelConfig::Dcgan(_) => TrainConfig { epochs: DCGAN_EPOCHS, ..TrainConfig::default() },
-        _ => TrainConfig::default(),
+        ModelConfig::Autoencoder(c) => c.training(),
+        ModelConfig::Vae(c) => c.training(),
+        ModelConfig::Classifier(c) => c.training(),
+        ModelConfig::Lstm(c) => c.training(),
+        ModelConfig::Dqn(c) => c.training(),
+        ModelConfig::Dcgan(c) => c.training(),
     };
-    RunConfig { backend: Backend::DEFAULT.name().to_string(), data_dir: None, train, model }
+    RunConfig { backend: Backend::DEFAULT.name().to_string(), data_dir: None, data: None, train, model }
 }
 
 #[cfg(test)]
 mod tests {
+    use atelier_lstm::{CellKind, Progression};
+
     use super::*;
 
     #[test]
@@ -368,54 +356,63 @@ mod tests {
         assert!(bad.validate().unwrap_err().contains("batch_size"));
     }
 
-    fn lstm_args(args: &[&str]) -> LstmTrainArgs {
-        use atelier_cli::{Cli, Command, TrainCommand, TrainModel};
-        use clap::Parser;
-        let mut argv = vec!["x", "train", "lstm"];
-        argv.extend_from_slice(args);
-        let Command::Train(train) = Cli::try_parse_from(argv).unwrap().command else { panic!("not train") };
-        let TrainCommand { model: Some(TrainModel::Lstm(a)), .. } = *train else { panic!("not lstm") };
-        a
+    fn model_args(model: &str, args: &[&str]) -> TrainModel {
+        use atelier_cli::Command;
+        let argv = ["x", "train", model].into_iter().chain(args.iter().copied());
+        let Command::Train(train) = atelier_cli::try_parse_from(argv).unwrap().command else { panic!("not train") };
+        train.model.expect("a model")
+    }
+
+    fn lstm(args: &[&str]) -> Result<LstmConfig, String> {
+        let TrainModel::Lstm(a) = model_args("lstm", args) else { panic!("not lstm") };
+        lstm_config(None, &a)
+    }
+
+    fn classifier(args: &[&str]) -> Result<ClassifierConfig, String> {
+        let TrainModel::Classifier(a) = model_args("classifier", args) else { panic!("not classifier") };
+        classifier_config(None, &a)
     }
 
     #[test]
     fn classifier_lr_decay_flags_become_a_step_decay_schedule() {
-        use atelier_cli::{Cli, Command, TrainCommand, TrainModel};
-        use clap::Parser;
-        let parse = |extra: &[&str]| {
-            let mut argv = vec!["x", "train", "classifier"];
-            argv.extend_from_slice(extra);
-            let Command::Train(train) = Cli::try_parse_from(argv).unwrap().command else { panic!("not train") };
-            let TrainCommand { model: Some(TrainModel::Classifier(a)), .. } = *train else { panic!("not classifier") };
-            classifier_config(None, &a)
-        };
-        assert_eq!(parse(&[]).lr_schedule, LrSchedule::Constant);
-        let c = parse(&["--architecture", "vgg", "--lr-decay-every", "9"]);
-        assert_eq!(c.lr_schedule, LrSchedule::StepDecay { every_epochs: 9, factor: 0.1 });
-        assert!((c.lr_schedule.rate(c.learning_rate, atelier_train::RunClock::Epoch(9)) - 1e-4).abs() < 1e-12);
-        let c = parse(&["--lr-decay-every", "0"]);
-        let bad = default_run_config(ModelConfig::Classifier(c));
+        assert_eq!(classifier(&[]).unwrap().lr_schedule, LrSchedule::Constant);
+        // The VGG's measured schedule is its default; the flags change its parts.
+        let vgg = classifier(&["--architecture", "vgg"]).unwrap();
+        assert_eq!(vgg.lr_schedule, LrSchedule::StepDecay { every_epochs: 9, factor: 0.1 });
+        assert_eq!(default_run_config(ModelConfig::Classifier(vgg.clone())).train.epochs, 12);
+        assert!((vgg.lr_schedule.rate(vgg.learning_rate, atelier_train::RunClock::Epoch(9)) - 1e-4).abs() < 1e-12);
+        let c = classifier(&["--architecture", "vgg", "--lr-decay-factor", "0.5"]).unwrap();
+        assert_eq!(c.lr_schedule, LrSchedule::StepDecay { every_epochs: 9, factor: 0.5 });
+        let c = classifier(&["--lr-decay-every", "4"]).unwrap();
+        assert_eq!(c.lr_schedule, LrSchedule::StepDecay { every_epochs: 4, factor: 0.1 });
+        let bad = default_run_config(ModelConfig::Classifier(classifier(&["--lr-decay-every", "0"]).unwrap()));
         assert!(bad.validate().unwrap_err().contains("every_epochs"));
-        assert!(Cli::try_parse_from(["x", "train", "classifier", "--lr-decay-factor", "0.5"]).is_err());
+        let err = classifier(&["--lr-decay-factor", "0.5"]).unwrap_err();
+        assert!(err.contains("--lr-decay-factor needs a step decay"), "{err}");
+        // A config file's architecture changed by the flag takes the new one's schedule.
+        let cnn = classifier(&[]).unwrap();
+        let TrainModel::Classifier(a) = model_args("classifier", &["--architecture", "vgg"]) else { panic!() };
+        assert_eq!(classifier_config(Some(cnn), &a).unwrap().lr_schedule, vgg.lr_schedule);
     }
 
     #[test]
     fn lstm_flags_resolve_against_the_task() {
-        let c = lstm_config(None, &lstm_args(&[])).unwrap();
+        let c = lstm(&[]).unwrap();
         assert_eq!(c, LstmConfig::default());
-        let c = lstm_config(None, &lstm_args(&["--task", "sequence", "--terms", "4", "--cell", "rnn"])).unwrap();
+        assert_eq!(default_run_config(ModelConfig::Lstm(c)).train.epochs, 15);
+        let c = lstm(&["--task", "sequence", "--terms", "4", "--cell", "rnn"]).unwrap();
         assert_eq!(c.cell, CellKind::Rnn);
+        assert_eq!(c.lr_schedule, LrSchedule::StepDecay { every_epochs: 40, factor: 0.1 });
+        assert_eq!(default_run_config(ModelConfig::Lstm(c.clone())).train.epochs, 60);
         let Task::Sequence { terms, progression, .. } = c.task else { panic!("{c:?}") };
         assert_eq!((terms, progression), (4, Progression::Mix));
         // A base sequence config keeps its settings when --task sequence is given again.
-        let again = lstm_config(Some(c.clone()), &lstm_args(&["--task", "sequence"])).unwrap();
-        assert_eq!(again.task, c.task);
-        let c = lstm_config(None, &lstm_args(&["--task", "complete", "--hidden", "256", "--lr", "0.002"])).unwrap();
+        let TrainModel::Lstm(a) = model_args("lstm", &["--task", "sequence"]) else { panic!() };
+        assert_eq!(lstm_config(Some(c.clone()), &a).unwrap().task, c.task);
+        let c = lstm(&["--task", "complete", "--hidden", "256", "--lr", "0.002"]).unwrap();
         assert_eq!((c.task, c.hidden, c.learning_rate), (Task::Complete, 256, 0.002));
-        let c = lstm_config(None, &lstm_args(&["--lr-decay-every", "15"])).unwrap();
+        let c = lstm(&["--lr-decay-every", "15"]).unwrap();
         assert_eq!(c.lr_schedule, LrSchedule::StepDecay { every_epochs: 15, factor: 0.1 });
-        let err = lstm_config(None, &lstm_args(&["--task", "rows", "--terms", "4"])).unwrap_err();
-        assert!(err.contains("--terms applies to --task sequence only"), "{err}");
         let mut bad = default_run_config(ModelConfig::Lstm(LstmConfig { hidden: 0, ..LstmConfig::default() }));
         assert!(bad.validate().unwrap_err().contains("hidden"));
         bad.model = ModelConfig::Lstm(LstmConfig::default());
@@ -423,5 +420,36 @@ mod tests {
         assert!(text.contains("\"name\":\"lstm\""), "{text}");
         let back: RunConfig = serde_json::from_str(&text).unwrap();
         assert_eq!(back.model.name(), "lstm");
+    }
+
+    /// Flags that the resolved configuration has no use for are refused, naming the flag.
+    #[test]
+    fn flags_the_resolved_config_does_not_use_are_refused() {
+        let refused = |model: &str, args: &[&str], flag: &str| {
+            let parsed = model_args(model, args);
+            let err = match &parsed {
+                TrainModel::Autoencoder(a) => autoencoder_config(None, a).map(drop),
+                TrainModel::Vae(a) => vae_config(None, a).map(drop),
+                TrainModel::Classifier(a) => classifier_config(None, a).map(drop),
+                TrainModel::Lstm(a) => lstm_config(None, a).map(drop),
+                TrainModel::Dqn(a) => dqn_config(None, a).map(drop),
+                TrainModel::Dcgan(a) => dcgan_config(None, a).map(drop),
+            }
+            .expect_err(&format!("{model} {args:?} should be refused"));
+            assert!(err.starts_with(flag), "{model} {args:?}: {err}");
+        };
+        refused("autoencoder", &["--noise-sigma", "0.3"], "--noise-sigma");
+        refused("autoencoder", &["--variant", "denoising", "--sparsity", "0.1"], "--sparsity");
+        refused("vae", &["--gaussian-sigma", "0.2"], "--gaussian-sigma");
+        refused("lstm", &["--task", "rows", "--terms", "4"], "--terms");
+        refused("lstm", &["--progression", "mix"], "--progression");
+        refused("lstm", &["--task", "sequence", "--data-dir", "d"], "--data-dir");
+        refused("dcgan", &["--score-every", "0", "--score-images", "10"], "--score-images");
+        refused("classifier", &["--lr-decay-factor", "0.5"], "--lr-decay-factor");
+        let TrainModel::Autoencoder(a) = model_args("autoencoder", &["--variant", "denoising", "--noise-sigma", "0.5"])
+        else {
+            panic!()
+        };
+        assert_eq!(autoencoder_config(None, &a).unwrap().variant, Variant::Denoising { noise_sigma: 0.5 });
     }
 }

@@ -2,7 +2,7 @@
 //! (the embedded mini set on a fresh machine), evaluate it, and say where the pictures are.
 
 use atelier_autoencoder::AutoencoderConfig;
-use atelier_cli::{DemoArgs, EvalCommand, EvalTarget};
+use atelier_cli::{AutoencoderEvalArgs, DemoArgs, EvalCommand, EvalRunArgs, EvalTarget};
 
 use crate::config::{ModelConfig, default_run_config};
 use crate::train::{DEFAULT_OUT, Plan, execute};
@@ -26,19 +26,11 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
     let out = args.out.clone().unwrap_or_else(|| DEFAULT_OUT.into());
     let run = execute(Plan { config, out, resume: None })?;
     let eval = EvalCommand {
-        model: EvalTarget::Autoencoder,
-        run: Some(run.clone()),
-        dir: None,
-        reference: None,
-        limit: None,
-        export_evaluator: false,
-        backend: args.backend,
-        data_dir: args.data_dir.clone(),
-        noise_sigma: None,
-        is_samples: None,
-        is_images: None,
-        autoencoder_run: None,
-        episodes: None,
+        target: EvalTarget::Autoencoder(AutoencoderEvalArgs {
+            common: EvalRunArgs { run: run.clone(), backend: args.backend },
+            data_dir: args.data_dir.clone(),
+            noise_sigma: None,
+        }),
     };
     crate::eval::run(&eval)?;
     println!();

@@ -1,76 +1,84 @@
 //! `eval`: score a run's latest checkpoint on the test set; print a table, write `eval.json`.
 
+use std::path::PathBuf;
+
 use atelier_backend::Backend;
-use atelier_cli::{EvalCommand, EvalTarget};
+use atelier_cli::{EvalCommand, EvalRunArgs, EvalTarget};
 use atelier_core::run_dir::RunDir;
 
 use crate::config::{ModelConfig, RunConfig};
 use crate::models;
 
 pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
-    if cmd.model == EvalTarget::Images {
-        return crate::images::run(cmd);
-    }
-    let run_path = cmd.run.as_ref().ok_or_else(|| format!("eval {} needs --run RUN_DIR", cmd.model.name()))?;
+    let common = match &cmd.target {
+        EvalTarget::Images(args) => return crate::images::run(args),
+        EvalTarget::Autoencoder(args) => &args.common,
+        EvalTarget::Vae(args) => &args.common,
+        EvalTarget::Classifier(args) => &args.common,
+        EvalTarget::Lstm(args) => &args.common,
+        EvalTarget::Dqn(args) => &args.common,
+        EvalTarget::Dcgan(args) => &args.common,
+    };
+    let EvalRunArgs { run: run_path, backend } = common;
     let run = RunDir::open(run_path).map_err(|e| e.to_string())?;
     let config = RunConfig::load(&run.config_path())?;
-    if config.model.name() != cmd.model.name() {
-        return Err(format!(
-            "{} is a {} run, not a {} run",
-            run.path().display(),
-            config.model.name(),
-            cmd.model.name()
-        ));
+    if config.model.name() != cmd.target.name() {
+        return Err(mismatch(&run, &config.model, &cmd.target));
     }
-    if let Some(sigma) = cmd.noise_sigma
-        && !(sigma >= 0.0 && sigma.is_finite())
-    {
-        return Err(format!("--noise-sigma must be ≥ 0 (got {sigma})"));
-    }
-    let backend: Backend = match cmd.backend {
-        Some(b) => b.name().parse(),
-        None => config.backend.parse(),
-    }
-    .map_err(|e: atelier_backend::BackendError| e.to_string())?;
+    let backend: Backend = match backend {
+        Some(b) => *b,
+        None => config.backend.parse().map_err(|e: atelier_backend::BackendError| e.to_string())?,
+    };
     let device = backend.device().map_err(|e| e.to_string())?;
-    let data_dir = cmd.data_dir.clone().or(config.data_dir.clone());
-    let entries = match &config.model {
-        ModelConfig::Autoencoder(ae) => {
-            let dataset = crate::data::load(data_dir.as_deref())?;
-            models::autoencoder::eval(&run, ae, config.train.seed, &device, dataset, cmd.noise_sigma)?
+    // A data folder typed here, else the run's.
+    let data_dir = |typed: &Option<PathBuf>| typed.clone().or(config.data_dir.clone());
+    let seed = config.train.seed;
+    let entries = match (&config.model, &cmd.target) {
+        (ModelConfig::Autoencoder(ae), EvalTarget::Autoencoder(args)) => {
+            if let Some(sigma) = args.noise_sigma
+                && !(sigma >= 0.0 && sigma.is_finite())
+            {
+                return Err(format!("--noise-sigma must be ≥ 0 (got {sigma})"));
+            }
+            let dataset = crate::data::load(data_dir(&args.data_dir).as_deref())?;
+            models::autoencoder::eval(&run, ae, seed, &device, dataset, args.noise_sigma)?
         }
-        ModelConfig::Vae(vae) => {
+        (ModelConfig::Vae(vae), EvalTarget::Vae(args)) => {
             let options = models::vae::EvalOptions {
-                is_samples: cmd.is_samples.unwrap_or(models::vae::DEFAULT_IS_SAMPLES),
-                is_images: match cmd.is_images {
+                is_samples: args.is_samples.unwrap_or(models::vae::DEFAULT_IS_SAMPLES),
+                is_images: match args.is_images {
                     Some(0) => None,
                     Some(n) => Some(n),
                     None => Some(models::vae::DEFAULT_IS_IMAGES),
                 },
-                autoencoder_run: cmd.autoencoder_run.as_deref(),
+                autoencoder_run: args.autoencoder_run.as_deref(),
             };
-            let dataset = crate::data::load(data_dir.as_deref())?;
-            models::vae::eval(&run, vae, config.train.seed, &device, dataset, &options)?
+            let dataset = crate::data::load(data_dir(&args.data_dir).as_deref())?;
+            models::vae::eval(&run, vae, seed, &device, dataset, &options)?
         }
-        ModelConfig::Classifier(classifier) => {
-            let dataset = crate::data::load(data_dir.as_deref())?;
-            models::classifier::eval(&run, classifier, &device, dataset, cmd.export_evaluator)?
+        (ModelConfig::Classifier(classifier), EvalTarget::Classifier(args)) => {
+            let dataset = crate::data::load(data_dir(&args.data_dir).as_deref())?;
+            models::classifier::eval(&run, classifier, &device, dataset, args.export_evaluator)?
         }
-        ModelConfig::Lstm(c) => {
-            if cmd.noise_sigma.is_some() {
-                return Err("--noise-sigma applies to denoising autoencoders only".into());
+        (ModelConfig::Lstm(c), EvalTarget::Lstm(args)) => {
+            let needs_images = models::lstm::needs_images(c);
+            if !needs_images && args.data_dir.is_some() {
+                return Err(
+                    "--data-dir does not apply to a --task sequence run: it generates its own progressions".into()
+                );
             }
-            let dataset = models::lstm::needs_images(c).then(|| crate::data::load(data_dir.as_deref())).transpose()?;
-            models::lstm::eval(&run, c, config.train.seed, &device, dataset)?
+            let dataset = needs_images.then(|| crate::data::load(data_dir(&args.data_dir).as_deref())).transpose()?;
+            models::lstm::eval(&run, c, seed, &device, dataset)?
         }
-        ModelConfig::Dcgan(c) => {
-            let dataset = crate::data::load(data_dir.as_deref())?;
-            let count = cmd.limit.unwrap_or(crate::images::DEFAULT_LIMIT);
-            models::dcgan::eval(&run, c, config.train.seed, &device, dataset, count)?
+        (ModelConfig::Dcgan(c), EvalTarget::Dcgan(args)) => {
+            let dataset = crate::data::load(data_dir(&args.data_dir).as_deref())?;
+            let count = args.limit.unwrap_or(crate::scorer::DEFAULT_LIMIT);
+            models::dcgan::eval(&run, c, seed, &device, dataset, count)?
         }
-        ModelConfig::Dqn(dqn) => {
-            models::dqn::eval(&run, dqn, config.train.seed, &device, cmd.episodes.unwrap_or(dqn.eval_episodes))?
+        (ModelConfig::Dqn(dqn), EvalTarget::Dqn(args)) => {
+            models::dqn::eval(&run, dqn, seed, &device, args.episodes.unwrap_or(dqn.eval_episodes))?
         }
+        (model, target) => return Err(mismatch(&run, model, target)),
     };
     run.write_eval(&entries).map_err(|e| e.to_string())?;
     println!("{:<40} {:>12}", "metric", "value");
@@ -79,4 +87,8 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
     }
     println!("wrote {}", run.eval_path().display());
     Ok(entries)
+}
+
+fn mismatch(run: &RunDir, model: &ModelConfig, target: &EvalTarget) -> String {
+    format!("{} is a {} run, not a {} run", run.path().display(), model.name(), target.name())
 }

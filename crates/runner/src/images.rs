@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use atelier_backend::Backend;
-use atelier_cli::{EvalCommand, ReferenceArg};
+use atelier_cli::{ImagesEvalArgs, ReferenceArg};
 use atelier_core::atomic::write_json_atomic;
 use atelier_data::Dataset;
 use atelier_evaluation::{Coverage, Evaluator, EvaluatorOutputs, coverage, fcd, inception_score};
@@ -13,53 +13,13 @@ use burn::prelude::*;
 
 use crate::models::classifier::{EvaluatorCard, load_evaluator};
 
-/// Images per set unless `--limit` says otherwise (the usual 10k vs 10k).
-pub const DEFAULT_LIMIT: usize = 10_000;
-const SIDE: u32 = 28;
-const PIXELS: usize = (SIDE * SIDE) as usize;
-
-/// Reads up to `limit` PNGs of `dir` (sorted by name) as gray pixels in `[0, 1]`.
-///
-/// Colour images are converted to gray with the `image` crate's luma weights (documented
-/// conversion); 16-bit images are scaled to 8 bits; alpha is dropped. Any other size than 28×28,
-/// or a file that does not decode, is an error naming the file.
-pub fn read_png_folder(dir: &Path, limit: usize) -> Result<Vec<f32>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("png")))
-        .collect();
-    files.sort();
-    files.truncate(limit);
-    if files.is_empty() {
-        return Err(format!("{}: no .png images to score", dir.display()));
-    }
-    let mut pixels = Vec::with_capacity(files.len() * (SIDE * SIDE) as usize);
-    for file in &files {
-        let image = image::ImageReader::open(file)
-            .map_err(|e| format!("{}: {e}", file.display()))?
-            .decode()
-            .map_err(|e| format!("{}: not a readable PNG: {e}", file.display()))?;
-        if image.width() != SIDE || image.height() != SIDE {
-            return Err(format!(
-                "{}: {}×{} pixels; the evaluator scores {SIDE}×{SIDE} images",
-                file.display(),
-                image.width(),
-                image.height()
-            ));
-        }
-        pixels.extend(image.to_luma8().as_raw().iter().map(|&v| f32::from(v) / 255.0));
-    }
-    Ok(pixels)
-}
-
-pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
-    let dir = cmd.dir.as_ref().ok_or("eval images needs --dir FOLDER (a folder of 28×28 PNGs)")?;
+pub fn run(cmd: &ImagesEvalArgs) -> Result<Vec<(String, f64)>, String> {
+    let dir = &cmd.dir;
     let limit = cmd.limit.unwrap_or(DEFAULT_LIMIT);
     if limit < 2 {
         return Err("--limit must be at least 2 (FCD fits a covariance)".into());
     }
-    let backend: Backend = cmd.backend.map_or(Backend::DEFAULT, |b| b.name().parse().unwrap_or(Backend::DEFAULT));
+    let backend = cmd.backend.unwrap_or(Backend::DEFAULT);
     let device = backend.device().map_err(|e| e.to_string())?;
     let generated = read_png_folder(dir, limit)?;
     let data = crate::data::load(cmd.data_dir.as_deref())?;

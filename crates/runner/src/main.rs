@@ -1,25 +1,41 @@
 //! `atelier`: the binary `cargo xtask` hands tensor work to. Each command maps to a model crate
-//! and the shared training loop; this is the only place that does their file IO.
+//! and the shared training loop. Model crates do no file IO: the loop (`atelier-train`) writes a
+//! run's checkpoints, metrics and plots; this binary reads and writes its configs, PNG folders and
+//! evaluation results (see ARCHITECTURE.md, "Who reads and writes files").
 
 mod backends;
 mod bench;
 mod config;
 mod data;
 mod demo;
+mod environment;
 mod eval;
+mod evaluator;
 mod images;
 mod models;
+mod png_folder;
+mod recorded_data;
+mod repo;
 mod sample;
+mod scorer;
 mod sweep;
 mod train;
 
 use std::process::ExitCode;
 
-use atelier_cli::{Cli, Command};
-use clap::Parser;
+use atelier_cli::Command;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = atelier_cli::parse();
+    // Before any device opens: run again with the environment the runtimes read, if it is not set.
+    match environment::rerun_if_needed(cli.command.backend()) {
+        Ok(Some(exit_code)) => return exit_code,
+        Ok(None) => {}
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    }
     let result = match cli.command {
         Command::Train(cmd) => train::run(*cmd).map(|_| ()),
         Command::Eval(cmd) => eval::run(&cmd).map(|_| ()),

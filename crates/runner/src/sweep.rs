@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use atelier_cli::{ModelName, SweepCommand};
+use atelier_cli::{DqnSweepArgs, SweepCommand, SweepModel};
 use atelier_core::atomic::write_json_atomic;
 use atelier_core::clock;
 use serde::Serialize;
@@ -43,9 +43,12 @@ struct SweepReport {
 }
 
 pub fn run(cmd: &SweepCommand) -> Result<(), String> {
-    if cmd.model != ModelName::Dqn {
-        return Err("only `sweep dqn` exists so far".into());
+    match &cmd.model {
+        SweepModel::Dqn(args) => sweep_dqn(args),
     }
+}
+
+fn sweep_dqn(cmd: &DqnSweepArgs) -> Result<(), String> {
     if cmd.seeds.is_empty() || cmd.episodes == 0 {
         return Err("--seeds needs at least one seed and --episodes at least 1".into());
     }

@@ -65,7 +65,7 @@ pub fn plan(cmd: TrainCommand) -> Result<Plan, String> {
             let model = model_config(&args, base_model)?;
             let mut config = base.unwrap_or_else(|| default_run_config(model.clone()));
             config.model = model;
-            config.apply_common(args.common());
+            config.apply_common(&args);
             if let ModelConfig::Dqn(dqn) = &config.model {
                 config.train.batch_size = dqn.batch_size; // one batch size: the agent's
             }
@@ -98,21 +98,21 @@ fn model_config(args: &TrainModel, base: Option<ModelConfig>) -> Result<ModelCon
     }
     Ok(match (args, base) {
         (TrainModel::Autoencoder(a), Some(ModelConfig::Autoencoder(b))) => {
-            ModelConfig::Autoencoder(autoencoder_config(Some(b), a))
+            ModelConfig::Autoencoder(autoencoder_config(Some(b), a)?)
         }
-        (TrainModel::Autoencoder(a), _) => ModelConfig::Autoencoder(autoencoder_config(None, a)),
-        (TrainModel::Vae(a), Some(ModelConfig::Vae(b))) => ModelConfig::Vae(vae_config(Some(b), a)),
-        (TrainModel::Vae(a), _) => ModelConfig::Vae(vae_config(None, a)),
+        (TrainModel::Autoencoder(a), _) => ModelConfig::Autoencoder(autoencoder_config(None, a)?),
+        (TrainModel::Vae(a), Some(ModelConfig::Vae(b))) => ModelConfig::Vae(vae_config(Some(b), a)?),
+        (TrainModel::Vae(a), _) => ModelConfig::Vae(vae_config(None, a)?),
         (TrainModel::Classifier(a), Some(ModelConfig::Classifier(b))) => {
-            ModelConfig::Classifier(classifier_config(Some(b), a))
+            ModelConfig::Classifier(classifier_config(Some(b), a)?)
         }
-        (TrainModel::Classifier(a), _) => ModelConfig::Classifier(classifier_config(None, a)),
+        (TrainModel::Classifier(a), _) => ModelConfig::Classifier(classifier_config(None, a)?),
         (TrainModel::Lstm(a), Some(ModelConfig::Lstm(b))) => ModelConfig::Lstm(lstm_config(Some(b), a)?),
         (TrainModel::Lstm(a), _) => ModelConfig::Lstm(lstm_config(None, a)?),
         (TrainModel::Dqn(a), Some(ModelConfig::Dqn(b))) => ModelConfig::Dqn(dqn_config(Some(b), a)?),
         (TrainModel::Dqn(a), _) => ModelConfig::Dqn(dqn_config(None, a)?),
-        (TrainModel::Dcgan(a), Some(ModelConfig::Dcgan(b))) => ModelConfig::Dcgan(dcgan_config(Some(b), a)),
-        (TrainModel::Dcgan(a), _) => ModelConfig::Dcgan(dcgan_config(None, a)),
+        (TrainModel::Dcgan(a), Some(ModelConfig::Dcgan(b))) => ModelConfig::Dcgan(dcgan_config(Some(b), a)?),
+        (TrainModel::Dcgan(a), _) => ModelConfig::Dcgan(dcgan_config(None, a)?),
     })
 }
 

@@ -1,0 +1,71 @@
+//! `bench`: one subcommand per model; only `bench lstm` has `--cell`.
+
+use atelier_backend::Backend;
+use atelier_lstm::CellKind;
+use clap::{Args, Subcommand};
+
+use crate::{ModelName, choice};
+
+#[derive(Debug, Args)]
+pub struct BenchCommand {
+    #[command(subcommand)]
+    pub model: BenchModel,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchModel {
+    /// The reference autoencoder step.
+    Autoencoder(BenchArgs),
+    /// The VAE step.
+    Vae(BenchArgs),
+    /// The reference CNN step.
+    Classifier(BenchArgs),
+    /// The `rows` model, per recurrent cell.
+    Lstm(LstmBenchArgs),
+    /// Environment steps/s and gradient updates/s of the agent.
+    Dqn(BenchArgs),
+    /// One DCGAN iteration (one D step + one G step).
+    Dcgan(BenchArgs),
+}
+
+impl BenchModel {
+    /// The model, its flags, and the LSTM cells to measure (empty: the default pair).
+    pub fn parts(&self) -> (ModelName, &BenchArgs, &[CellKind]) {
+        match self {
+            BenchModel::Autoencoder(args) => (ModelName::Autoencoder, args, &[]),
+            BenchModel::Vae(args) => (ModelName::Vae, args, &[]),
+            BenchModel::Classifier(args) => (ModelName::Classifier, args, &[]),
+            BenchModel::Lstm(args) => (ModelName::Lstm, &args.bench, &args.cell),
+            BenchModel::Dqn(args) => (ModelName::Dqn, args, &[]),
+            BenchModel::Dcgan(args) => (ModelName::Dcgan, args, &[]),
+        }
+    }
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BenchArgs {
+    /// Backends to measure (repeat the flag) [default: flex and ndarray; dqn: flex, ndarray and wgpu].
+    #[arg(long, value_parser = choice::backend)]
+    pub backend: Vec<Backend>,
+    /// Examples per step.
+    #[arg(long, default_value_t = 128)]
+    pub batch_size: usize,
+    /// Untimed steps first (kernel compilation, autotuning, allocator warm-up).
+    #[arg(long, default_value_t = 5)]
+    pub warmup: usize,
+    /// Timed steps.
+    #[arg(long, default_value_t = 30)]
+    pub steps: usize,
+    /// Print one JSON object per backend instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct LstmBenchArgs {
+    #[command(flatten)]
+    pub bench: BenchArgs,
+    /// Recurrent cells to measure (repeat the flag) [default: ours and burn].
+    #[arg(long, value_parser = choice!(CellKind))]
+    pub cell: Vec<CellKind>,
+}

@@ -1,0 +1,170 @@
+//! `eval`: one subcommand per kind of run, each with only the flags that apply to it.
+
+use std::path::PathBuf;
+
+use atelier_backend::Backend;
+use clap::{Args, Subcommand, ValueEnum};
+
+use crate::choice;
+
+#[derive(Debug, Args)]
+pub struct EvalCommand {
+    #[command(subcommand)]
+    pub target: EvalTarget,
+}
+
+/// What `eval` scores: a model's run, or a folder of images.
+#[derive(Debug, Subcommand)]
+pub enum EvalTarget {
+    /// Test MSE and PSNR beside PCA at the same k (+ denoising gain), figures.
+    Autoencoder(AutoencoderEvalArgs),
+    /// Test −ELBO, importance-sampled NLL, samples, traversals, interpolations.
+    Vae(VaeEvalArgs),
+    /// Test accuracy, per-class accuracy, confusion matrix, misclassified images.
+    Classifier(ClassifierEvalArgs),
+    /// The task's test metric (accuracy, completion NLL, exact next values).
+    Lstm(LstmEvalArgs),
+    /// Greedy returns of the final policy and of the best one kept during training.
+    Dqn(DqnEvalArgs),
+    /// Generate images and score them like `eval images`.
+    Dcgan(DcganEvalArgs),
+    /// A folder of 28×28 PNGs (e.g. generated samples), scored with the frozen evaluator: FCD, IS, coverage.
+    Images(ImagesEvalArgs),
+}
+
+impl EvalTarget {
+    /// The name as typed (`autoencoder`, …, `images`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            EvalTarget::Autoencoder(_) => "autoencoder",
+            EvalTarget::Vae(_) => "vae",
+            EvalTarget::Classifier(_) => "classifier",
+            EvalTarget::Lstm(_) => "lstm",
+            EvalTarget::Dqn(_) => "dqn",
+            EvalTarget::Dcgan(_) => "dcgan",
+            EvalTarget::Images(_) => "images",
+        }
+    }
+
+    /// The backend typed with `--backend`, if any.
+    pub fn backend(&self) -> Option<Backend> {
+        match self {
+            EvalTarget::Autoencoder(a) => a.common.backend,
+            EvalTarget::Vae(a) => a.common.backend,
+            EvalTarget::Classifier(a) => a.common.backend,
+            EvalTarget::Lstm(a) => a.common.backend,
+            EvalTarget::Dqn(a) => a.common.backend,
+            EvalTarget::Dcgan(a) => a.common.backend,
+            EvalTarget::Images(a) => a.backend,
+        }
+    }
+}
+
+/// The run to evaluate, and on what.
+#[derive(Debug, Args, Clone)]
+pub struct EvalRunArgs {
+    /// The run directory to evaluate (its latest checkpoint).
+    #[arg(long, value_name = "RUN_DIR")]
+    pub run: PathBuf,
+    /// Backend for the evaluation [default: the run's].
+    #[arg(long, value_parser = choice::backend)]
+    pub backend: Option<Backend>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct AutoencoderEvalArgs {
+    #[command(flatten)]
+    pub common: EvalRunArgs,
+    /// Data folder [default: the run's].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Also evaluate denoising at this input noise σ [default: the run's σ for a denoising model].
+    #[arg(long)]
+    pub noise_sigma: Option<f64>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct VaeEvalArgs {
+    #[command(flatten)]
+    pub common: EvalRunArgs,
+    /// Data folder [default: the run's].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Importance samples K per image for the log-likelihood estimate [default: 1000].
+    #[arg(long, value_name = "K")]
+    pub is_samples: Option<usize>,
+    /// Test images scored by importance sampling (each costs K decodes) [default: 1000; 0 = all].
+    #[arg(long, value_name = "N")]
+    pub is_images: Option<usize>,
+    /// A trained autoencoder run to draw beside the VAE's interpolations.
+    #[arg(long, value_name = "RUN_DIR")]
+    pub autoencoder_run: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ClassifierEvalArgs {
+    #[command(flatten)]
+    pub common: EvalRunArgs,
+    /// Data folder [default: the run's].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Also install this run as the evaluator (assets/evaluator/) used by `eval images`.
+    #[arg(long)]
+    pub export_evaluator: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct LstmEvalArgs {
+    #[command(flatten)]
+    pub common: EvalRunArgs,
+    /// Data folder of the rows and complete tasks [default: the run's].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DqnEvalArgs {
+    #[command(flatten)]
+    pub common: EvalRunArgs,
+    /// Greedy episodes to evaluate [default: the run's eval_episodes].
+    #[arg(long)]
+    pub episodes: Option<usize>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DcganEvalArgs {
+    #[command(flatten)]
+    pub common: EvalRunArgs,
+    /// Data folder [default: the run's].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Generate N images and compare them with at most N test images [default: 10000].
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ImagesEvalArgs {
+    /// The folder of PNGs to score (eval.json is written into it).
+    #[arg(long, value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The real split to compare with [default: test].
+    #[arg(long, value_enum)]
+    pub reference: Option<ReferenceArg>,
+    /// Use at most N images of each set [default: 10000].
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Backend for the evaluation [default: flex].
+    #[arg(long, value_parser = choice::backend)]
+    pub backend: Option<Backend>,
+    /// Data folder of the real images [default: the usual search order].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+/// The real images generated ones are compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReferenceArg {
+    Test,
+    Train,
+}

@@ -1,0 +1,307 @@
+//! `train`: the loop's flags (every model), the image-data flags (every model that reads images)
+//! and each model's own flags. Defaults are not written here: `help` adds each model's real ones.
+
+use std::path::PathBuf;
+
+use atelier_autoencoder::Variant;
+use atelier_backend::Backend;
+use atelier_classifier::{Architecture, Augmentation, Trainable};
+use atelier_dcgan::GeneratorLoss;
+use atelier_dqn::{TargetKind, TdLoss};
+use atelier_lstm::{CellKind, Progression, Task};
+use atelier_vae::Likelihood;
+use clap::{Args, Subcommand};
+
+use crate::choice;
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct TrainCommand {
+    #[command(subcommand)]
+    pub model: Option<TrainModel>,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// Where a run's settings come from and where it goes (on `train` itself and on every model).
+#[derive(Debug, Args, Default, Clone)]
+pub struct RunArgs {
+    /// Start from this config.json, e.g. to repeat a run (flags given beside it override its values).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Continue this run directory from its latest checkpoint (its config.json is reused).
+    #[arg(long, value_name = "RUN_DIR")]
+    pub resume: Option<PathBuf>,
+    /// Where run directories go [default: runs].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrainModel {
+    /// The convolutional autoencoder (plain, denoising or sparse).
+    Autoencoder(AutoencoderTrainArgs),
+    /// The variational autoencoder (Bernoulli likelihood on binarised pixels by default).
+    Vae(VaeTrainArgs),
+    /// A classifier of the CNN lecture (perceptron, MLP, reference CNN, VGG-style); transfer learning.
+    Classifier(ClassifierTrainArgs),
+    /// The sequences lecture's LSTM (tasks: sequence, rows, complete).
+    Lstm(LstmTrainArgs),
+    /// Deep Q-Learning on CartPole-v1 (length in environment steps; it gathers its own data).
+    Dqn(DqnTrainArgs),
+    /// The GAN lecture's DCGAN (Algorithm 1; minimax or non-saturating generator loss).
+    Dcgan(DcganTrainArgs),
+}
+
+impl TrainModel {
+    /// The name of the model, as typed (`autoencoder`, `vae`, …).
+    pub fn name(&self) -> &'static str {
+        match self {
+            TrainModel::Autoencoder(_) => "autoencoder",
+            TrainModel::Vae(_) => "vae",
+            TrainModel::Classifier(_) => "classifier",
+            TrainModel::Lstm(_) => "lstm",
+            TrainModel::Dqn(_) => "dqn",
+            TrainModel::Dcgan(_) => "dcgan",
+        }
+    }
+
+    /// The loop's flags, which every model has.
+    pub fn common(&self) -> &CommonTrainArgs {
+        match self {
+            TrainModel::Autoencoder(args) => &args.common,
+            TrainModel::Vae(args) => &args.common,
+            TrainModel::Classifier(args) => &args.common,
+            TrainModel::Lstm(args) => &args.common,
+            TrainModel::Dqn(args) => &args.common,
+            TrainModel::Dcgan(args) => &args.common,
+        }
+    }
+
+    /// The image-data flags, which every model but the agent has.
+    pub fn data(&self) -> Option<&ImageDataArgs> {
+        match self {
+            TrainModel::Autoencoder(args) => Some(&args.data),
+            TrainModel::Vae(args) => Some(&args.data),
+            TrainModel::Classifier(args) => Some(&args.data),
+            TrainModel::Lstm(args) => Some(&args.data),
+            TrainModel::Dqn(_) => None,
+            TrainModel::Dcgan(args) => Some(&args.data),
+        }
+    }
+}
+
+/// Flags of the training loop, on every `train` command.
+#[derive(Debug, Args, Default, Clone)]
+pub struct CommonTrainArgs {
+    /// Compute backend: flex, ndarray, wgpu (cuda in a build with `--features cuda`).
+    #[arg(long, value_parser = choice::backend)]
+    pub backend: Option<Backend>,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Seed of everything random: weights, shuffling, noise, augmentation.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Examples per step.
+    #[arg(long)]
+    pub batch_size: Option<usize>,
+    /// Stop after this many steps in total (a quick look; resumable).
+    #[arg(long)]
+    pub max_steps: Option<u64>,
+    /// Steps between reads of the running losses.
+    #[arg(long)]
+    pub log_every: Option<usize>,
+    /// Steps between checkpoints (also at every epoch end).
+    #[arg(long)]
+    pub checkpoint_every: Option<usize>,
+    /// Learning rate.
+    #[arg(long)]
+    pub lr: Option<f64>,
+}
+
+/// Flags of the models that train on a dataset, in epochs.
+#[derive(Debug, Args, Default, Clone)]
+pub struct ImageDataArgs {
+    /// Folder with the four MNIST-format files (default search: $ATELIER_DATA, ./data/fashion-mnist,
+    /// /usr/share/datasets/fashion-mnist, then the embedded mini set).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Passes over the training set.
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Train on the first N training examples only.
+    #[arg(long, value_name = "N")]
+    pub train_limit: Option<usize>,
+    /// Validate on the first N test examples only.
+    #[arg(long, value_name = "N")]
+    pub valid_limit: Option<usize>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct AutoencoderTrainArgs {
+    #[command(flatten)]
+    pub common: CommonTrainArgs,
+    #[command(flatten)]
+    pub data: ImageDataArgs,
+    /// Code size k.
+    #[arg(long)]
+    pub latent: Option<usize>,
+    /// Lecture variant.
+    #[arg(long, value_parser = choice!(Variant))]
+    pub variant: Option<Variant>,
+    /// σ of the input noise of --variant denoising.
+    #[arg(long)]
+    pub noise_sigma: Option<f64>,
+    /// λ of the sparsity penalty of --variant sparse.
+    #[arg(long)]
+    pub sparsity: Option<f64>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct VaeTrainArgs {
+    #[command(flatten)]
+    pub common: CommonTrainArgs,
+    #[command(flatten)]
+    pub data: ImageDataArgs,
+    /// Latent size k.
+    #[arg(long)]
+    pub latent: Option<usize>,
+    /// Decoder distribution p(x|z).
+    #[arg(long, value_parser = choice!(Likelihood))]
+    pub likelihood: Option<Likelihood>,
+    /// Fixed pixel std s of --likelihood gaussian.
+    #[arg(long)]
+    pub gaussian_sigma: Option<f64>,
+    /// Weight β of the KL term (1 = the true ELBO).
+    #[arg(long)]
+    pub beta: Option<f64>,
+    /// Steps over which the KL weight rises linearly from 0 to β (0 = no warm-up).
+    #[arg(long, value_name = "STEPS")]
+    pub kl_warmup: Option<u64>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ClassifierTrainArgs {
+    #[command(flatten)]
+    pub common: CommonTrainArgs,
+    #[command(flatten)]
+    pub data: ImageDataArgs,
+    /// Network (each starts from the settings its README result was measured with).
+    #[arg(long, value_parser = choice!(Architecture))]
+    pub architecture: Option<Architecture>,
+    /// Start from this trained classifier run (its convolution layers; the dense part is new).
+    #[arg(long, value_name = "RUN_DIR")]
+    pub pretrained: Option<PathBuf>,
+    /// Layers to train.
+    #[arg(long, value_parser = choice!(Trainable))]
+    pub trainable: Option<Trainable>,
+    /// Data augmentation.
+    #[arg(long, value_parser = choice!(Augmentation))]
+    pub augment: Option<Augmentation>,
+    #[command(flatten)]
+    pub decay: LrDecayArgs,
+}
+
+/// A step-decay schedule of the learning rate over epochs.
+#[derive(Debug, Args, Default, Clone)]
+pub struct LrDecayArgs {
+    /// Multiply the learning rate by --lr-decay-factor every this many epochs.
+    #[arg(long, value_name = "EPOCHS")]
+    pub lr_decay_every: Option<usize>,
+    /// The factor of the step decay.
+    #[arg(long, value_name = "F")]
+    pub lr_decay_factor: Option<f64>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct LstmTrainArgs {
+    #[command(flatten)]
+    pub common: CommonTrainArgs,
+    #[command(flatten)]
+    pub data: ImageDataArgs,
+    /// The lecture's task (each starts from the settings its README result was measured with).
+    #[arg(long, value_parser = choice!(Task))]
+    pub task: Option<Task>,
+    /// Recurrent cell.
+    #[arg(long, value_parser = choice!(CellKind))]
+    pub cell: Option<CellKind>,
+    /// Hidden units.
+    #[arg(long)]
+    pub hidden: Option<usize>,
+    /// Progressions of --task sequence.
+    #[arg(long, value_parser = choice!(Progression))]
+    pub progression: Option<Progression>,
+    /// Terms shown before the one to predict, --task sequence.
+    #[arg(long)]
+    pub terms: Option<usize>,
+    /// Generated training sequences per epoch, --task sequence.
+    #[arg(long, value_name = "N")]
+    pub train_sequences: Option<usize>,
+    /// Generated held-out sequences, --task sequence.
+    #[arg(long, value_name = "N")]
+    pub test_sequences: Option<usize>,
+    #[command(flatten)]
+    pub decay: LrDecayArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DqnTrainArgs {
+    #[command(flatten)]
+    pub common: CommonTrainArgs,
+    /// Environment steps of the whole run.
+    #[arg(long)]
+    pub total_steps: Option<u64>,
+    /// Bootstrap target.
+    #[arg(long, value_parser = choice!(TargetKind))]
+    pub target: Option<TargetKind>,
+    /// TD loss.
+    #[arg(long, value_parser = choice!(TdLoss))]
+    pub loss: Option<TdLoss>,
+    /// Discount factor γ.
+    #[arg(long)]
+    pub gamma: Option<f64>,
+    /// Replay buffer capacity in transitions.
+    #[arg(long)]
+    pub buffer_capacity: Option<usize>,
+    /// Environment steps before the first update.
+    #[arg(long)]
+    pub learning_starts: Option<u64>,
+    /// Hidden layer widths, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub hidden: Option<Vec<usize>>,
+    /// Environment steps between greedy evaluations.
+    #[arg(long)]
+    pub eval_every: Option<u64>,
+    /// Episodes per greedy evaluation during training.
+    #[arg(long)]
+    pub eval_episodes: Option<usize>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DcganTrainArgs {
+    #[command(flatten)]
+    pub common: CommonTrainArgs,
+    #[command(flatten)]
+    pub data: ImageDataArgs,
+    /// Noise size.
+    #[arg(long)]
+    pub latent: Option<usize>,
+    /// Generator loss.
+    #[arg(long, value_parser = choice!(GeneratorLoss))]
+    pub generator_loss: Option<GeneratorLoss>,
+    /// k, discriminator steps per generator step; the batch is split into k minibatches.
+    #[arg(long, value_name = "K")]
+    pub d_steps: Option<usize>,
+    /// One-sided label smoothing: the real images' target, e.g. 0.9 (1 = no smoothing).
+    #[arg(long, value_name = "TARGET")]
+    pub smooth_real: Option<f64>,
+    /// Adam's β₁ for both networks.
+    #[arg(long)]
+    pub beta1: Option<f64>,
+    /// Steps between FCD / IS / coverage scores of samples during training; 0 = never.
+    #[arg(long, value_name = "STEPS")]
+    pub score_every: Option<u64>,
+    /// Generated images per score during training.
+    #[arg(long, value_name = "N")]
+    pub score_images: Option<usize>,
+}

@@ -1,0 +1,58 @@
+//! The environment the runtimes read, set before any device opens.
+//!
+//! - `BURN_DEVICE`: Burn's `Device::default()` (used internally, e.g. when loading optimizer
+//!   state) follows it, so it must name the backend the command asks for.
+//! - `XDG_RUNTIME_DIR`: without it, the Vulkan driver under `wgpu` (looking for a Wayland display)
+//!   prints `error: XDG_RUNTIME_DIR is invalid or not set in the environment.` for every device
+//!   it opens, which reads as a failure. When it is missing, a private empty folder stands in.
+//!
+//! A process cannot safely change its own environment once threads may run, so when either
+//! variable needs setting the runner runs itself again as a child with them set, waits for it and
+//! passes its exit code on (the private folder is removed afterwards).
+
+use std::ffi::OsStr;
+use std::path::Path;
+use std::process::{Command, ExitCode};
+
+use atelier_backend::Backend;
+
+/// Runs this command again in a child process when the environment is not right for `backend`
+/// (the one typed with `--backend`, if any); returns the child's exit code, or `None` when this
+/// process may go on.
+pub fn rerun_if_needed(backend: Option<Backend>) -> Result<Option<ExitCode>, String> {
+    let burn_device =
+        backend.map(Backend::name).filter(|name| std::env::var("BURN_DEVICE").ok().as_deref() != Some(*name));
+    let runtime_dir_missing = std::env::var_os("XDG_RUNTIME_DIR").is_none_or(|dir| !is_absolute(&dir));
+    if burn_device.is_none() && !runtime_dir_missing {
+        return Ok(None);
+    }
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find this program to run it again: {e}"))?;
+    let mut child = Command::new(exe);
+    child.args(std::env::args_os().skip(1));
+    if let Some(name) = burn_device {
+        child.env("BURN_DEVICE", name);
+    }
+    let runtime_dir = if runtime_dir_missing {
+        // Owner-only (0700), as the XDG specification asks; removed when dropped.
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("atelier-runtime-");
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+        let dir = builder
+            .tempdir()
+            .map_err(|e| format!("cannot create a private XDG_RUNTIME_DIR in the temp folder: {e}"))?;
+        child.env("XDG_RUNTIME_DIR", dir.path());
+        Some(dir)
+    } else {
+        None
+    };
+    // Ctrl-C reaches the child too, which checkpoints and stops; this process only waits for it.
+    let _ = ctrlc::set_handler(|| {});
+    let status = child.status().map_err(|e| format!("cannot run this program again: {e}"))?;
+    drop(runtime_dir);
+    Ok(Some(ExitCode::from(status.code().map_or(1, |code| code.clamp(0, 255) as u8))))
+}
+
+fn is_absolute(dir: &OsStr) -> bool {
+    Path::new(dir).is_absolute()
+}
