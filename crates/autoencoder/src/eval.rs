@@ -2,6 +2,7 @@
 //! and the denoising gain.
 
 use atelier_layers::quality::psnr_db;
+use atelier_train::host::{DeviceReadError, scalar_to_host};
 use burn::prelude::*;
 
 use crate::loss::add_clipped_noise;
@@ -12,12 +13,13 @@ use crate::pca::Pca;
 ///
 /// `input_noise`: `None` reconstructs the clean images; `Some(σ)` feeds `clip(x + σε, 0, 1)` and
 /// compares the output with the clean `x` (ε drawn on the device, seeded by the caller).
-/// Returns `(mse of the output, mse of the input)` (the input's is 0 without noise).
+/// Returns `(mse of the output, mse of the input)` (the input's is 0 without noise); a failed
+/// read of the sums back from the device is an error.
 pub fn reconstruction_mse(
     model: &Autoencoder,
     batches: impl Iterator<Item = Tensor<4>>,
     input_noise: Option<f64>,
-) -> (f64, f64) {
+) -> Result<(f64, f64), DeviceReadError> {
     let mut output_sum: Option<Tensor<1>> = None;
     let mut input_sum: Option<Tensor<1>> = None;
     let mut pixels = 0usize;
@@ -34,17 +36,20 @@ pub fn reconstruction_mse(
         output_sum = Some(output_sum.map_or(out_err.clone(), |s| s + out_err));
         input_sum = Some(input_sum.map_or(in_err.clone(), |s| s + in_err));
     }
-    let read = |t: Option<Tensor<1>>| t.map_or(f64::NAN, |t| f64::from(t.into_scalar::<f32>()));
+    let read = |t: Option<Tensor<1>>, what: &str| -> Result<f64, DeviceReadError> {
+        t.map_or(Ok(f64::NAN), |t| scalar_to_host(t, what).map(f64::from))
+    };
     let pixels = pixels.max(1) as f64;
-    (read(output_sum) / pixels, read(input_sum) / pixels)
+    Ok((read(output_sum, "the reconstruction error")? / pixels, read(input_sum, "the noisy inputs' error")? / pixels))
 }
 
 /// MSE of PCA at code size `k`, fitted on `train` `[n, 784]` and evaluated on `test` `[m, 784]`.
-pub fn pca_mse(train: Tensor<2>, test: Tensor<2>, k: usize) -> f64 {
-    let pca = Pca::fit(train, k);
+pub fn pca_mse(train: Tensor<2>, test: Tensor<2>, k: usize) -> Result<f64, DeviceReadError> {
+    let pca = Pca::fit(train, k)?;
     let [m, d] = test.dims();
-    let err = (pca.reconstruct(test.clone()) - test).powi_scalar(2).sum().into_scalar::<f32>();
-    f64::from(err) / (m * d) as f64
+    let err =
+        scalar_to_host((pca.reconstruct(test.clone()) - test).powi_scalar(2).sum(), "the PCA reconstruction error")?;
+    Ok(f64::from(err) / (m * d) as f64)
 }
 
 /// One evaluation of a trained autoencoder, as `eval.json` stores it.

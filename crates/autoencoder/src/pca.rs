@@ -12,6 +12,7 @@
 
 use atelier_data::Rng;
 use atelier_layers::linalg::{identity, symmetric_eigen};
+use atelier_train::host::{DeviceReadError, to_host_f32};
 use burn::prelude::*;
 
 /// Extra directions iterated beside the `k` wanted ones (faster, more reliable convergence).
@@ -33,8 +34,9 @@ pub struct Pca {
 }
 
 impl Pca {
-    /// Fits the top `k` principal directions of `data` `[n, d]`.
-    pub fn fit(data: Tensor<2>, k: usize) -> Self {
+    /// Fits the top `k` principal directions of `data` `[n, d]`. A failed read of `C·Q` back
+    /// from the device is an error.
+    pub fn fit(data: Tensor<2>, k: usize) -> Result<Self, DeviceReadError> {
         let [n, d] = data.dims();
         let device = data.device();
         let k = k.min(d);
@@ -48,7 +50,7 @@ impl Pca {
         let mut previous = vec![0.0; m];
         let mut ritz = (vec![0.0; m], identity(m));
         for _ in 0..MAX_ITERATIONS {
-            let cq = multiply(&covariance, &q, d, m, &device); // [d, m]
+            let cq = multiply(&covariance, &q, d, m, &device)?; // [d, m]
             // Rayleigh–Ritz on the current subspace: T = Qᵀ·C·Q, [m, m].
             let t = transpose_times(&q, &cq, d, m);
             ritz = symmetric_eigen(t, m);
@@ -62,7 +64,7 @@ impl Pca {
             }
         }
         // Final Rayleigh–Ritz on the converged subspace, then keep the top k Ritz vectors.
-        let cq = multiply(&covariance, &q, d, m, &device);
+        let cq = multiply(&covariance, &q, d, m, &device)?;
         let (values, vectors) = symmetric_eigen(transpose_times(&q, &cq, d, m), m);
         let mut order: Vec<usize> = (0..m).collect();
         order.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
@@ -74,11 +76,11 @@ impl Pca {
             }
         }
         let _ = ritz;
-        Self {
+        Ok(Self {
             mean,
             components: Tensor::from_data(TensorData::new(components, [d, k]), &device),
             variances: order.iter().take(k).map(|&j| values[j]).collect(),
-        }
+        })
     }
 
     /// Codes `U = (X − μ)·V`: `[n, d]` → `[n, k]`.
@@ -93,11 +95,11 @@ impl Pca {
 }
 
 /// `C·Q` on the device; `q` row-major `[d, m]`.
-fn multiply(c: &Tensor<2>, q: &[f64], d: usize, m: usize, device: &Device) -> Vec<f64> {
+fn multiply(c: &Tensor<2>, q: &[f64], d: usize, m: usize, device: &Device) -> Result<Vec<f64>, DeviceReadError> {
     let q32: Vec<f32> = q.iter().map(|&v| v as f32).collect();
     let q = Tensor::<2>::from_data(TensorData::new(q32, [d, m]), device);
-    let cq = c.clone().matmul(q).into_data().try_into_vec_as::<f32>().unwrap_or_default();
-    cq.into_iter().map(f64::from).collect()
+    let cq = to_host_f32(c.clone().matmul(q), "the PCA product C·Q")?; // [d, m]
+    Ok(cq.into_iter().map(f64::from).collect())
 }
 
 /// `Aᵀ·B` for row-major `[d, m]` matrices → `[m, m]`.

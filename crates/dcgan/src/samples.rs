@@ -2,6 +2,7 @@
 
 use atelier_layers::latent::{linear_path, standard_normal_codes};
 use atelier_train::Figure;
+use atelier_train::host::{DeviceReadError, to_host_f32};
 use burn::prelude::*;
 
 use crate::model::{Generator, to_pixels};
@@ -44,12 +45,13 @@ pub fn interpolation_figure(generator: &Generator, latent: usize, pairs: usize, 
     Figure::Grid { name: "interpolation".into(), rows, marks: Vec::new() }
 }
 
-/// The same `PROGRESSION_IMAGES` noise vectors decoded at the end of each epoch (host pixels),
-/// kept in the checkpoint so a resumed run draws the whole strip.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The same `PROGRESSION_IMAGES` noise vectors decoded at the end of each epoch, kept on the
+/// device (read back only when a checkpoint is written, where a failed read is an error) and in the
+/// checkpoint, so a resumed run draws the whole strip.
+#[derive(Debug, Clone, Default)]
 pub struct Progression {
-    /// `(epoch, pixels)`: epoch counted from 0, pixels `[10, 1, 28, 28]` row-major in `[0, 1]`.
-    pub rows: Vec<(u64, Vec<f32>)>,
+    /// `(epoch, images)`: epoch counted from 0, images `[10, 1, 28, 28]` in `[0, 1]`.
+    pub rows: Vec<(u64, Tensor<4>)>,
 }
 
 impl Progression {
@@ -57,12 +59,9 @@ impl Progression {
         self.rows.iter().any(|(e, _)| *e == epoch)
     }
 
-    /// Decodes the progression noise with `generator` and records it as the state after `epoch`
-    /// (one host read).
+    /// Decodes the progression noise with `generator` and records it as the state after `epoch`.
     pub fn record(&mut self, epoch: u64, generator: &Generator, latent: usize, device: &Device) {
-        let images = generate(generator, progression_noise(latent, device));
-        let pixels = images.into_data().try_into_vec_as::<f32>().unwrap_or_default();
-        self.rows.push((epoch, pixels));
+        self.rows.push((epoch, generate(generator, progression_noise(latent, device))));
     }
 
     /// The strip: one labelled row per recorded epoch, then `current` (the model now) as `now_epoch`.
@@ -71,30 +70,28 @@ impl Progression {
             .rows
             .iter()
             .filter(|(e, _)| *e < now_epoch)
-            .map(|(e, pixels)| {
-                let n = pixels.len() / PIXELS;
-                let images = Tensor::from_data(TensorData::new(pixels.clone(), [n, 1, 28, 28]), device);
-                (format!("epoch {}", e + 1), images)
-            })
+            .map(|(e, images)| (format!("epoch {}", e + 1), images.clone()))
             .collect();
         rows.push((format!("epoch {}", now_epoch + 1), generate(generator, progression_noise(latent, device))));
         Figure::Grid { name: "progression".into(), rows, marks: Vec::new() }
     }
 
-    /// `[rows][epoch u64][values u64][f32 …]`, little-endian.
-    pub fn to_bytes(&self) -> Vec<u8> {
+    /// `[rows][epoch u64][values u64][f32 …]`, little-endian (one host read per row).
+    pub fn to_bytes(&self) -> Result<Vec<u8>, DeviceReadError> {
         let mut out = (self.rows.len() as u64).to_le_bytes().to_vec();
-        for (epoch, pixels) in &self.rows {
+        for (epoch, images) in &self.rows {
+            let pixels = to_host_f32(images.clone(), &format!("the progression strip of epoch {}", epoch + 1))?;
             out.extend(epoch.to_le_bytes());
             out.extend((pixels.len() as u64).to_le_bytes());
             for v in pixels {
                 out.extend(v.to_le_bytes());
             }
         }
-        out
+        Ok(out)
     }
 
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
+    /// [`Progression::to_bytes`]'s record, its images on `device`.
+    pub fn from_bytes(bytes: &[u8], device: &Device) -> Result<Self, String> {
         let mut at = 0usize;
         let mut take = |n: usize| -> Result<&[u8], String> {
             let slice = bytes.get(at..at + n).ok_or("the progression record is truncated")?;
@@ -108,8 +105,9 @@ impl Progression {
             let epoch = u64_of(take(8)?);
             let len = u64_of(take(8)?) as usize;
             let raw = take(len.checked_mul(4).ok_or("the progression record is corrupt")?)?;
-            let pixels = raw.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
-            rows.push((epoch, pixels));
+            let pixels: Vec<f32> = raw.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+            let n = pixels.len() / PIXELS;
+            rows.push((epoch, Tensor::from_data(TensorData::new(pixels, [n, 1, 28, 28]), device))); // [n, 1, 28, 28]
         }
         Ok(Self { rows })
     }
@@ -126,10 +124,14 @@ mod tests {
 
     #[test]
     fn progression_bytes_round_trip_and_truncation_is_an_error() {
-        let p = Progression { rows: vec![(0, vec![0.5, 1.0]), (3, vec![0.25])] };
-        let bytes = p.to_bytes();
-        assert_eq!(Progression::from_bytes(&bytes).unwrap(), p);
-        let err = Progression::from_bytes(&bytes[..bytes.len() - 2]).unwrap_err();
+        let device = atelier_backend::Backend::Flex.device().unwrap();
+        let row = |value: f32| Tensor::<4>::full([1, 1, 28, 28], value, &device);
+        let p = Progression { rows: vec![(0, row(0.5)), (3, row(0.25))] };
+        let bytes = p.to_bytes().unwrap();
+        let back = Progression::from_bytes(&bytes, &device).unwrap();
+        assert_eq!(back.rows.iter().map(|(e, _)| *e).collect::<Vec<_>>(), vec![0, 3]);
+        assert_eq!(back.to_bytes().unwrap(), bytes);
+        let err = Progression::from_bytes(&bytes[..bytes.len() - 2], &device).unwrap_err();
         assert!(err.contains("truncated"), "{err}");
     }
 }

@@ -170,19 +170,22 @@ impl Experiment for DcganExperiment {
             (DISCRIMINATOR.to_string(), module_to_bytes(&self.discriminator)?),
             (GENERATOR_OPTIMIZER.to_string(), optimizer_to_bytes(&self.generator_optimizer)?),
             (DISCRIMINATOR_OPTIMIZER.to_string(), optimizer_to_bytes(&self.discriminator_optimizer)?),
-            (PROGRESSION.to_string(), self.progression.to_bytes()),
+            (PROGRESSION.to_string(), self.progression.to_bytes().map_err(|e| e.to_string())?),
         ])
     }
 
     fn load_state(self, blobs: &BTreeMap<String, Vec<u8>>) -> Result<Self, String> {
         let blob = |name: &str| blob(blobs, name);
         let config = self.config;
+        // The strip's images live where the generator's samples do: its device, without autodiff.
+        let device =
+            self.generator.devices().into_iter().next().ok_or("the generator has no device")?.without_autodiff();
         Ok(Self {
             generator: module_from_bytes(self.generator, blob(GENERATOR)?)?,
             discriminator: module_from_bytes(self.discriminator, blob(DISCRIMINATOR)?)?,
             generator_optimizer: optimizer_from_bytes(adam(&config), blob(GENERATOR_OPTIMIZER)?)?,
             discriminator_optimizer: optimizer_from_bytes(adam(&config), blob(DISCRIMINATOR_OPTIMIZER)?)?,
-            progression: Progression::from_bytes(blob(PROGRESSION)?)?,
+            progression: Progression::from_bytes(blob(PROGRESSION)?, &device)?,
             config,
         })
     }

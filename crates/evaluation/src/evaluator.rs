@@ -1,6 +1,7 @@
 //! The frozen evaluator: penultimate features and class probabilities of images.
 
 use atelier_classifier::{Classifier, ClassifierConfig};
+use atelier_train::host::{DeviceReadError, to_host_f32};
 use burn::prelude::*;
 use burn::tensor::activation::softmax;
 
@@ -28,7 +29,8 @@ pub struct EvaluatorOutputs {
 impl Evaluator {
     /// Features and probabilities of `images` (`count` images of `[1, 28, 28]`, pixels in
     /// `[0, 1]`, row-major), in batches on `device`.
-    pub fn outputs(&self, images: &[f32], count: usize, device: &Device) -> EvaluatorOutputs {
+    /// A failed read of the outputs back from the device is an error.
+    pub fn outputs(&self, images: &[f32], count: usize, device: &Device) -> Result<EvaluatorOutputs, DeviceReadError> {
         const PIXELS: usize = 28 * 28;
         let mut features = Vec::new();
         let mut probabilities = Vec::new();
@@ -40,9 +42,9 @@ impl Evaluator {
             let phi = self.model.features(x); // [n, h]
             feature_dim = phi.dims()[1];
             let p = softmax(self.model.dense.logits(phi.clone()), 1); // [n, classes]
-            features.extend(phi.into_data().try_into_vec_as::<f32>().unwrap_or_default());
-            probabilities.extend(p.into_data().try_into_vec_as::<f32>().unwrap_or_default());
+            features.extend(to_host_f32(phi, "the evaluator's features")?);
+            probabilities.extend(to_host_f32(p, "the evaluator's class probabilities")?);
         }
-        EvaluatorOutputs { count, features, feature_dim, probabilities, classes: self.config.classes }
+        Ok(EvaluatorOutputs { count, features, feature_dim, probabilities, classes: self.config.classes })
     }
 }

@@ -39,7 +39,7 @@ fn embedded() -> (Vec<f32>, Vec<u8>, Vec<f32>) {
 }
 
 fn outputs(e: &Evaluator, pixels: &[f32], device: &Device) -> EvaluatorOutputs {
-    e.outputs(pixels, pixels.len() / 784, device)
+    e.outputs(pixels, pixels.len() / 784, device).expect("the evaluator's outputs read back")
 }
 
 #[test]

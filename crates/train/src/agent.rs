@@ -4,8 +4,9 @@
 //! saw and learns from it. [`run_agent`] counts **environment steps** and owns everything around
 //! them, with the same machinery as `fit`:
 //!
-//! - seeding: before environment step `t` the host RNG is seeded from `(seed, t)` (stream
-//!   [`Stream::Step`]); evaluations from `(seed, t)` on [`Stream::Figures`]. A run is a pure function
+//! - seeding: before environment step `t` the device and the host RNG are seeded from `(seed, t)`
+//!   (stream [`Stream::Step`]), as `fit` seeds its steps; evaluations from `(seed, t)` on
+//!   [`Stream::Figures`]. A run is a pure function
 //!   of its seed, and a resumed run repeats the uninterrupted one exactly (the agent's state holds
 //!   its networks, optimizer, replay buffer and the environment mid-episode; the loop's own state
 //!   holds the episode counters and the evaluation table);
@@ -19,23 +20,24 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use atelier_core::atomic::write_atomic;
-use atelier_core::canvas::Canvas;
-use atelier_core::metrics::{self, MetricRow, MetricsWriter};
-use atelier_data::Rng;
-use burn::prelude::*;
+use atelier_core::picture::Picture;
 use serde::{Deserialize, Serialize};
 
-use crate::checkpoint::{self, Position};
+use crate::checkpoint::Position;
 use crate::error::TrainError;
 use crate::experiment::{StepContext, StepOutput};
-use crate::fit::{Outcome, Resume, Session};
-use crate::plots::write_metric_plots;
+use crate::host::DeviceReadError;
+use crate::metrics_log::MetricsLog;
+use crate::plots::StepAxis;
 use crate::progress::Progress;
+use crate::resume::{Restart, save_checkpoint};
 use crate::seed::{Stream, derive};
+use crate::session::Session;
+use crate::stop::{Outcome, Stop, step_limit};
+use crate::window::MetricWindow;
 
 /// The checkpoint blob holding the loop's own counters ([`AgentProgress`] as JSON).
 pub const LOOP_BLOB: &str = "agent_loop";
@@ -44,22 +46,26 @@ pub const EVAL_TABLE_FILE: &str = "eval_returns.csv";
 
 /// An agent the loop can train: it owns its environment, memory, networks and optimizers.
 pub trait Agent: Sized {
+    /// The agent's pictures (the DQN's filmstrip), drawn by the loop into `samples/`.
+    type Figure: Picture;
+
     /// One environment step at step `ctx.step`: act, observe, remember, and learn when it is time.
-    /// Randomness comes from `ctx.rng` only.
-    fn env_step(&mut self, ctx: &mut StepContext) -> EnvStep;
+    /// Randomness comes from `ctx.rng` (and the device RNG, seeded by the loop before each step).
+    /// A device value that cannot be read back (e.g. the greedy action) is an error.
+    fn env_step(&mut self, ctx: &mut StepContext) -> Result<EnvStep, DeviceReadError>;
 
     /// Host values worth logging at step `step` besides the learning metrics (e.g. ε).
     fn log_values(&self, step: u64) -> Vec<(&'static str, f64)>;
 
     /// Returns of `episodes` greedy episodes, the environments seeded from `seed`.
-    fn evaluate(&self, episodes: usize, seed: u64) -> Vec<f64>;
+    fn evaluate(&self, episodes: usize, seed: u64) -> Result<Vec<f64>, DeviceReadError>;
 
     /// Called after a greedy evaluation that scored at least as well as every earlier one: the agent
     /// keeps a copy of its current policy (the "best" policy a run reports beside its final one).
     fn keep_best_policy(&mut self);
 
     /// Pictures of the agent at work, named (`filmstrip` → `samples/<name>.png`).
-    fn figures(&self, seed: u64) -> Vec<(String, Canvas)>;
+    fn figures(&self, seed: u64) -> Result<Vec<(String, Self::Figure)>, DeviceReadError>;
 
     /// Everything a checkpoint must hold to resume exactly.
     fn state(&self) -> Result<Vec<(String, Vec<u8>)>, String>;
@@ -174,99 +180,89 @@ pub fn run_agent<A: Agent>(
         return Err(TrainError::Config("total_steps, eval_every and eval_episodes must be at least 1".into()));
     }
     let run = &session.run;
-    let stop_at = config.max_steps.map_or(schedule.total_steps, |m| m.min(schedule.total_steps));
+    let stop_at = step_limit(config.max_steps, schedule.total_steps);
 
     let mut step = 0u64;
     let mut progress = AgentProgress::default();
     let mut last_checkpoint = None;
-    let mut writer = match session.resume {
-        Resume::Fresh => MetricsWriter::create(&run.metrics_path())?,
-        Resume::FromLatestCheckpoint => {
-            let path = checkpoint::latest(&run.checkpoints_dir())?.ok_or_else(|| {
-                TrainError::Checkpoint(format!("{}: no checkpoint to resume from", run.checkpoints_dir().display()))
-            })?;
-            let (saved, blobs) = checkpoint::load(&path)?;
-            let loop_bytes = blobs
-                .get(LOOP_BLOB)
-                .ok_or_else(|| TrainError::Checkpoint(format!("{}: has no '{LOOP_BLOB}'", path.display())))?;
-            progress = serde_json::from_slice(loop_bytes)
-                .map_err(|e| TrainError::Checkpoint(format!("{}: {LOOP_BLOB}: {e}", path.display())))?;
-            agent = agent.load_state(&blobs).map_err(|e| TrainError::Checkpoint(format!("{}: {e}", path.display())))?;
-            step = saved.step;
-            last_checkpoint = Some(path);
-            if metrics::exists(&run.metrics_path()) {
-                MetricsWriter::resume(&run.metrics_path(), step)?
-            } else {
-                MetricsWriter::create(&run.metrics_path())?
-            }
-        }
-    };
+    if let Some(restart) = Restart::find(session)? {
+        progress = restart.restore(|blobs| {
+            let bytes = blobs.get(LOOP_BLOB).ok_or_else(|| format!("has no '{LOOP_BLOB}'"))?;
+            serde_json::from_slice(bytes).map_err(|e| format!("{LOOP_BLOB}: {e}"))
+        })?;
+        agent = restart.restore(|blobs| agent.load_state(blobs))?;
+        step = restart.position.step;
+        last_checkpoint = Some(restart.checkpoint);
+    }
+    let mut log = MetricsLog::open(run, last_checkpoint.as_ref().map(|_| step))?;
 
     let mut bar = Progress::new(schedule.total_steps, step);
-    let mut window = LearningWindow::restore(std::mem::take(&mut progress.pending_metrics), step, &session.device);
+    let mut window = LearningWindow {
+        metrics: MetricWindow::restore(std::mem::take(&mut progress.pending_metrics), step, &session.device),
+        last_read: None,
+    };
     let started = Instant::now();
     let (first_step, first_updates) = (step, progress.updates);
     let save = |agent: &A, progress: &AgentProgress, step: u64| -> Result<PathBuf, TrainError> {
-        let mut blobs = agent.state().map_err(TrainError::Checkpoint)?;
-        let loop_bytes = serde_json::to_vec(progress).map_err(|e| TrainError::Checkpoint(e.to_string()))?;
-        blobs.push((LOOP_BLOB.to_string(), loop_bytes));
         let position = Position { step, epoch: progress.episodes, batch_in_epoch: 0 };
-        Ok(checkpoint::save(&run.checkpoints_dir(), position, &blobs, config.keep_checkpoints)?)
+        let state = agent.state().and_then(|mut blobs| {
+            let loop_bytes = serde_json::to_vec(progress).map_err(|e| format!("{LOOP_BLOB}: {e}"))?;
+            blobs.push((LOOP_BLOB.to_string(), loop_bytes));
+            Ok(blobs)
+        });
+        save_checkpoint(session, position, state)
     };
 
     let outcome = loop {
-        let stopped_by_user = session.stop.load(Ordering::SeqCst);
-        if stopped_by_user || step >= stop_at {
-            if step >= schedule.total_steps {
-                window.flush(&agent, &mut writer, &mut bar, step, &progress, last_checkpoint.as_ref())?;
+        if let Some(stop) = Stop::before(session, step, stop_at) {
+            let finished = step >= schedule.total_steps;
+            if finished {
+                window.flush(&agent, &mut log, &mut bar, step, &progress, last_checkpoint.as_ref())?;
             } else {
-                progress.pending_metrics = window.stash();
+                progress.pending_metrics = window.metrics.stash()?;
             }
-            if step >= schedule.total_steps && progress.evaluations.last().is_none_or(|e| e.step != step) {
-                evaluate(&mut agent, schedule, session, step, &mut progress, &mut writer)?;
+            if finished && progress.evaluations.last().is_none_or(|e| e.step != step) {
+                evaluate(&mut agent, schedule, session, step, &mut progress, &mut log)?;
             }
             let checkpoint = save(&agent, &progress, step)?;
             bar.finish();
-            break if step >= schedule.total_steps {
+            break if finished {
                 let seconds = started.elapsed().as_secs_f64().max(1e-9);
                 Outcome::Completed { steps: step, images_per_second: (step - first_step) as f64 / seconds }
-            } else if stopped_by_user {
-                Outcome::Interrupted { step, checkpoint }
             } else {
-                Outcome::StepLimit { step, checkpoint }
+                stop.outcome(step, checkpoint)
             };
         }
-        let seed = derive(config.seed, Stream::Step, step);
-        let mut ctx =
-            StepContext { step, epoch: progress.episodes, device: session.device.clone(), rng: Rng::new(seed) };
-        let out = agent.env_step(&mut ctx);
+        let mut ctx = session.step_context(Stream::Step, step, progress.episodes);
+        let out = agent.env_step(&mut ctx)?;
         step += 1;
         progress.updates += out.learning.images as u64;
-        window.add(out.learning);
+        window.metrics.add(out.learning.metrics);
         if let Some(ret) = out.episode_return {
-            record_episode(ret, step, schedule, &mut progress, &mut writer)?;
+            record_episode(ret, step, schedule, &mut progress, &mut log)?;
         }
         if step.is_multiple_of(config.log_every as u64) {
-            window.flush(&agent, &mut writer, &mut bar, step, &progress, last_checkpoint.as_ref())?;
+            window.flush(&agent, &mut log, &mut bar, step, &progress, last_checkpoint.as_ref())?;
         }
         if step.is_multiple_of(schedule.eval_every) {
-            window.flush(&agent, &mut writer, &mut bar, step, &progress, last_checkpoint.as_ref())?;
-            let row = evaluate(&mut agent, schedule, session, step, &mut progress, &mut writer)?;
+            window.flush(&agent, &mut log, &mut bar, step, &progress, last_checkpoint.as_ref())?;
+            let row = evaluate(&mut agent, schedule, session, step, &mut progress, &mut log)?;
             bar.println(&format!(
                 "step {step}: greedy return {:.1} ± {:.1} over {} episodes",
                 row.mean_return, row.std_return, row.episodes
             ));
         }
         if step.is_multiple_of(config.checkpoint_every as u64) {
-            window.flush(&agent, &mut writer, &mut bar, step, &progress, last_checkpoint.as_ref())?;
+            window.flush(&agent, &mut log, &mut bar, step, &progress, last_checkpoint.as_ref())?;
             last_checkpoint = Some(save(&agent, &progress, step)?);
         }
     };
-    write_metric_plots(&metrics::read_metrics(writer.path())?, &run.plots_dir()).map_err(TrainError::Checkpoint)?;
+    log.draw_plots(&run.plots_dir(), StepAxis::Environment)?;
     if matches!(outcome, Outcome::Completed { .. }) {
-        for (name, canvas) in agent.figures(derive(config.seed, Stream::Figures, u64::MAX)) {
-            let path = run.samples_dir().join(format!("{name}.png"));
-            canvas.save_png(&path).map_err(|e| TrainError::Checkpoint(e.to_string()))?;
+        let dir = run.samples_dir();
+        for (name, figure) in agent.figures(derive(config.seed, Stream::Figures, u64::MAX))? {
+            let path = dir.join(format!("{name}.png"));
+            figure.save_png(&path).map_err(|e| TrainError::Figure { dir: dir.clone(), reason: e.to_string() })?;
         }
     }
     let seconds = started.elapsed().as_secs_f64().max(1e-9);
@@ -285,7 +281,7 @@ fn record_episode(
     step: u64,
     schedule: &AgentSchedule,
     progress: &mut AgentProgress,
-    writer: &mut MetricsWriter,
+    log: &mut MetricsLog,
 ) -> Result<(), TrainError> {
     progress.episodes += 1;
     progress.recent_returns.push(ret);
@@ -294,9 +290,8 @@ fn record_episode(
     }
     let (average, _) = mean_std(&progress.recent_returns);
     let epoch = progress.episodes;
-    let row = |name: String, value: f64| MetricRow { step, epoch, split: "train".into(), name, value };
-    writer.write(&row("episode_return".into(), ret))?;
-    writer.write(&row(format!("return_avg{}", schedule.return_window), average))?;
+    log.write(step, epoch, "train", "episode_return", ret)?;
+    log.write(step, epoch, "train", &format!("return_avg{}", schedule.return_window), average)?;
     if progress.recent_returns.len() == schedule.return_window {
         if progress.steps_to_target.is_none() && average >= schedule.target_return {
             progress.steps_to_target = Some(step);
@@ -315,18 +310,11 @@ fn evaluate<A: Agent>(
     session: &Session,
     step: u64,
     progress: &mut AgentProgress,
-    writer: &mut MetricsWriter,
+    log: &mut MetricsLog,
 ) -> Result<EvalRow, TrainError> {
-    let returns = agent.evaluate(schedule.eval_episodes, derive(session.config.seed, Stream::Figures, step));
+    let returns = agent.evaluate(schedule.eval_episodes, derive(session.config.seed, Stream::Figures, step))?;
     let row = EvalRow::from_returns(step, &returns);
-    let metric = |name: &str, value: f64| MetricRow {
-        step,
-        epoch: progress.episodes,
-        split: "eval".into(),
-        name: name.into(),
-        value,
-    };
-    writer.write(&metric("greedy_return", row.mean_return))?;
+    log.write(step, progress.episodes, "eval", "greedy_return", row.mean_return)?;
     if progress.evaluations.iter().all(|e| row.mean_return >= e.mean_return) {
         agent.keep_best_policy();
         progress.best_evaluation = Some(row.clone());
@@ -339,54 +327,25 @@ fn evaluate<A: Agent>(
             e.step, e.episodes, e.mean_return, e.std_return, e.min_return, e.max_return
         ));
     }
-    write_atomic(&session.run.path().join(EVAL_TABLE_FILE), table.as_bytes())?;
+    let path = session.run.path().join(EVAL_TABLE_FILE);
+    write_atomic(&path, table.as_bytes()).map_err(|source| TrainError::Io { path, source })?;
     Ok(row)
 }
 
-/// Learning metrics since the last read, summed on the device, with how many updates each has.
+/// The agent loop's metric window: the shared [`MetricWindow`] of learning metrics (each averaged
+/// over the updates that reported it), read with the agent's host values.
 struct LearningWindow {
-    sums: BTreeMap<String, (Tensor<1>, u64)>,
-    /// The step after the last read (the first step whose metrics are in the window).
-    first_step: u64,
+    metrics: MetricWindow,
     /// The step of the last read (a second read at the same step logs nothing).
     last_read: Option<u64>,
 }
 
 impl LearningWindow {
-    /// A window at `step`, holding the sums a stopped run left (see [`AgentProgress::pending_metrics`]).
-    fn restore(pending: Vec<(String, f32, u64)>, step: u64, device: &Device) -> Self {
-        let sums =
-            pending.into_iter().map(|(name, sum, n)| (name, (Tensor::<1>::from_floats([sum], device), n))).collect();
-        Self { sums, first_step: step + 1, last_read: None }
-    }
-
-    /// The sums so far, read to the host, for a checkpoint.
-    fn stash(&mut self) -> Vec<(String, f32, u64)> {
-        let sums = std::mem::take(&mut self.sums);
-        sums.into_iter()
-            .map(|(name, (sum, n))| {
-                let value =
-                    sum.into_data().try_into_vec_as::<f32>().unwrap_or_default().first().copied().unwrap_or(0.0);
-                (name, value, n)
-            })
-            .collect()
-    }
-
-    fn add(&mut self, output: StepOutput) {
-        for (name, value) in output.metrics {
-            let entry = match self.sums.remove(name) {
-                Some((sum, n)) => (sum + value, n + 1),
-                None => (value, 1),
-            };
-            self.sums.insert(name.to_string(), entry);
-        }
-    }
-
     /// Reads the means (one host sync), logs them with the agent's host values, checks them.
     fn flush<A: Agent>(
         &mut self,
         agent: &A,
-        writer: &mut MetricsWriter,
+        log: &mut MetricsLog,
         bar: &mut Progress,
         step: u64,
         progress: &AgentProgress,
@@ -396,31 +355,11 @@ impl LearningWindow {
             return Ok(());
         }
         self.last_read = Some(step);
-        let names: Vec<(String, u64)> = self.sums.iter().map(|(k, (_, n))| (k.clone(), *n)).collect();
-        let values = if names.is_empty() {
-            Vec::new()
-        } else {
-            let sums: Vec<Tensor<1>> = std::mem::take(&mut self.sums).into_values().map(|(s, _)| s).collect();
-            Tensor::cat(sums, 0).into_data().try_into_vec_as::<f32>().unwrap_or_default()
-        };
         let epoch = progress.episodes;
-        let mut summary = Vec::new();
-        for ((name, n), sum) in names.into_iter().zip(values) {
-            let mean = f64::from(sum) / n as f64;
-            if !mean.is_finite() {
-                return Err(TrainError::NonFinite {
-                    name,
-                    value: mean,
-                    first_step: self.first_step,
-                    last_step: step,
-                    last_good_checkpoint: last_checkpoint.cloned(),
-                });
-            }
-            writer.write(&MetricRow { step, epoch, split: "train".into(), name: name.clone(), value: mean })?;
-            summary.push(format!("{name} {mean:.4}"));
-        }
+        let means = self.metrics.read(step, epoch, log, last_checkpoint)?;
+        let mut summary: Vec<String> = means.iter().map(|(name, mean)| format!("{name} {mean:.4}")).collect();
         for (name, value) in agent.log_values(step) {
-            writer.write(&MetricRow { step, epoch, split: "train".into(), name: name.into(), value })?;
+            log.write(step, epoch, "train", name, value)?;
             summary.push(format!("{name} {}", short(value)));
         }
         if let Some(last) = progress.recent_returns.last() {
@@ -428,7 +367,6 @@ impl LearningWindow {
             summary.push(format!("return {last:.0} (avg {average:.1})"));
         }
         bar.update(step, epoch, &summary.join("  "));
-        self.first_step = step + 1;
         Ok(())
     }
 }

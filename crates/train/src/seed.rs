@@ -4,6 +4,7 @@
 //! how the run got there (straight through or resumed from a checkpoint).
 
 use atelier_data::rng::mix;
+use burn::prelude::*;
 
 /// Purposes of derived seeds; each gets its own stream.
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +28,19 @@ pub fn derive(seed: u64, stream: Stream, position: u64) -> u64 {
         .wrapping_mul(0x9E37_79B9_7F4A_7C15)
         .wrapping_add((stream as u64).wrapping_mul(0xD1B5_4A32_D192_ED03))
         .wrapping_add(position.wrapping_mul(0xBF58_476D_1CE4_E5B9)))
+}
+
+/// Seeds `device`'s RNG for the weight initialisation of a run with `seed` (stream
+/// [`Stream::Init`], position 0). The one place that derives it: a run's [`crate::Session`] and the
+/// benchmarks (which have no session) both call this.
+pub fn seed_device_for_init(device: &Device, seed: u64) {
+    device.seed(init_seed(seed, 0));
+}
+
+/// The seed of the `part`-th piece of the set-up of a run with `seed` (stream [`Stream::Init`]):
+/// part 0 is the weight initialisation ([`seed_device_for_init`]); others seed e.g. generated data.
+pub fn init_seed(seed: u64, part: u64) -> u64 {
+    derive(seed, Stream::Init, part)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! log-likelihood, and which latent dimensions the model uses.
 
 use atelier_data::Rng;
+use atelier_train::host::{DeviceReadError, scalar_to_host, to_host_f32};
 use burn::prelude::*;
 
 use crate::config::{Likelihood, VaeConfig};
@@ -55,8 +56,13 @@ pub fn elbo_per_image(model: &Vae, config: &VaeConfig, targets: Tensor<4>) -> (T
     (config.likelihood.negative_log_likelihood(logits, targets), kl_to_standard_normal(&posterior))
 }
 
-/// Accumulates [`elbo_per_image`] over batches of prepared targets (one host read at the end).
-pub fn negative_elbo(model: &Vae, config: &VaeConfig, batches: impl Iterator<Item = Tensor<4>>) -> ElboSums {
+/// Accumulates [`elbo_per_image`] over batches of prepared targets (one host read at the end; a
+/// failed read is an error).
+pub fn negative_elbo(
+    model: &Vae,
+    config: &VaeConfig,
+    batches: impl Iterator<Item = Tensor<4>>,
+) -> Result<ElboSums, DeviceReadError> {
     let mut images = 0;
     let mut sums: Option<(Tensor<1>, Tensor<1>)> = None;
     for targets in batches {
@@ -68,9 +74,12 @@ pub fn negative_elbo(model: &Vae, config: &VaeConfig, batches: impl Iterator<Ite
             None => batch,
         });
     }
-    let Some((reconstruction, kl)) = sums else { return ElboSums::default() };
-    let read = |t: Tensor<1>| f64::from(t.into_scalar::<f32>());
-    ElboSums { images, reconstruction: read(reconstruction), kl: read(kl) }
+    let Some((reconstruction, kl)) = sums else { return Ok(ElboSums::default()) };
+    Ok(ElboSums {
+        images,
+        reconstruction: f64::from(scalar_to_host(reconstruction, "the summed reconstruction NLL")?),
+        kl: f64::from(scalar_to_host(kl, "the summed KL")?),
+    })
 }
 
 /// The importance-sampled estimate of `−log p(x)` per image, in nats:
@@ -129,12 +138,13 @@ pub fn log_sum_exp(x: Tensor<2>) -> Tensor<2> {
 
 /// The mean KL of each latent dimension over `images` (prepared targets `[n, 1, 28, 28]`):
 /// `KLⱼ = −½ E_x[1 + log σⱼ² − μⱼ² − σⱼ²]`. Dimensions with KL ≈ 0 are unused ("collapsed").
-pub fn kl_per_dimension(model: &Vae, targets: Tensor<4>) -> Vec<f64> {
+/// A failed read back from the device is an error.
+pub fn kl_per_dimension(model: &Vae, targets: Tensor<4>) -> Result<Vec<f64>, DeviceReadError> {
     let posterior = model.encoder.forward(targets);
     let per_dim = (posterior.log_var.clone() + 1.0 - posterior.mean.powi_scalar(2) - posterior.log_var.exp())
         .mean_dim(0)
         .mul_scalar(-0.5); // [1, k]
-    per_dim.into_data().try_into_vec_as::<f32>().unwrap_or_default().into_iter().map(f64::from).collect()
+    Ok(to_host_f32(per_dim, "the KL of each latent dimension")?.into_iter().map(f64::from).collect())
 }
 
 /// The `count` dimensions with the largest KL, largest first, as `(dimension, KL)`.
