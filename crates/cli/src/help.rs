@@ -130,12 +130,14 @@ fn classifier() -> Vec<Preset> {
             let cost = (architecture == Architecture::Vgg).then_some("≈ 70 min on 2 CPU cores with the full data");
             let mut values = epoch_loop_values(&config.training(), config.learning_rate, cost);
             values.extend([
-                ("architecture", architecture.name().to_string()),
                 ("trainable", config.trainable.name().to_string()),
                 ("augment", config.augmentation.name().to_string()),
             ]);
             values.extend(decay_values(config.lr_schedule, atelier_classifier::config::DEFAULT_LR_DECAY_FACTOR));
             let label = (architecture != default).then(|| format!("--architecture {}", architecture.name()));
+            if label.is_none() {
+                values.push(("architecture", architecture.name().to_string()));
+            }
             Preset { label, values }
         })
         .collect()
@@ -152,11 +154,10 @@ fn lstm() -> Vec<Preset> {
                 Task::Sequence { .. } | Task::Complete => None,
             };
             let mut values = epoch_loop_values(&config.training(), config.learning_rate, cost);
-            values.extend([
-                ("task", task.name().to_string()),
-                ("cell", config.cell.name().to_string()),
-                ("hidden", config.hidden.to_string()),
-            ]);
+            if task.name() == default.name() {
+                values.push(("task", task.name().to_string()));
+            }
+            values.extend([("cell", config.cell.name().to_string()), ("hidden", config.hidden.to_string())]);
             if let Task::Sequence { progression, terms, train_sequences, test_sequences } = Task::default_sequence() {
                 values.extend([
                     ("progression", progression.name().to_string()),

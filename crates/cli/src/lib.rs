@@ -33,7 +33,12 @@ pub use train::{
 };
 
 #[derive(Debug, Parser)]
-#[command(name = "cargo xtask", about = "Atelier: the deep-learning-for-images course on Burn", version)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    about = "Atelier: the deep-learning-for-images course on Burn",
+    version
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
