@@ -1,6 +1,7 @@
 //! The lecture's pictures: reconstructions, latent morphing, and the code scatter plot.
 
 use atelier_train::Figure;
+use atelier_train::host::{DeviceReadError, to_host_f32};
 use burn::prelude::*;
 
 use crate::config::Variant;
@@ -54,16 +55,23 @@ pub fn morph_figure(model: &Autoencoder, images: Tensor<4>, a: usize, b: usize) 
 
 /// The codes of `images` in 2-D, coloured by label: the codes themselves when k = 2, else their
 /// projection on the codes' top two principal directions.
-pub fn latent_scatter(model: &Autoencoder, images: Tensor<4>, labels: &[u8], class_names: &[String]) -> Figure {
+/// A failed read of the points back from the device is an error.
+pub fn latent_scatter(
+    model: &Autoencoder,
+    images: Tensor<4>,
+    labels: &[u8],
+    class_names: &[String],
+) -> Result<Figure, DeviceReadError> {
     let codes = model.encoder.forward(images); // [n, k]
     let [_, k] = codes.dims();
-    let (points_2d, title) = if k == 2 {
-        (codes, "latent codes (k = 2)".to_string())
+    let (points_2d, title, axes) = if k == 2 {
+        (codes, "latent codes (k = 2) of test images".to_string(), ["z₁".to_string(), "z₂".to_string()])
     } else {
-        let pca = Pca::fit(codes.clone(), 2);
-        (pca.project(codes), format!("codes (k = {k}), top-2 PCA projection"))
+        let pca = Pca::fit(codes.clone(), 2)?;
+        let axes = ["first principal component".to_string(), "second principal component".to_string()];
+        (pca.project(codes), format!("codes (k = {k}) of test images, top-2 PCA projection"), axes)
     };
-    let values = points_2d.into_data().try_into_vec_as::<f32>().unwrap_or_default();
+    let values = to_host_f32(points_2d, "the latent scatter's points")?; // [n, 2]
     let points = values.chunks(2).zip(labels).map(|(p, &label)| (p[0], p[1], usize::from(label))).collect();
-    Figure::Scatter { name: "latent-scatter".into(), title, points, class_names: class_names.to_vec() }
+    Ok(Figure::Scatter { name: "latent-scatter".into(), title, axes, points, class_names: class_names.to_vec() })
 }

@@ -175,7 +175,7 @@ fn pca_recovers_known_directions() {
             values.extend([3.0 * rng.normal() + 5.0, rng.normal() - 1.0, 0.0, 2.0]);
         }
         let data = Tensor::<2>::from_data(TensorData::new(values, [n, 4]), &device);
-        let pca = Pca::fit(data.clone(), 2);
+        let pca = Pca::fit(data.clone(), 2).unwrap();
         let v = to_vec(pca.components.clone()); // [4, 2] row-major
         assert!((v[0].abs() - 1.0).abs() < 1e-3 && v[1].abs() < 1e-2, "{backend}: first component ≈ ±e1: {v:?}");
         assert!((v[3].abs() - 1.0).abs() < 1e-3 && v[2].abs() < 1e-2, "{backend}: second component ≈ ±e2: {v:?}");

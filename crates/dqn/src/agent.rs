@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use atelier_core::canvas::Canvas;
 use atelier_data::Rng;
 use atelier_train::agent::{Agent, EnvStep};
+use atelier_train::host::{DeviceReadError, to_host_f32};
 use atelier_train::{
     StepContext, StepOutput, module_from_bytes, module_to_bytes, optimizer_from_bytes, optimizer_to_bytes,
 };
@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{DqnConfig, TargetKind, TargetUpdate};
 use crate::env::{CartPole, Environment};
-use crate::figures::filmstrip;
+use crate::figures::{Filmstrip, filmstrip};
 use crate::model::QNetwork;
 use crate::replay::ReplayBuffer;
 use crate::td::{td_loss, td_target};
@@ -152,13 +152,18 @@ impl DqnAgent {
         }
     }
 
-    /// The greedy action `argmax_a Q(s, a)` for each observation (ties go to the lower action).
-    pub fn greedy_actions(network: &QNetwork, observations: &[[f32; 4]], device: &Device) -> Vec<usize> {
+    /// The greedy action `argmax_a Q(s, a)` for each observation (ties go to the lower action); a
+    /// failed read of `Q` back from the device is an error.
+    pub fn greedy_actions(
+        network: &QNetwork,
+        observations: &[[f32; 4]],
+        device: &Device,
+    ) -> Result<Vec<usize>, DeviceReadError> {
         let n = observations.len();
         let flat: Vec<f32> = observations.iter().flatten().copied().collect();
         let x = Tensor::<2>::from_data(TensorData::new(flat, [n, OBSERVATION_SIZE]), device);
-        let q = network.forward(x).into_data().try_into_vec_as::<f32>().unwrap_or_default(); // [n, 2]
-        q.chunks(CartPole::ACTIONS).map(|row| if row[1] > row[0] { 1 } else { 0 }).collect()
+        let q = to_host_f32(network.forward(x), "the Q-values of the greedy policy")?; // [n, 2]
+        Ok(q.chunks(CartPole::ACTIONS).map(|row| if row[1] > row[0] { 1 } else { 0 }).collect())
     }
 
     /// The greedy network on the plain device.
@@ -173,7 +178,12 @@ impl DqnAgent {
 
 /// Returns of greedy episodes run side by side (one forward pass per step for all of them); the
 /// environments are reset in order from `seed`.
-pub fn greedy_returns(network: &QNetwork, episodes: usize, seed: u64, device: &Device) -> Vec<f64> {
+pub fn greedy_returns(
+    network: &QNetwork,
+    episodes: usize,
+    seed: u64,
+    device: &Device,
+) -> Result<Vec<f64>, DeviceReadError> {
     let mut rng = Rng::new(seed);
     let mut envs: Vec<CartPole> = (0..episodes).map(|_| CartPole::default()).collect();
     let mut observations: Vec<[f32; 4]> = envs.iter_mut().map(|e| e.reset(&mut rng)).collect();
@@ -181,7 +191,7 @@ pub fn greedy_returns(network: &QNetwork, episodes: usize, seed: u64, device: &D
     let mut active: Vec<usize> = (0..episodes).collect();
     while !active.is_empty() {
         let obs: Vec<[f32; 4]> = active.iter().map(|&i| observations[i]).collect();
-        let actions = DqnAgent::greedy_actions(network, &obs, device);
+        let actions = DqnAgent::greedy_actions(network, &obs, device)?;
         active = active
             .into_iter()
             .zip(actions)
@@ -193,27 +203,29 @@ pub fn greedy_returns(network: &QNetwork, episodes: usize, seed: u64, device: &D
             })
             .collect();
     }
-    returns
+    Ok(returns)
 }
 
 /// The states of one greedy episode from a reset seeded by `seed` (the initial state first).
-pub fn greedy_trajectory(network: &QNetwork, seed: u64, device: &Device) -> Vec<[f64; 4]> {
+pub fn greedy_trajectory(network: &QNetwork, seed: u64, device: &Device) -> Result<Vec<[f64; 4]>, DeviceReadError> {
     let mut env = CartPole::default();
     let mut observation = env.reset(&mut Rng::new(seed));
     let mut states = vec![env.state];
     loop {
-        let action = DqnAgent::greedy_actions(network, &[observation], device)[0];
+        let action = DqnAgent::greedy_actions(network, &[observation], device)?[0];
         let t = env.step(action);
         states.push(env.state);
         observation = t.observation;
         if t.end.is_over() {
-            return states;
+            return Ok(states);
         }
     }
 }
 
 impl Agent for DqnAgent {
-    fn env_step(&mut self, ctx: &mut StepContext) -> EnvStep {
+    type Figure = Filmstrip;
+
+    fn env_step(&mut self, ctx: &mut StepContext) -> Result<EnvStep, DeviceReadError> {
         let rng = &mut ctx.rng;
         if self.episode.needs_reset {
             self.episode.observation = self.episode.env.reset(rng);
@@ -224,7 +236,7 @@ impl Agent for DqnAgent {
         let action = if f64::from(rng.next_f32()) < epsilon {
             rng.below(CartPole::ACTIONS)
         } else {
-            Self::greedy_actions(&self.acting, &[self.episode.observation], &self.plain_device())[0]
+            Self::greedy_actions(&self.acting, &[self.episode.observation], &self.plain_device())?[0]
         };
         let t = self.episode.env.step(action);
         self.buffer.push(
@@ -259,7 +271,7 @@ impl Agent for DqnAgent {
                 .with("q_taken", Tensor::cat(q_values, 0).sum().div_scalar(n));
         }
         self.maybe_update_target(steps_done);
-        EnvStep { episode_return, learning }
+        Ok(EnvStep { episode_return, learning })
     }
 
     fn log_values(&self, step: u64) -> Vec<(&'static str, f64)> {
@@ -270,7 +282,7 @@ impl Agent for DqnAgent {
         ]
     }
 
-    fn evaluate(&self, episodes: usize, seed: u64) -> Vec<f64> {
+    fn evaluate(&self, episodes: usize, seed: u64) -> Result<Vec<f64>, DeviceReadError> {
         greedy_returns(&self.acting, episodes, seed, &self.plain_device())
     }
 
@@ -278,9 +290,9 @@ impl Agent for DqnAgent {
         self.best = Some(self.acting.clone());
     }
 
-    fn figures(&self, seed: u64) -> Vec<(String, Canvas)> {
-        let states = greedy_trajectory(&self.acting, seed, &self.plain_device());
-        vec![("filmstrip".to_string(), filmstrip(&states, "greedy policy after training"))]
+    fn figures(&self, seed: u64) -> Result<Vec<(String, Filmstrip)>, DeviceReadError> {
+        let states = greedy_trajectory(&self.acting, seed, &self.plain_device())?;
+        Ok(vec![("filmstrip".to_string(), filmstrip(&states, "greedy policy after training"))])
     }
 
     fn state(&self) -> Result<Vec<(String, Vec<u8>)>, String> {

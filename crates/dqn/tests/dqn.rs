@@ -6,6 +6,7 @@ use atelier_data::Rng;
 use atelier_dqn::agent::{Policy, greedy_returns, load_policy};
 use atelier_dqn::config::{Exploration, LrSchedule, TargetKind, TargetUpdate, TdLoss};
 use atelier_dqn::env::{MAX_EPISODE_STEPS, THETA_THRESHOLD};
+use atelier_core::picture::Picture;
 use atelier_dqn::figures::filmstrip;
 use atelier_dqn::model::QNetwork;
 use atelier_dqn::replay::ReplayBuffer;
@@ -280,18 +281,20 @@ fn learns_the_values_of_a_one_state_problem() {
         let plain = device.clone().without_autodiff();
         let q = to_vec(agent.online.valid().forward(Tensor::<2>::from_floats([s], &plain)));
         assert!(close(q[0].into(), 1.0, 0.05) && close(q[1].into(), 0.0, 0.05), "{backend}: {q:?}");
-        assert_eq!(DqnAgent::greedy_actions(&agent.online.valid(), &[s], &plain), vec![0]);
+        assert_eq!(DqnAgent::greedy_actions(&agent.online.valid(), &[s], &plain).unwrap(), vec![0]);
     }
 }
 
-/// Runs environment steps `from..to` as the agent loop does (host RNG seeded from `(seed, t)`).
+/// Runs environment steps `from..to` as the agent loop does (device and host RNG seeded from
+/// `(seed, t)`).
 /// Returns the finished episodes' returns and the TD losses of the training phases.
 fn run_steps(agent: &mut DqnAgent, device: &Device, seed: u64, from: u64, to: u64) -> (Vec<f64>, Vec<f32>) {
     let (mut returns, mut losses) = (Vec::new(), Vec::new());
     for step in from..to {
-        let mut ctx =
-            StepContext { step, epoch: 0, device: device.clone(), rng: Rng::new(derive(seed, Stream::Step, step)) };
-        let out = agent.env_step(&mut ctx);
+        let derived = derive(seed, Stream::Step, step);
+        device.seed(derived);
+        let mut ctx = StepContext { step, epoch: 0, device: device.clone(), rng: Rng::new(derived) };
+        let out = agent.env_step(&mut ctx).unwrap();
         returns.extend(out.episode_return);
         for (name, value) in out.learning.metrics {
             if name == "td_loss" {
@@ -333,12 +336,12 @@ fn same_seed_same_numbers_and_resume_repeats_the_run() {
             to_vec(a.online.forward(probe)),
             "{backend}: same weights"
         );
-        assert_eq!(a.evaluate(5, 11), resumed.evaluate(5, 11));
+        assert_eq!(a.evaluate(5, 11).unwrap(), resumed.evaluate(5, 11).unwrap());
         let plain = device.clone().without_autodiff();
         let policy = load_policy(&small_config(), &blobs, Policy::Final, &plain).unwrap();
         let err = load_policy(&small_config(), &blobs, Policy::Best, &plain).unwrap_err();
         assert!(err.contains("no best policy yet"), "{err}");
-        assert_eq!(greedy_returns(&policy, 2, 3, &device.clone().without_autodiff()).len(), 2);
+        assert_eq!(greedy_returns(&policy, 2, 3, &device.clone().without_autodiff()).unwrap().len(), 2);
         let mut partial = blobs.clone();
         partial.remove("replay");
         let err = fresh().load_state(&partial).err().unwrap();
@@ -352,12 +355,12 @@ fn greedy_returns_follow_the_seed_and_the_filmstrip_draws_frames() {
     let device = Device::flex();
     device.seed(2);
     let network = QNetwork::new(4, &[8], 2, &device);
-    let returns = greedy_returns(&network, 10, 3, &device);
+    let returns = greedy_returns(&network, 10, 3, &device).unwrap();
     assert_eq!(returns.len(), 10);
     assert!(returns.iter().all(|&r| (1.0..=500.0).contains(&r)));
-    assert_eq!(returns, greedy_returns(&network, 10, 3, &device));
+    assert_eq!(returns, greedy_returns(&network, 10, 3, &device).unwrap());
     let states: Vec<[f64; 4]> = (0..30).map(|i| [0.0, 0.0, 0.01 * i as f64, 0.0]).collect();
-    let strip = filmstrip(&states, "test");
+    let strip = filmstrip(&states, "test").render().unwrap();
     assert!(strip.width() > 8 * 200 && strip.height() > 100);
     assert_ne!(strip.pixels().iter().filter(|&&p| p < 100).count(), 0, "something dark was drawn");
 }

@@ -2,6 +2,7 @@
 //! next-value report beside the naive baselines (`sequence`).
 
 use atelier_layers::loss::accuracy;
+use atelier_train::host::{DeviceReadError, scalar_to_host, to_host_f32};
 use burn::prelude::*;
 
 use crate::complete::{binarize, nll_of_rows_from, row_nll};
@@ -10,23 +11,31 @@ use crate::model::{RecurrentModel, images_as_rows};
 use crate::progression::{Family, SequenceBatch, SequenceItem};
 
 /// Accuracy over all images of `batches` (`(images [n,1,28,28], labels [n])`).
-pub fn test_accuracy(model: &RecurrentModel, batches: impl Iterator<Item = (Tensor<4>, Tensor<1, Int>)>) -> f64 {
-    weighted_mean(batches.map(|(images, labels)| {
+pub fn test_accuracy(
+    model: &RecurrentModel,
+    batches: impl Iterator<Item = (Tensor<4>, Tensor<1, Int>)>,
+) -> Result<f64, DeviceReadError> {
+    let parts = batches.map(|(images, labels)| {
         let n = images.dims()[0];
         (accuracy(model.forward_last(images_as_rows(images)), labels), n)
-    }))
+    });
+    weighted_mean(parts, "the test accuracy")
 }
 
 /// `−log p(bottom half | top half)` in nats, summed over the 14×28 bottom pixels, mean over images.
-pub fn bottom_half_nll_nats(model: &RecurrentModel, batches: impl Iterator<Item = Tensor<4>>) -> f64 {
-    weighted_mean(batches.map(|images| {
+pub fn bottom_half_nll_nats(
+    model: &RecurrentModel,
+    batches: impl Iterator<Item = Tensor<4>>,
+) -> Result<f64, DeviceReadError> {
+    let parts = batches.map(|images| {
         let n = images.dims()[0];
         (nll_of_rows_from(row_nll(model, binarize(images)), HALF), n)
-    }))
+    });
+    weighted_mean(parts, "the bottom-half NLL")
 }
 
-/// The mean of per-batch means, weighted by batch size (one host read at the end).
-fn weighted_mean(parts: impl Iterator<Item = (Tensor<1>, usize)>) -> f64 {
+/// The mean of per-batch means, weighted by batch size (one host read at the end, of `what`).
+fn weighted_mean(parts: impl Iterator<Item = (Tensor<1>, usize)>, what: &str) -> Result<f64, DeviceReadError> {
     let mut sum: Option<Tensor<1>> = None;
     let mut count = 0usize;
     for (mean, n) in parts {
@@ -34,19 +43,20 @@ fn weighted_mean(parts: impl Iterator<Item = (Tensor<1>, usize)>) -> f64 {
         sum = Some(sum.map_or(weighted.clone(), |s| s + weighted));
         count += n;
     }
-    sum.map_or(f64::NAN, |s| f64::from(s.into_scalar::<f32>()) / count.max(1) as f64)
+    sum.map_or(Ok(f64::NAN), |s| Ok(f64::from(scalar_to_host(s, what)?) / count.max(1) as f64))
 }
 
 /// The model's next-term predictions `ŷ = s·m(a/s)` for `items` (all with the same length).
-pub fn predict(model: &RecurrentModel, items: &[SequenceItem], device: &Device) -> Vec<f64> {
+/// A failed read of the predictions back from the device is an error.
+pub fn predict(model: &RecurrentModel, items: &[SequenceItem], device: &Device) -> Result<Vec<f64>, DeviceReadError> {
     let mut out = Vec::with_capacity(items.len());
     for chunk in items.chunks(1000) {
         let refs: Vec<&SequenceItem> = chunk.iter().collect();
         let batch = SequenceBatch::new(&refs, device);
-        let values = (model.forward_last(batch.inputs) * batch.scales).into_data();
-        out.extend(values.try_into_vec_as::<f32>().unwrap_or_default().into_iter().map(f64::from));
+        let values = to_host_f32(model.forward_last(batch.inputs) * batch.scales, "the next-term predictions")?;
+        out.extend(values.into_iter().map(f64::from));
     }
-    out
+    Ok(out)
 }
 
 /// Exact accuracy (after rounding) and MSE of one predictor, on one family or on all.
