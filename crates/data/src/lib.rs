@@ -12,7 +12,12 @@
 //! 2. `$ATELIER_DATA` (the same);
 //! 3. `./data/fashion-mnist`, filled by `cargo xtask data fetch fashion-mnist`;
 //! 4. `/usr/share/datasets/fashion-mnist`, from Debian's `dataset-fashion-mnist`;
-//! 5. the embedded mini set.
+//! 5. the embedded mini set (which `--data-dir embedded` also names).
+//!
+//! ## What a run records ([`record`])
+//!
+//! A run's `config.json` records its data: the folder's absolute path or "embedded", and each
+//! file's name, size and MD5. A resumed or repeated run refuses data that differs.
 //!
 //! A dataset folder holds the four standard files `train-images-idx3-ubyte`,
 //! `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`, each
@@ -52,6 +57,7 @@ pub mod embedded;
 pub mod error;
 pub mod fetch;
 pub mod idx;
+pub mod record;
 pub mod rng;
 pub mod source;
 pub mod subset;
@@ -64,6 +70,7 @@ pub use idx::{
     ImageSet, encode_idx_images, encode_idx_labels, parse_idx_images, parse_idx_labels, read_idx_images,
     read_idx_labels,
 };
+pub use record::{DataMismatch, DataRecord, FileRecord, check_same_data};
 pub use rng::Rng;
 pub use source::{DataSource, locate, locate_on_disk, locate_with};
 pub use subset::{SubsetSummary, class_balanced_indices, write_subset};

@@ -9,6 +9,10 @@
 //! 4. `/usr/share/datasets/fashion-mnist` (Debian's `dataset-fashion-mnist` package);
 //! 5. the embedded mini Fashion-MNIST compiled into this crate.
 //!
+//! The flag or the variable may also name the embedded set itself: `--data-dir embedded`
+//! (the word, not a path such as `./embedded`). That is how a run recorded on the embedded set
+//! resumes on it on a machine where a dataset folder has since been installed.
+//!
 //! A folder you *name* (flag or variable) must be valid: if it is not, that is an
 //! error, never a silent fall-through to another dataset. Folders we merely *look*
 //! at (3 and 4) are skipped when absent or incomplete.
@@ -31,6 +35,9 @@ pub const ENV_VAR: &str = "ATELIER_DATA";
 pub const PROJECT_DIR: &str = "./data/fashion-mnist";
 /// Where Debian's `dataset-fashion-mnist` package installs the data.
 pub const DEBIAN_DIR: &str = "/usr/share/datasets/fashion-mnist";
+
+/// The `--data-dir` / `$ATELIER_DATA` value that names the embedded mini set.
+pub const EMBEDDED_NAME: &str = "embedded";
 
 /// The four standard file names, without the optional `.gz`.
 pub const STANDARD_FILES: [&str; 4] =
@@ -155,6 +162,12 @@ pub fn locate_with(
     project_dir: &Path,
     debian_dir: &Path,
 ) -> Result<DataSource, DataError> {
+    let names_embedded = |value: &OsStr| value == OsStr::new(EMBEDDED_NAME);
+    match (flag, env) {
+        (Some(dir), _) if names_embedded(dir.as_os_str()) => return Ok(DataSource::Embedded),
+        (None, Some(value)) if names_embedded(value) => return Ok(DataSource::Embedded),
+        _ => {}
+    }
     match locate_on_disk_with(flag, env, project_dir, debian_dir) {
         Err(DataError::NotFound { .. }) => Ok(DataSource::Embedded),
         other => other,
@@ -264,6 +277,13 @@ pub(crate) mod tests {
         assert_eq!(found, DataSource::Embedded);
         let found = locate_with(None, Some(OsStr::new("")), &nowhere, &nowhere).unwrap();
         assert_eq!(found, DataSource::Embedded, "an empty $ATELIER_DATA counts as unset");
+        let found = locate_with(Some(Path::new("embedded")), env_os, &project, &debian).unwrap();
+        assert_eq!(found, DataSource::Embedded, "--data-dir embedded names the embedded set");
+        let found = locate_with(None, Some(OsStr::new("embedded")), &project, &debian).unwrap();
+        assert_eq!(found, DataSource::Embedded, "so does $ATELIER_DATA=embedded");
+        let found = locate_with(Some(&*flag), Some(OsStr::new("embedded")), &project, &debian).unwrap();
+        assert_eq!(found, DataSource::Flag(flag.to_path_buf()), "the flag still comes first");
+        assert!(locate_with(Some(Path::new("./embedded")), None, &project, &debian).is_err(), "a path is a folder");
     }
 
     #[test]

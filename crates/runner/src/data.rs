@@ -2,11 +2,16 @@
 
 use std::path::Path;
 
-use atelier_data::Dataset;
+use atelier_data::{DataSource, Dataset};
 
 /// Loads the dataset from `--data-dir` or the usual search order, and says which one it used.
 pub fn load(data_dir: Option<&Path>) -> Result<Dataset, String> {
-    let dataset = atelier_data::load(data_dir).map_err(|e| e.to_string())?;
+    load_from(atelier_data::locate(data_dir).map_err(|e| e.to_string())?)
+}
+
+/// Loads the dataset at `source` (found with [`atelier_data::locate`]), and says which one it is.
+pub fn load_from(source: DataSource) -> Result<Dataset, String> {
+    let dataset = atelier_data::load_from(source).map_err(|e| e.to_string())?;
     eprintln!(
         "data: {} ({} train / {} test images of {}×{})",
         dataset.source,

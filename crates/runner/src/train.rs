@@ -1,6 +1,7 @@
-//! `train`: resolve the config, open the run directory, record provenance, run the shared loop.
+//! `train`: resolve the config, record (or check) its data, open the run directory, record provenance,
+//! run the shared loop.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -9,6 +10,7 @@ use atelier_cli::{RunArgs, TrainCommand, TrainModel};
 use atelier_core::atomic::write_json_atomic;
 use atelier_core::provenance::Provenance;
 use atelier_core::run_dir::RunDir;
+use atelier_data::DataRecord;
 use atelier_train::checkpoint;
 use atelier_train::fit::Resume;
 use atelier_train::{Outcome, Session};
@@ -17,15 +19,10 @@ use crate::config::{
     ModelConfig, RunConfig, autoencoder_config, classifier_config, dcgan_config, default_run_config, dqn_config,
     lstm_config, vae_config,
 };
-use crate::models;
+use crate::{models, recorded_data, repo};
 
 /// Where runs go unless `--out` says otherwise.
 pub const DEFAULT_OUT: &str = "runs";
-
-/// The root of the source checkout (for the git revision in `run.json`).
-pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 /// What `train` resolved to.
 pub struct Plan {
@@ -133,21 +130,29 @@ pub fn run(cmd: TrainCommand) -> Result<PathBuf, String> {
 
 /// Trains according to a resolved plan; returns the run directory.
 pub fn execute(plan: Plan) -> Result<PathBuf, String> {
-    let config = plan.config;
+    let mut config = plan.config;
     let backend: Backend = config.backend.parse().map_err(|e: atelier_backend::BackendError| e.to_string())?;
     let device = backend.device().map_err(|e| e.to_string())?;
     let device_name = backend.describe().device_name.unwrap_or_else(|e| e);
     // An agent gathers its own data and the sequence task generates its own; other runs read images.
-    let dataset = match &config.model {
-        ModelConfig::Dqn(_) => None,
-        ModelConfig::Lstm(c) if !models::lstm::needs_images(c) => None,
-        _ => Some(crate::data::load(config.data_dir.as_deref())?),
+    // The data found is recorded (hashed once per run) and checked against what a resumed or
+    // repeated run recorded before anything is loaded.
+    let generated = match &config.model {
+        ModelConfig::Dqn(_) => Some(models::dqn::DATA_SOURCE),
+        ModelConfig::Lstm(c) if !models::lstm::needs_images(c) => Some(models::lstm::GENERATED_SOURCE),
+        _ => None,
     };
-    let data_source = match (&dataset, &config.model) {
-        (Some(d), _) => d.source.to_string(),
-        (None, ModelConfig::Dqn(_)) => models::dqn::DATA_SOURCE.to_string(),
-        (None, _) => models::lstm::GENERATED_SOURCE.to_string(),
+    let (source, found) = match generated {
+        Some(description) => (None, DataRecord::generated(description)),
+        None => {
+            let source = atelier_data::locate(config.data_dir.as_deref()).map_err(|e| e.to_string())?;
+            let found = DataRecord::of(&source).map_err(|e| e.to_string())?;
+            (Some(source), found)
+        }
     };
+    let data_source = source.as_ref().map_or_else(|| found.to_string(), ToString::to_string);
+    config.data = Some(recorded_data::settle(&config, found, plan.resume.as_deref())?);
+    let dataset = source.map(crate::data::load_from).transpose()?;
 
     let (run, resume, mut provenance) = match &plan.resume {
         Some(dir) => {
@@ -156,7 +161,7 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
                 .ok()
                 .and_then(|t| serde_json::from_str(&t).ok())
                 .unwrap_or_else(|| {
-                    Provenance::new(BURN_VERSION, backend.name(), &device_name, &data_source, &repo_root())
+                    Provenance::new(BURN_VERSION, backend.name(), &device_name, &data_source, &repo::root())
                 });
             provenance.status = "running".into();
             provenance.finished = None;
@@ -166,7 +171,7 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
         None => {
             let run = RunDir::create(&plan.out, config.model.name(), backend.name(), config.train.seed)
                 .map_err(|e| e.to_string())?;
-            let provenance = Provenance::new(BURN_VERSION, backend.name(), &device_name, &data_source, &repo_root());
+            let provenance = Provenance::new(BURN_VERSION, backend.name(), &device_name, &data_source, &repo::root());
             (run, Resume::Fresh, provenance)
         }
     };

@@ -3,13 +3,12 @@
 //! benchmark step.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use atelier_classifier::metrics::{ConfusionMatrix, argmax_rows};
 use atelier_classifier::step::load_model;
 use atelier_classifier::{Augmentation, Classifier, ClassifierConfig, ClassifierExperiment};
-use atelier_core::atomic::{write_atomic, write_json_atomic};
 use atelier_core::heatmap::save_confusion_matrix;
 use atelier_core::run_dir::RunDir;
 use atelier_data::Dataset;
@@ -18,18 +17,14 @@ use atelier_train::figures::write_figure;
 use atelier_train::seed::{Stream, derive};
 use atelier_train::{Figure, ImageSource, Outcome, Session, TrainError, fit};
 use burn::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::config::{ModelConfig, RunConfig};
+use crate::evaluator::{EvaluatorCard, install_evaluator};
 
 /// Images per evaluation batch.
 const EVAL_BATCH: usize = 1000;
 /// Misclassified examples shown per true class.
 const MISCLASSIFIED_PER_CLASS: usize = 8;
-/// Where the evaluator of `eval images` lives, relative to the repository root.
-pub const EVALUATOR_DIR: &str = "assets/evaluator";
-pub const EVALUATOR_WEIGHTS: &str = "evaluator.bpk";
-pub const EVALUATOR_CARD: &str = "evaluator.json";
 
 /// The augmentation settings behind [`Augmentation::Standard`].
 fn augment_config(augmentation: Augmentation) -> AugmentConfig {
@@ -97,16 +92,6 @@ fn all_logits(model: &Classifier, source: &ImageSource, device: &Device) -> Vec<
     out
 }
 
-/// What the evaluator export records beside the weights.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct EvaluatorCard {
-    pub config: ClassifierConfig,
-    pub test_accuracy: f64,
-    pub source_run: PathBuf,
-    pub checkpoint_step: u64,
-    pub command: String,
-}
-
 /// Test accuracy, per-class accuracy, the confusion matrix and misclassified examples.
 pub fn eval(
     run: &RunDir,
@@ -154,10 +139,7 @@ pub fn eval(
     entries.push(("checkpoint_step".to_string(), step as f64));
 
     if export_evaluator {
-        let dir = crate::train::repo_root().join(EVALUATOR_DIR);
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let weights = blobs.get("model").ok_or("the checkpoint has no 'model'")?;
-        write_atomic(&dir.join(EVALUATOR_WEIGHTS), weights).map_err(|e| e.to_string())?;
         let card = EvaluatorCard {
             config: ClassifierConfig { pretrained_run: None, ..config.clone() },
             test_accuracy: accuracy,
@@ -165,24 +147,10 @@ pub fn eval(
             checkpoint_step: step,
             command: std::env::args().collect::<Vec<_>>().join(" "),
         };
-        write_json_atomic(&dir.join(EVALUATOR_CARD), &card).map_err(|e| e.to_string())?;
+        let dir = install_evaluator(weights, &card)?;
         eprintln!("installed the evaluator in {}", dir.display());
     }
     Ok(entries)
-}
-
-/// The frozen evaluator from `assets/evaluator/`, on `device`.
-pub fn load_evaluator(device: &Device) -> Result<(Classifier, EvaluatorCard), String> {
-    let dir = crate::train::repo_root().join(EVALUATOR_DIR);
-    let card_path = dir.join(EVALUATOR_CARD);
-    let card: EvaluatorCard = std::fs::read_to_string(&card_path)
-        .map_err(|e| format!("{}: {e} (train and export one: see README, 'The evaluator')", card_path.display()))
-        .and_then(|t| serde_json::from_str(&t).map_err(|e| format!("{}: {e}", card_path.display())))?;
-    let weights_path = dir.join(EVALUATOR_WEIGHTS);
-    let weights = std::fs::read(&weights_path).map_err(|e| format!("{}: {e}", weights_path.display()))?;
-    let blobs = BTreeMap::from([("model".to_string(), weights)]);
-    let model = load_model(&card.config, &blobs, device).map_err(|e| format!("{}: {e}", weights_path.display()))?;
-    Ok((model, card))
 }
 
 /// Images/s of the reference CNN's training step (see [`super::bench_image_experiment`]).

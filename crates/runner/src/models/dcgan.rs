@@ -21,7 +21,7 @@ use atelier_train::{ImageSource, Monitor, MonitorReport, Outcome, Session, Train
 use burn::prelude::*;
 
 use super::{decode_to_pixels, latest_checkpoint, sample_seed};
-use crate::images::Scorer;
+use crate::scorer::Scorer;
 
 /// Seed of the monitor's noise: every score of a run sees the same z.
 const MONITOR_NOISE_SEED: u64 = 0x6A4E_5C0E;
@@ -197,7 +197,7 @@ pub fn sample(
     let (step, generator) = load_run_generator(run, config, device)?;
     eprintln!("sampling {count} images from the checkpoint at step {step}");
     let pixels = generate_pixels(&generator, config.latent, count, sample_seed(seed), device)?;
-    crate::images::write_png_folder(out, &pixels)
+    crate::png_folder::write_png_folder(out, &pixels)
 }
 
 /// Images/s of one DCGAN iteration (one D step + one G step) at `batch_size`.

@@ -156,7 +156,7 @@ fn evaluator_accuracies(
     seed: u64,
     device: &Device,
 ) -> Result<Vec<(String, f64)>, String> {
-    let (evaluator, card) = match super::classifier::load_evaluator(device) {
+    let (evaluator, card) = match crate::evaluator::load_evaluator(device) {
         Ok(loaded) => loaded,
         Err(e) => {
             eprintln!("(the evaluator's accuracy on completed images is skipped: {e})");

@@ -17,7 +17,7 @@ use atelier_train::seed::{Stream, derive};
 use atelier_train::{BatchSource, Experiment, ImageBatch, ImageSource, StepContext, checkpoint};
 use burn::prelude::*;
 
-use crate::images::quantize;
+use crate::png_folder::quantize;
 
 /// Codes decoded per forward pass when generating images.
 const GENERATE_BATCH: usize = 500;

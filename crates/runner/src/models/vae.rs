@@ -220,7 +220,7 @@ pub fn sample(
     eprintln!("sampling {count} images from the checkpoint at step {step}");
     let z = standard_normal_codes(count, config.latent, super::sample_seed(seed), device); // [count, k]
     let pixels = super::decode_to_pixels(z, |z| model.decoder.mean_image(z))?;
-    crate::images::write_png_folder(out, &pixels)
+    crate::png_folder::write_png_folder(out, &pixels)
 }
 
 /// Images/s of the reference VAE's training step (see [`super::bench_image_experiment`]).
