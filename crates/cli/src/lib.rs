@@ -93,6 +93,21 @@ impl Command {
     }
 }
 
+impl Command {
+    /// Whether the command may open a GPU device: `backends`, a non-CPU `--backend`, or `bench`
+    /// measuring one (`bench dqn` measures wgpu unless told otherwise).
+    pub fn may_open_gpu(&self) -> bool {
+        match self {
+            Command::Backends => true,
+            Command::Bench(bench) => {
+                let (model, args, _) = bench.model.parts();
+                args.backend.iter().any(|b| !b.is_cpu()) || (args.backend.is_empty() && model == ModelName::Dqn)
+            }
+            command => command.backend().is_some_and(|b| !b.is_cpu()),
+        }
+    }
+}
+
 /// The models of `bench`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ModelName {

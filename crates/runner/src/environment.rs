@@ -4,7 +4,8 @@
 //!   state) follows it, so it must name the backend the command asks for.
 //! - `XDG_RUNTIME_DIR`: without it, the Vulkan driver under `wgpu` (looking for a Wayland display)
 //!   prints `error: XDG_RUNTIME_DIR is invalid or not set in the environment.` for every device
-//!   it opens, which reads as a failure. When it is missing, a private empty folder stands in.
+//!   it opens, which reads as a failure. When it is missing and the command may open a GPU device,
+//!   a private empty folder stands in.
 //!
 //! A process cannot safely change its own environment once threads may run, so when either
 //! variable needs setting the runner runs itself again as a child with them set, waits for it and
@@ -13,16 +14,18 @@
 use std::ffi::OsStr;
 use std::path::Path;
 use std::process::{Command, ExitCode};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use atelier_backend::Backend;
 
 /// Runs this command again in a child process when the environment is not right for `backend`
-/// (the one typed with `--backend`, if any); returns the child's exit code, or `None` when this
-/// process may go on.
-pub fn rerun_if_needed(backend: Option<Backend>) -> Result<Option<ExitCode>, String> {
+/// (the one typed with `--backend`, if any) or, when the command `opens_gpu`, for the Vulkan
+/// driver; returns the child's exit code, or `None` when this process may go on.
+pub fn rerun_if_needed(backend: Option<Backend>, opens_gpu: bool) -> Result<Option<ExitCode>, String> {
     let burn_device =
         backend.map(Backend::name).filter(|name| std::env::var("BURN_DEVICE").ok().as_deref() != Some(*name));
-    let runtime_dir_missing = std::env::var_os("XDG_RUNTIME_DIR").is_none_or(|dir| !is_absolute(&dir));
+    let runtime_dir_missing = opens_gpu && std::env::var_os("XDG_RUNTIME_DIR").is_none_or(|dir| !is_absolute(&dir));
     if burn_device.is_none() && !runtime_dir_missing {
         return Ok(None);
     }
@@ -46,9 +49,22 @@ pub fn rerun_if_needed(backend: Option<Backend>) -> Result<Option<ExitCode>, Str
     } else {
         None
     };
-    // Ctrl-C reaches the child too, which checkpoints and stops; this process only waits for it.
-    let _ = ctrlc::set_handler(|| {});
-    let status = child.status().map_err(|e| format!("cannot run this program again: {e}"))?;
+    // The child runs in its own process group, so a terminal's Ctrl-C reaches only this process,
+    // which passes each SIGINT on (the child checkpoints and stops; a second one quits), as it
+    // does a `kill -INT` sent to this process.
+    let child_pid = Arc::new(AtomicU32::new(0));
+    let pid = child_pid.clone();
+    let _ = ctrlc::set_handler(move || {
+        let pid = pid.load(Ordering::SeqCst);
+        if pid != 0 {
+            let _ = Command::new("kill").args(["-INT", &pid.to_string()]).status();
+        }
+    });
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut child, 0);
+    let mut running = child.spawn().map_err(|e| format!("cannot run this program again: {e}"))?;
+    child_pid.store(running.id(), Ordering::SeqCst);
+    let status = running.wait().map_err(|e| format!("waiting for the rerun of this program: {e}"))?;
     drop(runtime_dir);
     Ok(Some(ExitCode::from(status.code().map_or(1, |code| code.clamp(0, 255) as u8))))
 }

@@ -28,7 +28,7 @@ use atelier_cli::Command;
 fn main() -> ExitCode {
     let cli = atelier_cli::parse();
     // Before any device opens: run again with the environment the runtimes read, if it is not set.
-    match environment::rerun_if_needed(cli.command.backend()) {
+    match environment::rerun_if_needed(cli.command.backend(), cli.command.may_open_gpu()) {
         Ok(Some(exit_code)) => return exit_code,
         Ok(None) => {}
         Err(message) => {
