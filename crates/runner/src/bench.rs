@@ -1,10 +1,14 @@
 //! `bench`: training images/s and peak memory per backend, as a table or JSON lines.
 //!
 //! Each backend is measured in a fresh process (this binary re-invoked with one `--backend`), so
-//! the peak resident memory of one backend does not include another's.
+//! the peak resident memory of one backend does not include another's. Every image model is timed
+//! by the one loop [`time_image_steps`].
 
 use std::process::Command;
+use std::sync::Arc;
+use std::time::Instant;
 
+use atelier_autoencoder::{AutoencoderConfig, AutoencoderExperiment};
 use atelier_backend::Backend;
 use atelier_classifier::{ClassifierConfig, ClassifierExperiment};
 use atelier_cli::{BenchCommand, ModelName};
@@ -246,43 +250,29 @@ impl ImageBench {
 fn measure(cmd: &BenchRequest, backend: Backend) -> Result<Vec<BenchResult>, String> {
     let device = backend.device().map_err(|e| e.to_string())?;
     let data = atelier_data::load(None).map_err(|e| e.to_string())?;
-    let runs: Vec<(String, f64)> = match cmd.model {
-        ModelName::Autoencoder => vec![(
-            "autoencoder".to_string(),
-            models::autoencoder::bench(&device, &data, cmd.batch_size, cmd.warmup, cmd.steps),
-        )],
-        ModelName::Vae => {
-            vec![("vae".to_string(), models::vae::bench(&device, &data, cmd.batch_size, cmd.warmup, cmd.steps))]
-        }
-        ModelName::Classifier => vec![(
-            "classifier (cnn)".to_string(),
-            models::classifier::bench(&device, &data, cmd.batch_size, cmd.warmup, cmd.steps),
-        )],
-        ModelName::Dqn => return Err("dqn is measured by run_dqn".into()),
-        ModelName::Dcgan => vec![(
-            "dcgan (1 D + 1 G step)".to_string(),
-            models::dcgan::bench(&device, &data, cmd.batch_size, cmd.warmup, cmd.steps),
-        )],
-        ModelName::Lstm => lstm_cells(cmd)
-            .into_iter()
-            .map(|cell| {
-                let name = format!("lstm rows ({})", format!("{cell:?}").to_lowercase());
-                (name, models::lstm::bench(&device, &data, cell, cmd.batch_size, cmd.warmup, cmd.steps))
-            })
-            .collect(),
+    let benches: Vec<ImageBench> = match cmd.model {
+        ModelName::Autoencoder => vec![ImageBench::Autoencoder],
+        ModelName::Vae => vec![ImageBench::Vae],
+        ModelName::Classifier => vec![ImageBench::Classifier],
+        ModelName::Dcgan => vec![ImageBench::Dcgan],
+        ModelName::Lstm => lstm_cells(cmd).into_iter().map(ImageBench::LstmRows).collect(),
+        ModelName::Dqn => return Err("dqn is measured by run_dqn (environment steps and updates, not images)".into()),
     };
-    Ok(runs
+    benches
         .into_iter()
-        .map(|(model, images_per_s)| BenchResult {
-            model,
-            backend: backend.name().into(),
-            device: backend.describe().device_name.unwrap_or_else(|e| e),
-            batch_size: cmd.batch_size,
-            steps: cmd.steps,
-            images_per_s,
-            peak_memory_mb: peak_rss_mb(),
+        .map(|bench| {
+            let Throughput { images_per_s, peak_memory_mb } = bench.time(&device, &data, cmd)?;
+            Ok(BenchResult {
+                model: bench.label(),
+                backend: backend.name().into(),
+                device: backend.describe().device_name.unwrap_or_else(|e| e),
+                batch_size: cmd.batch_size,
+                steps: cmd.steps,
+                images_per_s,
+                peak_memory_mb,
+            })
         })
-        .collect())
+        .collect()
 }
 
 fn measure_in_child(cmd: &BenchRequest, backend: Backend) -> Result<Vec<BenchResult>, String> {

@@ -96,11 +96,3 @@ pub fn eval(
     entries.push(("latent".to_string(), k as f64));
     Ok(entries)
 }
-
-/// Images/s of the reference autoencoder's training step (see [`super::bench_image_experiment`]).
-pub fn bench(device: &Device, data: &Dataset, batch_size: usize, warmup: usize, steps: usize) -> f64 {
-    let device = device.clone().autodiff();
-    device.seed(derive(0, Stream::Init, 0));
-    let experiment = AutoencoderExperiment::new(AutoencoderConfig::default(), &device);
-    super::bench_image_experiment(experiment, &device, data, batch_size, warmup, steps)
-}

@@ -152,11 +152,3 @@ pub fn eval(
     }
     Ok(entries)
 }
-
-/// Images/s of the reference CNN's training step (see [`super::bench_image_experiment`]).
-pub fn bench(device: &Device, data: &Dataset, batch_size: usize, warmup: usize, steps: usize) -> f64 {
-    let device = device.clone().autodiff();
-    device.seed(derive(0, Stream::Init, 0));
-    let experiment = ClassifierExperiment::new(ClassifierConfig::default(), &device);
-    super::bench_image_experiment(experiment, &device, data, batch_size, warmup, steps)
-}

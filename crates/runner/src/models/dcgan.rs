@@ -199,11 +199,3 @@ pub fn sample(
     let pixels = generate_pixels(&generator, config.latent, count, sample_seed(seed), device)?;
     crate::png_folder::write_png_folder(out, &pixels)
 }
-
-/// Images/s of one DCGAN iteration (one D step + one G step) at `batch_size`.
-pub fn bench(device: &Device, data: &Dataset, batch_size: usize, warmup: usize, steps: usize) -> f64 {
-    let device = device.clone().autodiff();
-    device.seed(derive(0, Stream::Init, 0));
-    let experiment = DcganExperiment::new(DcganConfig::default(), &device);
-    super::bench_image_experiment(experiment, &device, data, batch_size, warmup, steps)
-}

@@ -192,32 +192,3 @@ fn evaluator_accuracies(
         ("evaluator_images".to_string(), count as f64),
     ])
 }
-
-/// Times `steps` training steps of the `rows` model with `cell` at `batch_size` on `device`
-/// (after `warmup` untimed ones). Returns images per second.
-pub fn bench(device: &Device, data: &Dataset, cell: CellKind, batch_size: usize, warmup: usize, steps: usize) -> f64 {
-    let device = device.clone().autodiff();
-    device.seed(derive(0, Stream::Init, 0));
-    let config = LstmConfig { cell, ..LstmConfig::default() };
-    let Ok(mut experiment) = ImageTaskExperiment::new(config, data.rows(), data.num_classes(), &device) else {
-        return f64::NAN;
-    };
-    let source = ImageSource::new(Arc::new(data.train.clone()), None);
-    let n = source.len();
-    let mut rng = Rng::new(0);
-    let mut run_steps = |count: usize, rng: &mut Rng| {
-        let mut last = None;
-        for step in 0..count {
-            let indices: Vec<usize> = (0..batch_size).map(|i| (step * batch_size + i) % n).collect();
-            let batch = source.batch(&indices, rng, &device);
-            let mut ctx =
-                StepContext { step: step as u64, epoch: 0, device: device.clone(), rng: Rng::new(step as u64) };
-            last = experiment.train_step(batch, &mut ctx).metrics.into_iter().next().map(|(_, v)| v);
-        }
-        last.map(|loss| loss.into_scalar::<f32>()) // one host read: waits for the queued work
-    };
-    run_steps(warmup, &mut rng);
-    let start = Instant::now();
-    run_steps(steps, &mut rng);
-    (steps * batch_size) as f64 / start.elapsed().as_secs_f64()
-}

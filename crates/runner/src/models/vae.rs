@@ -222,11 +222,3 @@ pub fn sample(
     let pixels = super::decode_to_pixels(z, |z| model.decoder.mean_image(z))?;
     crate::png_folder::write_png_folder(out, &pixels)
 }
-
-/// Images/s of the reference VAE's training step (see [`super::bench_image_experiment`]).
-pub fn bench(device: &Device, data: &Dataset, batch_size: usize, warmup: usize, steps: usize) -> f64 {
-    let device = device.clone().autodiff();
-    device.seed(derive(0, Stream::Init, 0));
-    let experiment = VaeExperiment::new(VaeConfig::default(), &device);
-    super::bench_image_experiment(experiment, &device, data, batch_size, warmup, steps)
-}
