@@ -4,12 +4,13 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
+use std::time::Instant;
 
 mod support;
 
-use support::{ok, read, stderr};
+use support::{Scratch, assert_picture, ok, read, stderr};
 
-fn scratch(name: &str) -> PathBuf {
+fn scratch(name: &str) -> Scratch {
     support::scratch(&format!("dqn-{name}"))
 }
 
@@ -35,21 +36,14 @@ fn a_dqn_run_writes_its_directory_and_eval_writes_eval_json() {
     let out = scratch("run");
     let output = ok(train_short(&out, &["--seed", "3"]));
     let run = single_run(&out);
-    for file in [
-        "config.json",
-        "run.json",
-        "metrics.csv",
-        "summary.json",
-        "eval_returns.csv",
-        "plots/episode_return.png",
-        "plots/return_avg100.png",
-        "plots/td_loss.png",
-        "plots/greedy_return.png",
-        "samples/filmstrip.png",
-        "checkpoints/latest",
-    ] {
+    for file in ["config.json", "run.json", "metrics.csv", "summary.json", "eval_returns.csv", "checkpoints/latest"] {
         assert!(run.join(file).is_file(), "{file} missing; stderr:\n{}", stderr(&output));
     }
+    for plot in ["plots/episode_return.png", "plots/return_avg100.png", "plots/td_loss.png", "plots/greedy_return.png"]
+    {
+        assert_picture(&run.join(plot), 200, 100);
+    }
+    assert_picture(&run.join("samples/filmstrip.png"), 8 * 200, 100);
     let table = read(&run.join("eval_returns.csv"));
     let rows: Vec<&str> = table.lines().collect();
     assert_eq!(rows[0], "step,episodes,mean_return,std_return,min_return,max_return");
@@ -143,11 +137,20 @@ fn sweep_runs_each_seed_and_prints_mean_and_std() {
 
 #[test]
 fn bench_reports_updates_and_environment_steps_as_json() {
+    let started = Instant::now();
     let output = ok(atelier(&["bench", "dqn", "--backend", "flex", "--json", "--steps", "10", "--warmup", "2"]));
+    let wall_s = started.elapsed().as_secs_f64();
     let line = String::from_utf8_lossy(&output.stdout);
     let json: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
     for key in ["env_steps_per_s", "acting_steps_per_s", "updates_per_s", "training_env_steps_per_s"] {
-        assert!(json[key].as_f64().unwrap() > 0.0, "{key}: {json}");
+        let rate = json[key].as_f64().unwrap();
+        assert!(rate.is_finite() && rate > 0.0, "{key}: {json}");
     }
     assert_eq!(json["batch_size"].as_u64(), Some(128));
+    // The timed updates ran inside this command: their rate is at least updates / whole wall time.
+    let timed = json["timed_updates"].as_f64().unwrap();
+    assert!(timed >= 300.0, "at least 300 updates are timed: {json}");
+    let updates_per_s = json["updates_per_s"].as_f64().unwrap();
+    assert!(updates_per_s >= timed / wall_s, "{updates_per_s} updates/s, but {timed} updates in {wall_s:.1} s: {json}");
+    assert!(json["peak_memory_mb"].as_f64().unwrap() > 10.0, "a process running Burn holds more than 10 MB: {json}");
 }

@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 mod support;
 
-use support::{BIN, atelier, embedded_dir, ok, read, scratch, stderr};
+use support::{BIN, assert_picture, atelier, embedded_dir, fails_with, ok, read, scratch, stderr};
 
 /// The only run directory under `out/autoencoder/`.
 fn single_run(out: &Path) -> PathBuf {
@@ -41,11 +41,11 @@ fn a_run_writes_its_whole_directory() {
     let metrics = read(&run.join("metrics.csv"));
     assert!(metrics.starts_with("step,epoch,split,name,value\n"));
     assert!(metrics.contains(",train,loss,") && metrics.contains(",test,mse,"), "{metrics}");
-    for png in
-        ["samples/epoch-001-reconstructions.png", "samples/epoch-002-morphing.png", "plots/loss.png", "plots/mse.png"]
-    {
-        let bytes = fs::read(run.join(png)).unwrap_or_else(|e| panic!("{png}: {e}"));
-        assert_eq!(&bytes[1..4], b"PNG", "{png} is a PNG");
+    for png in ["samples/epoch-001-reconstructions.png", "samples/epoch-002-morphing.png"] {
+        assert_picture(&run.join(png), 2 * 28, 28);
+    }
+    for plot in ["plots/loss.png", "plots/mse.png"] {
+        assert_picture(&run.join(plot), 200, 100);
     }
     assert!(run.join("checkpoints/latest").is_file());
 
@@ -60,8 +60,8 @@ fn a_run_writes_its_whole_directory() {
     for key in ["test_mse", "test_psnr_db", "pca_test_psnr_db"] {
         assert!(eval[key].as_f64().is_some_and(f64::is_finite), "eval.json lacks {key}: {eval}");
     }
-    assert!(run.join("samples/eval-latent-scatter.png").is_file());
-    assert!(run.join("samples/eval-morphing-0-1.png").is_file());
+    assert_picture(&run.join("samples/eval-latent-scatter.png"), 200, 100);
+    assert_picture(&run.join("samples/eval-morphing-0-1.png"), 2 * 28, 28);
 
     // `train --config <run>/config.json` repeats the run: identical metrics.
     let again = scratch("layout-again");
@@ -138,8 +138,7 @@ fn bad_input_gets_a_clear_error() {
     let out_s = out.to_str().unwrap();
     // A data folder that does not exist.
     let output = atelier("flex", &["train", "autoencoder", "--data-dir", "/nonexistent/fmnist", "--out", out_s]);
-    assert!(!output.status.success());
-    assert!(stderr(&output).contains("/nonexistent/fmnist"), "{}", stderr(&output));
+    fails_with(&output, "/nonexistent/fmnist");
     // A truncated image file names the file and the problem.
     let broken = out.join("broken");
     fs::create_dir_all(&broken).unwrap();
@@ -151,19 +150,14 @@ fn bad_input_gets_a_clear_error() {
     let bytes = fs::read(&images).unwrap();
     fs::write(&images, &bytes[..bytes.len() / 2]).unwrap();
     let output = atelier("flex", &["train", "autoencoder", "--data-dir", broken.to_str().unwrap(), "--out", out_s]);
-    assert!(!output.status.success());
-    assert!(stderr(&output).contains("train-images-idx3-ubyte"), "{}", stderr(&output));
+    fails_with(&output, "train-images-idx3-ubyte");
     // Evaluating a folder that is not a run.
-    let output = atelier("flex", &["eval", "autoencoder", "--run", "/nonexistent/run"]);
-    assert!(stderr(&output).contains("no such run directory"), "{}", stderr(&output));
+    fails_with(&atelier("flex", &["eval", "autoencoder", "--run", "/nonexistent/run"]), "no such run directory");
     // Settings that cannot run are refused up front, naming the setting.
-    let output = atelier("flex", &["train", "autoencoder", "--batch-size", "0", "--out", out_s]);
-    assert!(stderr(&output).contains("batch_size"), "{}", stderr(&output));
-    let output = atelier("flex", &["train", "autoencoder", "--latent", "0", "--out", out_s]);
-    assert!(stderr(&output).contains("latent"), "{}", stderr(&output));
+    fails_with(&atelier("flex", &["train", "autoencoder", "--batch-size", "0", "--out", out_s]), "batch_size");
+    fails_with(&atelier("flex", &["train", "autoencoder", "--latent", "0", "--out", out_s]), "latent");
     // Unknown flags and backends are refused by the parser.
-    let output = atelier("flex", &["train", "autoencoder", "--backend", "tpu"]);
-    assert!(!output.status.success() && stderr(&output).contains("tpu"));
+    fails_with(&atelier("flex", &["train", "autoencoder", "--backend", "tpu"]), "tpu");
     // Resuming a run without checkpoints.
     let empty_run = out.join("empty-run");
     fs::create_dir_all(&empty_run).unwrap();
@@ -172,8 +166,7 @@ fn bad_input_gets_a_clear_error() {
         read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/autoencoder-config.json")),
     )
     .unwrap();
-    let output = atelier("flex", &["train", "--resume", empty_run.to_str().unwrap()]);
-    assert!(!output.status.success() && stderr(&output).contains("no checkpoint"), "{}", stderr(&output));
+    fails_with(&atelier("flex", &["train", "--resume", empty_run.to_str().unwrap()]), "no checkpoint");
     assert!(!out.join("autoencoder").exists(), "failed commands leave no run directories behind");
 }
 
@@ -196,9 +189,33 @@ fn wgpu_trains_when_an_adapter_exists() {
         return;
     }
     let out = scratch("wgpu");
-    ok(train_small(&out, "wgpu", &["--epochs", "1", "--max-steps", "2", "--valid-limit", "64"]));
+    // One epoch of two steps (128 images, batch 64), so the epoch's figures are drawn too.
+    let flags = ["--epochs", "1", "--train-limit", "128", "--valid-limit", "64", "--log-every", "1"];
+    ok(train_small(&out, "wgpu", &flags));
     let run = single_run(&out);
     assert!(read(&run.join("run.json")).contains("\"backend\": \"wgpu\""));
+    // The GPU computed real numbers: a finite training loss for both steps, and a test loss.
+    let metrics = read(&run.join("metrics.csv"));
+    let losses: Vec<f64> = metrics
+        .lines()
+        .filter(|l| l.contains(",train,loss,"))
+        .map(|l| l.rsplit(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(losses.len(), 2, "one logged training loss per step: {metrics}");
+    assert!(losses.iter().all(|l| l.is_finite() && *l > 0.0), "{metrics}");
+    assert!(metrics.contains(",test,loss,"), "{metrics}");
+    // Its checkpoint loads and evaluates on the CPU: weights written from the GPU are real numbers.
+    let latest = read(&run.join("checkpoints/latest"));
+    assert!(run.join("checkpoints").join(latest.trim()).join("model.bpk").is_file(), "{latest}");
+    ok(atelier(
+        "flex",
+        &["eval", "autoencoder", "--run", run.to_str().unwrap(), "--data-dir", embedded_dir().to_str().unwrap()],
+    ));
+    let eval: serde_json::Value = serde_json::from_str(&read(&run.join("eval.json"))).unwrap();
+    let mse = eval["test_mse"].as_f64().unwrap();
+    assert!(mse.is_finite() && mse > 0.0 && mse < 1.0, "{eval}");
+    // The reconstructions it drew from the GPU are a picture.
+    assert_picture(&run.join("samples/epoch-001-reconstructions.png"), 2 * 28, 28);
 }
 
 /// Ctrl-C (SIGINT) checkpoints and stops; `--resume` then finishes the run.
@@ -257,6 +274,7 @@ fn demo_trains_evaluates_and_says_where_the_outputs_are() {
     let printed = String::from_utf8_lossy(&output.stdout);
     assert!(printed.contains("pictures:") && printed.contains("test_psnr_db"), "{printed}");
     let run = single_run(&out);
-    assert!(run.join("eval.json").is_file() && run.join("samples/eval-latent-scatter.png").is_file());
+    assert!(run.join("eval.json").is_file());
+    assert_picture(&run.join("samples/eval-latent-scatter.png"), 200, 100);
     assert!(read(&run.join("config.json")).contains("\"latent\": 32"), "the demo trains the reference model");
 }

@@ -7,9 +7,9 @@ use std::process::Output;
 
 mod support;
 
-use support::{embedded_dir, ok};
+use support::{Scratch, assert_bench_line, assert_picture, embedded_dir, fails_with, ok};
 
-fn scratch(name: &str) -> PathBuf {
+fn scratch(name: &str) -> Scratch {
     support::scratch(&format!("lstm-{name}"))
 }
 
@@ -25,9 +25,9 @@ fn eval_json(run: &Path) -> serde_json::Value {
     serde_json::from_str(&fs::read_to_string(run.join("eval.json")).unwrap()).unwrap()
 }
 
-/// `train lstm --task T` on 256 embedded images (4 steps), then `eval lstm`: the run directory and
-/// the task's `eval.json` key.
-fn train_and_eval_images(task: &str, key: &str, extra: &[&str]) -> (PathBuf, serde_json::Value) {
+/// `train lstm --task T` on 256 embedded images (4 steps), then `eval lstm`: the output folder (the
+/// run lives as long as it), the run directory and its `eval.json`, which has the task's `key`.
+fn train_and_eval_images(task: &str, key: &str, extra: &[&str]) -> (Scratch, PathBuf, serde_json::Value) {
     let out = scratch(task);
     let data = embedded_dir();
     let mut args = vec!["train", "lstm", "--task", task, "--backend", "flex", "--out", out.to_str().unwrap()];
@@ -42,12 +42,12 @@ fn train_and_eval_images(task: &str, key: &str, extra: &[&str]) -> (PathBuf, ser
     ok(atelier(&["eval", "lstm", "--run", run.to_str().unwrap(), "--data-dir", data.to_str().unwrap()]));
     let eval = eval_json(&run);
     assert!(eval[key].is_number(), "{task}: eval.json lacks {key}: {eval}");
-    (run, eval)
+    (out, run, eval)
 }
 
 #[test]
 fn rows_trains_and_evaluates_test_accuracy() {
-    let (run, eval) = train_and_eval_images("rows", "test_accuracy", &["--cell", "burn"]);
+    let (_out, run, eval) = train_and_eval_images("rows", "test_accuracy", &["--cell", "burn"]);
     let accuracy = eval["test_accuracy"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&accuracy), "{accuracy}");
     let metrics = fs::read_to_string(run.join("metrics.csv")).unwrap();
@@ -58,12 +58,12 @@ fn rows_trains_and_evaluates_test_accuracy() {
 
 #[test]
 fn complete_evaluates_bottom_half_nll_and_draws_completions() {
-    let (run, eval) = train_and_eval_images("complete", "bottom_half_nll_nats", &[]);
+    let (_out, run, eval) = train_and_eval_images("complete", "bottom_half_nll_nats", &[]);
     let nll = eval["bottom_half_nll_nats"].as_f64().unwrap();
     // Below a coin flip's 392·ln 2 = 271.7 nats after a few steps? Not yet; but finite and positive.
     assert!(nll.is_finite() && nll > 0.0, "{nll}");
-    assert!(run.join("samples/epoch-001-completions.png").exists());
-    assert!(run.join("samples/eval-completions.png").exists());
+    assert_picture(&run.join("samples/epoch-001-completions.png"), 2 * 28, 28);
+    assert_picture(&run.join("samples/eval-completions.png"), 2 * 28, 28);
 }
 
 #[test]
@@ -121,10 +121,12 @@ fn bad_lstm_settings_get_clear_errors() {
 
 #[test]
 fn bench_lstm_reports_both_implementations_as_json() {
+    let started = std::time::Instant::now();
     let output = ok(atelier(&["bench", "lstm", "--backend", "flex", "--json", "--steps", "1", "--warmup", "1"]));
+    let elapsed = started.elapsed();
     let lines: Vec<serde_json::Value> =
         String::from_utf8_lossy(&output.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let models: Vec<&str> = lines.iter().map(|l| l["model"].as_str().unwrap()).collect();
-    assert_eq!(models, vec!["lstm rows (ours)", "lstm rows (burn)"]);
-    assert!(lines.iter().all(|l| l["images_per_s"].as_f64().unwrap() > 0.0));
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_bench_line(&lines[0], "lstm rows (ours)", elapsed);
+    assert_bench_line(&lines[1], "lstm rows (burn)", elapsed);
 }

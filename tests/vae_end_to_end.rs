@@ -3,9 +3,9 @@
 
 mod support;
 
-use std::fs;
-
-use support::{atelier, eval_value, ok, read, scratch, single_run_of, stderr, stdout, train_small_model};
+use support::{
+    assert_picture, atelier, eval_value, fails_with, ok, read, scratch, single_run_of, stdout, train_small_model,
+};
 
 #[test]
 fn train_then_eval_writes_the_run_and_the_lecture_numbers() {
@@ -21,10 +21,10 @@ fn train_then_eval_writes_the_run_and_the_lecture_numbers() {
             "{metrics}"
         );
     }
-    for png in ["samples/epoch-002-samples.png", "samples/epoch-001-reconstructions.png", "plots/neg_elbo_nats.png"] {
-        let bytes = fs::read(run.join(png)).unwrap_or_else(|e| panic!("{png}: {e}"));
-        assert_eq!(&bytes[1..4], b"PNG", "{png} is a PNG");
+    for png in ["samples/epoch-002-samples.png", "samples/epoch-001-reconstructions.png"] {
+        assert_picture(&run.join(png), 2 * 28, 28);
     }
+    assert_picture(&run.join("plots/neg_elbo_nats.png"), 200, 100);
 
     // A small IS budget keeps the test quick; the keys are the issue's.
     let run_s = run.to_str().unwrap();
@@ -39,33 +39,29 @@ fn train_then_eval_writes_the_run_and_the_lecture_numbers() {
     assert!(nll <= subset_elbo + 1.0, "IS-NLL {nll} must not exceed the −ELBO {subset_elbo} on the same images");
     assert_eq!(eval_value(&run, "is_images"), 16.0);
     for png in ["samples/eval-samples.png", "samples/eval-traversals.png", "samples/eval-interpolation-0-1.png"] {
-        assert!(run.join(png).is_file(), "{png}");
+        assert_picture(&run.join(png), 2 * 28, 28);
     }
 }
 
 #[test]
 fn vae_eval_refuses_bad_requests_clearly() {
     let out = scratch("vae-bad");
-    let missing = atelier("flex", &["eval", "vae", "--run", "/nonexistent/run"]);
-    assert!(!missing.status.success());
-    assert!(stderr(&missing).contains("/nonexistent/run"), "{}", stderr(&missing));
+    fails_with(&atelier("flex", &["eval", "vae", "--run", "/nonexistent/run"]), "/nonexistent/run");
 
     ok(train_small_model("vae", &out, "flex", &["--max-steps", "2", "--latent", "2"]));
     let run = single_run_of(&out, "vae");
     let run_s = run.to_str().unwrap();
     let zero = atelier("flex", &["eval", "vae", "--run", run_s, "--is-samples", "0"]);
-    assert!(!zero.status.success());
-    assert!(stderr(&zero).contains("--is-samples must be at least 1"), "{}", stderr(&zero));
+    fails_with(&zero, "--is-samples must be at least 1");
     let wrong_model = atelier("flex", &["eval", "autoencoder", "--run", run_s]);
-    assert!(stderr(&wrong_model).contains("is a vae run, not a autoencoder run"), "{}", stderr(&wrong_model));
+    fails_with(&wrong_model, "is a vae run, not a autoencoder run");
     let not_an_autoencoder = atelier("flex", &["eval", "vae", "--run", run_s, "--autoencoder-run", run_s]);
-    assert!(stderr(&not_an_autoencoder).contains("not an autoencoder run"), "{}", stderr(&not_an_autoencoder));
-    let bad_flag = atelier("flex", &["train", "vae", "--likelihood", "poisson"]);
-    assert!(!bad_flag.status.success());
+    fails_with(&not_an_autoencoder, "not an autoencoder run");
+    fails_with(&atelier("flex", &["train", "vae", "--likelihood", "poisson"]), "poisson");
     let bad_sigma = atelier("flex", &["train", "vae", "--likelihood", "gaussian", "--gaussian-sigma=-1"]);
-    assert!(stderr(&bad_sigma).contains("sigma must be > 0"), "{}", stderr(&bad_sigma));
+    fails_with(&bad_sigma, "sigma must be > 0");
 
     // k = 2 draws the decoded manifold.
     ok(atelier("flex", &["eval", "vae", "--run", run_s, "--is-samples", "4", "--is-images", "4"]));
-    assert!(run.join("samples/eval-manifold.png").is_file());
+    assert_picture(&run.join("samples/eval-manifold.png"), 2 * 28, 2 * 28);
 }

@@ -3,17 +3,34 @@
 #![allow(dead_code)] // each test file uses a different subset
 
 use std::fs;
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_atelier");
 
-/// A fresh temporary folder for one test.
-pub fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("atelier-e2e-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh temporary folder for one test, removed with everything in it when dropped (at the end
+/// of the test, passed or failed), so `cargo test` leaves nothing in the system temp directory.
+/// Derefs to its [`Path`].
+pub struct Scratch(tempfile::TempDir);
+
+impl Deref for Scratch {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+/// A fresh temporary folder for one test, named after it (`atelier-e2e-<name>-…`).
+pub fn scratch(name: &str) -> Scratch {
+    Scratch(tempfile::Builder::new().prefix(&format!("atelier-e2e-{name}-")).tempdir().expect("a temporary folder"))
 }
 
 /// Runs the runner with `BURN_DEVICE` set to `backend` (as `cargo xtask` does).
@@ -30,6 +47,15 @@ pub fn ok(output: Output) -> Output {
         String::from_utf8_lossy(&output.stderr)
     );
     output
+}
+
+/// Asserts that the command failed (a non-zero exit status) and said `needle` on stderr; returns
+/// its stderr.
+pub fn fails_with(output: &Output, needle: &str) -> String {
+    let err = stderr(output);
+    assert!(!output.status.success(), "the command should fail (expected '{needle}'), but it succeeded:\n{err}");
+    assert!(err.contains(needle), "expected '{needle}' in stderr:\n{err}");
+    err
 }
 
 pub fn stderr(output: &Output) -> String {
@@ -58,23 +84,43 @@ pub fn eval_value(run: &Path, key: &str) -> f64 {
     json[key].as_f64().unwrap_or_else(|| panic!("eval.json has no number '{key}': {text}"))
 }
 
-/// A data folder holding a copy of the embedded mini set, so the tests use the same data whether
-/// or not the full dataset is installed on the machine.
+/// The folder of the embedded mini set's files (`assets/fashion-mnist-mini`), so the tests use the
+/// same data whether or not the full dataset is installed on the machine. Read only: a test that
+/// needs altered data copies it into its [`scratch`] folder.
 pub fn embedded_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("atelier-e2e-embedded-{}", std::process::id()));
-    if !dir.join("t10k-labels-idx1-ubyte.gz").exists() {
-        fs::create_dir_all(&dir).unwrap();
-        let assets = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/fashion-mnist-mini");
-        for f in [
-            "train-images-idx3-ubyte.gz",
-            "train-labels-idx1-ubyte.gz",
-            "t10k-images-idx3-ubyte.gz",
-            "t10k-labels-idx1-ubyte.gz",
-        ] {
-            fs::copy(assets.join(f), dir.join(f)).unwrap();
-        }
-    }
-    dir
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/fashion-mnist-mini")
+}
+
+/// Decodes the PNG at `path` and checks that it is a picture: at least `min_width × min_height`
+/// pixels and not one flat colour (an empty canvas or an all-black grid fails). Returns its size.
+pub fn assert_picture(path: &Path, min_width: u32, min_height: u32) -> (u32, u32) {
+    let picture = image::open(path).unwrap_or_else(|e| panic!("{}: not a readable PNG: {e}", path.display()));
+    let (width, height) = (picture.width(), picture.height());
+    assert!(
+        width >= min_width && height >= min_height,
+        "{}: {width}×{height}, expected at least {min_width}×{min_height}",
+        path.display()
+    );
+    let pixels = picture.to_rgb8();
+    let first = pixels.get_pixel(0, 0);
+    assert!(pixels.pixels().any(|p| p != first), "{}: every pixel is {first:?}: nothing was drawn", path.display());
+    (width, height)
+}
+
+/// Checks one JSON line of `bench <image model> --json`, from a command that took `elapsed` in all:
+/// the model it names, and an images/s that the command's own run time bounds from below (the
+/// timed steps are part of it), and a peak memory that a process running Burn reaches.
+pub fn assert_bench_line(line: &serde_json::Value, model: &str, elapsed: std::time::Duration) {
+    assert_eq!(line["model"].as_str(), Some(model), "{line}");
+    let images_per_s = line["images_per_s"].as_f64().unwrap_or_else(|| panic!("no images_per_s: {line}"));
+    let timed_images = line["steps"].as_f64().unwrap() * line["batch_size"].as_f64().unwrap();
+    let lower_bound = timed_images / elapsed.as_secs_f64();
+    assert!(
+        images_per_s.is_finite() && images_per_s >= lower_bound,
+        "{images_per_s} images/s, but {timed_images} images were timed within {elapsed:?} (≥ {lower_bound:.1}/s): {line}"
+    );
+    let peak_mb = line["peak_memory_mb"].as_f64().unwrap();
+    assert!(peak_mb > 10.0 && peak_mb.is_finite(), "peak memory {peak_mb} MB: {line}");
 }
 
 /// `train <model>` on the embedded set with small defaults (256 images, batch 64 → 4 steps per
