@@ -86,9 +86,6 @@ pub fn run(command: &BenchCommand) -> Result<(), String> {
     if cmd.batch_size == 0 || cmd.steps == 0 {
         return Err("--batch-size and --steps must be at least 1".into());
     }
-    if cmd.model != ModelName::Lstm && !cmd.cell.is_empty() {
-        return Err("--cell applies to `bench lstm` only".into());
-    }
     let results: Vec<BenchResult> = if backends.len() == 1 {
         measure(cmd, backends[0])?
     } else {
@@ -278,8 +275,7 @@ fn measure(cmd: &BenchRequest, backend: Backend) -> Result<Vec<BenchResult>, Str
 fn measure_in_child(cmd: &BenchRequest, backend: Backend) -> Result<Vec<BenchResult>, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     eprintln!("measuring {backend} …");
-    let cells: Vec<String> =
-        cmd.cell.iter().flat_map(|c| ["--cell".to_string(), format!("{c:?}").to_lowercase()]).collect();
+    let cells: Vec<String> = cmd.cell.iter().flat_map(|c| ["--cell".to_string(), c.name().to_string()]).collect();
     let output = Command::new(exe)
         .env("BURN_DEVICE", backend.name())
         .args(["bench", cmd.model.name(), "--json", "--backend", backend.name()])
@@ -336,7 +332,8 @@ fn run_dqn(cmd: &BenchRequest) -> Result<(), String> {
     let results: Vec<DqnBenchResult> = if backends.len() == 1 {
         let backend = backends[0];
         let device = backend.device().map_err(|e| e.to_string())?;
-        let speeds = models::dqn::bench(&device, cmd.batch_size, cmd.warmup.max(20), timed);
+        let speeds =
+            models::dqn::bench(&device, cmd.batch_size, cmd.warmup.max(20), timed).map_err(|e| e.to_string())?;
         vec![DqnBenchResult {
             model: "dqn".into(),
             backend: backend.name().into(),

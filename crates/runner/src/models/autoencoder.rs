@@ -22,7 +22,7 @@ const MORPH_PAIRS: [(usize, usize); 3] = [(0, 1), (2, 3), (4, 9)];
 
 pub fn train(config: &AutoencoderConfig, session: &Session, data: Dataset) -> Result<Outcome, TrainError> {
     let device = &session.device;
-    device.seed(derive(session.config.seed, Stream::Init, 0));
+    session.seed_device_for_init();
     let experiment = AutoencoderExperiment::new(config.clone(), device);
     let train = ImageSource::new(Arc::new(data.train), session.config.train_limit);
     let valid = ImageSource::new(Arc::new(data.test), None);
@@ -55,24 +55,27 @@ pub fn eval(
     };
 
     eprintln!("evaluating checkpoint at step {} on {} test images", step, test.len());
-    let (test_mse, _) = reconstruction_mse(&model, batches(&test), None);
+    let (test_mse, _) = reconstruction_mse(&model, batches(&test), None).map_err(|e| e.to_string())?;
     let sigma = noise_sigma.or(match config.variant {
         Variant::Denoising { noise_sigma } => Some(noise_sigma),
         _ => None,
     });
-    let denoising = sigma.map(|sigma| {
-        device.seed(derive(seed, Stream::Figures, 1)); // the same noise for every evaluation of this run
-        let (denoised, noisy) = reconstruction_mse(&model, batches(&test), Some(sigma));
-        (sigma, noisy, denoised)
-    });
+    let denoising = sigma
+        .map(|sigma| {
+            device.seed(derive(seed, Stream::Figures, 1)); // the same noise for every evaluation of this run
+            let (denoised, noisy) = reconstruction_mse(&model, batches(&test), Some(sigma))?;
+            Ok::<_, atelier_train::DeviceReadError>((sigma, noisy, denoised))
+        })
+        .transpose()
+        .map_err(|e| e.to_string())?;
     eprintln!("fitting PCA (k = {k}) on {} training images", train.len());
     let flat = |source: &ImageSource| {
         let images: Vec<Tensor<4>> = batches(source).collect();
         Tensor::cat(images, 0).flatten::<2>(1, 3) // [n, 784]
     };
     let test_flat = flat(&test);
-    let pca_test_mse = pca_mse(flat(&train), test_flat.clone(), k);
-    let pca_fit_on_test_mse = pca_mse(test_flat.clone(), test_flat, k);
+    let pca_test_mse = pca_mse(flat(&train), test_flat.clone(), k).map_err(|e| e.to_string())?;
+    let pca_fit_on_test_mse = pca_mse(test_flat.clone(), test_flat, k).map_err(|e| e.to_string())?;
     let report = EvalReport { test_mse, pca_test_mse, pca_fit_on_test_mse, denoising };
 
     // Figures of the evaluated model.
@@ -86,7 +89,8 @@ pub fn eval(
         }
     }
     let scatter = test.first(SCATTER_IMAGES, device);
-    figures.push(latent_scatter(&model, scatter.images, &scatter.label_values, &class_names));
+    figures
+        .push(latent_scatter(&model, scatter.images, &scatter.label_values, &class_names).map_err(|e| e.to_string())?);
     for figure in figures {
         let path = write_figure(&run.samples_dir(), "eval-", figure)?;
         eprintln!("wrote {}", path.display());

@@ -9,13 +9,13 @@ use std::sync::Arc;
 use atelier_classifier::metrics::{ConfusionMatrix, argmax_rows};
 use atelier_classifier::step::load_model;
 use atelier_classifier::{Augmentation, Classifier, ClassifierConfig, ClassifierExperiment};
-use atelier_core::heatmap::save_confusion_matrix;
+use atelier_core::grid::{ImageBatch, LabeledRows, Row};
+use atelier_core::heatmap::ConfusionMatrixPlot;
+use atelier_core::picture::Picture;
 use atelier_core::run_dir::RunDir;
 use atelier_data::Dataset;
 use atelier_data::augment::AugmentConfig;
-use atelier_train::figures::write_figure;
-use atelier_train::seed::{Stream, derive};
-use atelier_train::{Figure, ImageSource, Outcome, Session, TrainError, fit};
+use atelier_train::{DeviceReadError, ImageSource, Outcome, Session, TrainError, fit, to_host_f32};
 use burn::prelude::*;
 
 use crate::config::{ModelConfig, RunConfig};
@@ -25,6 +25,8 @@ use crate::evaluator::{EvaluatorCard, install_evaluator};
 const EVAL_BATCH: usize = 1000;
 /// Misclassified examples shown per true class.
 const MISCLASSIFIED_PER_CLASS: usize = 8;
+/// Pixel scale of the misclassified grid (28×28 images become 84×84, wide enough for a caption).
+const MISCLASSIFIED_SCALE: usize = 3;
 
 /// The augmentation settings behind [`Augmentation::Standard`].
 fn augment_config(augmentation: Augmentation) -> AugmentConfig {
@@ -57,7 +59,7 @@ fn classifier_run_config(dir: &Path) -> Result<ClassifierConfig, String> {
 
 pub fn train(config: &ClassifierConfig, session: &Session, data: Dataset) -> Result<Outcome, TrainError> {
     let device = &session.device;
-    device.seed(derive(session.config.seed, Stream::Init, 0));
+    session.seed_device_for_init();
     let experiment = match &config.pretrained_run {
         None => ClassifierExperiment::new(config.clone(), device),
         Some(dir) => {
@@ -81,15 +83,15 @@ pub fn train(config: &ClassifierConfig, session: &Session, data: Dataset) -> Res
 }
 
 /// Logits of every image of `source`, row-major `[n, classes]`, in batches.
-fn all_logits(model: &Classifier, source: &ImageSource, device: &Device) -> Vec<f32> {
+fn all_logits(model: &Classifier, source: &ImageSource, device: &Device) -> Result<Vec<f32>, DeviceReadError> {
     let n = atelier_train::BatchSource::len(source);
     let mut out = Vec::new();
     for start in (0..n).step_by(EVAL_BATCH) {
         let indices: Vec<usize> = (start..(start + EVAL_BATCH).min(n)).collect();
         let logits = model.forward(source.plain_batch(&indices, device).images);
-        out.extend(logits.into_data().try_into_vec_as::<f32>().unwrap_or_default());
+        out.extend(to_host_f32(logits, "the classifier's test logits")?);
     }
-    out
+    Ok(out)
 }
 
 /// Test accuracy, per-class accuracy, the confusion matrix and misclassified examples.
@@ -106,28 +108,18 @@ pub fn eval(
     let test = ImageSource::new(Arc::new(data.test), None);
     let truth: Vec<usize> = test.split().labels.iter().map(|&l| usize::from(l)).collect();
     eprintln!("evaluating checkpoint at step {step} on {} test images", truth.len());
-    let predictions = argmax_rows(&all_logits(&model, &test, device), config.classes);
+    let predictions = argmax_rows(&all_logits(&model, &test, device).map_err(|e| e.to_string())?, config.classes);
     let matrix = ConfusionMatrix::new(&truth, &predictions, config.classes)?;
     let accuracy = matrix.accuracy();
 
     let path = run.samples_dir().join("eval-confusion-matrix.png");
-    let title = format!("test accuracy {:.2}% ({} images)", 100.0 * accuracy, matrix.total());
-    save_confusion_matrix(&path, &matrix.counts, &class_names, &title).map_err(|e| e.to_string())?;
+    let title = format!("Confusion matrix: test accuracy {:.2}% ({} images)", 100.0 * accuracy, matrix.total());
+    let picture = ConfusionMatrixPlot { title, counts: matrix.counts.clone(), class_names: class_names.clone() };
+    picture.save_png(&path).map_err(|e| e.to_string())?;
     eprintln!("wrote {}", path.display());
-    let mut rows = Vec::new();
-    for class in 0..config.classes {
-        let wrong: Vec<usize> = (0..truth.len())
-            .filter(|&i| truth[i] == class && predictions[i] != class)
-            .take(MISCLASSIFIED_PER_CLASS)
-            .collect();
-        if !wrong.is_empty() {
-            let label = class_names.get(class).cloned().unwrap_or_else(|| class.to_string());
-            rows.push((format!("{label} (true)"), test.plain_batch(&wrong, device).images));
-        }
-    }
-    if !rows.is_empty() {
-        let figure = Figure::Grid { name: "misclassified".into(), rows, marks: Vec::new() };
-        eprintln!("wrote {}", write_figure(&run.samples_dir(), "eval-", figure)?.display());
+    let path = run.samples_dir().join("eval-misclassified.png");
+    if write_misclassified(&path, &test, &truth, &predictions, &class_names, config.classes, device)? {
+        eprintln!("wrote {}", path.display());
     }
 
     let mut entries = vec![("test_accuracy".to_string(), accuracy)];
@@ -151,4 +143,49 @@ pub fn eval(
         eprintln!("installed the evaluator in {}", dir.display());
     }
     Ok(entries)
+}
+
+/// Up to [`MISCLASSIFIED_PER_CLASS`] wrongly classified test images per true class, one row per
+/// class, each image captioned with what the classifier took it for. Returns whether there were
+/// any to draw.
+fn write_misclassified(
+    path: &Path,
+    test: &ImageSource,
+    truth: &[usize],
+    predictions: &[usize],
+    class_names: &[String],
+    classes: usize,
+    device: &Device,
+) -> Result<bool, String> {
+    let name = |class: usize| class_names.get(class).cloned().unwrap_or_else(|| class.to_string());
+    let mut host_rows = Vec::new();
+    for class in 0..classes {
+        let wrong: Vec<usize> = (0..truth.len())
+            .filter(|&i| truth[i] == class && predictions[i] != class)
+            .take(MISCLASSIFIED_PER_CLASS)
+            .collect();
+        if wrong.is_empty() {
+            continue;
+        }
+        let images = test.plain_batch(&wrong, device).images;
+        let [n, c, h, w] = images.dims();
+        let pixels = to_host_f32(images, "the misclassified test images").map_err(|e| e.to_string())?; // [n, c, h, w]
+        let captions = wrong.iter().map(|&i| name(predictions[i])).collect();
+        host_rows.push((format!("true: {}", name(class)), pixels, [n, c, h, w], captions));
+    }
+    if host_rows.is_empty() {
+        return Ok(false);
+    }
+    let rows = host_rows
+        .iter()
+        .map(|(label, pixels, [n, c, h, w], captions)| Row {
+            label: label.clone(),
+            images: ImageBatch::new(pixels, *n, *c, *h, *w),
+            captions: Vec::clone(captions),
+        })
+        .collect();
+    let title = "Misclassified test images: true class on the left, the predicted class under each image";
+    let picture = LabeledRows { title: title.into(), rows, marks: Vec::new(), scale: MISCLASSIFIED_SCALE };
+    picture.save_png(path).map_err(|e| e.to_string())?;
+    Ok(true)
 }

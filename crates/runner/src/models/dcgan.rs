@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use atelier_cli::ReferenceArg;
 use atelier_core::metrics::read_metrics;
+use atelier_core::picture::Picture;
 use atelier_core::plot::{LinePlot, Scale, Series};
 use atelier_core::run_dir::RunDir;
 use atelier_data::Dataset;
@@ -16,7 +17,6 @@ use atelier_dcgan::step::load_generator;
 use atelier_dcgan::{DcganConfig, DcganExperiment, Generator};
 use atelier_layers::latent::standard_normal_codes;
 use atelier_train::figures::write_figure;
-use atelier_train::seed::{Stream, derive};
 use atelier_train::{ImageSource, Monitor, MonitorReport, Outcome, Session, TrainError, fit_monitored};
 use burn::prelude::*;
 
@@ -30,7 +30,7 @@ const MONITOR_REFERENCE: usize = 10_000;
 
 pub fn train(config: &DcganConfig, session: &Session, data: Dataset) -> Result<Outcome, TrainError> {
     let device = &session.device;
-    device.seed(derive(session.config.seed, Stream::Init, 0));
+    session.seed_device_for_init();
     let experiment = DcganExperiment::new(config.clone(), device);
     let train = ImageSource::new(Arc::new(data.train.clone()), session.config.train_limit);
     let valid = ImageSource::new(Arc::new(data.test.clone()), None);
@@ -47,7 +47,8 @@ pub fn train(config: &DcganConfig, session: &Session, data: Dataset) -> Result<O
     };
     let monitor_ref = monitor.as_mut().map(|m| m as &mut dyn Monitor<DcganExperiment>);
     let outcome = fit_monitored(experiment, &train, &valid, session, monitor_ref).map(|(_, outcome)| outcome)?;
-    write_game_plots(&session.run).map_err(TrainError::Checkpoint)?;
+    write_game_plots(&session.run)
+        .map_err(|reason| TrainError::Plot { dir: session.run.plots_dir(), reason: reason.to_string() })?;
     Ok(outcome)
 }
 
@@ -71,7 +72,7 @@ fn write_game_plots(run: &RunDir) -> Result<(), String> {
     for (file, title, y_label, series) in plots {
         let plot = LinePlot {
             title: title.into(),
-            x_label: "step".into(),
+            x_label: "optimisation step (one D and one G update)".into(),
             y_label: y_label.into(),
             y_scale: Scale::Linear,
             series,

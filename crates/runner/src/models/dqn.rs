@@ -8,7 +8,8 @@ use atelier_data::Rng;
 use atelier_dqn::agent::{Policy, greedy_returns, load_policy};
 use atelier_dqn::{CartPole, DqnAgent, DqnConfig, Environment};
 use atelier_train::agent::{AgentSchedule, EvalRow, mean_std, run_agent};
-use atelier_train::seed::{Stream, derive};
+use atelier_train::host::{DeviceReadError, scalar_to_host};
+use atelier_train::seed::{Stream, derive, seed_device_for_init};
 use atelier_train::{Agent, Outcome, Session, StepContext, TrainError};
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -43,7 +44,7 @@ pub struct TrainSummary {
 
 pub fn train(config: &DqnConfig, session: &Session) -> Result<Outcome, TrainError> {
     let device = &session.device;
-    device.seed(derive(session.config.seed, Stream::Init, 0));
+    session.seed_device_for_init();
     let agent = DqnAgent::new(config.clone(), device);
     let schedule = AgentSchedule {
         total_steps: config.total_steps,
@@ -68,7 +69,8 @@ pub fn train(config: &DqnConfig, session: &Session) -> Result<Outcome, TrainErro
         updates_per_s: report.updates_per_second,
         evaluations: p.evaluations.clone(),
     };
-    write_json_atomic(&session.run.path().join(SUMMARY_FILE), &summary)?;
+    let summary_path = session.run.path().join(SUMMARY_FILE);
+    write_json_atomic(&summary_path, &summary).map_err(|source| TrainError::Io { path: summary_path, source })?;
     eprintln!(
         "{} episodes, {} gradient updates; {:.0} environment steps/s, {:.0} updates/s",
         p.episodes, p.updates, report.env_steps_per_second, report.updates_per_second
@@ -107,7 +109,10 @@ pub fn eval(
     let episodes_seed = derive(seed, Stream::Valid, step);
     let policy = load_policy(config, &blobs, Policy::Final, device)?;
     eprintln!("evaluating the greedy policy of step {} over {episodes} episodes", step);
-    let row = EvalRow::from_returns(step, &greedy_returns(&policy, episodes, episodes_seed, device));
+    let row = EvalRow::from_returns(
+        step,
+        &greedy_returns(&policy, episodes, episodes_seed, device).map_err(|e| e.to_string())?,
+    );
     let mut entries = vec![
         ("mean_return".into(), row.mean_return),
         ("std_return".into(), row.std_return),
@@ -118,7 +123,10 @@ pub fn eval(
     ];
     // The policy kept at the best greedy evaluation during training, on the same episodes.
     if let Ok(best) = load_policy(config, &blobs, Policy::Best, device) {
-        let best_row = EvalRow::from_returns(step, &greedy_returns(&best, episodes, episodes_seed, device));
+        let best_row = EvalRow::from_returns(
+            step,
+            &greedy_returns(&best, episodes, episodes_seed, device).map_err(|e| e.to_string())?,
+        );
         entries.push(("best_policy_mean_return".into(), best_row.mean_return));
         entries.push(("best_policy_std_return".into(), best_row.std_return));
         if let Some(step) = best_policy_step(&blobs) {
@@ -149,9 +157,10 @@ pub struct DqnBench {
 }
 
 /// Measures [`DqnBench`] on `device` with the default network, updates at `batch_size`.
-pub fn bench(device: &Device, batch_size: usize, warmup: usize, steps: usize) -> DqnBench {
+/// A failed read of a greedy action back from the device is an error.
+pub fn bench(device: &Device, batch_size: usize, warmup: usize, steps: usize) -> Result<DqnBench, DeviceReadError> {
     let autodiff = device.clone().autodiff();
-    autodiff.seed(derive(0, Stream::Init, 0));
+    seed_device_for_init(&autodiff, 0);
     let config = DqnConfig { batch_size, buffer_capacity: 10_000.max(batch_size), ..DqnConfig::default() };
     let mut agent = DqnAgent::new(config.clone(), &autodiff);
     let mut rng = Rng::new(1);
@@ -174,7 +183,7 @@ pub fn bench(device: &Device, batch_size: usize, warmup: usize, steps: usize) ->
     let n_act = 2_000;
     let start = Instant::now();
     for _ in 0..n_act {
-        let action = DqnAgent::greedy_actions(agent.policy(), &[observation], &plain)[0];
+        let action = DqnAgent::greedy_actions(agent.policy(), &[observation], &plain)?[0];
         let t = env.step(action);
         agent.remember(observation, action, t.reward, t.observation, t.end == atelier_dqn::EpisodeEnd::Terminated);
         observation = if t.end.is_over() { env.reset(&mut rng) } else { t.observation };
@@ -187,11 +196,12 @@ pub fn bench(device: &Device, batch_size: usize, warmup: usize, steps: usize) ->
         for _ in 0..count {
             last = Some(agent.update(&mut rng).0);
         }
-        last.map(|loss| loss.into_scalar::<f32>()) // one host read: waits for the queued work
+        // One host read: waits for the queued work.
+        last.map(|loss| scalar_to_host(loss, "the benchmark's last TD loss")).transpose()
     };
-    updates(warmup);
+    updates(warmup)?;
     let start = Instant::now();
-    updates(steps);
+    updates(steps)?;
     let updates_per_s = steps as f64 / start.elapsed().as_secs_f64();
 
     // The default schedule: 2 × 256 environment steps past learning_starts, one training phase each.
@@ -200,10 +210,10 @@ pub fn bench(device: &Device, batch_size: usize, warmup: usize, steps: usize) ->
     let start = Instant::now();
     for step in 0..schedule_steps {
         let mut ctx = StepContext { step, epoch: 0, device: autodiff.clone(), rng: Rng::new(step) };
-        trainer.env_step(&mut ctx);
+        trainer.env_step(&mut ctx)?;
     }
     let training_env_steps_per_s = schedule_steps as f64 / start.elapsed().as_secs_f64();
-    DqnBench { env_steps_per_s, acting_steps_per_s, updates_per_s, training_env_steps_per_s }
+    Ok(DqnBench { env_steps_per_s, acting_steps_per_s, updates_per_s, training_env_steps_per_s })
 }
 
 /// Mean and standard deviation of the sweep's values (re-exported for the sweep table).

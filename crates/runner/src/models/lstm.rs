@@ -2,7 +2,6 @@
 //! benchmark step (the `rows` model).
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use atelier_core::run_dir::RunDir;
 use atelier_data::{Dataset, Rng};
@@ -10,10 +9,11 @@ use atelier_lstm::eval::{bottom_half_nll_nats, predict, sequence_entries, test_a
 use atelier_lstm::figures::completion_figure;
 use atelier_lstm::progression::{Family, Pool, SequenceItem, SequenceSource, generate, pool_of};
 use atelier_lstm::step::load_model;
-use atelier_lstm::{CellKind, ImageTaskExperiment, LstmConfig, RecurrentModel, SequenceExperiment, Task};
+use atelier_lstm::{ImageTaskExperiment, LstmConfig, RecurrentModel, SequenceExperiment, Task};
 use atelier_train::figures::write_figure;
-use atelier_train::seed::{Stream, derive};
-use atelier_train::{BatchSource, Experiment, ImageSource, Outcome, Session, StepContext, TrainError, fit};
+use atelier_train::host::{DeviceReadError, scalar_to_host};
+use atelier_train::seed::{Stream, derive, init_seed};
+use atelier_train::{BatchSource, ImageSource, Outcome, Session, TrainError, fit};
 use burn::prelude::*;
 
 /// What `run.json` names as the data source of the `sequence` task.
@@ -38,8 +38,8 @@ pub fn sequence_sets(config: &LstmConfig, seed: u64) -> Option<(Vec<SequenceItem
     let Task::Sequence { progression, terms, train_sequences, test_sequences } = config.task else {
         return None;
     };
-    let train = generate(progression, terms, train_sequences, Pool::Train, derive(seed, Stream::Init, 1));
-    let test = generate(progression, terms, test_sequences, Pool::Test, derive(seed, Stream::Init, 2));
+    let train = generate(progression, terms, train_sequences, Pool::Train, init_seed(seed, 1));
+    let test = generate(progression, terms, test_sequences, Pool::Test, init_seed(seed, 2));
     Some((train, test))
 }
 
@@ -51,7 +51,7 @@ pub fn lecture_examples(terms: usize) -> Vec<SequenceItem> {
 pub fn train(config: &LstmConfig, session: &Session, data: Option<Dataset>) -> Result<Outcome, TrainError> {
     let device = &session.device;
     let seed = session.config.seed;
-    device.seed(derive(seed, Stream::Init, 0));
+    session.seed_device_for_init();
     if let Some((train_items, test_items)) = sequence_sets(config, seed) {
         let experiment = SequenceExperiment::new(config.clone(), device).map_err(TrainError::Config)?;
         let mut train_items = train_items;
@@ -61,7 +61,7 @@ pub fn train(config: &LstmConfig, session: &Session, data: Option<Dataset>) -> R
         let train = SequenceSource::new(train_items);
         let valid = SequenceSource::new(test_items);
         let (experiment, outcome) = fit(experiment, &train, &valid, session)?;
-        print_examples(&experiment.model.valid(), config, &device.clone().without_autodiff());
+        print_examples(&experiment.model.valid(), config, &device.clone().without_autodiff())?;
         return Ok(outcome);
     }
     let data = data.ok_or_else(|| TrainError::Config(format!("the {} task needs images", config.task.name())))?;
@@ -73,10 +73,10 @@ pub fn train(config: &LstmConfig, session: &Session, data: Option<Dataset>) -> R
 }
 
 /// Prints the lecture's examples with the model's prediction and the two baselines.
-fn print_examples(model: &RecurrentModel, config: &LstmConfig, device: &Device) {
-    let Task::Sequence { terms, .. } = config.task else { return };
+fn print_examples(model: &RecurrentModel, config: &LstmConfig, device: &Device) -> Result<(), DeviceReadError> {
+    let Task::Sequence { terms, .. } = config.task else { return Ok(()) };
     let examples = lecture_examples(terms);
-    let predictions = predict(model, &examples, device);
+    let predictions = predict(model, &examples, device)?;
     for (item, p) in examples.iter().zip(predictions) {
         let shown: Vec<String> = item.terms.iter().map(|t| format!("{t}")).collect();
         let (kind, a, b) = match item.family {
@@ -97,6 +97,7 @@ fn print_examples(model: &RecurrentModel, config: &LstmConfig, device: &Device) 
             item.repeat_last_difference()
         );
     }
+    Ok(())
 }
 
 /// Evaluates the run's latest checkpoint; writes figures into `samples/` for `complete`.
@@ -112,9 +113,9 @@ pub fn eval(
     if let Some((_, test_items)) = sequence_sets(config, seed) {
         let model = load_model(config, 0, 0, &blobs, device)?;
         eprintln!("evaluating checkpoint at step {} on {} held-out sequences", step, test_items.len());
-        let predictions = predict(&model, &test_items, device);
+        let predictions = predict(&model, &test_items, device).map_err(|e| e.to_string())?;
         entries = sequence_entries(&test_items, &predictions);
-        print_examples(&model, config, device);
+        print_examples(&model, config, device).map_err(|e| e.to_string())?;
     } else {
         let data = data.ok_or("this task needs images")?;
         let model = load_model(config, data.rows(), data.num_classes(), &blobs, device)?;
@@ -127,7 +128,7 @@ pub fn eval(
         });
         match config.task {
             Task::Complete => {
-                let nll = bottom_half_nll_nats(&model, batches.map(|b| b.images));
+                let nll = bottom_half_nll_nats(&model, batches.map(|b| b.images)).map_err(|e| e.to_string())?;
                 entries.push(("bottom_half_nll_nats".to_string(), nll));
                 let mut rng = Rng::new(derive(seed, Stream::Figures, 1));
                 let images = test.first(EVAL_COMPLETION_IMAGES, device).images;
@@ -137,7 +138,8 @@ pub fn eval(
                 entries.extend(evaluator_accuracies(&model, &test, seed, device)?);
             }
             _ => {
-                let accuracy = test_accuracy(&model, batches.map(|b| (b.images, b.labels)));
+                let accuracy =
+                    test_accuracy(&model, batches.map(|b| (b.images, b.labels))).map_err(|e| e.to_string())?;
                 entries.push(("test_accuracy".to_string(), accuracy));
             }
         }
@@ -175,10 +177,10 @@ fn evaluator_accuracies(
         let correct = |images: Tensor<3>| {
             let logits = evaluator.forward(images.reshape([n, c, h, w])); // [n, classes]
             let hits = logits.argmax(1).reshape([n]).equal(batch.labels.clone()).float().sum();
-            f64::from(hits.into_scalar::<f32>())
+            scalar_to_host(hits, "the evaluator's hits").map(f64::from)
         };
-        on_originals += correct(rows);
-        on_completed += correct(completed);
+        on_originals += correct(rows).map_err(|e| e.to_string())?;
+        on_completed += correct(completed).map_err(|e| e.to_string())?;
     }
     eprintln!(
         "evaluator (test accuracy {:.4} on grey images) on {count} binarised test images: originals {:.4}, bottom half completed {:.4}",

@@ -11,8 +11,8 @@ pub mod vae;
 use std::collections::BTreeMap;
 
 use atelier_core::run_dir::RunDir;
-use atelier_train::seed::{Stream, derive};
 use atelier_train::checkpoint;
+use atelier_train::seed::{Stream, derive};
 use burn::prelude::*;
 
 use crate::png_folder::quantize;

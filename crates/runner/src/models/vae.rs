@@ -10,6 +10,7 @@ use atelier_core::run_dir::RunDir;
 use atelier_data::Dataset;
 use atelier_layers::latent::standard_normal_codes;
 use atelier_train::figures::write_figure;
+use atelier_train::host::scalar_to_host;
 use atelier_train::seed::{Stream, derive};
 use atelier_train::{Figure, ImageSource, Outcome, Session, TrainError, fit};
 use atelier_vae::eval::{
@@ -45,7 +46,7 @@ const MANIFOLD_SIDE: usize = 15;
 
 pub fn train(config: &VaeConfig, session: &Session, data: Dataset) -> Result<Outcome, TrainError> {
     let device = &session.device;
-    device.seed(derive(session.config.seed, Stream::Init, 0));
+    session.seed_device_for_init();
     let experiment = VaeExperiment::new(config.clone(), device);
     let train = ImageSource::new(Arc::new(data.train), session.config.train_limit);
     let valid = ImageSource::new(Arc::new(data.test), None);
@@ -101,7 +102,8 @@ pub fn eval(
         &model,
         config,
         (0..n).step_by(EVAL_BATCH).map(|start| batch_of(start, EVAL_BATCH.min(n - start))),
-    );
+    )
+    .map_err(|e| e.to_string())?;
 
     let is_images = options.is_images.map_or(n, |m| m.min(n));
     let k = options.is_samples;
@@ -119,15 +121,18 @@ pub fn eval(
             eprintln!("  {start}/{is_images} images, about {eta:.0} s left");
         }
     }
-    let nll_is = nll_sum.map_or(f64::NAN, |s| f64::from(s.into_scalar::<f32>())) / is_images.max(1) as f64;
+    let nll_sum =
+        nll_sum.map(|s| scalar_to_host(s, "the importance-sampled NLL")).transpose().map_err(|e| e.to_string())?;
+    let nll_is = nll_sum.map_or(f64::NAN, f64::from) / is_images.max(1) as f64;
     device.seed(derive(seed, Stream::Figures, 12));
     let subset_elbo = negative_elbo(
         &model,
         config,
         (0..is_images).step_by(EVAL_BATCH).map(|start| batch_of(start, EVAL_BATCH.min(is_images - start))),
-    );
+    )
+    .map_err(|e| e.to_string())?;
 
-    let kl_dims = kl_per_dimension(&model, batch_of(0, KL_IMAGES.min(n)));
+    let kl_dims = kl_per_dimension(&model, batch_of(0, KL_IMAGES.min(n))).map_err(|e| e.to_string())?;
     let active = kl_dims.iter().filter(|kl| **kl > ACTIVE_KL_NATS).count();
 
     // Pictures of the evaluated model.
