@@ -43,6 +43,10 @@ fn bad_classifier_requests_get_clear_errors() {
     fails_with(&train_classifier(&out, &["--trainable", "head-only"]), "--pretrained");
     let missing = train_classifier(&out, &["--pretrained", "/nonexistent/run", "--trainable", "head-only"]);
     fails_with(&missing, "/nonexistent/run");
+    // Refused before anything is written: no run directory is left behind.
+    let classifier_runs = out.join("classifier");
+    let left = fs::read_dir(&classifier_runs).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(left, 0, "a refused --pretrained left run directories in {}", classifier_runs.display());
     fails_with(&atelier("flex", &["eval", "images"]), "--dir");
 }
 

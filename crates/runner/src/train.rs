@@ -153,6 +153,10 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
     let data_source = source.as_ref().map_or_else(|| found.to_string(), ToString::to_string);
     config.data = Some(recorded_data::settle(&config, found, plan.resume.as_deref())?);
     let dataset = source.map(crate::data::load_from).transpose()?;
+    // A transfer-learning run checks its pretrained run before a run directory is created.
+    if let ModelConfig::Classifier(c) = &config.model {
+        models::classifier::pretrained_blobs(c)?;
+    }
 
     let (run, resume, mut provenance) = match &plan.resume {
         Some(dir) => {

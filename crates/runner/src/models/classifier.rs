@@ -57,22 +57,29 @@ fn classifier_run_config(dir: &Path) -> Result<ClassifierConfig, String> {
     }
 }
 
+/// Checks `--pretrained` before anything is written: the run exists, is a classifier run of the same
+/// architecture and has a checkpoint. Returns its latest checkpoint's blobs (None without `--pretrained`).
+pub fn pretrained_blobs(config: &ClassifierConfig) -> Result<Option<BTreeMap<String, Vec<u8>>>, String> {
+    let Some(dir) = &config.pretrained_run else { return Ok(None) };
+    let source = classifier_run_config(dir)?;
+    if source.architecture != config.architecture {
+        return Err(format!(
+            "--pretrained {} is a {:?} run; this run is {:?}",
+            dir.display(),
+            source.architecture,
+            config.architecture
+        ));
+    }
+    let (_, blobs) = latest_blobs(dir)?;
+    Ok(Some(blobs))
+}
+
 pub fn train(config: &ClassifierConfig, session: &Session, data: Dataset) -> Result<Outcome, TrainError> {
     let device = &session.device;
     session.seed_device_for_init();
-    let experiment = match &config.pretrained_run {
+    let experiment = match pretrained_blobs(config).map_err(TrainError::Config)? {
         None => ClassifierExperiment::new(config.clone(), device),
-        Some(dir) => {
-            let source = classifier_run_config(dir).map_err(TrainError::Config)?;
-            if source.architecture != config.architecture {
-                return Err(TrainError::Config(format!(
-                    "--pretrained {} is a {:?} run; this run is {:?}",
-                    dir.display(),
-                    source.architecture,
-                    config.architecture
-                )));
-            }
-            let (_, blobs) = latest_blobs(dir).map_err(TrainError::Config)?;
+        Some(blobs) => {
             ClassifierExperiment::from_pretrained(config.clone(), &blobs, device).map_err(TrainError::Config)?
         }
     };
