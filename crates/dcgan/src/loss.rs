@@ -1,6 +1,7 @@
 //! The game's losses, written on `D`'s logits `ℓ` with `D = σ(ℓ)`, `log D = log σ(ℓ)` and
 //! `log(1 − D) = log σ(−ℓ)` (stable for any logit).
 
+use atelier_layers::loss::binary_cross_entropy_with_logits;
 use burn::prelude::*;
 use burn::tensor::activation::log_sigmoid;
 
@@ -12,11 +13,15 @@ use crate::config::GeneratorLoss;
 ///
 /// (the sum of the two batch means, as in PyTorch's reference; `2 ln 2` when `D ≡ ½`, `s = 1`).
 /// `real_logits`, `fake_logits`: `[m, 1]` → `[1]`.
+///
+/// Both halves are the shared binary cross-entropy on logits,
+/// [`atelier_layers::loss::binary_cross_entropy_with_logits`] (the mean of the per-element
+/// Bernoulli NLL), with targets `s` and 0.
 pub fn discriminator_loss(real_logits: Tensor<2>, fake_logits: Tensor<2>, real_target: f32) -> Tensor<1> {
-    let real = log_sigmoid(real_logits.clone()).mul_scalar(real_target)
-        + log_sigmoid(real_logits.neg()).mul_scalar(1.0 - real_target);
-    let fake = log_sigmoid(fake_logits.neg());
-    real.mean().neg() - fake.mean()
+    let real_targets = real_logits.ones_like().mul_scalar(real_target); // [m, 1], all s
+    let fake_targets = fake_logits.zeros_like(); // [m, 1], all 0
+    binary_cross_entropy_with_logits(real_logits, real_targets)
+        + binary_cross_entropy_with_logits(fake_logits, fake_targets)
 }
 
 /// The generator's loss on `D`'s logits of fakes `[m, 1]` → `[1]`:

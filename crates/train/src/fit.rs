@@ -82,6 +82,8 @@ where
             if let Some(stop) = Stop::before(session, position.step, total_steps) {
                 window.flush(position.step, epoch, &mut log, &mut progress, last_checkpoint.as_ref())?;
                 let checkpoint = save(&experiment, position)?;
+                // A run stopped mid-epoch (Ctrl-C, --max-steps) still gets the curves so far.
+                log.draw_plots(&run.plots_dir(), StepAxis::Optimisation)?;
                 progress.finish();
                 return Ok((experiment, stop.outcome(position.step, checkpoint)));
             }
