@@ -239,20 +239,48 @@ fn padded_range(values: impl Iterator<Item = f64>, scale: Scale) -> Range<f64> {
 /// pixel mapping overflows on them).
 const AXIS_LIMIT: f64 = 1e300;
 
-/// Upper right, unless the curves' right ends lie high (rising accuracy): then lower right.
+/// The corner (or edge middle) of the plot area the curves cross least, upper right on ties: the
+/// curves are followed segment by segment (not only at logged points), and each candidate is a
+/// band of the plot area (right, left or centre 40% of the width; top, middle or bottom 30% of the
+/// height).
 fn legend_corner(visible: &[Vec<(f64, f64)>], x: &Range<f64>, y: &Range<f64>, scale: Scale) -> SeriesLabelPosition {
-    let position = |v: f64| match scale {
+    const SUBSTEPS: usize = 16;
+    let fraction_y = |v: f64| match scale {
         Scale::Log10 => (v.log10() - y.start.log10()) / (y.end.log10() - y.start.log10()),
         Scale::Linear | Scale::Auto => (v - y.start) / (y.end - y.start),
     };
-    let right_third = x.start + (x.end - x.start) * 0.6;
-    let (mut high, mut low) = (0usize, 0usize);
-    for &(_, v) in visible.iter().flatten().filter(|p| p.0 >= right_third) {
-        let f = position(v);
-        high += usize::from(f > 0.6);
-        low += usize::from(f < 0.4);
+    let fraction_x = |v: f64| (v - x.start) / (x.end - x.start);
+    // (position, x band, y band), in order of preference.
+    let candidates = [
+        (SeriesLabelPosition::UpperRight, (0.6, 1.0), (0.7, 1.0)),
+        (SeriesLabelPosition::LowerRight, (0.6, 1.0), (0.0, 0.3)),
+        (SeriesLabelPosition::MiddleRight, (0.6, 1.0), (0.35, 0.65)),
+        (SeriesLabelPosition::UpperLeft, (0.0, 0.4), (0.7, 1.0)),
+        (SeriesLabelPosition::LowerLeft, (0.0, 0.4), (0.0, 0.3)),
+        (SeriesLabelPosition::UpperMiddle, (0.3, 0.7), (0.7, 1.0)),
+        (SeriesLabelPosition::LowerMiddle, (0.3, 0.7), (0.0, 0.3)),
+    ];
+    let mut crossings = [0usize; 7];
+    for series in visible {
+        for pair in series.windows(2) {
+            let ((x0, y0), (x1, y1)) = (pair[0], pair[1]);
+            for k in 0..=SUBSTEPS {
+                let t = k as f64 / SUBSTEPS as f64;
+                let (fx, fy) = (fraction_x(x0 + (x1 - x0) * t), fraction_y(y0 + (y1 - y0) * t));
+                for (count, (_, (x_lo, x_hi), (y_lo, y_hi))) in crossings.iter_mut().zip(&candidates) {
+                    *count += usize::from(fx >= *x_lo && fx <= *x_hi && fy >= *y_lo && fy <= *y_hi);
+                }
+            }
+        }
+        if let [(px, py)] = series.as_slice() {
+            let (fx, fy) = (fraction_x(*px), fraction_y(*py));
+            for (count, (_, (x_lo, x_hi), (y_lo, y_hi))) in crossings.iter_mut().zip(&candidates) {
+                *count += usize::from(fx >= *x_lo && fx <= *x_hi && fy >= *y_lo && fy <= *y_hi);
+            }
+        }
     }
-    if high > low { SeriesLabelPosition::LowerRight } else { SeriesLabelPosition::UpperRight }
+    let best = (0..candidates.len()).min_by_key(|&i| (crossings[i], i)).unwrap_or(0);
+    candidates[best].0.clone()
 }
 
 /// At most `max_points` of `points` (in order): each bucket keeps its lowest and highest value,
@@ -485,5 +513,20 @@ mod tests {
     fn huge_series_are_drawn() {
         let plot = loss_plot(vec![decaying("long", 200_000, 1.0)], Scale::Log10);
         assert!(count_color(&plot.render().unwrap(), palette_color(0)) > 500);
+    }
+
+    #[test]
+    fn the_legend_goes_where_the_curves_are_not() {
+        let (x, y) = (0.0..100.0, 0.0..1.0);
+        let line = |f: fn(f64) -> f64| (0..=10).map(|i| (i as f64 * 10.0, f(i as f64 / 10.0))).collect::<Vec<_>>();
+        // A falling loss leaves the upper right free.
+        let falling = vec![line(|t| 1.0 - 0.9 * t)];
+        assert_eq!(legend_corner(&falling, &x, &y, Scale::Linear), SeriesLabelPosition::UpperRight);
+        // A rising accuracy crosses the upper right: lower right.
+        let rising = vec![line(|t| 0.1 + 0.9 * t)];
+        assert_eq!(legend_corner(&rising, &x, &y, Scale::Linear), SeriesLabelPosition::LowerRight);
+        // D(x) high and D(G(z)) low along the whole run (the GAN's curves): the middle of the right edge.
+        let game = vec![line(|_| 0.9), line(|_| 0.1)];
+        assert_eq!(legend_corner(&game, &x, &y, Scale::Linear), SeriesLabelPosition::MiddleRight);
     }
 }
