@@ -80,14 +80,7 @@ pub fn plan(cmd: TrainCommand) -> Result<Plan, String> {
 /// The model's config from its typed flags over `base` (the `--config` / resumed run's model,
 /// which must be the same model).
 fn model_config(args: &TrainModel, base: Option<ModelConfig>) -> Result<ModelConfig, String> {
-    let name = match args {
-        TrainModel::Autoencoder(_) => "autoencoder",
-        TrainModel::Vae(_) => "vae",
-        TrainModel::Classifier(_) => "classifier",
-        TrainModel::Lstm(_) => "lstm",
-        TrainModel::Dqn(_) => "dqn",
-        TrainModel::Dcgan(_) => "dcgan",
-    };
+    let name = args.name();
     if let Some(base) = &base
         && base.name() != name
     {

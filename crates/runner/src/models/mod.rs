@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use atelier_core::run_dir::RunDir;
 use atelier_train::checkpoint;
+use atelier_train::host::to_host_f32;
 use atelier_train::seed::{Stream, derive};
 use burn::prelude::*;
 
@@ -43,9 +44,7 @@ pub fn decode_to_pixels(z: Tensor<2>, decode: impl Fn(Tensor<2>) -> Tensor<4>) -
     for start in (0..count).step_by(GENERATE_BATCH) {
         let n = GENERATE_BATCH.min(count - start);
         let images = decode(z.clone().narrow(0, start, n)); // [n, 1, 28, 28]
-        pixels.extend(
-            images.into_data().try_into_vec_as::<f32>().map_err(|e| format!("reading generated images: {e:?}"))?,
-        );
+        pixels.extend(to_host_f32(images, "the generated images").map_err(|e| e.to_string())?);
     }
     quantize(&mut pixels);
     Ok(pixels)
