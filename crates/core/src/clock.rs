@@ -19,6 +19,30 @@ pub fn compact(unix: u64) -> String {
     format!("{y:04}{mo:02}{d:02}-{h:02}{mi:02}{s:02}")
 }
 
+/// The Unix time of a `2026-11-23T12:15:34Z` string ([`iso8601`]'s format), `None` if it is not one.
+pub fn parse_iso8601(text: &str) -> Option<u64> {
+    let b = text.as_bytes();
+    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z' {
+        return None;
+    }
+    let field = |range: std::ops::Range<usize>| text.get(range)?.parse::<u32>().ok();
+    let (year, month, day) = (field(0..4)?, field(5..7)?, field(8..10)?);
+    let (hour, minute, second) = (field(11..13)?, field(14..16)?, field(17..19)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    // Days from civil (Howard Hinnant), the inverse of `civil`.
+    let y = i64::from(year) - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = i64::from((month + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 + i64::from(hour) * 3600 + i64::from(minute) * 60 + i64::from(second);
+    u64::try_from(secs).ok()
+}
+
 /// Splits Unix time into (year, month, day, hour, minute, second), proleptic Gregorian, UTC
 /// (Howard Hinnant's days-from-civil inverse).
 fn civil(unix: u64) -> (i64, u32, u32, u32, u32, u32) {
@@ -46,5 +70,15 @@ mod tests {
         // 2000-02-29 12:00:00 UTC (a leap day) = 951825600, from `date -d @951825600 -u`.
         assert_eq!(iso8601(951_825_600), "2000-02-29T12:00:00Z");
         assert_eq!(compact(1_795_436_134), "20261123-121534");
+    }
+
+    #[test]
+    fn parsing_inverts_formatting() {
+        for unix in [0, 951_825_600, 1_795_436_134, 4_102_444_799] {
+            assert_eq!(parse_iso8601(&iso8601(unix)), Some(unix), "{}", iso8601(unix));
+        }
+        for bad in ["", "2026-11-23 12:15:34Z", "2026-13-01T00:00:00Z", "2026-11-23T12:15:34", "abcd-ef-ghTij:kl:mnZ"] {
+            assert_eq!(parse_iso8601(bad), None, "{bad:?}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 pub mod atomic;
 pub mod canvas;
 pub mod clock;
+pub mod curves;
 pub mod grid;
 pub mod heatmap;
 pub mod metrics;

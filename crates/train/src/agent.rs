@@ -31,7 +31,7 @@ use crate::error::TrainError;
 use crate::experiment::{StepContext, StepOutput};
 use crate::host::DeviceReadError;
 use crate::metrics_log::MetricsLog;
-use crate::plots::StepAxis;
+use atelier_core::curves::StepAxis;
 use crate::progress::Progress;
 use crate::resume::{Restart, save_checkpoint};
 use crate::seed::{Stream, derive};

@@ -14,7 +14,7 @@ use crate::experiment::{Experiment, StepOutput};
 use crate::figures::write_figure;
 use crate::metrics_log::MetricsLog;
 use crate::monitor::{Monitor, measure};
-use crate::plots::StepAxis;
+use atelier_core::curves::StepAxis;
 use crate::progress::Progress;
 use crate::resume::{Restart, save_checkpoint};
 use crate::seed::{Stream, derive};

@@ -44,7 +44,6 @@ pub mod fit;
 pub mod host;
 mod metrics_log;
 pub mod monitor;
-pub mod plots;
 pub mod progress;
 mod resume;
 pub mod schedule;

@@ -6,7 +6,7 @@ use atelier_core::metrics::{self, MetricRow, MetricsWriter};
 use atelier_core::run_dir::RunDir;
 
 use crate::error::TrainError;
-use crate::plots::{StepAxis, write_metric_plots};
+use atelier_core::curves::{StepAxis, write_metric_plots};
 
 /// The open `metrics.csv` of a run.
 pub(crate) struct MetricsLog {

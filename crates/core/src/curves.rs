@@ -1,12 +1,13 @@
-//! PNG curves of every metric in `metrics.csv`: one plot per metric name, one line per split
-//! (train, test, monitor, eval), the y axis logarithmic where the values span decades.
+//! Curves of every metric in `metrics.csv` (PNG in a run's `plots/`, SVG in the course report):
+//! one plot per metric name, one line per split (train, test, monitor, eval), the y axis
+//! logarithmic where the values span decades.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use atelier_core::metrics::MetricRow;
-use atelier_core::picture::Picture;
-use atelier_core::plot::{LinePlot, Scale, Series};
+use crate::metrics::MetricRow;
+use crate::picture::Picture;
+use crate::plot::{LinePlot, Scale, Series};
 
 /// What the step column of `metrics.csv` counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
