@@ -261,20 +261,3 @@ fn ctrl_c_checkpoints_then_stops_and_the_run_resumes() {
         ok(atelier("flex", &["train", "autoencoder", "--resume", run.to_str().unwrap(), "--max-steps", &limit]));
     assert!(stderr(&resumed).contains(&format!("stopped at --max-steps {limit}")), "{}", stderr(&resumed));
 }
-
-/// The README's main job, on the embedded set (with a small image budget to keep it quick).
-#[test]
-fn demo_trains_evaluates_and_says_where_the_outputs_are() {
-    let out = scratch("demo");
-    let data = embedded_dir();
-    let output = ok(atelier(
-        "flex",
-        &["demo", "--data-dir", data.to_str().unwrap(), "--out", out.to_str().unwrap(), "--budget-images", "512"],
-    ));
-    let printed = String::from_utf8_lossy(&output.stdout);
-    assert!(printed.contains("pictures:") && printed.contains("test_psnr_db"), "{printed}");
-    let run = single_run(&out);
-    assert!(run.join("eval.json").is_file());
-    assert_picture(&run.join("samples/eval-latent-scatter.png"), 200, 100);
-    assert!(read(&run.join("config.json")).contains("\"latent\": 32"), "the demo trains the reference model");
-}

@@ -59,6 +59,13 @@ pub struct BenchArgs {
     /// Print one JSON object per backend instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// The runs folder: the results are also written to DIR/bench/<time>-<model>.jsonl (the report's
+    /// backends table reads them).
+    #[arg(long, value_name = "DIR", default_value = "runs")]
+    pub out: std::path::PathBuf,
+    /// Measure and print only (the per-backend child processes of a multi-backend bench).
+    #[arg(long, hide = true)]
+    pub no_record: bool,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -11,6 +11,7 @@
 #[macro_use]
 mod choice;
 mod bench;
+mod demo;
 mod eval;
 pub mod help;
 mod sample;
@@ -25,7 +26,8 @@ pub use eval::{
     AutoencoderEvalArgs, ClassifierEvalArgs, DcganEvalArgs, DqnEvalArgs, EvalCommand, EvalRunArgs, EvalTarget,
     ImagesEvalArgs, LstmEvalArgs, ReferenceArg, VaeEvalArgs,
 };
-pub use sample::{DemoArgs, SampleCommand, SampleTarget};
+pub use demo::{DemoArgs, ReportArgs};
+pub use sample::{SampleCommand, SampleTarget};
 pub use sweep::{DqnSweepArgs, SweepCommand, SweepModel};
 pub use train::{
     AutoencoderTrainArgs, ClassifierTrainArgs, CommonTrainArgs, DcganTrainArgs, DqnTrainArgs, ImageDataArgs,
@@ -58,8 +60,10 @@ pub enum Command {
     Sample(SampleCommand),
     /// List the backends of this build and the device each one finds.
     Backends,
-    /// The main job: train and evaluate the autoencoder on whatever data is found, in a few minutes.
+    /// The main job: every lecture, briefly (≤ 15 minutes on 2 cores), on whatever data is found; then the report.
     Demo(DemoArgs),
+    /// Write the course report: one static page (index.html) from a runs folder.
+    Report(ReportArgs),
     /// Get data: download the canonical files, or write the embedded mini set (`cargo xtask data
     /// --help`; xtask runs these itself, without tensors).
     #[command(disable_help_flag = true)]
@@ -88,7 +92,7 @@ impl Command {
             },
             Command::Sample(sample) => sample.backend,
             Command::Demo(demo) => demo.backend,
-            Command::Backends | Command::Data(_) => None,
+            Command::Backends | Command::Data(_) | Command::Report(_) => None,
         }
     }
 }

@@ -1,4 +1,4 @@
-//! `sample` and `demo`.
+//! `sample`.
 
 use std::path::PathBuf;
 
@@ -44,20 +44,4 @@ pub struct SampleCommand {
     /// Backend [default: the run's].
     #[arg(long, value_parser = choice::backend)]
     pub backend: Option<Backend>,
-}
-
-#[derive(Debug, Args)]
-pub struct DemoArgs {
-    /// Compute backend [default: flex].
-    #[arg(long, value_parser = choice::backend)]
-    pub backend: Option<Backend>,
-    /// Data folder [default: the usual search order].
-    #[arg(long, value_name = "DIR")]
-    pub data_dir: Option<PathBuf>,
-    /// Where run directories go [default: runs].
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Images to train on in total (sets the number of epochs).
-    #[arg(long, default_value_t = 120_000)]
-    pub budget_images: usize,
 }

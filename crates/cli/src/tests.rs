@@ -114,6 +114,7 @@ fn flags_that_do_not_apply_are_refused() {
         (&["sweep", "dqn", "--epochs", "3"], "--epochs"),
         (&["sample", "vae", "--run", "r", "--out", "o", "--episodes", "3"], "--episodes"),
         (&["demo", "--epochs", "3"], "--epochs"),
+        (&["report", "--backend", "flex"], "--backend"),
         (&["backends", "--backend", "flex"], "--backend"),
     ];
     for (args, flag) in cases {
@@ -173,4 +174,23 @@ fn the_backend_flag_of_each_command_is_found() {
     assert_eq!(backend(&["bench", "lstm", "--backend", "ndarray"]), Some(Backend::Ndarray));
     assert_eq!(backend(&["bench", "lstm", "--backend", "ndarray", "--backend", "flex"]), None);
     assert_eq!(backend(&["train", "vae"]), None);
+}
+
+#[test]
+fn demo_names_its_lectures_and_checks_its_scale() {
+    let err = parse(&["demo", "--lecture", "pix3pix"]).unwrap_err().to_string();
+    assert!(err.contains("--lecture") && err.contains("classifier, autoencoder"), "{err}");
+    for bad in ["0", "-1", "nan", "11"] {
+        let err = parse(&["demo", "--scale", bad]).unwrap_err().to_string();
+        assert!(err.contains("--scale"), "{bad}: {err}");
+    }
+    let Command::Demo(demo) = parse(&["demo", "--lecture", "vae", "--lecture", "dqn", "--scale", "0.5"]).unwrap().command
+    else {
+        panic!("demo parses as demo");
+    };
+    assert_eq!((demo.lecture, demo.scale), (vec!["vae".to_string(), "dqn".to_string()], 0.5));
+    let Command::Report(report) = parse(&["report"]).unwrap().command else {
+        panic!("report parses as report");
+    };
+    assert_eq!((report.runs.to_str(), report.out.to_str(), report.all), (Some("runs"), Some("report"), false));
 }

@@ -16,8 +16,8 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// A number as the report shows it: integers whole, others with four significant digits
-/// (at least two decimals below 1,000), never in exponent form for the lectures' magnitudes.
+/// A number as the report shows it: integers whole, others rounded to four significant digits
+/// (at least two decimals below 1,000, one above) without trailing zeros, never in exponent form.
 pub fn number(value: f64) -> String {
     if !value.is_finite() {
         return if value.is_nan() { "NaN".into() } else if value > 0.0 { "∞".into() } else { "−∞".into() };
@@ -28,7 +28,10 @@ pub fn number(value: f64) -> String {
     let magnitude = value.abs().log10().floor() as i32;
     let decimals = (3 - magnitude).clamp(2, 8) as usize;
     let decimals = if value.abs() >= 1000.0 { 1 } else { decimals };
-    format!("{value:.decimals$}")
+    let text = format!("{value:.decimals$}");
+    // 0.02000 → 0.02: trailing zeros say nothing (the exact value is in `data-value`).
+    let trimmed = text.trim_end_matches('0').trim_end_matches('.');
+    if trimmed.is_empty() || trimmed == "-0" { "0".into() } else { trimmed.to_string() }
 }
 
 /// The largest difference between `value` and what [`number`] shows for it (half a unit of the
@@ -65,7 +68,9 @@ mod tests {
         assert_eq!(number(0.925_6), "0.9256");
         assert_eq!(number(0.000_123_456), "0.0001235");
         assert_eq!(number(21.168_4), "21.17");
-        assert_eq!(number(240.904), "240.90");
+        assert_eq!(number(240.904), "240.9");
+        assert_eq!(number(0.02), "0.02");
+        assert_eq!(number(-0.000_000_001), "0");
         assert_eq!(number(1204.6), "1204.6");
         assert_eq!(number(f64::NAN), "NaN");
         for v in [0.925_61, 21.168_4, 240.904, 1204.66, 3.0, 0.000_123_456] {

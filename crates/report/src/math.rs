@@ -37,12 +37,12 @@ fn hat(base: &str) -> String {
 
 /// `op` with `below` under it (∑ over i, max over D, E over x ~ p).
 fn under(op: &str, below: &str) -> String {
-    format!("<munder>{op}{below}</munder>")
+    format!("<munder>{op}<mrow>{below}</mrow></munder>")
 }
 
 /// ∑ from `from` to `to`.
 fn sum(from: &str, to: &str) -> String {
-    format!("<munderover><mo>∑</mo>{from}{to}</munderover>")
+    format!("<munderover><mo movablelimits=\"false\">∑</mo>{from}{to}</munderover>")
 }
 
 /// `( inner )`.

@@ -58,6 +58,8 @@ struct BenchRequest {
     /// The LSTM cells to measure (`bench lstm` only; empty: ours and Burn's).
     cell: Vec<CellKind>,
     json: bool,
+    /// The runs folder whose `bench/` receives the results (`None`: a child process, print only).
+    record: Option<std::path::PathBuf>,
 }
 
 impl BenchRequest {
@@ -71,6 +73,7 @@ impl BenchRequest {
             steps: args.steps,
             cell: cells.to_vec(),
             json: args.json,
+            record: (!args.no_record).then(|| args.out.clone()),
         }
     }
 }
@@ -95,6 +98,7 @@ pub fn run(command: &BenchCommand) -> Result<(), String> {
         }
         all
     };
+    record(cmd, &results)?;
     if cmd.json {
         for r in &results {
             println!("{}", serde_json::to_string(r).map_err(|e| e.to_string())?);
@@ -278,7 +282,7 @@ fn measure_in_child(cmd: &BenchRequest, backend: Backend) -> Result<Vec<BenchRes
     let cells: Vec<String> = cmd.cell.iter().flat_map(|c| ["--cell".to_string(), c.name().to_string()]).collect();
     let output = Command::new(exe)
         .env("BURN_DEVICE", backend.name())
-        .args(["bench", cmd.model.name(), "--json", "--backend", backend.name()])
+        .args(["bench", cmd.model.name(), "--json", "--no-record", "--backend", backend.name()])
         .args(cells)
         .args(["--batch-size", &cmd.batch_size.to_string()])
         .args(["--warmup", &cmd.warmup.to_string(), "--steps", &cmd.steps.to_string()])
@@ -353,6 +357,7 @@ fn run_dqn(cmd: &BenchRequest) -> Result<(), String> {
         }
         results
     };
+    record(cmd, &results)?;
     if cmd.json {
         for r in &results {
             println!("{}", serde_json::to_string(r).map_err(|e| e.to_string())?);
@@ -386,13 +391,36 @@ fn run_dqn(cmd: &BenchRequest) -> Result<(), String> {
     Ok(())
 }
 
+/// Writes the results as JSON lines to `<runs>/bench/<time>-<model>.jsonl` (atomically), where
+/// `cargo xtask report` finds them; says where on stderr.
+fn record<T: Serialize>(cmd: &BenchRequest, results: &[T]) -> Result<(), String> {
+    let Some(runs) = &cmd.record else {
+        return Ok(());
+    };
+    if results.is_empty() {
+        return Ok(());
+    }
+    let mut lines = String::new();
+    for r in results {
+        lines.push_str(&serde_json::to_string(r).map_err(|e| e.to_string())?);
+        lines.push('\n');
+    }
+    let dir = runs.join(atelier_report::records::BENCH_DIR);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let stamp = atelier_core::clock::compact(atelier_core::clock::unix_now());
+    let path = dir.join(format!("{stamp}-{}.jsonl", cmd.model.name()));
+    atelier_core::atomic::write_atomic(&path, lines.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!("bench results recorded in {} (for cargo xtask report)", path.display());
+    Ok(())
+}
+
 /// Runs this binary's `bench <model> --json` for one backend in a fresh process.
 fn child_json<T: serde::de::DeserializeOwned>(cmd: &BenchRequest, backend: Backend, model: &str) -> Result<T, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     eprintln!("measuring {backend} …");
     let output = Command::new(exe)
         .env("BURN_DEVICE", backend.name())
-        .args(["bench", model, "--json", "--backend", backend.name()])
+        .args(["bench", model, "--json", "--no-record", "--backend", backend.name()])
         .args(["--batch-size", &cmd.batch_size.to_string()])
         .args(["--warmup", &cmd.warmup.to_string(), "--steps", &cmd.steps.to_string()])
         .output()

@@ -15,6 +15,7 @@ mod images;
 mod models;
 mod png_folder;
 mod recorded_data;
+mod report;
 mod repo;
 mod sample;
 mod scorer;
@@ -44,6 +45,7 @@ fn main() -> ExitCode {
         Command::Sample(cmd) => sample::run(&cmd),
         Command::Backends => backends::run(),
         Command::Demo(args) => demo::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Data(_) => Err("`data` commands are run by `cargo xtask data …` (no tensors needed)".to_string()),
     };
     match result {
