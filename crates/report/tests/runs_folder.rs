@@ -1,0 +1,183 @@
+//! The report on hand-made runs folders: every state a run can be in is shown as such (never as
+//! a blank), targets are judged per run kind, the newest run of each kind is chosen, unknown files
+//! are ignored, and the report folder cannot be put inside the runs folder.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use atelier_core::canvas::{Canvas, Rgb};
+use atelier_report::{ReportError, ReportOptions, Selection, write_report};
+use serde_json::json;
+
+struct RunSpec<'a> {
+    model: &'a str,
+    dir: &'a str,
+    model_section: serde_json::Value,
+    status: &'a str,
+    started: &'a str,
+    eval: Option<&'a str>,
+}
+
+fn write_run(runs: &Path, spec: &RunSpec) -> PathBuf {
+    let dir = runs.join(spec.model).join(spec.dir);
+    fs::create_dir_all(dir.join("samples")).unwrap();
+    fs::create_dir_all(dir.join("plots")).unwrap();
+    let config = json!({
+        "backend": "flex", "data_dir": null,
+        "train": {"epochs": 2, "batch_size": 128, "seed": 7, "train_limit": 600},
+        "model": spec.model_section,
+    });
+    fs::write(dir.join("config.json"), serde_json::to_string_pretty(&config).unwrap()).unwrap();
+    let run = json!({
+        "atelier_version": "0.1.0", "burn_version": "0.22.1", "git_revision": "abc123", "git_dirty": false,
+        "backend": "flex", "device": "host CPU (2 threads)", "command_line": ["atelier", "train"],
+        "data_source": "embedded mini Fashion-MNIST", "threads": 2, "started": spec.started,
+        "finished": if spec.status == "running" { serde_json::Value::Null } else { json!("2026-11-28T09:04:10Z") },
+        "status": spec.status, "resumed_at_steps": [],
+    });
+    fs::write(dir.join("run.json"), serde_json::to_string_pretty(&run).unwrap()).unwrap();
+    if let Some(eval) = spec.eval {
+        fs::write(dir.join("eval.json"), eval).unwrap();
+    }
+    fs::write(
+        dir.join("metrics.csv"),
+        "step,epoch,split,name,value\n5,0,train,loss,2.3\n10,1,train,loss,0.9\n10,1,test,accuracy,0.71\n",
+    )
+    .unwrap();
+    Canvas::new(20, 10, Rgb(200, 30, 30)).save_png(&dir.join("samples/eval-confusion-matrix.png")).unwrap();
+    Canvas::new(20, 10, Rgb(30, 30, 200)).save_png(&dir.join("samples/epoch-001-grid.png")).unwrap();
+    Canvas::new(20, 10, Rgb(30, 200, 30)).save_png(&dir.join("samples/epoch-002-grid.png")).unwrap();
+    Canvas::new(20, 10, Rgb(0, 0, 0)).save_png(&dir.join("plots/loss.png")).unwrap();
+    dir
+}
+
+fn report(runs: &Path, out: &Path, selection: Selection) -> String {
+    write_report(&ReportOptions { runs: runs.to_path_buf(), out: out.to_path_buf(), selection }).unwrap();
+    fs::read_to_string(out.join("index.html")).unwrap()
+}
+
+fn section<'a>(html: &'a str, lecture: &str) -> &'a str {
+    let start = html.find(&format!("id=\"lecture-{lecture}\"")).unwrap();
+    let end = html[start..].find("</section>").map_or(html.len(), |e| start + e);
+    &html[start..end]
+}
+
+fn cnn() -> serde_json::Value {
+    json!({"name": "classifier", "architecture": "cnn"})
+}
+
+#[test]
+fn an_empty_or_missing_runs_folder_says_how_to_make_each_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = report(&dir.path().join("no-runs-here"), &dir.path().join("report"), Selection::Newest);
+    for lecture in ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn"] {
+        let s = section(&html, lecture);
+        assert!(s.contains("class=\"no-run\"") && s.contains("cargo xtask demo --lecture"), "{lecture}: {s}");
+        assert!(s.contains("<math display=\"block\">"), "{lecture} states its objective");
+    }
+    assert!(html.contains("No bench results yet"));
+    assert!(html.contains("data-met=\"0\" data-judged=\"0\""));
+}
+
+#[test]
+fn every_state_is_shown_and_targets_are_judged_per_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let runs = dir.path().join("runs");
+    // Classifier: an older and a newer CNN run (only the newer is shown) and a VGG run.
+    write_run(&runs, &RunSpec {
+        model: "classifier", dir: "20261128-080000-flex-s0", model_section: cnn(), status: "completed",
+        started: "2026-11-28T08:00:00Z", eval: Some(r#"{"test_accuracy": 0.5, "checkpoint_step": 3.0}"#),
+    });
+    write_run(&runs, &RunSpec {
+        model: "classifier", dir: "20261128-090000-flex-s0", model_section: cnn(), status: "completed",
+        started: "2026-11-28T09:00:00Z", eval: Some(r#"{"test_accuracy": 0.9256, "checkpoint_step": 4690.0}"#),
+    });
+    write_run(&runs, &RunSpec {
+        model: "classifier", dir: "20261128-090100-flex-s0",
+        model_section: json!({"name": "classifier", "architecture": "vgg"}), status: "completed",
+        started: "2026-11-28T09:01:00Z", eval: Some(r#"{"test_accuracy": 0.93}"#),
+    });
+    // Autoencoder still running, VAE failed (with markup in its message), DCGAN not evaluated,
+    // LSTM with a broken eval.json, DQN interrupted.
+    write_run(&runs, &RunSpec {
+        model: "autoencoder", dir: "20261128-090200-flex-s0",
+        model_section: json!({"name": "autoencoder", "variant": {"kind": "plain"}}), status: "running",
+        started: "2026-11-28T09:02:00Z", eval: None,
+    });
+    write_run(&runs, &RunSpec {
+        model: "vae", dir: "20261128-090300-flex-s0",
+        model_section: json!({"name": "vae", "likelihood": {"kind": "bernoulli"}}),
+        status: "failed: NaN loss at step 12 <script>", started: "2026-11-28T09:03:00Z", eval: None,
+    });
+    write_run(&runs, &RunSpec {
+        model: "dcgan", dir: "20261128-090400-flex-s0", model_section: json!({"name": "dcgan"}),
+        status: "completed", started: "2026-11-28T09:04:00Z", eval: None,
+    });
+    write_run(&runs, &RunSpec {
+        model: "lstm", dir: "20261128-090500-flex-s0", model_section: json!({"name": "lstm", "task": {"kind": "rows"}}),
+        status: "completed", started: "2026-11-28T09:05:00Z", eval: Some("{ not json"),
+    });
+    write_run(&runs, &RunSpec {
+        model: "dqn", dir: "20261128-090600-flex-s0", model_section: json!({"name": "dqn", "total_steps": 3000}),
+        status: "interrupted", started: "2026-11-28T09:06:00Z", eval: Some(r#"{"mean_return": 500.0}"#),
+    });
+    // Things that are not runs.
+    fs::write(runs.join("notes.txt"), "mine").unwrap();
+    fs::create_dir_all(runs.join("scratch/empty-folder")).unwrap();
+
+    let out = dir.path().join("report");
+    let html = report(&runs, &out, Selection::Newest);
+
+    let classifier = section(&html, "classifier");
+    assert!(classifier.contains("data-run=\"classifier/20261128-090000-flex-s0\""));
+    assert!(!classifier.contains("20261128-080000"), "only the newest run of a kind");
+    assert!(classifier.contains("data-run=\"classifier/20261128-090100-flex-s0\""), "the VGG run is another kind");
+    assert!(classifier.contains("data-metric=\"test_accuracy\" data-value=\"0.9256\">0.9256</td><td>≥ 0.92</td><td class=\"verdict met\">✓"));
+    assert!(classifier.contains("data-value=\"0.93\">0.93</td><td>≥ 0.935</td><td class=\"verdict missed\">✗"));
+    assert!(html.contains("data-met=\"2\" data-judged=\"3\""), "CNN ✓, VGG ✗, DQN ✓");
+
+    let autoencoder = section(&html, "autoencoder");
+    assert!(autoencoder.contains("data-state=\"running\"") && autoencoder.contains("train --resume"));
+    assert!(autoencoder.contains("class=\"warning not-evaluated\"") && autoencoder.contains("cargo xtask eval autoencoder --run"));
+    let vae = section(&html, "vae");
+    assert!(vae.contains("data-state=\"failed\"") && vae.contains("NaN loss at step 12 &lt;script&gt;"), "{vae}");
+    assert!(!html.contains("<script"), "markup from files is escaped");
+    assert!(section(&html, "dcgan").contains("Not evaluated yet"));
+    assert!(section(&html, "lstm").contains("eval.json cannot be read"));
+    let dqn = section(&html, "dqn");
+    assert!(dqn.contains("data-state=\"stopped\"") && dqn.contains("stopped: interrupted"));
+    assert!(dqn.contains("3000 environment steps"));
+
+    // Pictures: the evaluation's, the newest epoch's only; curves as SVG; a metric's PNG not copied.
+    let files = out.join("files/classifier/20261128-090000-flex-s0");
+    assert!(files.join("samples/eval-confusion-matrix.png").is_file());
+    assert!(files.join("samples/epoch-002-grid.png").is_file());
+    assert!(!files.join("samples/epoch-001-grid.png").exists());
+    assert!(!files.join("plots/loss.png").exists(), "loss is drawn again as SVG");
+    let svg = fs::read_to_string(files.join("curves/loss.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("loss per optimisation step"));
+    assert!(classifier.contains("src=\"files/classifier/20261128-090000-flex-s0/curves/accuracy.svg\""));
+    // Provenance and the command that reproduces the run.
+    assert!(classifier.contains("<th>seed</th><td>7</td>") && classifier.contains("<th>git revision</th><td>abc123</td>"));
+    assert!(classifier.contains("<th>duration</th><td>4 min 10 s</td>"));
+    assert!(classifier.contains("cargo xtask train --config"));
+
+    // Every run with --all; the stale copies of the earlier report are gone.
+    fs::write(out.join("files/stale.txt"), "old").unwrap();
+    let all = report(&runs, &out, Selection::All);
+    assert!(section(&all, "classifier").contains("20261128-080000"));
+    assert!(!out.join("files/stale.txt").exists());
+}
+
+#[test]
+fn the_report_folder_cannot_be_inside_the_runs_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let runs = dir.path().join("runs");
+    fs::create_dir_all(&runs).unwrap();
+    for out in [runs.clone(), runs.join("report")] {
+        let err = write_report(&ReportOptions { runs: runs.clone(), out: out.clone(), selection: Selection::Newest })
+            .unwrap_err();
+        assert!(matches!(err, ReportError::OutInsideRuns(_)), "{err}");
+        assert!(err.to_string().contains("--out"), "{err}");
+    }
+}
