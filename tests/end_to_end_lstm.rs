@@ -122,11 +122,22 @@ fn bad_lstm_settings_get_clear_errors() {
 #[test]
 fn bench_lstm_reports_both_implementations_as_json() {
     let started = std::time::Instant::now();
-    let output = ok(atelier(&["bench", "lstm", "--backend", "flex", "--json", "--steps", "1", "--warmup", "1"]));
+    let runs = scratch("bench-lstm");
+    let output = ok(atelier(&[
+        "bench", "lstm", "--backend", "flex", "--json", "--steps", "1", "--warmup", "1", "--out", runs.to_str().unwrap(),
+    ]));
     let elapsed = started.elapsed();
     let lines: Vec<serde_json::Value> =
         String::from_utf8_lossy(&output.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 2, "{lines:?}");
     assert_bench_line(&lines[0], "lstm rows (ours)", elapsed);
     assert_bench_line(&lines[1], "lstm rows (burn)", elapsed);
+    // The same two rows are recorded for the report, in runs/bench/<time>-lstm.jsonl.
+    let recorded: Vec<std::path::PathBuf> =
+        std::fs::read_dir(runs.join("bench")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    assert!(recorded[0].to_string_lossy().ends_with("-lstm.jsonl"));
+    let text = std::fs::read_to_string(&recorded[0]).unwrap();
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(text.trim(), printed.trim(), "the record holds what was printed");
 }

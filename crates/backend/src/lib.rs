@@ -85,7 +85,7 @@ impl Backend {
     /// What this backend runs on here: the adapter's name for GPU backends, "host CPU" otherwise.
     pub fn describe(self) -> BackendInfo {
         let device_name = if self.is_cpu() {
-            Ok(format!("host CPU ({} threads)", std::thread::available_parallelism().map_or(1, |n| n.get())))
+            Ok(format!("host CPU ({} threads)", atelier_core::threads::cpu_threads()))
         } else {
             probe_identity(&self.device_unchecked())
         };

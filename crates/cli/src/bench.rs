@@ -26,25 +26,67 @@ pub enum BenchModel {
     Dqn(BenchArgs),
     /// One DCGAN iteration (one D step + one G step).
     Dcgan(BenchArgs),
+    /// Every lecture's bench in one table (each model and backend in a fresh process), optionally
+    /// beside PyTorch running the same models in the same sitting.
+    All(BenchAllArgs),
+    /// The primitives of the training steps (convolutions, transposed convolutions, matmul, batch
+    /// norm, the LSTM step) at the lectures' shapes: forward and forward + backward, optionally beside PyTorch.
+    Ops(BenchOpsArgs),
 }
 
 impl BenchModel {
-    /// The model, its flags, and the LSTM cells to measure (empty: the default pair).
-    pub fn parts(&self) -> (ModelName, &BenchArgs, &[CellKind]) {
-        match self {
+    /// The model, its flags, and the LSTM cells to measure (empty: the default pair); `None` for
+    /// `bench all`.
+    pub fn parts(&self) -> Option<(ModelName, &BenchArgs, &[CellKind])> {
+        Some(match self {
             BenchModel::Autoencoder(args) => (ModelName::Autoencoder, args, &[]),
             BenchModel::Vae(args) => (ModelName::Vae, args, &[]),
             BenchModel::Classifier(args) => (ModelName::Classifier, args, &[]),
             BenchModel::Lstm(args) => (ModelName::Lstm, &args.bench, &args.cell),
             BenchModel::Dqn(args) => (ModelName::Dqn, args, &[]),
             BenchModel::Dcgan(args) => (ModelName::Dcgan, args, &[]),
+            BenchModel::All(_) | BenchModel::Ops(_) => return None,
+        })
+    }
+
+    /// The flags every bench has.
+    pub fn args(&self) -> &BenchArgs {
+        match self.parts() {
+            Some((_, args, _)) => args,
+            None => match self {
+                BenchModel::All(all) => &all.bench,
+                BenchModel::Ops(ops) => &ops.bench,
+                _ => unreachable!("every single-model bench has parts"),
+            },
         }
     }
 }
 
+/// What `bench all --reference` runs beside ours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Reference {
+    /// `crates/runner/reference/pytorch_reference.py`: the same models in PyTorch, same batch and threads.
+    Pytorch,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BenchAllArgs {
+    #[command(flatten)]
+    pub bench: BenchArgs,
+    /// Also run the reference implementation of every model, alternating with ours, and print the ratio.
+    #[arg(long, value_enum)]
+    pub reference: Option<Reference>,
+    /// The Python interpreter that has PyTorch [default: $ATELIER_PYTHON, else python3].
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<std::path::PathBuf>,
+    /// Measure each (model, backend) this many times, alternating with the reference; the median is kept.
+    #[arg(long, default_value_t = 1)]
+    pub rounds: usize,
+}
+
 #[derive(Debug, Args, Clone)]
 pub struct BenchArgs {
-    /// Backends to measure (repeat the flag) [default: flex and ndarray; dqn: flex, ndarray and wgpu].
+    /// Backends to measure (repeat the flag) [default: flex and ndarray; dqn: flex, ndarray and wgpu; all: flex].
     #[arg(long, value_parser = choice::backend)]
     pub backend: Vec<Backend>,
     /// Examples per step.
@@ -75,4 +117,16 @@ pub struct LstmBenchArgs {
     /// Recurrent cells to measure (repeat the flag) [default: ours and burn].
     #[arg(long, value_parser = choice!(CellKind))]
     pub cell: Vec<CellKind>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BenchOpsArgs {
+    #[command(flatten)]
+    pub bench: BenchArgs,
+    /// Also time the same ops in the reference implementation, in the same sitting.
+    #[arg(long, value_enum)]
+    pub reference: Option<Reference>,
+    /// The Python interpreter that has PyTorch [default: $ATELIER_PYTHON, else python3].
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<std::path::PathBuf>,
 }

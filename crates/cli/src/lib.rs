@@ -21,7 +21,7 @@ mod train;
 use atelier_backend::Backend;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-pub use bench::{BenchArgs, BenchCommand, BenchModel, LstmBenchArgs};
+pub use bench::{BenchAllArgs, BenchArgs, BenchCommand, BenchModel, BenchOpsArgs, LstmBenchArgs, Reference};
 pub use eval::{
     AutoencoderEvalArgs, ClassifierEvalArgs, DcganEvalArgs, DqnEvalArgs, EvalCommand, EvalRunArgs, EvalTarget,
     ImagesEvalArgs, LstmEvalArgs, ReferenceArg, VaeEvalArgs,
@@ -83,7 +83,7 @@ impl Command {
         match self {
             Command::Train(train) => train.model.as_ref().and_then(|model| model.common().backend),
             Command::Eval(eval) => eval.target.backend(),
-            Command::Bench(bench) => match bench.model.parts().1.backend.as_slice() {
+            Command::Bench(bench) => match bench.model.args().backend.as_slice() {
                 [one] => Some(*one),
                 _ => None,
             },
@@ -104,8 +104,8 @@ impl Command {
         match self {
             Command::Backends => true,
             Command::Bench(bench) => {
-                let (model, args, _) = bench.model.parts();
-                args.backend.iter().any(|b| !b.is_cpu()) || (args.backend.is_empty() && model == ModelName::Dqn)
+                let args = bench.model.args();
+                args.backend.iter().any(|b| !b.is_cpu()) || (args.backend.is_empty() && matches!(bench.model, BenchModel::Dqn(_)))
             }
             command => command.backend().is_some_and(|b| !b.is_cpu()),
         }

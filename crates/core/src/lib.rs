@@ -16,3 +16,4 @@ pub mod raster;
 pub mod run_dir;
 pub mod scatter;
 pub mod text;
+pub mod threads;

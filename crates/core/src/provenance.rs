@@ -44,7 +44,7 @@ impl Provenance {
             device: device.to_string(),
             command_line: std::env::args().collect(),
             data_source: data_source.to_string(),
-            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            threads: crate::threads::cpu_threads(),
             started: clock::iso8601(clock::unix_now()),
             finished: None,
             status: "running".to_string(),

@@ -46,6 +46,9 @@ struct BenchResult {
     images_per_s: f64,
     /// Peak resident memory of the process (VmHWM), host side.
     peak_memory_mb: f64,
+    /// CPU threads (`RAYON_NUM_THREADS`, else every core).
+    #[serde(default)]
+    threads: usize,
 }
 
 /// What `bench` was asked to measure.
@@ -64,7 +67,7 @@ struct BenchRequest {
 
 impl BenchRequest {
     fn new(command: &BenchCommand) -> Self {
-        let (model, args, cells) = command.model.parts();
+        let (model, args, cells) = command.model.parts().expect("bench all is run by bench_all");
         BenchRequest {
             model,
             backend: args.backend.clone(),
@@ -79,6 +82,11 @@ impl BenchRequest {
 }
 
 pub fn run(command: &BenchCommand) -> Result<(), String> {
+    match &command.model {
+        atelier_cli::BenchModel::All(all) => return crate::bench_all::run(all),
+        atelier_cli::BenchModel::Ops(ops) => return crate::bench_ops::run(ops),
+        _ => {}
+    }
     let request = BenchRequest::new(command);
     let cmd = &request;
     if cmd.model == ModelName::Dqn {
@@ -105,11 +113,14 @@ pub fn run(command: &BenchCommand) -> Result<(), String> {
         }
         return Ok(());
     }
-    println!("{:<18} {:<8} {:>10} {:>12} {:>14}  device", "model", "backend", "batch", "images/s", "peak MB (RSS)");
+    println!(
+        "{:<18} {:<8} {:>10} {:>12} {:>14} {:>8}  device",
+        "model", "backend", "batch", "images/s", "peak MB (RSS)", "threads"
+    );
     for r in &results {
         println!(
-            "{:<18} {:<8} {:>10} {:>12.0} {:>14.0}  {}",
-            r.model, r.backend, r.batch_size, r.images_per_s, r.peak_memory_mb, r.device
+            "{:<18} {:<8} {:>10} {:>12.0} {:>14.0} {:>8}  {}",
+            r.model, r.backend, r.batch_size, r.images_per_s, r.peak_memory_mb, r.threads, r.device
         );
     }
     if cmd.model == ModelName::Lstm {
@@ -271,6 +282,7 @@ fn measure(cmd: &BenchRequest, backend: Backend) -> Result<Vec<BenchResult>, Str
                 steps: cmd.steps,
                 images_per_s,
                 peak_memory_mb,
+                threads: atelier_core::threads::cpu_threads(),
             })
         })
         .collect()
@@ -323,6 +335,9 @@ struct DqnBenchResult {
     #[serde(flatten)]
     speeds: models::dqn::DqnBench,
     peak_memory_mb: f64,
+    /// CPU threads (`RAYON_NUM_THREADS`, else every core).
+    #[serde(default)]
+    threads: usize,
 }
 
 /// `bench dqn`: environment steps/s and gradient updates/s per backend (default: all three).
@@ -346,6 +361,7 @@ fn run_dqn(cmd: &BenchRequest) -> Result<(), String> {
             timed_updates: timed,
             speeds,
             peak_memory_mb: peak_rss_mb(),
+            threads: atelier_core::threads::cpu_threads(),
         }]
     } else {
         let mut results = Vec::new();

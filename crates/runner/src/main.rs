@@ -5,6 +5,8 @@
 
 mod backends;
 mod bench;
+mod bench_all;
+mod bench_ops;
 mod config;
 mod data;
 mod demo;

@@ -1,0 +1,319 @@
+"""PyTorch versions of Atelier's reference models, timed the way `cargo xtask bench` times ours.
+
+`cargo xtask bench all --reference pytorch` runs this script beside each of our benches, in the same
+sitting, and prints the ratio. Each model here is written from the Rust model crate it mirrors
+(same layers, sizes, activations, losses and optimiser), so one training step costs the same
+arithmetic in both.
+
+Usage: python pytorch_reference.py MODEL [--steps N] [--warmup N] [--batch B] [--threads T]
+MODEL: classifier | autoencoder | vae | dcgan | lstm | dqn | ops
+`ops` times the primitives of `cargo xtask bench ops` (same names and shapes), one JSON line per op:
+{"op", "backend": "pytorch", "forward_ms", "forward_backward_ms"}. Any other MODEL prints one JSON line: {"model", "backend": "pytorch", "device", "threads", "batch_size", "steps",
+"images_per_s" (or "updates_per_s" for dqn), "peak_memory_mb"}.
+
+Install (CPU only is enough): python3 -m venv .venv && .venv/bin/pip install torch
+"""
+import argparse
+import json
+import resource
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Autoencoder(nn.Module):
+    """crates/autoencoder: conv 1→32→64 (4×4, stride 2), linear to k, and back; sigmoid output."""
+
+    def __init__(self, latent=32, encoder_out=None):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 4, 2, 1)
+        self.conv2 = nn.Conv2d(32, 64, 4, 2, 1)
+        self.code = nn.Linear(64 * 7 * 7, encoder_out or latent)
+        self.fc = nn.Linear(latent, 64 * 7 * 7)
+        self.deconv1 = nn.ConvTranspose2d(64, 32, 4, 2, 1)
+        self.deconv2 = nn.ConvTranspose2d(32, 1, 4, 2, 1)
+
+    def encode(self, x):
+        x = F.relu(self.conv2(F.relu(self.conv1(x))))  # [n, 64, 7, 7]
+        return self.code(x.flatten(1))
+
+    def decode_logits(self, z):
+        x = F.relu(self.fc(z)).view(-1, 64, 7, 7)
+        return self.deconv2(F.relu(self.deconv1(x)))  # [n, 1, 28, 28]
+
+    def loss(self, x):
+        return F.mse_loss(torch.sigmoid(self.decode_logits(self.encode(x))), x)
+
+
+class Vae(nn.Module):
+    """crates/vae: the autoencoder's encoder with two heads (mean, log-variance), Bernoulli likelihood."""
+
+    def __init__(self, latent=32):
+        super().__init__()
+        self.body = Autoencoder(latent)
+        self.mean = nn.Linear(64 * 7 * 7, latent)
+        self.log_var = nn.Linear(64 * 7 * 7, latent)
+        del self.body.code
+
+    def loss(self, x):
+        b = self.body
+        h = F.relu(b.conv2(F.relu(b.conv1(x)))).flatten(1)
+        mean, log_var = self.mean(h), self.log_var(h)
+        z = mean + torch.randn_like(mean) * torch.exp(0.5 * log_var)
+        target = (torch.rand_like(x) < x).float()  # dynamic binarisation
+        recon = F.binary_cross_entropy_with_logits(b.decode_logits(z), target, reduction="sum") / x.shape[0]
+        kl = -0.5 * torch.sum(1 + log_var - mean.pow(2) - log_var.exp()) / x.shape[0]
+        return recon + kl
+
+
+class Cnn(nn.Module):
+    """crates/classifier, architecture cnn: two [3×3 conv, ReLU, 2×2 max-pool], dense 3136→128→10."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)
+        self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
+        self.hidden = nn.Linear(64 * 7 * 7, 128)
+        self.out = nn.Linear(128, 10)
+
+    def loss(self, x, y):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        return F.cross_entropy(self.out(F.relu(self.hidden(x.flatten(1)))), y)
+
+
+class Generator(nn.Module):
+    """crates/dcgan: z (100) → linear 6272 + BN + ReLU → [128, 7, 7] → deconv 64 + BN + ReLU → deconv 1, tanh."""
+
+    def __init__(self, latent=100):
+        super().__init__()
+        self.project = nn.Linear(latent, 128 * 7 * 7)
+        self.project_norm = nn.BatchNorm1d(128 * 7 * 7)
+        self.up1 = nn.ConvTranspose2d(128, 64, 4, 2, 1)
+        self.up1_norm = nn.BatchNorm2d(64)
+        self.up2 = nn.ConvTranspose2d(64, 1, 4, 2, 1)
+
+    def forward(self, z):
+        x = F.relu(self.project_norm(self.project(z))).view(-1, 128, 7, 7)
+        return torch.tanh(self.up2(F.relu(self.up1_norm(self.up1(x)))))
+
+
+class Discriminator(nn.Module):
+    """crates/dcgan: conv 64 (4×4 s2), LeakyReLU 0.2, conv 128 + BN, LeakyReLU, linear 6272 → 1 logit."""
+
+    def __init__(self):
+        super().__init__()
+        self.down1 = nn.Conv2d(1, 64, 4, 2, 1)
+        self.down2 = nn.Conv2d(64, 128, 4, 2, 1)
+        self.down2_norm = nn.BatchNorm2d(128)
+        self.classify = nn.Linear(128 * 7 * 7, 1)
+
+    def forward(self, x):
+        x = F.leaky_relu(self.down1(x), 0.2)
+        x = F.leaky_relu(self.down2_norm(self.down2(x)), 0.2)
+        return self.classify(x.flatten(1))
+
+
+class RowsLstm(nn.Module):
+    """crates/lstm, task rows: 28 steps of 28 pixels, LSTM 128, linear head on h_28."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(28, 128, batch_first=True)
+        self.head = nn.Linear(128, 10)
+
+    def loss(self, x, y):
+        _, (h, _) = self.lstm(x.view(-1, 28, 28))
+        return F.cross_entropy(self.head(h[-1]), y)
+
+
+class QNetwork(nn.Module):
+    """crates/dqn: 4 → 120 → 84 → 2, ReLU."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(4, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 2))
+
+    def forward(self, s):
+        return self.net(s)
+
+
+def image_step(model, batch, labelled):
+    optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x = torch.rand(batch, 1, 28, 28)
+    y = torch.randint(0, 10, (batch,))
+
+    def step():
+        optimiser.zero_grad(set_to_none=True)
+        loss = model.loss(x, y) if labelled else model.loss(x)
+        loss.backward()
+        optimiser.step()
+
+    return step
+
+
+def dcgan_step(batch):
+    g, d = Generator(), Discriminator()
+    opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    real = torch.rand(batch, 1, 28, 28) * 2 - 1
+    ones, zeros = torch.ones(batch, 1), torch.zeros(batch, 1)
+
+    def step():
+        # One discriminator step, then one generator step (non-saturating), as Algorithm 1 with k = 1.
+        fake = g(torch.randn(batch, 100))
+        opt_d.zero_grad(set_to_none=True)
+        d_loss = F.binary_cross_entropy_with_logits(d(real), ones) + F.binary_cross_entropy_with_logits(
+            d(fake.detach()), zeros)
+        d_loss.backward()
+        opt_d.step()
+        opt_g.zero_grad(set_to_none=True)
+        g_loss = F.binary_cross_entropy_with_logits(d(fake), ones)
+        g_loss.backward()
+        opt_g.step()
+
+    return step
+
+
+def dqn_step(batch):
+    q, target = QNetwork(), QNetwork()
+    target.load_state_dict(q.state_dict())
+    optimiser = torch.optim.Adam(q.parameters(), lr=1e-3)
+    s, s2 = torch.randn(batch, 4), torch.randn(batch, 4)
+    a = torch.randint(0, 2, (batch, 1))
+    r, done = torch.ones(batch), torch.zeros(batch)
+
+    def step():
+        with torch.no_grad():
+            y = r + 0.99 * (1 - done) * target(s2).max(1).values
+        taken = q(s).gather(1, a).squeeze(1)
+        loss = F.smooth_l1_loss(taken, y)
+        optimiser.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(q.parameters(), 10.0)
+        optimiser.step()
+
+    return step
+
+
+def op_calls(batch):
+    """The ops of `bench ops`: name → (forward call, forward+backward call), inputs built once."""
+    n = batch
+
+    def module_op(module, shape):
+        x = torch.randn(*shape)
+        xg = x.clone().requires_grad_(True)
+
+        def forward():
+            with torch.no_grad():
+                return module(x).sum().item()
+
+        def forward_backward():
+            xg.grad = None
+            module.zero_grad(set_to_none=True)
+            module(xg).sum().backward()
+            return xg.grad.sum().item()
+
+        return forward, forward_backward
+
+    class MatMul(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.weight = nn.Parameter(torch.randn(3136, 128) * 0.02)
+
+        def forward(self, a):
+            return a @ self.weight
+
+    class LstmStep(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.cell = nn.LSTMCell(28, 128)
+            self.zeros = torch.zeros(n, 128)
+
+        def forward(self, x):
+            return self.cell(x, (self.zeros, self.zeros))[0]
+
+    norm = nn.BatchNorm2d(64)
+    norm.train()
+    calls = {
+        "conv4x4s2_1to32_28": module_op(nn.Conv2d(1, 32, 4, 2, 1), (n, 1, 28, 28)),
+        "conv4x4s2_32to64_14": module_op(nn.Conv2d(32, 64, 4, 2, 1), (n, 32, 14, 14)),
+        "conv3x3_32to64_14": module_op(nn.Conv2d(32, 64, 3, padding=1), (n, 32, 14, 14)),
+        "deconv4x4s2_64to32_7": module_op(nn.ConvTranspose2d(64, 32, 4, 2, 1), (n, 64, 7, 7)),
+        "deconv4x4s2_128to64_7": module_op(nn.ConvTranspose2d(128, 64, 4, 2, 1), (n, 128, 7, 7)),
+        "matmul_3136x128": module_op(MatMul(), (n, 3136)),
+        "batchnorm_64_14": module_op(norm, (n, 64, 14, 14)),
+        "lstm_step_28to128": module_op(LstmStep(), (n, 28)),
+    }
+    return calls
+
+
+def time_calls(call, warmup, steps):
+    for _ in range(warmup):
+        call()
+    start = time.perf_counter()
+    for _ in range(steps):
+        call()
+    return (time.perf_counter() - start) * 1000.0 / steps
+
+
+def run_ops(args):
+    for name, (forward, forward_backward) in op_calls(args.batch).items():
+        print(json.dumps({
+            "op": name,
+            "backend": "pytorch",
+            "forward_ms": time_calls(forward, args.warmup, args.steps),
+            "forward_backward_ms": time_calls(forward_backward, args.warmup, args.steps),
+        }))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model", choices=["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "ops"])
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--batch", type=int, default=128)
+    parser.add_argument("--threads", type=int, default=0, help="0: PyTorch's default")
+    args = parser.parse_args()
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    if args.model == "ops":
+        run_ops(args)
+        return
+    step = {
+        "classifier": lambda: image_step(Cnn(), args.batch, labelled=True),
+        "autoencoder": lambda: image_step(Autoencoder(), args.batch, labelled=False),
+        "vae": lambda: image_step(Vae(), args.batch, labelled=False),
+        "lstm": lambda: image_step(RowsLstm(), args.batch, labelled=True),
+        "dcgan": lambda: dcgan_step(args.batch),
+        "dqn": lambda: dqn_step(args.batch),
+    }[args.model]()
+    steps = max(args.steps, 300) if args.model == "dqn" else args.steps
+    for _ in range(args.warmup if args.model != "dqn" else max(args.warmup, 20)):
+        step()
+    start = time.perf_counter()
+    for _ in range(steps):
+        step()
+    seconds = time.perf_counter() - start
+    threads = torch.get_num_threads()
+    result = {
+        "model": args.model,
+        "backend": "pytorch",
+        "device": f"host CPU ({threads} threads), PyTorch {torch.__version__}",
+        "threads": threads,
+        "batch_size": args.batch,
+        "steps": steps,
+        "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+    }
+    if args.model == "dqn":
+        result["updates_per_s"] = steps / seconds
+    else:
+        result["images_per_s"] = steps * args.batch / seconds
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

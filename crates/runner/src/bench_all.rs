@@ -1,0 +1,237 @@
+//! `bench all`: every lecture's bench in one table, each (model, backend) in a fresh process of
+//! this binary (`bench <model> --json`), and with `--reference pytorch` the same models in PyTorch
+//! (`crates/runner/reference/pytorch_reference.py`) run right after ours, model by model, with the
+//! same batch size and thread count, so both are measured in the same sitting. `--rounds N`
+//! alternates N times and keeps the median of each.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use atelier_backend::Backend;
+use atelier_cli::{BenchAllArgs, Reference};
+use serde_json::Value;
+
+use crate::repo;
+
+/// The lectures' benches, in the course's order (`bench lstm` measures our cell here).
+const MODELS: [&str; 6] = ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn"];
+/// The reference script, relative to the repository root.
+pub const PYTORCH_SCRIPT: &str = "crates/runner/reference/pytorch_reference.py";
+
+/// One measurement: ours on a backend, or the reference.
+#[derive(Debug, Clone)]
+struct Measured {
+    model: &'static str,
+    backend: String,
+    device: String,
+    speed: f64,
+    unit: &'static str,
+    peak_memory_mb: f64,
+    threads: u64,
+}
+
+pub fn run(args: &BenchAllArgs) -> Result<(), String> {
+    let backends = if args.bench.backend.is_empty() { vec![Backend::Flex] } else { args.bench.backend.clone() };
+    if args.rounds == 0 || args.bench.steps == 0 || args.bench.batch_size == 0 {
+        return Err("--rounds, --steps and --batch-size must be at least 1".into());
+    }
+    let python = args
+        .python
+        .clone()
+        .or_else(|| std::env::var_os("ATELIER_PYTHON").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("python3"));
+    if args.reference == Some(Reference::Pytorch) {
+        check_pytorch(&python)?;
+    }
+    let threads = atelier_core::threads::cpu_threads();
+    eprintln!("bench all: {} model(s) × {} backend(s), {} round(s), {threads} CPU threads", MODELS.len(), backends.len(), args.rounds);
+    let mut rows: Vec<Measured> = Vec::new();
+    let mut failures: Vec<String> = Vec::new();
+    for model in MODELS {
+        let mut samples: Vec<Vec<Measured>> = vec![Vec::new(); backends.len() + 1];
+        for round in 0..args.rounds {
+            for (i, &backend) in backends.iter().enumerate() {
+                eprintln!("  {model} on {backend} (round {}) …", round + 1);
+                match ours(model, backend, args) {
+                    Ok(m) => samples[i].push(m),
+                    Err(e) => failures.push(format!("{model} on {backend}: {e}")),
+                }
+            }
+            if args.reference == Some(Reference::Pytorch) {
+                eprintln!("  {model} in PyTorch (round {}) …", round + 1);
+                match pytorch(model, &python, threads, args) {
+                    Ok(m) => samples[backends.len()].push(m),
+                    Err(e) => failures.push(format!("{model} in PyTorch: {e}")),
+                }
+            }
+        }
+        rows.extend(samples.into_iter().filter_map(median));
+    }
+    record(&rows, &args.bench.out, args.bench.no_record)?;
+    if args.bench.json {
+        for r in &rows {
+            println!("{}", to_json(r));
+        }
+    } else {
+        print_table(&rows);
+    }
+    for f in &failures {
+        eprintln!("warning: {f}");
+    }
+    if rows.is_empty() { Err("no bench succeeded".into()) } else { Ok(()) }
+}
+
+/// `bench <model> --json` for one backend in a fresh process.
+fn ours(model: &'static str, backend: Backend, args: &BenchAllArgs) -> Result<Measured, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut command = Command::new(exe);
+    command.env("BURN_DEVICE", backend.name()).args(["bench", model, "--json", "--no-record", "--backend", backend.name()]);
+    if model == "lstm" {
+        command.args(["--cell", "ours"]);
+    }
+    command.args(["--batch-size", &args.bench.batch_size.to_string()]);
+    command.args(["--warmup", &args.bench.warmup.to_string(), "--steps", &args.bench.steps.to_string()]);
+    parse(model, &run_for_line(command)?)
+}
+
+/// The reference script for one model, with our batch size and thread count.
+fn pytorch(model: &'static str, python: &PathBuf, threads: usize, args: &BenchAllArgs) -> Result<Measured, String> {
+    let mut command = Command::new(python);
+    command.arg(repo::root().join(PYTORCH_SCRIPT)).arg(model);
+    command.args(["--batch", &args.bench.batch_size.to_string(), "--threads", &threads.to_string()]);
+    command.args(["--warmup", &args.bench.warmup.to_string(), "--steps", &args.bench.steps.to_string()]);
+    parse(model, &run_for_line(command)?)
+}
+
+fn check_pytorch(python: &PathBuf) -> Result<(), String> {
+    let output = Command::new(python).args(["-c", "import torch; print(torch.__version__)"]).output();
+    match output {
+        Ok(o) if o.status.success() => {
+            eprintln!("PyTorch {} ({})", String::from_utf8_lossy(&o.stdout).trim(), python.display());
+            Ok(())
+        }
+        _ => Err(format!(
+            "--reference pytorch needs a Python with PyTorch: {} cannot import torch. Install it (CPU is enough): \
+             python3 -m venv .venv && .venv/bin/pip install torch, then pass --python .venv/bin/python or set ATELIER_PYTHON",
+            python.display()
+        )),
+    }
+}
+
+/// Runs `command` and returns the last non-empty line of its stdout.
+fn run_for_line(mut command: Command) -> Result<Value, String> {
+    let output = command.output().map_err(|e| format!("cannot start {:?}: {e}", command.get_program()))?;
+    if !output.status.success() {
+        let err = String::from_utf8_lossy(&output.stderr);
+        let tail: Vec<&str> = err.lines().rev().take(5).collect();
+        return Err(format!("exited with {}: {}", output.status, tail.into_iter().rev().collect::<Vec<_>>().join(" / ")));
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let line = text.lines().rev().find(|l| !l.trim().is_empty()).ok_or("printed nothing")?;
+    serde_json::from_str(line).map_err(|e| format!("unreadable result {line:?}: {e}"))
+}
+
+fn parse(model: &'static str, value: &Value) -> Result<Measured, String> {
+    let text = |key: &str| value.get(key).and_then(Value::as_str).unwrap_or_default().to_string();
+    let (speed, unit) = match (value.get("images_per_s"), value.get("updates_per_s")) {
+        (Some(v), _) => (v.as_f64(), "images/s"),
+        (None, Some(v)) => (v.as_f64(), "updates/s"),
+        (None, None) => (None, ""),
+    };
+    Ok(Measured {
+        model,
+        backend: text("backend"),
+        device: text("device"),
+        speed: speed.ok_or_else(|| format!("no speed in {value}"))?,
+        unit,
+        peak_memory_mb: value.get("peak_memory_mb").and_then(Value::as_f64).unwrap_or(f64::NAN),
+        threads: value.get("threads").and_then(Value::as_u64).unwrap_or(0),
+    })
+}
+
+/// The measurement with the median speed (the lower middle for an even count).
+fn median(mut samples: Vec<Measured>) -> Option<Measured> {
+    if samples.is_empty() {
+        return None;
+    }
+    samples.sort_by(|a, b| a.speed.total_cmp(&b.speed));
+    let middle = (samples.len() - 1) / 2;
+    Some(samples.swap_remove(middle))
+}
+
+fn to_json(r: &Measured) -> Value {
+    let speed_key = if r.unit == "updates/s" { "updates_per_s" } else { "images_per_s" };
+    let mut value = serde_json::json!({
+        "model": r.model, "backend": r.backend, "device": r.device,
+        "peak_memory_mb": r.peak_memory_mb, "threads": r.threads,
+    });
+    value[speed_key] = serde_json::json!(r.speed);
+    value
+}
+
+fn record(rows: &[Measured], runs: &std::path::Path, no_record: bool) -> Result<(), String> {
+    if no_record || rows.is_empty() {
+        return Ok(());
+    }
+    let dir = runs.join(atelier_report::records::BENCH_DIR);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let stamp = atelier_core::clock::compact(atelier_core::clock::unix_now());
+    let path = dir.join(format!("{stamp}-all.jsonl"));
+    let lines: String = rows.iter().map(|r| format!("{}\n", to_json(r))).collect();
+    atelier_core::atomic::write_atomic(&path, lines.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!("bench results recorded in {} (for cargo xtask report)", path.display());
+    Ok(())
+}
+
+fn print_table(rows: &[Measured]) {
+    println!(
+        "{:<12} {:<9} {:>11} {:<10} {:>9} {:>8} {:>10}  device",
+        "model", "backend", "speed", "unit", "peak MB", "threads", "× PyTorch"
+    );
+    for r in rows {
+        let reference = rows.iter().find(|p| p.model == r.model && p.backend == "pytorch");
+        let ratio = match reference {
+            Some(p) if r.backend != "pytorch" && p.speed > 0.0 => format!("{:.2}×", r.speed / p.speed),
+            _ => String::new(),
+        };
+        println!(
+            "{:<12} {:<9} {:>11.0} {:<10} {:>9.0} {:>8} {:>10}  {}",
+            r.model, r.backend, r.speed, r.unit, r.peak_memory_mb, r.threads, ratio, r.device
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn measured(speed: f64) -> Measured {
+        Measured {
+            model: "vae",
+            backend: "flex".into(),
+            device: String::new(),
+            speed,
+            unit: "images/s",
+            peak_memory_mb: 1.0,
+            threads: 2,
+        }
+    }
+
+    #[test]
+    fn the_median_of_the_rounds_is_kept() {
+        assert_eq!(median(vec![measured(3.0), measured(1.0), measured(2.0)]).map(|m| m.speed), Some(2.0));
+        assert_eq!(median(vec![measured(3.0), measured(1.0)]).map(|m| m.speed), Some(1.0));
+        assert!(median(Vec::new()).is_none());
+    }
+
+    #[test]
+    fn results_of_either_kind_parse() {
+        let ours = serde_json::json!({"model": "vae", "backend": "flex", "device": "cpu", "images_per_s": 1200.5, "peak_memory_mb": 150.0, "threads": 2});
+        let m = parse("vae", &ours).unwrap();
+        assert_eq!((m.speed, m.unit, m.threads), (1200.5, "images/s", 2));
+        let dqn = serde_json::json!({"model": "dqn", "backend": "pytorch", "updates_per_s": 700.0});
+        assert_eq!(parse("dqn", &dqn).unwrap().unit, "updates/s");
+        assert!(parse("vae", &serde_json::json!({"model": "vae"})).is_err());
+        assert_eq!(to_json(&m)["images_per_s"], 1200.5);
+    }
+}
