@@ -181,7 +181,8 @@ fn demo_names_its_lectures_and_checks_its_scale() {
     let err = parse(&["demo", "--lecture", "pix3pix"]).unwrap_err().to_string();
     assert!(err.contains("--lecture") && err.contains("classifier, autoencoder"), "{err}");
     for bad in ["0", "-1", "nan", "11"] {
-        let err = parse(&["demo", "--scale", bad]).unwrap_err().to_string();
+        let flag = format!("--scale={bad}");
+        let err = parse(&["demo", &flag]).unwrap_err().to_string();
         assert!(err.contains("--scale"), "{bad}: {err}");
     }
     let Command::Demo(demo) = parse(&["demo", "--lecture", "vae", "--lecture", "dqn", "--scale", "0.5"]).unwrap().command
