@@ -69,16 +69,34 @@ pub enum Reference {
     Pytorch,
 }
 
+/// `--reference` and the interpreter that runs it (`bench all`, `bench ops`).
 #[derive(Debug, Args, Clone)]
-pub struct BenchAllArgs {
-    #[command(flatten)]
-    pub bench: BenchArgs,
-    /// Also run the reference implementation of every model, alternating with ours, and print the ratio.
+pub struct ReferenceArgs {
+    /// Also measure the same models (or ops) in the reference implementation, in the same sitting,
+    /// and print the ratio.
     #[arg(long, value_enum)]
     pub reference: Option<Reference>,
     /// The Python interpreter that has PyTorch [default: $ATELIER_PYTHON, else python3].
     #[arg(long, value_name = "PATH")]
     pub python: Option<std::path::PathBuf>,
+}
+
+impl ReferenceArgs {
+    /// The interpreter: `--python`, else `$ATELIER_PYTHON`, else `python3`.
+    pub fn interpreter(&self) -> std::path::PathBuf {
+        self.python
+            .clone()
+            .or_else(|| std::env::var_os("ATELIER_PYTHON").map(std::path::PathBuf::from))
+            .unwrap_or_else(|| std::path::PathBuf::from("python3"))
+    }
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BenchAllArgs {
+    #[command(flatten)]
+    pub bench: BenchArgs,
+    #[command(flatten)]
+    pub reference: ReferenceArgs,
     /// Measure each (model, backend) this many times, alternating with the reference; the median is kept.
     #[arg(long, default_value_t = 1)]
     pub rounds: usize,
@@ -123,10 +141,6 @@ pub struct LstmBenchArgs {
 pub struct BenchOpsArgs {
     #[command(flatten)]
     pub bench: BenchArgs,
-    /// Also time the same ops in the reference implementation, in the same sitting.
-    #[arg(long, value_enum)]
-    pub reference: Option<Reference>,
-    /// The Python interpreter that has PyTorch [default: $ATELIER_PYTHON, else python3].
-    #[arg(long, value_name = "PATH")]
-    pub python: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub reference: ReferenceArgs,
 }

@@ -21,7 +21,7 @@ mod train;
 use atelier_backend::Backend;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-pub use bench::{BenchAllArgs, BenchArgs, BenchCommand, BenchModel, BenchOpsArgs, LstmBenchArgs, Reference};
+pub use bench::{BenchAllArgs, BenchArgs, BenchCommand, BenchModel, BenchOpsArgs, LstmBenchArgs, Reference, ReferenceArgs};
 pub use eval::{
     AutoencoderEvalArgs, ClassifierEvalArgs, DcganEvalArgs, DqnEvalArgs, EvalCommand, EvalRunArgs, EvalTarget,
     ImagesEvalArgs, LstmEvalArgs, ReferenceArg, VaeEvalArgs,

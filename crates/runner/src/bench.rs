@@ -49,6 +49,9 @@ struct BenchResult {
     /// CPU threads (`RAYON_NUM_THREADS`, else every core).
     #[serde(default)]
     threads: usize,
+    /// Share of the timed steps spent assembling batches (host gather + copy to the device).
+    #[serde(default)]
+    data_share: f64,
 }
 
 /// What `bench` was asked to measure.
@@ -114,15 +117,23 @@ pub fn run(command: &BenchCommand) -> Result<(), String> {
         return Ok(());
     }
     println!(
-        "{:<18} {:<8} {:>10} {:>12} {:>14} {:>8}  device",
-        "model", "backend", "batch", "images/s", "peak MB (RSS)", "threads"
+        "{:<18} {:<8} {:>10} {:>12} {:>14} {:>8} {:>7}  device",
+        "model", "backend", "batch", "images/s", "peak MB (RSS)", "threads", "data %"
     );
     for r in &results {
         println!(
-            "{:<18} {:<8} {:>10} {:>12.0} {:>14.0} {:>8}  {}",
-            r.model, r.backend, r.batch_size, r.images_per_s, r.peak_memory_mb, r.threads, r.device
+            "{:<18} {:<8} {:>10} {:>12.0} {:>14.0} {:>8} {:>7.2}  {}",
+            r.model,
+            r.backend,
+            r.batch_size,
+            r.images_per_s,
+            r.peak_memory_mb,
+            r.threads,
+            100.0 * r.data_share,
+            r.device
         );
     }
+    println!("data % = share of the timed steps spent assembling batches and copying them to the device");
     if cmd.model == ModelName::Lstm {
         let reference = models::lstm::PYTORCH_ROWS_IMAGES_PER_S;
         println!(
@@ -161,6 +172,9 @@ pub struct Throughput {
     pub images_per_s: f64,
     /// Peak resident memory of the process after the timed steps (VmHWM), host side.
     pub peak_memory_mb: f64,
+    /// The share of the timed steps spent assembling batches on the host and handing them to the
+    /// device (what a prefetching thread could hide).
+    pub data_share: f64,
 }
 
 /// The one timed loop of `bench` for every image model: `warmup` untimed training steps of
@@ -179,11 +193,14 @@ pub fn time_image_steps<E: Experiment<Batch = ImageBatch>>(
     let source = ImageSource::new(Arc::new(data.train.clone()), None);
     let n = source.len();
     let mut rng = Rng::new(0);
-    let mut run_steps = |count: usize, rng: &mut Rng, phase: &str| -> Result<(), String> {
+    let mut data_seconds = 0.0;
+    let mut run_steps = |count: usize, rng: &mut Rng, phase: &str, data_seconds: &mut f64| -> Result<(), String> {
         let mut last = None;
         for step in 0..count {
             let indices: Vec<usize> = (0..batch_size).map(|i| (step * batch_size + i) % n).collect();
+            let assembling = Instant::now();
             let batch = source.batch(&indices, rng, device);
+            *data_seconds += assembling.elapsed().as_secs_f64();
             let mut ctx =
                 StepContext { step: step as u64, epoch: 0, device: device.clone(), rng: Rng::new(step as u64) };
             last = experiment.train_step(batch, &mut ctx).metrics.into_iter().next();
@@ -197,11 +214,12 @@ pub fn time_image_steps<E: Experiment<Batch = ImageBatch>>(
         }
         Ok(())
     };
-    run_steps(warmup, &mut rng, "warm-up")?;
+    run_steps(warmup, &mut rng, "warm-up", &mut 0.0)?;
     let start = Instant::now();
-    run_steps(steps, &mut rng, "timed")?;
-    let images_per_s = (steps * batch_size) as f64 / start.elapsed().as_secs_f64();
-    Ok(Throughput { images_per_s, peak_memory_mb: peak_rss_mb() })
+    run_steps(steps, &mut rng, "timed", &mut data_seconds)?;
+    let seconds = start.elapsed().as_secs_f64();
+    let images_per_s = (steps * batch_size) as f64 / seconds;
+    Ok(Throughput { images_per_s, peak_memory_mb: peak_rss_mb(), data_share: data_seconds / seconds })
 }
 
 /// A training step `bench` times on images: each model's default configuration.
@@ -273,7 +291,7 @@ fn measure(cmd: &BenchRequest, backend: Backend) -> Result<Vec<BenchResult>, Str
     benches
         .into_iter()
         .map(|bench| {
-            let Throughput { images_per_s, peak_memory_mb } = bench.time(&device, &data, cmd)?;
+            let Throughput { images_per_s, peak_memory_mb, data_share } = bench.time(&device, &data, cmd)?;
             Ok(BenchResult {
                 model: bench.label(),
                 backend: backend.name().into(),
@@ -283,6 +301,7 @@ fn measure(cmd: &BenchRequest, backend: Backend) -> Result<Vec<BenchResult>, Str
                 images_per_s,
                 peak_memory_mb,
                 threads: atelier_core::threads::cpu_threads(),
+                data_share,
             })
         })
         .collect()

@@ -4,7 +4,7 @@
 //! same batch size and thread count, so both are measured in the same sitting. `--rounds N`
 //! alternates N times and keeps the median of each.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::Command;
 
 use atelier_backend::Backend;
@@ -28,6 +28,8 @@ struct Measured {
     unit: &'static str,
     peak_memory_mb: f64,
     threads: u64,
+    /// Share of the step spent assembling batches (ours, image models).
+    data_share: Option<f64>,
 }
 
 pub fn run(args: &BenchAllArgs) -> Result<(), String> {
@@ -35,12 +37,9 @@ pub fn run(args: &BenchAllArgs) -> Result<(), String> {
     if args.rounds == 0 || args.bench.steps == 0 || args.bench.batch_size == 0 {
         return Err("--rounds, --steps and --batch-size must be at least 1".into());
     }
-    let python = args
-        .python
-        .clone()
-        .or_else(|| std::env::var_os("ATELIER_PYTHON").map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from("python3"));
-    if args.reference == Some(Reference::Pytorch) {
+    let python = args.reference.interpreter();
+    let reference = args.reference.reference;
+    if reference == Some(Reference::Pytorch) {
         check_pytorch(&python)?;
     }
     let threads = atelier_core::threads::cpu_threads();
@@ -57,7 +56,7 @@ pub fn run(args: &BenchAllArgs) -> Result<(), String> {
                     Err(e) => failures.push(format!("{model} on {backend}: {e}")),
                 }
             }
-            if args.reference == Some(Reference::Pytorch) {
+            if reference == Some(Reference::Pytorch) {
                 eprintln!("  {model} in PyTorch (round {}) …", round + 1);
                 match pytorch(model, &python, threads, args) {
                     Ok(m) => samples[backends.len()].push(m),
@@ -95,7 +94,7 @@ fn ours(model: &'static str, backend: Backend, args: &BenchAllArgs) -> Result<Me
 }
 
 /// The reference script for one model, with our batch size and thread count.
-fn pytorch(model: &'static str, python: &PathBuf, threads: usize, args: &BenchAllArgs) -> Result<Measured, String> {
+fn pytorch(model: &'static str, python: &Path, threads: usize, args: &BenchAllArgs) -> Result<Measured, String> {
     let mut command = Command::new(python);
     command.arg(repo::root().join(PYTORCH_SCRIPT)).arg(model);
     command.args(["--batch", &args.bench.batch_size.to_string(), "--threads", &threads.to_string()]);
@@ -103,7 +102,7 @@ fn pytorch(model: &'static str, python: &PathBuf, threads: usize, args: &BenchAl
     parse(model, &run_for_line(command)?)
 }
 
-fn check_pytorch(python: &PathBuf) -> Result<(), String> {
+fn check_pytorch(python: &Path) -> Result<(), String> {
     let output = Command::new(python).args(["-c", "import torch; print(torch.__version__)"]).output();
     match output {
         Ok(o) if o.status.success() => {
@@ -146,6 +145,7 @@ fn parse(model: &'static str, value: &Value) -> Result<Measured, String> {
         unit,
         peak_memory_mb: value.get("peak_memory_mb").and_then(Value::as_f64).unwrap_or(f64::NAN),
         threads: value.get("threads").and_then(Value::as_u64).unwrap_or(0),
+        data_share: value.get("data_share").and_then(Value::as_f64),
     })
 }
 
@@ -166,6 +166,9 @@ fn to_json(r: &Measured) -> Value {
         "peak_memory_mb": r.peak_memory_mb, "threads": r.threads,
     });
     value[speed_key] = serde_json::json!(r.speed);
+    if let Some(share) = r.data_share {
+        value["data_share"] = serde_json::json!(share);
+    }
     value
 }
 
@@ -185,8 +188,8 @@ fn record(rows: &[Measured], runs: &std::path::Path, no_record: bool) -> Result<
 
 fn print_table(rows: &[Measured]) {
     println!(
-        "{:<12} {:<9} {:>11} {:<10} {:>9} {:>8} {:>10}  device",
-        "model", "backend", "speed", "unit", "peak MB", "threads", "× PyTorch"
+        "{:<12} {:<9} {:>11} {:<10} {:>9} {:>8} {:>7} {:>10}  device",
+        "model", "backend", "speed", "unit", "peak MB", "threads", "data %", "× PyTorch"
     );
     for r in rows {
         let reference = rows.iter().find(|p| p.model == r.model && p.backend == "pytorch");
@@ -194,9 +197,10 @@ fn print_table(rows: &[Measured]) {
             Some(p) if r.backend != "pytorch" && p.speed > 0.0 => format!("{:.2}×", r.speed / p.speed),
             _ => String::new(),
         };
+        let data = r.data_share.map_or_else(String::new, |d| format!("{:.2}", 100.0 * d));
         println!(
-            "{:<12} {:<9} {:>11.0} {:<10} {:>9.0} {:>8} {:>10}  {}",
-            r.model, r.backend, r.speed, r.unit, r.peak_memory_mb, r.threads, ratio, r.device
+            "{:<12} {:<9} {:>11.0} {:<10} {:>9.0} {:>8} {:>7} {:>10}  {}",
+            r.model, r.backend, r.speed, r.unit, r.peak_memory_mb, r.threads, data, ratio, r.device
         );
     }
 }
@@ -214,6 +218,7 @@ mod tests {
             unit: "images/s",
             peak_memory_mb: 1.0,
             threads: 2,
+            data_share: None,
         }
     }
 

@@ -7,7 +7,6 @@
 //! Each timed repetition ends by reading one number back from the device (a sum of the output or
 //! of the gradients), so asynchronous backends are timed to completion.
 
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
@@ -62,7 +61,7 @@ pub fn run(args: &BenchOpsArgs) -> Result<(), String> {
     for op in OPS {
         ours.push(time_op(op, &device, args).map_err(|e| format!("{op}: {e}"))?);
     }
-    let reference = match args.reference {
+    let reference = match args.reference.reference {
         Some(Reference::Pytorch) => pytorch(args, threads)?,
         None => Vec::new(),
     };
@@ -195,11 +194,7 @@ fn prepare(op: &str, n: usize, device: &Device, pass: Pass) -> Result<Call, Stri
 
 /// The PyTorch script's `ops` mode, same batch, calls and threads.
 fn pytorch(args: &BenchOpsArgs, threads: usize) -> Result<Vec<OpTiming>, String> {
-    let python = args
-        .python
-        .clone()
-        .or_else(|| std::env::var_os("ATELIER_PYTHON").map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from("python3"));
+    let python = args.reference.interpreter();
     let output = Command::new(&python)
         .arg(repo::root().join(PYTORCH_SCRIPT))
         .arg("ops")
