@@ -432,19 +432,22 @@ fn record<T: Serialize>(cmd: &BenchRequest, results: &[T]) -> Result<(), String>
     let Some(runs) = &cmd.record else {
         return Ok(());
     };
-    if results.is_empty() {
+    let lines = results.iter().map(|r| serde_json::to_string(r).map_err(|e| e.to_string())).collect::<Result<Vec<_>, _>>()?;
+    record_lines(runs, cmd.model.name(), &lines)
+}
+
+/// Writes `lines` (one JSON result each) to `<runs>/bench/<time>-<name>.jsonl` atomically, where the
+/// report's backends table reads them; nothing when there are none. `bench all` records through it too.
+pub fn record_lines(runs: &std::path::Path, name: &str, lines: &[String]) -> Result<(), String> {
+    if lines.is_empty() {
         return Ok(());
-    }
-    let mut lines = String::new();
-    for r in results {
-        lines.push_str(&serde_json::to_string(r).map_err(|e| e.to_string())?);
-        lines.push('\n');
     }
     let dir = runs.join(atelier_report::records::BENCH_DIR);
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let stamp = atelier_core::clock::compact(atelier_core::clock::unix_now());
-    let path = dir.join(format!("{stamp}-{}.jsonl", cmd.model.name()));
-    atelier_core::atomic::write_atomic(&path, lines.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let path = dir.join(format!("{stamp}-{name}.jsonl"));
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    atelier_core::atomic::write_atomic(&path, text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     eprintln!("bench results recorded in {} (for cargo xtask report)", path.display());
     Ok(())
 }

@@ -173,17 +173,11 @@ fn to_json(r: &Measured) -> Value {
 }
 
 fn record(rows: &[Measured], runs: &std::path::Path, no_record: bool) -> Result<(), String> {
-    if no_record || rows.is_empty() {
+    if no_record {
         return Ok(());
     }
-    let dir = runs.join(atelier_report::records::BENCH_DIR);
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let stamp = atelier_core::clock::compact(atelier_core::clock::unix_now());
-    let path = dir.join(format!("{stamp}-all.jsonl"));
-    let lines: String = rows.iter().map(|r| format!("{}\n", to_json(r))).collect();
-    atelier_core::atomic::write_atomic(&path, lines.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    eprintln!("bench results recorded in {} (for cargo xtask report)", path.display());
-    Ok(())
+    let lines: Vec<String> = rows.iter().map(|r| to_json(r).to_string()).collect();
+    crate::bench::record_lines(runs, "all", &lines)
 }
 
 fn print_table(rows: &[Measured]) {
