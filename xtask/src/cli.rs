@@ -50,6 +50,14 @@ pub enum DataCommand {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    /// Write the embedded mini emoji set (assets/emoji-mini) from a full emoji folder.
+    SubsetEmoji {
+        /// Emoji folder [default: the usual search order, which must find a folder].
+        #[arg(long, value_name = "DIR")]
+        from: Option<PathBuf>,
+        #[arg(long, value_name = "DIR", default_value = "assets/emoji-mini")]
+        out: PathBuf,
+    },
     /// Write the class-balanced embedded mini set from a full dataset folder.
     Subset {
         /// Folder with the full dataset [default: the usual search order].
@@ -68,6 +76,8 @@ pub enum DataCommand {
 pub enum DatasetArg {
     Mnist,
     FashionMnist,
+    /// The Google and Twitter emoji (npm emoji-datasource-*, 16.0.0) into data/emoji.
+    Emoji,
 }
 
 /// A split of the dataset.

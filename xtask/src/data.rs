@@ -12,6 +12,7 @@ pub fn fetch(dataset: DatasetArg, dir: Option<PathBuf>, root: &Path) -> Result<(
     let known = match dataset {
         DatasetArg::Mnist => KnownDataset::Mnist,
         DatasetArg::FashionMnist => KnownDataset::FashionMnist,
+        DatasetArg::Emoji => return fetch_emoji(dir.unwrap_or_else(|| root.join("data").join("emoji"))),
     };
     let dir = dir.unwrap_or_else(|| root.join("data").join(known.name()));
     fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -22,25 +23,7 @@ pub fn fetch(dataset: DatasetArg, dir: Option<PathBuf>, root: &Path) -> Result<(
             continue;
         }
         let partial = dir.join(format!("{file}.part"));
-        eprintln!("downloading {url}");
-        let status = Command::new("curl")
-            .args([
-                "--fail",
-                "--location",
-                "--silent",
-                "--show-error",
-                "--retry",
-                "2",
-                "--connect-timeout",
-                "20",
-                "--output",
-            ])
-            .arg(&partial)
-            .arg(url)
-            .status();
-        let downloaded = matches!(status, Ok(s) if s.success());
-        if !downloaded {
-            let _ = fs::remove_file(&partial);
+        if !download(url, &partial) {
             let debian = match known {
                 KnownDataset::FashionMnist => {
                     "`apt-get install dataset-fashion-mnist` (files in /usr/share/datasets/fashion-mnist)"
@@ -60,6 +43,96 @@ pub fn fetch(dataset: DatasetArg, dir: Option<PathBuf>, root: &Path) -> Result<(
         eprintln!("{file}: checksum ok");
     }
     println!("{} is in {} (use --data-dir {} or ATELIER_DATA)", known.name(), dir.display(), dir.display());
+    Ok(())
+}
+
+/// Downloads `url` into `target` with curl; false (and no file left) on failure.
+fn download(url: &str, target: &Path) -> bool {
+    eprintln!("downloading {url}");
+    let status = Command::new("curl")
+        .args(["--fail", "--location", "--silent", "--show-error", "--retry", "2", "--connect-timeout", "20", "--output"])
+        .arg(target)
+        .arg(url)
+        .status();
+    let downloaded = matches!(status, Ok(s) if s.success());
+    if !downloaded {
+        let _ = fs::remove_file(target);
+    }
+    downloaded
+}
+
+/// Downloads the Google and Twitter emoji tarballs, verifies their MD5s, and unpacks the catalogue,
+/// the 64×64 images and the licences into `dir` (with `tar`). The tarballs are removed afterwards.
+fn fetch_emoji(dir: PathBuf) -> Result<(), String> {
+    use atelier_data::emoji::{PACKAGES, Vendor};
+    fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for (vendor, url, md5, _bytes) in PACKAGES {
+        let images = vendor.image_dir(&dir);
+        let tarball = dir.join(format!("emoji-datasource-{}-16.0.0.tgz", vendor.name()));
+        if images.is_dir() && dir.join("emoji.json").is_file() && fs::read_dir(&images).map(|d| d.count()).unwrap_or(0) > 3000 {
+            eprintln!("{}: already here", images.display());
+            continue;
+        }
+        if !(tarball.exists() && verify_md5(&tarball, md5).is_ok()) {
+            let partial = tarball.with_extension("tgz.part");
+            if !download(url, &partial) {
+                return Err(format!(
+                    "could not download {url} (offline, or curl missing?). `npm pack emoji-datasource-{}@16.0.0` \
+                     fetches the same tarball: put it in {} and run this again; the embedded mini emoji set is \
+                     used when no emoji folder is found",
+                    vendor.name(),
+                    dir.display()
+                ));
+            }
+            verify_md5(&partial, md5).map_err(|e| {
+                let _ = fs::remove_file(&partial);
+                e.to_string()
+            })?;
+            fs::rename(&partial, &tarball).map_err(|e| format!("{}: {e}", tarball.display()))?;
+        }
+        eprintln!("{}: checksum ok, unpacking", tarball.display());
+        let inside = format!("package/img/{}/64", vendor.name());
+        let status = Command::new("tar")
+            .arg("-xzf")
+            .arg(&tarball)
+            .arg("-C")
+            .arg(&dir)
+            .args(["--strip-components=1", "package/emoji.json", "package/LICENSE", &inside])
+            .status();
+        if !matches!(status, Ok(s) if s.success()) {
+            return Err(format!("could not unpack {} with tar", tarball.display()));
+        }
+        let licence = match vendor {
+            Vendor::Google => "Google Noto Emoji images: Apache License 2.0 (https://github.com/googlefonts/noto-emoji/blob/main/LICENSE)",
+            Vendor::Twitter => "Twemoji images, Copyright Twitter, Inc. and other contributors: CC-BY 4.0 (https://github.com/jdecked/twemoji/blob/main/LICENSE-GRAPHICS)",
+            Vendor::Facebook => "no clear licence: local use only",
+        };
+        let note = dir.join(format!("LICENSE-{}-images.txt", vendor.name()));
+        fs::write(&note, format!("{licence}\nCatalogue (emoji.json): MIT, Copyright (c) 2013 Cal Henderson (emoji-data)\n"))
+            .map_err(|e| format!("{}: {e}", note.display()))?;
+        let _ = fs::remove_file(&tarball);
+    }
+    let set = atelier_data::emoji::read_folder(&dir, &Vendor::SHIPPABLE).map_err(|e| e.to_string())?;
+    let (train, valid, test) = set.split_counts();
+    println!(
+        "emoji are in {}: {} images per style ({train} train / {valid} valid / {test} test); use --data-dir {} or ATELIER_EMOJI",
+        dir.display(),
+        set.entries.len(),
+        dir.display()
+    );
+    Ok(())
+}
+
+/// Writes the embedded mini emoji set from a full emoji folder.
+pub fn subset_emoji(from: Option<&Path>, out: &Path) -> Result<(), String> {
+    use atelier_data::emoji::{self, EmojiSource, Vendor};
+    let source = emoji::locate(from).map_err(|e| e.to_string())?;
+    if source == EmojiSource::Embedded {
+        return Err("no emoji folder found: run `cargo xtask data fetch emoji` or pass --from DIR".into());
+    }
+    let set = emoji::load(&source, &Vendor::SHIPPABLE).map_err(|e| e.to_string())?;
+    let count = atelier_data::emoji_mini::write(&set, out).map_err(|e| e.to_string())?;
+    println!("wrote {count} emoji in the Google and Twitter styles to {}", out.display());
     Ok(())
 }
 

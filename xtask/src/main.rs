@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         DataCommand::Pngs { split, data_dir, limit, noise, blur, out } => {
             data::pngs(split, data_dir.as_deref(), limit, noise, blur, &out)
         }
+        DataCommand::SubsetEmoji { from, out } => data::subset_emoji(from.as_deref(), &project_root().join(out)),
         DataCommand::Subset { from, train_per_class, test_per_class, out } => {
             data::subset(from.as_deref(), train_per_class, test_per_class, &project_root().join(out))
         }

@@ -42,6 +42,16 @@ pub enum DataError {
     TooFewExamples { class: usize, wanted: usize, found: usize },
     /// A downloaded file does not have the published checksum.
     Checksum { path: PathBuf, expected: String, found: String },
+    /// An image file could not be decoded (not a PNG/JPEG, or damaged).
+    Undecodable { path: PathBuf, reason: String },
+    /// A folder that must hold images holds none.
+    EmptyFolder { path: PathBuf, expected: String },
+    /// A paired set names a file on one side that the other side lacks.
+    MissingPartner { name: String, present_in: PathBuf, missing_in: PathBuf },
+    /// A grey image where colour is required.
+    NotColour { path: PathBuf },
+    /// Anything else wrong with one item, named.
+    Invalid { what: String, reason: String },
 }
 
 /// The advice printed whenever no usable data folder is found.
@@ -111,6 +121,20 @@ impl fmt::Display for DataError {
             Checksum { path, expected, found } => {
                 write!(f, "{}: md5 checksum mismatch: expected {expected}, found {found}", path.display())
             }
+            Undecodable { path, reason } => write!(f, "{}: not a readable PNG or JPEG image: {reason}", path.display()),
+            EmptyFolder { path, expected } => write!(f, "{}: no images found (expected {expected})", path.display()),
+            MissingPartner { name, present_in, missing_in } => write!(
+                f,
+                "{name} is in {} but not in {}: a paired set needs the same file names on both sides",
+                present_in.display(),
+                missing_in.display()
+            ),
+            NotColour { path } => write!(
+                f,
+                "{}: a grey image where colour is required (convert it, or use a task that takes grey input)",
+                path.display()
+            ),
+            Invalid { what, reason } => write!(f, "{what}: {reason}"),
         }
     }
 }

@@ -51,12 +51,19 @@
 //! ```
 
 pub mod augment;
+pub mod colour;
 pub mod dataset;
 pub mod degrade;
+pub mod edges;
 pub mod embedded;
+pub mod emoji;
+pub mod emoji_mini;
 pub mod error;
 pub mod fetch;
+pub mod folders;
 pub mod idx;
+pub mod lab;
+pub mod pairs;
 pub mod record;
 pub mod rng;
 pub mod source;
@@ -71,6 +78,7 @@ pub use idx::{
     read_idx_labels,
 };
 pub use record::{DataMismatch, DataRecord, FileRecord, check_same_data};
+pub use pairs::PairSet;
 pub use rng::Rng;
 pub use source::{DataSource, locate, locate_on_disk, locate_with};
 pub use subset::{SubsetSummary, class_balanced_indices, write_subset};

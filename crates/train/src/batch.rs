@@ -106,3 +106,103 @@ impl BatchSource for ImageSource {
         self.to_device(pixels, indices, device)
     }
 }
+
+/// A batch of image pairs for translation: the inputs and what they should become.
+#[derive(Debug, Clone)]
+pub struct PairBatch {
+    /// `[n, c_in, h, w]`, each channel in `[0, 1]`.
+    pub inputs: Tensor<4>,
+    /// `[n, c_out, h, w]`, each channel in `[0, 1]`.
+    pub targets: Tensor<4>,
+    /// One class per pair (emoji category, garment class), on the host.
+    pub labels: Vec<usize>,
+}
+
+impl PairBatch {
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+}
+
+/// How a [`PairSource`] varies the training pairs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PairAugment {
+    /// The pairs as they are.
+    #[default]
+    None,
+    /// Each pair mirrored left–right (input and target together) with probability ½: pix2pix's
+    /// "mirroring".
+    Mirror,
+}
+
+/// Pairs of one split, optionally mirrored, with an optional limit on how many are used.
+#[derive(Clone)]
+pub struct PairSource {
+    set: Arc<atelier_data::PairSet>,
+    limit: usize,
+    augment: PairAugment,
+}
+
+impl PairSource {
+    pub fn new(set: Arc<atelier_data::PairSet>, limit: Option<usize>) -> Self {
+        let limit = limit.map_or(set.len(), |n| n.min(set.len()));
+        Self { set, limit, augment: PairAugment::None }
+    }
+
+    pub fn with_augment(mut self, augment: PairAugment) -> Self {
+        self.augment = augment;
+        self
+    }
+
+    pub fn set(&self) -> &atelier_data::PairSet {
+        &self.set
+    }
+
+    /// The first `n` pairs, in order, unvaried: a fixed batch for figures.
+    pub fn first(&self, n: usize, device: &Device) -> PairBatch {
+        let indices: Vec<usize> = (0..n.min(self.limit)).collect();
+        self.build(&indices, None, device)
+    }
+
+    fn build(&self, indices: &[usize], mut rng: Option<&mut Rng>, device: &Device) -> PairBatch {
+        let set = &*self.set;
+        let n = indices.len();
+        let mut inputs = Vec::with_capacity(n * set.input_len());
+        let mut targets = Vec::with_capacity(n * set.target_len());
+        for &i in indices {
+            let (start_in, start_out) = (inputs.len(), targets.len());
+            inputs.extend_from_slice(set.input(i));
+            targets.extend_from_slice(set.target(i));
+            let mirror = match (self.augment, rng.as_deref_mut()) {
+                (PairAugment::Mirror, Some(r)) => r.next_f32() < 0.5,
+                _ => false,
+            };
+            if mirror {
+                atelier_data::pairs::mirror_planar(&mut inputs[start_in..], set.input_shape);
+                atelier_data::pairs::mirror_planar(&mut targets[start_out..], set.target_shape);
+            }
+        }
+        let [ci, h, w] = set.input_shape;
+        let [co, ht, wt] = set.target_shape;
+        PairBatch {
+            inputs: Tensor::from_data(TensorData::new(inputs, [n, ci, h, w]), device), // [n, c_in, h, w]
+            targets: Tensor::from_data(TensorData::new(targets, [n, co, ht, wt]), device), // [n, c_out, h, w]
+            labels: indices.iter().map(|&i| set.labels[i]).collect(),
+        }
+    }
+}
+
+impl BatchSource for PairSource {
+    type Batch = PairBatch;
+
+    fn len(&self) -> usize {
+        self.limit
+    }
+
+    fn batch(&self, indices: &[usize], rng: &mut Rng, device: &Device) -> PairBatch {
+        self.build(indices, Some(rng), device)
+    }
+}
