@@ -68,6 +68,7 @@ pub mod record;
 pub mod rng;
 pub mod source;
 pub mod subset;
+pub mod translation;
 
 pub use augment::{AugmentConfig, Clip};
 pub use dataset::{Dataset, FASHION_MNIST_CLASSES, MNIST_CLASSES, NUM_CLASSES, Split, load, load_from, to_unit_floats};
