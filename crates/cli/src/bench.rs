@@ -26,6 +26,9 @@ pub enum BenchModel {
     Dqn(BenchArgs),
     /// One DCGAN iteration (one D step + one G step).
     Dcgan(BenchArgs),
+    /// One pix2pix iteration (one D step + one G step) on Twitter→Google emoji pairs, 64×64
+    /// (PyTorch's reference was measured at --batch-size 32).
+    Pix2pix(BenchArgs),
     /// Every lecture's bench in one table (each model and backend in a fresh process), optionally
     /// beside PyTorch running the same models in the same sitting.
     All(BenchAllArgs),
@@ -45,6 +48,7 @@ impl BenchModel {
             BenchModel::Lstm(args) => (ModelName::Lstm, &args.bench, &args.cell),
             BenchModel::Dqn(args) => (ModelName::Dqn, args, &[]),
             BenchModel::Dcgan(args) => (ModelName::Dcgan, args, &[]),
+            BenchModel::Pix2pix(args) => (ModelName::Pix2pix, args, &[]),
             BenchModel::All(_) | BenchModel::Ops(_) => return None,
         })
     }

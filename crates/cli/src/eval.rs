@@ -28,6 +28,8 @@ pub enum EvalTarget {
     Dqn(DqnEvalArgs),
     /// Generate images and score them like `eval images`.
     Dcgan(DcganEvalArgs),
+    /// Translate the held-out pairs: L1, PSNR, SSIM beside the identity baseline, and the task's measures.
+    Pix2pix(Pix2pixEvalArgs),
     /// A folder of 28×28 PNGs (e.g. generated samples), scored with the frozen evaluator: FCD, IS, coverage.
     Images(ImagesEvalArgs),
 }
@@ -42,6 +44,7 @@ impl EvalTarget {
             EvalTarget::Lstm(_) => "lstm",
             EvalTarget::Dqn(_) => "dqn",
             EvalTarget::Dcgan(_) => "dcgan",
+            EvalTarget::Pix2pix(_) => "pix2pix",
             EvalTarget::Images(_) => "images",
         }
     }
@@ -55,6 +58,7 @@ impl EvalTarget {
             EvalTarget::Lstm(a) => a.common.backend,
             EvalTarget::Dqn(a) => a.common.backend,
             EvalTarget::Dcgan(a) => a.common.backend,
+            EvalTarget::Pix2pix(a) => a.common.backend,
             EvalTarget::Images(a) => a.backend,
         }
     }
@@ -141,6 +145,32 @@ pub struct DcganEvalArgs {
     /// Generate N images and compare them with at most N test images [default: 10000].
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct Pix2pixEvalArgs {
+    #[command(flatten)]
+    pub common: EvalRunArgs,
+    /// Data folder [default: the run's].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+/// `translate`: a user's own images through a trained translation run.
+#[derive(Debug, Args, Clone)]
+pub struct TranslateArgs {
+    /// The pix2pix run whose latest checkpoint translates.
+    #[arg(long, value_name = "RUN_DIR")]
+    pub run: PathBuf,
+    /// Folder of PNG/JPEG images (any size; resized to the model's).
+    #[arg(long = "in", value_name = "DIR")]
+    pub input: PathBuf,
+    /// Folder the translations are written to, as PNGs under the same names.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Backend [default: the run's].
+    #[arg(long, value_parser = choice::backend)]
+    pub backend: Option<Backend>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -12,6 +12,7 @@ use atelier_classifier::{Architecture, ClassifierConfig};
 use atelier_dcgan::DcganConfig;
 use atelier_dqn::DqnConfig;
 use atelier_lstm::{LrSchedule, LstmConfig, Task};
+use atelier_pix2pix::{Pix2PixConfig, TranslationTask};
 use atelier_train::TrainConfig;
 use atelier_vae::VaeConfig;
 use atelier_vae::config::DEFAULT_GAUSSIAN_SIGMA;
@@ -26,13 +27,14 @@ struct Preset {
 
 /// `train <model> --help` with every flag's default appended to its help.
 pub fn with_defaults(cli: Command) -> Command {
-    let models: [(&str, fn() -> Vec<Preset>); 6] = [
+    let models: [(&str, fn() -> Vec<Preset>); 7] = [
         ("autoencoder", autoencoder),
         ("vae", vae),
         ("classifier", classifier),
         ("lstm", lstm),
         ("dqn", dqn),
         ("dcgan", dcgan),
+        ("pix2pix", pix2pix),
     ];
     cli.mut_subcommand("train", |train| {
         models
@@ -205,4 +207,25 @@ fn dcgan() -> Vec<Preset> {
         ("score_images", config.score_images.to_string()),
     ]);
     vec![Preset { label: None, values }]
+}
+
+fn pix2pix() -> Vec<Preset> {
+    TranslationTask::ALL
+        .into_iter()
+        .map(|task| {
+            let config = Pix2PixConfig::for_task(task);
+            let mut values = epoch_loop_values(&config.training(), config.learning_rate, None);
+            values.extend([
+                ("task", task.name().to_string()),
+                ("ngf", config.ngf.to_string()),
+                ("ndf", config.ndf.to_string()),
+                ("l1_weight", config.l1_weight.to_string()),
+                ("gan_weight", config.gan_weight.to_string()),
+                ("beta1", config.beta_1.to_string()),
+                ("edge_threshold", config.edge_threshold.to_string()),
+            ]);
+            let label = (task != TranslationTask::TwitterToGoogle).then(|| format!("--task {}", task.name()));
+            Preset { label, values }
+        })
+        .collect()
 }

@@ -9,6 +9,7 @@ use atelier_classifier::{Architecture, Augmentation, Trainable};
 use atelier_dcgan::GeneratorLoss;
 use atelier_dqn::{TargetKind, TdLoss};
 use atelier_lstm::{CellKind, Progression, Task};
+use atelier_pix2pix::TranslationTask;
 use atelier_vae::Likelihood;
 use clap::{Args, Subcommand};
 
@@ -51,6 +52,8 @@ pub enum TrainModel {
     Dqn(DqnTrainArgs),
     /// The GAN lecture's DCGAN (Algorithm 1; minimax or non-saturating generator loss).
     Dcgan(DcganTrainArgs),
+    /// The image-to-image lecture's pix2pix (U-Net + PatchGAN + λ·L1; --gan-weight 0: the L1-only U-Net).
+    Pix2pix(Pix2pixTrainArgs),
 }
 
 impl TrainModel {
@@ -63,6 +66,7 @@ impl TrainModel {
             TrainModel::Lstm(_) => "lstm",
             TrainModel::Dqn(_) => "dqn",
             TrainModel::Dcgan(_) => "dcgan",
+            TrainModel::Pix2pix(_) => "pix2pix",
         }
     }
 
@@ -75,6 +79,7 @@ impl TrainModel {
             TrainModel::Lstm(args) => &args.common,
             TrainModel::Dqn(args) => &args.common,
             TrainModel::Dcgan(args) => &args.common,
+            TrainModel::Pix2pix(args) => &args.common,
         }
     }
 
@@ -87,6 +92,7 @@ impl TrainModel {
             TrainModel::Lstm(args) => Some(&args.data),
             TrainModel::Dqn(_) => None,
             TrainModel::Dcgan(args) => Some(&args.data),
+            TrainModel::Pix2pix(args) => Some(&args.data),
         }
     }
 }
@@ -304,4 +310,35 @@ pub struct DcganTrainArgs {
     /// Generated images per score during training.
     #[arg(long, value_name = "N")]
     pub score_images: Option<usize>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct Pix2pixTrainArgs {
+    #[command(flatten)]
+    pub common: CommonTrainArgs,
+    /// Data folder: an emoji folder (emoji tasks), Fashion-MNIST (edges2fashion) or a paired folder
+    /// (--task folder); see --task. The four-file flag help above is Fashion-MNIST's.
+    #[command(flatten)]
+    pub data: ImageDataArgs,
+    /// Translation task.
+    #[arg(long, value_parser = choice!(TranslationTask))]
+    pub task: Option<TranslationTask>,
+    /// Channels of the generator's first feature map.
+    #[arg(long)]
+    pub ngf: Option<usize>,
+    /// Channels of the discriminator's first feature map.
+    #[arg(long)]
+    pub ndf: Option<usize>,
+    /// λ, the weight of the L1 term.
+    #[arg(long, value_name = "LAMBDA")]
+    pub l1_weight: Option<f64>,
+    /// Weight of the adversarial term; 0 trains the L1-only U-Net baseline (no discriminator).
+    #[arg(long)]
+    pub gan_weight: Option<f64>,
+    /// Adam's β₁ for both networks.
+    #[arg(long)]
+    pub beta1: Option<f64>,
+    /// Sobel threshold of the edge-map tasks (grey levels in [0, 1]; a black–white step is 4).
+    #[arg(long)]
+    pub edge_threshold: Option<f32>,
 }

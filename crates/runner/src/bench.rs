@@ -33,6 +33,9 @@ fn pytorch_images_per_s(model: ModelName) -> (f64, f64) {
         ModelName::Lstm => (models::lstm::PYTORCH_ROWS_IMAGES_PER_S, models::lstm::PYTORCH_ROWS_IMAGES_PER_S),
         ModelName::Dqn => (f64::NAN, f64::NAN), // measured in updates/s by `run_dqn`
         ModelName::Dcgan => (520.0, 520.0),
+        // `torch_ref_color.py pix2pix --batch 32 --threads 2` on this machine (PyTorch 2.15,
+        // 2026-11-28): 75.3 images/s.
+        ModelName::Pix2pix => (75.3, 75.3),
     }
 }
 
@@ -146,7 +149,10 @@ pub fn run(command: &BenchCommand) -> Result<(), String> {
     }
     let (low, high) = pytorch_images_per_s(cmd.model);
     let range = if low == high { format!("{low:.0}") } else { format!("{low:.0}–{high:.0}") };
-    println!("PyTorch reference (same model, batch 128, 2 threads, this 2-core machine): {range} images/s");
+    let reference_batch = if cmd.model == ModelName::Pix2pix { 32 } else { 128 };
+    println!(
+        "PyTorch reference (same model, batch {reference_batch}, 2 threads, this 2-core machine): {range} images/s"
+    );
     for r in &results {
         if low == high {
             println!("  {}: {:.2}× PyTorch", r.backend, r.images_per_s / low);
@@ -183,7 +189,7 @@ pub struct Throughput {
 /// timing covers the queued device work and no per-step sync is added. A failed read, or a
 /// non-finite last loss, is an error (a benchmark of a diverged or broken step measures nothing).
 pub fn time_image_steps<E: Experiment<Batch = ImageBatch>>(
-    mut experiment: E,
+    experiment: E,
     device: &Device,
     data: &Dataset,
     batch_size: usize,
@@ -191,6 +197,18 @@ pub fn time_image_steps<E: Experiment<Batch = ImageBatch>>(
     steps: usize,
 ) -> Result<Throughput, String> {
     let source = ImageSource::new(Arc::new(data.train.clone()), None);
+    time_steps(experiment, device, &source, batch_size, warmup, steps)
+}
+
+/// [`time_image_steps`] on any batch source (image pairs for translation).
+pub fn time_steps<E: Experiment<Batch = S::Batch>, S: BatchSource>(
+    mut experiment: E,
+    device: &Device,
+    source: &S,
+    batch_size: usize,
+    warmup: usize,
+    steps: usize,
+) -> Result<Throughput, String> {
     let n = source.len();
     let mut rng = Rng::new(0);
     let mut data_seconds = 0.0;
@@ -229,6 +247,8 @@ enum ImageBench {
     Vae,
     Classifier,
     Dcgan,
+    /// pix2pix on Twitter→Google emoji pairs (the embedded set's training pairs, cycled).
+    Pix2pix,
     /// The LSTM's `rows` classifier with this cell.
     LstmRows(CellKind),
 }
@@ -241,6 +261,7 @@ impl ImageBench {
             ImageBench::Vae => "vae".into(),
             ImageBench::Classifier => "classifier (cnn)".into(),
             ImageBench::Dcgan => "dcgan (1 D + 1 G step)".into(),
+            ImageBench::Pix2pix => "pix2pix (1 D + 1 G step)".into(),
             ImageBench::LstmRows(cell) => format!("lstm rows ({})", format!("{cell:?}").to_lowercase()),
         }
     }
@@ -267,6 +288,13 @@ impl ImageBench {
                 let experiment = DcganExperiment::new(DcganConfig::default(), &device);
                 time_image_steps(experiment, &device, data, batch, warmup, steps)
             }
+            ImageBench::Pix2pix => {
+                let config = atelier_pix2pix::Pix2PixConfig::default();
+                let pairs = models::pix2pix::embedded_bench_pairs()?;
+                let source = atelier_train::PairSource::new(Arc::new(pairs), None);
+                let experiment = atelier_pix2pix::Pix2PixExperiment::new(config, &device);
+                time_steps(experiment, &device, &source, batch, warmup, steps)
+            }
             ImageBench::LstmRows(cell) => {
                 let config = LstmConfig { cell, ..LstmConfig::default() };
                 let experiment = ImageTaskExperiment::new(config, data.rows(), data.num_classes(), &device)
@@ -285,6 +313,7 @@ fn measure(cmd: &BenchRequest, backend: Backend) -> Result<Vec<BenchResult>, Str
         ModelName::Vae => vec![ImageBench::Vae],
         ModelName::Classifier => vec![ImageBench::Classifier],
         ModelName::Dcgan => vec![ImageBench::Dcgan],
+        ModelName::Pix2pix => vec![ImageBench::Pix2pix],
         ModelName::Lstm => lstm_cells(cmd).into_iter().map(ImageBench::LstmRows).collect(),
         ModelName::Dqn => return Err("dqn is measured by run_dqn (environment steps and updates, not images)".into()),
     };

@@ -13,12 +13,13 @@ use atelier_autoencoder::{AutoencoderConfig, Variant};
 use atelier_backend::Backend;
 use atelier_classifier::ClassifierConfig;
 use atelier_cli::{
-    AutoencoderTrainArgs, ClassifierTrainArgs, DcganTrainArgs, DqnTrainArgs, LrDecayArgs, LstmTrainArgs, TrainModel,
-    VaeTrainArgs,
+    AutoencoderTrainArgs, ClassifierTrainArgs, DcganTrainArgs, DqnTrainArgs, LrDecayArgs, LstmTrainArgs,
+    Pix2pixTrainArgs, TrainModel, VaeTrainArgs,
 };
 use atelier_dcgan::{DcganConfig, LabelSmoothing};
 use atelier_dqn::DqnConfig;
 use atelier_lstm::{LrSchedule, LstmConfig, Task};
+use atelier_pix2pix::Pix2PixConfig;
 use atelier_train::TrainConfig;
 use atelier_vae::{Likelihood, VaeConfig};
 use serde::{Deserialize, Serialize};
@@ -48,6 +49,7 @@ pub enum ModelConfig {
     Lstm(LstmConfig),
     Dqn(DqnConfig),
     Dcgan(DcganConfig),
+    Pix2pix(Pix2PixConfig),
 }
 
 impl ModelConfig {
@@ -59,6 +61,7 @@ impl ModelConfig {
             ModelConfig::Lstm(_) => "lstm",
             ModelConfig::Dqn(_) => "dqn",
             ModelConfig::Dcgan(_) => "dcgan",
+            ModelConfig::Pix2pix(_) => "pix2pix",
         }
     }
 
@@ -70,6 +73,7 @@ impl ModelConfig {
             ModelConfig::Lstm(c) => c.validate(),
             ModelConfig::Dqn(c) => c.validate(),
             ModelConfig::Dcgan(c) => c.validate(),
+            ModelConfig::Pix2pix(c) => c.validate(),
         }
     }
 }
@@ -311,6 +315,30 @@ pub fn dcgan_config(base: Option<DcganConfig>, args: &DcganTrainArgs) -> Result<
     Ok(config)
 }
 
+/// pix2pix's part of the config: `--task` picks the task's shapes (a new task starts from its
+/// preset), then the typed flags apply.
+pub fn pix2pix_config(base: Option<Pix2PixConfig>, args: &Pix2pixTrainArgs) -> Result<Pix2PixConfig, String> {
+    let mut config = match (base, args.task) {
+        (Some(base), Some(task)) if base.task != task => Pix2PixConfig::for_task(task),
+        (Some(base), _) => base,
+        (None, task) => Pix2PixConfig::for_task(task.unwrap_or(atelier_pix2pix::TranslationTask::TwitterToGoogle)),
+    };
+    set(&mut config.ngf, args.ngf);
+    set(&mut config.ndf, args.ndf);
+    set(&mut config.l1_weight, args.l1_weight);
+    set(&mut config.gan_weight, args.gan_weight);
+    set(&mut config.beta_1, args.beta1);
+    set(&mut config.learning_rate, args.common.lr);
+    set(&mut config.edge_threshold, args.edge_threshold);
+    let edges = matches!(
+        config.task,
+        atelier_pix2pix::TranslationTask::Edges2emoji | atelier_pix2pix::TranslationTask::Edges2fashion
+    );
+    refuse_unused(&[("--edge-threshold", args.edge_threshold.is_some() && !edges)], "applies to the edge-map tasks only")?;
+    refuse_unused(&[("--beta1", args.beta1.is_some() && config.gan_weight == 0.0)], "does nothing here")?;
+    Ok(config)
+}
+
 /// The default run config for a model: the loop settings are the model's own (`training()`).
 pub fn default_run_config(model: ModelConfig) -> RunConfig {
     let train = match &model {
@@ -320,6 +348,7 @@ pub fn default_run_config(model: ModelConfig) -> RunConfig {
         ModelConfig::Lstm(c) => c.training(),
         ModelConfig::Dqn(c) => c.training(),
         ModelConfig::Dcgan(c) => c.training(),
+        ModelConfig::Pix2pix(c) => c.training(),
     };
     RunConfig { backend: Backend::DEFAULT.name().to_string(), data_dir: None, data: None, train, model }
 }
@@ -434,6 +463,7 @@ mod tests {
                 TrainModel::Lstm(a) => lstm_config(None, a).map(drop),
                 TrainModel::Dqn(a) => dqn_config(None, a).map(drop),
                 TrainModel::Dcgan(a) => dcgan_config(None, a).map(drop),
+                TrainModel::Pix2pix(a) => pix2pix_config(None, a).map(drop),
             }
             .expect_err(&format!("{model} {args:?} should be refused"));
             assert!(err.starts_with(flag), "{model} {args:?}: {err}");
@@ -446,6 +476,7 @@ mod tests {
         refused("lstm", &["--task", "sequence", "--data-dir", "d"], "--data-dir");
         refused("dcgan", &["--score-every", "0", "--score-images", "10"], "--score-images");
         refused("classifier", &["--lr-decay-factor", "0.5"], "--lr-decay-factor");
+        refused("pix2pix", &["--edge-threshold", "0.3"], "--edge-threshold");
         let TrainModel::Autoencoder(a) = model_args("autoencoder", &["--variant", "denoising", "--noise-sigma", "0.5"])
         else {
             panic!()

@@ -18,6 +18,7 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
         EvalTarget::Lstm(args) => &args.common,
         EvalTarget::Dqn(args) => &args.common,
         EvalTarget::Dcgan(args) => &args.common,
+        EvalTarget::Pix2pix(args) => &args.common,
     };
     let EvalRunArgs { run: run_path, backend } = common;
     let run = RunDir::open(run_path).map_err(|e| e.to_string())?;
@@ -74,6 +75,11 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
             let dataset = crate::data::load(data_dir(&args.data_dir).as_deref())?;
             let count = args.limit.unwrap_or(crate::scorer::DEFAULT_LIMIT);
             models::dcgan::eval(&run, c, seed, &device, dataset, count)?
+        }
+        (ModelConfig::Pix2pix(c), EvalTarget::Pix2pix(args)) => {
+            let source = models::pix2pix::data::locate(c, data_dir(&args.data_dir).as_deref())?;
+            let data = source.load(c, None)?;
+            models::pix2pix::eval::eval(&run, c, &device, data)?
         }
         (ModelConfig::Dqn(dqn), EvalTarget::Dqn(args)) => {
             models::dqn::eval(&run, dqn, seed, &device, args.episodes.unwrap_or(dqn.eval_episodes))?

@@ -60,6 +60,17 @@ impl Scorer {
         })
     }
 
+    /// The evaluator's most likely class for each of `count` images (`[count, 28, 28]` in `[0, 1]`).
+    pub fn predicted_classes(&self, images: &[f32]) -> Result<Vec<usize>, String> {
+        let count = images.len() / PIXELS;
+        let outputs = self.evaluator.outputs(images, count, &self.device).map_err(|e| e.to_string())?;
+        Ok(outputs
+            .probabilities
+            .chunks(outputs.classes)
+            .map(|p| p.iter().enumerate().fold((0, f32::MIN), |best, (c, &v)| if v > best.1 { (c, v) } else { best }).0)
+            .collect())
+    }
+
     /// Scores `generated`, prints the table and the class histogram; returns `eval.json`'s entries.
     pub fn score_and_print(&self, generated: &[f32], class_names: &[String]) -> Result<Vec<(String, f64)>, String> {
         let count = generated.len() / PIXELS;

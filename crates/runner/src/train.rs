@@ -17,7 +17,7 @@ use atelier_train::{Outcome, Session};
 
 use crate::config::{
     ModelConfig, RunConfig, autoencoder_config, classifier_config, dcgan_config, default_run_config, dqn_config,
-    lstm_config, vae_config,
+    lstm_config, pix2pix_config, vae_config,
 };
 use crate::{models, recorded_data, repo};
 
@@ -103,6 +103,8 @@ fn model_config(args: &TrainModel, base: Option<ModelConfig>) -> Result<ModelCon
         (TrainModel::Dqn(a), _) => ModelConfig::Dqn(dqn_config(None, a)?),
         (TrainModel::Dcgan(a), Some(ModelConfig::Dcgan(b))) => ModelConfig::Dcgan(dcgan_config(Some(b), a)?),
         (TrainModel::Dcgan(a), _) => ModelConfig::Dcgan(dcgan_config(None, a)?),
+        (TrainModel::Pix2pix(a), Some(ModelConfig::Pix2pix(b))) => ModelConfig::Pix2pix(pix2pix_config(Some(b), a)?),
+        (TrainModel::Pix2pix(a), _) => ModelConfig::Pix2pix(pix2pix_config(None, a)?),
     })
 }
 
@@ -135,15 +137,25 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
         ModelConfig::Lstm(c) if !models::lstm::needs_images(c) => Some(models::lstm::GENERATED_SOURCE),
         _ => None,
     };
-    let (source, found) = match generated {
-        Some(description) => (None, DataRecord::generated(description)),
-        None => {
+    // A translation task finds its own data (emoji, Fashion-MNIST's edges, or a paired folder).
+    let translation = match &config.model {
+        ModelConfig::Pix2pix(c) => Some(models::pix2pix::data::locate(c, config.data_dir.as_deref())?),
+        _ => None,
+    };
+    let (source, found) = match (generated, &translation, &config.model) {
+        (_, Some(t), ModelConfig::Pix2pix(c)) => (None, t.record(c)?),
+        (Some(description), _, _) => (None, DataRecord::generated(description)),
+        _ => {
             let source = atelier_data::locate(config.data_dir.as_deref()).map_err(|e| e.to_string())?;
             let found = DataRecord::of(&source).map_err(|e| e.to_string())?;
             (Some(source), found)
         }
     };
-    let data_source = source.as_ref().map_or_else(|| found.to_string(), ToString::to_string);
+    let data_source = match (&source, &translation) {
+        (Some(source), _) => source.to_string(),
+        (None, Some(t)) => t.to_string(),
+        (None, None) => found.to_string(),
+    };
     config.data = Some(recorded_data::settle(&config, found, plan.resume.as_deref())?);
     let dataset = source.map(crate::data::load_from).transpose()?;
     // A transfer-learning run checks its pretrained run before a run directory is created.
@@ -186,6 +198,10 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
         ModelConfig::Lstm(c) => models::lstm::train(c, &session, dataset),
         ModelConfig::Dqn(dqn) => models::dqn::train(dqn, &session),
         ModelConfig::Dcgan(c) => images(dataset).and_then(|d| models::dcgan::train(c, &session, d)),
+        ModelConfig::Pix2pix(c) => translation
+            .ok_or_else(|| atelier_train::TrainError::Config("pix2pix needs its pairs".into()))
+            .and_then(|t| t.load(c, config.train.train_limit).map_err(atelier_train::TrainError::Config))
+            .and_then(|d| models::pix2pix::train(c, &session, d)),
     };
     let status = match &result {
         Ok(Outcome::Completed { steps, images_per_second }) => {

@@ -6,9 +6,6 @@ use std::path::Path;
 use std::sync::Arc;
 
 use atelier_cli::ReferenceArg;
-use atelier_core::metrics::read_metrics;
-use atelier_core::picture::Picture;
-use atelier_core::plot::{LinePlot, Scale, Series};
 use atelier_core::run_dir::RunDir;
 use atelier_data::Dataset;
 use atelier_dcgan::diagnose::{Scorecard, diagnose};
@@ -20,7 +17,7 @@ use atelier_train::figures::write_figure;
 use atelier_train::{ImageSource, Monitor, MonitorReport, Outcome, Session, TrainError, fit_monitored};
 use burn::prelude::*;
 
-use super::{decode_to_pixels, latest_checkpoint, sample_seed};
+use super::{TrainPlot, decode_to_pixels, latest_checkpoint, sample_seed, write_train_plots};
 use crate::scorer::Scorer;
 
 /// Seed of the monitor's noise: every score of a run sees the same z.
@@ -55,31 +52,21 @@ pub fn train(config: &DcganConfig, session: &Session, data: Dataset) -> Result<O
 /// The two pictures of the game the per-metric plots split up: both players' losses on one
 /// chart, and `D(x)` beside `D(G(z))` (training means), in `plots/`.
 fn write_game_plots(run: &RunDir) -> Result<(), String> {
-    let rows = read_metrics(&run.metrics_path()).map_err(|e| e.to_string())?;
-    let series = |name: &str, label: &str| {
-        let points = rows.iter().filter(|r| r.split == "train" && r.name == name).map(|r| (r.step as f64, r.value));
-        Series::new(label, points.collect())
-    };
     let plots = [
-        ("game-losses", "losses of the two players", "loss", vec![series("d_loss", "L_D"), series("g_loss", "L_G")]),
-        (
-            "game-d-outputs",
-            "mean D(x) on real, D(G(z)) on fakes",
-            "probability of real",
-            vec![series("d_real", "D(x)"), series("d_fake", "D(G(z))")],
-        ),
+        TrainPlot {
+            file: "game-losses",
+            title: "losses of the two players",
+            y_label: "loss",
+            series: &[("d_loss", "L_D"), ("g_loss", "L_G")],
+        },
+        TrainPlot {
+            file: "game-d-outputs",
+            title: "mean D(x) on real, D(G(z)) on fakes",
+            y_label: "probability of real",
+            series: &[("d_real", "D(x)"), ("d_fake", "D(G(z))")],
+        },
     ];
-    for (file, title, y_label, series) in plots {
-        let plot = LinePlot {
-            title: title.into(),
-            x_label: "optimisation step (one D and one G update)".into(),
-            y_label: y_label.into(),
-            y_scale: Scale::Linear,
-            series,
-        };
-        plot.save_png(&run.plots_dir().join(format!("{file}.png"))).map_err(|e| e.to_string())?;
-    }
-    Ok(())
+    write_train_plots(run, "optimisation step (one D and one G update)", &plots)
 }
 
 /// Scores `score_images` samples of fixed noise with the frozen evaluator every `score_every`

@@ -6,6 +6,7 @@ pub mod classifier;
 pub mod dcgan;
 pub mod dqn;
 pub mod lstm;
+pub mod pix2pix;
 pub mod vae;
 
 use std::collections::BTreeMap;
@@ -17,6 +18,43 @@ use atelier_train::seed::{Stream, derive};
 use burn::prelude::*;
 
 use crate::png_folder::quantize;
+
+/// One chart of training curves drawn together: `series` are `(metric, label)` of `metrics.csv`'s
+/// training rows.
+pub struct TrainPlot<'a> {
+    pub file: &'a str,
+    pub title: &'a str,
+    pub y_label: &'a str,
+    pub series: &'a [(&'a str, &'a str)],
+}
+
+/// Draws charts that put several training curves on one picture (the per-metric plots of the loop
+/// show each alone) into `plots/<file>.png`.
+pub fn write_train_plots(run: &RunDir, x_label: &str, plots: &[TrainPlot]) -> Result<(), String> {
+    use atelier_core::picture::Picture;
+    use atelier_core::plot::{LinePlot, Scale, Series};
+    let rows = atelier_core::metrics::read_metrics(&run.metrics_path()).map_err(|e| e.to_string())?;
+    for plot in plots {
+        let series = plot
+            .series
+            .iter()
+            .map(|(name, label)| {
+                let points = rows.iter().filter(|r| r.split == "train" && r.name == *name).map(|r| (r.step as f64, r.value));
+                Series::new(*label, points.collect())
+            })
+            .filter(|s| !s.points.is_empty())
+            .collect();
+        let chart = LinePlot {
+            title: plot.title.into(),
+            x_label: x_label.into(),
+            y_label: plot.y_label.into(),
+            y_scale: Scale::Linear,
+            series,
+        };
+        chart.save_png(&run.plots_dir().join(format!("{}.png", plot.file))).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
 
 /// Codes decoded per forward pass when generating images.
 const GENERATE_BATCH: usize = 500;

@@ -1,0 +1,219 @@
+//! `eval pix2pix`: the held-out pairs translated by the run's generator, scored beside the identity
+//! baseline (the input itself, shown in the target's colours), with the task's own measures.
+//!
+//! Every image is compared in RGB (grey for Fashion) in `[0, 1]`:
+//! - `l1` = mean |output − target| over pixels and channels;
+//! - `psnr_db` = the mean over images of `10·log₁₀(1 / MSE_image)`;
+//! - `ssim` = the mean over images and channels of SSIM (Wang et al. 2004, 7×7 windows as
+//!   `atelier_evaluation::ssim`);
+//! - colorize: `mean_chroma` of the outputs and of the real images (`√(a² + b²)` in CIE Lab): the
+//!   GAN term should bring it closer to the real one than the L1-only U-Net does;
+//! - edges2fashion: `class_kept`, the share of generated garments the Fashion evaluator puts in their
+//!   source's class, and `fcd` against the real test garments.
+
+use atelier_cli::ReferenceArg;
+use atelier_core::run_dir::RunDir;
+use atelier_data::PairSet;
+use atelier_data::lab::{chroma, srgb_to_lab};
+use atelier_data::translation::crop_centred;
+use atelier_pix2pix::{ColourSpace, Pix2PixConfig, TranslationTask, UNetGenerator, load_generator, translate};
+use atelier_train::Figure;
+use atelier_train::figures::write_figure;
+use atelier_train::host::to_host_f32;
+use burn::prelude::*;
+
+use super::data::TranslationData;
+use crate::models::latest_checkpoint;
+use crate::scorer::Scorer;
+
+/// Pairs per forward pass.
+const BATCH: usize = 64;
+/// Test pairs in the evaluation picture.
+const PICTURE_PAIRS: usize = 16;
+
+/// Images shown and scored: `[n, c, h, w]` in `[0, 1]`, `c` = 3 (RGB) or 1 (grey).
+pub struct Rendered {
+    pub channels: usize,
+    pub side: usize,
+    pub pixels: Vec<f32>,
+}
+
+impl Rendered {
+    fn image(&self, i: usize) -> &[f32] {
+        let n = self.channels * self.side * self.side;
+        &self.pixels[i * n..(i + 1) * n]
+    }
+    fn count(&self) -> usize {
+        self.pixels.len() / (self.channels * self.side * self.side)
+    }
+}
+
+/// The images a task's generator outputs (`[n, c_out, h, w]` unit) as pictures, given the inputs.
+pub fn render(config: &Pix2PixConfig, inputs: &[f32], outputs: &[f32]) -> Rendered {
+    let side = config.size;
+    let plane = side * side;
+    match config.colour {
+        ColourSpace::LabChroma => {
+            let n = outputs.len() / (2 * plane);
+            let mut pixels = Vec::with_capacity(n * 3 * plane);
+            for i in 0..n {
+                let mut lab = inputs[i * plane..(i + 1) * plane].to_vec();
+                lab.extend_from_slice(&outputs[i * 2 * plane..(i + 1) * 2 * plane]);
+                pixels.extend(atelier_data::lab::planar_unit_lab_to_rgb(&lab));
+            }
+            Rendered { channels: 3, side, pixels }
+        }
+        ColourSpace::Rgb => Rendered { channels: config.output_channels, side, pixels: outputs.to_vec() },
+    }
+}
+
+/// The identity baseline: the input shown in the target's space (colorize: `L` with no chroma;
+/// a grey edge map copied to every channel of an RGB target).
+pub fn identity(config: &Pix2PixConfig, set: &PairSet) -> Rendered {
+    let plane = config.size * config.size;
+    let n = set.len();
+    match config.colour {
+        ColourSpace::LabChroma => {
+            let neutral = vec![128.0 / 255.0; n * 2 * plane];
+            render(config, &set.inputs, &neutral)
+        }
+        ColourSpace::Rgb => {
+            let (ci, co) = (config.input_channels, config.output_channels);
+            let mut pixels = Vec::with_capacity(n * co * plane);
+            for i in 0..n {
+                let input = set.input(i);
+                for c in 0..co {
+                    let from = if ci == co { c } else { 0 };
+                    pixels.extend_from_slice(&input[from * plane..(from + 1) * plane]);
+                }
+            }
+            Rendered { channels: co, side: config.size, pixels }
+        }
+    }
+}
+
+/// `l1`, `psnr_db`, `ssim` of `images` against `targets`.
+pub fn paired_scores(images: &Rendered, targets: &Rendered) -> Result<[f64; 3], String> {
+    let (n, c, side) = (images.count(), images.channels, images.side);
+    let plane = side * side;
+    let (mut l1, mut psnr, mut ssim) = (0.0, 0.0, 0.0);
+    for i in 0..n {
+        let (x, y) = (images.image(i), targets.image(i));
+        let mut abs = 0.0;
+        let mut sq = 0.0;
+        for (a, b) in x.iter().zip(y) {
+            let d = f64::from(a - b);
+            abs += d.abs();
+            sq += d * d;
+        }
+        l1 += abs / x.len() as f64;
+        psnr += atelier_layers::quality::psnr_db((sq / x.len() as f64).max(1e-10));
+        for ch in 0..c {
+            ssim += atelier_evaluation::ssim(&x[ch * plane..(ch + 1) * plane], &y[ch * plane..(ch + 1) * plane], side, side)?
+                / c as f64;
+        }
+    }
+    let n = n as f64;
+    Ok([l1 / n, psnr / n, ssim / n])
+}
+
+/// The mean Lab chroma of RGB images.
+pub fn mean_chroma(images: &Rendered) -> f64 {
+    let plane = images.side * images.side;
+    let (mut sum, mut count) = (0.0, 0usize);
+    for i in 0..images.count() {
+        let image = images.image(i);
+        for p in 0..plane {
+            let rgb = [0, 1, 2].map(|c| f64::from(image[c * plane + p]));
+            sum += chroma(srgb_to_lab(rgb));
+            count += 1;
+        }
+    }
+    sum / count.max(1) as f64
+}
+
+/// The generator's outputs for every pair of `set`, `[n, c_out, h, w]` unit, on the host.
+pub fn translate_set(generator: &UNetGenerator, set: &PairSet, device: &Device) -> Result<Vec<f32>, String> {
+    let [ci, h, w] = set.input_shape;
+    let mut out = Vec::with_capacity(set.len() * set.target_len());
+    for start in (0..set.len()).step_by(BATCH) {
+        let n = BATCH.min(set.len() - start);
+        let inputs = set.inputs[start * set.input_len()..(start + n) * set.input_len()].to_vec();
+        let x = Tensor::<4>::from_data(TensorData::new(inputs, [n, ci, h, w]), device); // [n, c_in, h, w]
+        out.extend(to_host_f32(translate(generator, x), "the translated images").map_err(|e| e.to_string())?);
+    }
+    Ok(out)
+}
+
+/// Scores the latest checkpoint on the test pairs; writes `samples/eval-translations.png`.
+pub fn eval(run: &RunDir, config: &Pix2PixConfig, device: &Device, data: TranslationData) -> Result<Vec<(String, f64)>, String> {
+    let (step, blobs) = latest_checkpoint(run)?;
+    let generator = load_generator(config, &blobs, device)?;
+    let test = &data.test;
+    eprintln!("translating {} test pairs ({}) with the checkpoint at step {step}", test.len(), data.source);
+    let outputs = translate_set(&generator, test, device)?;
+    let images = render(config, &test.inputs, &outputs);
+    let targets = render(config, &test.inputs, &test.targets);
+    let baseline = identity(config, test);
+    let [l1, psnr, ssim] = paired_scores(&images, &targets)?;
+    let [id_l1, id_psnr, id_ssim] = paired_scores(&baseline, &targets)?;
+    let mut entries = vec![
+        ("l1".to_string(), l1),
+        ("psnr_db".to_string(), psnr),
+        ("ssim".to_string(), ssim),
+        ("identity_l1".to_string(), id_l1),
+        ("identity_psnr_db".to_string(), id_psnr),
+        ("identity_ssim".to_string(), id_ssim),
+        ("psnr_gain_over_identity_db".to_string(), psnr - id_psnr),
+        ("test_pairs".to_string(), test.len() as f64),
+        ("checkpoint_step".to_string(), step as f64),
+    ];
+    match config.task {
+        TranslationTask::Colorize => {
+            entries.push(("mean_chroma".to_string(), mean_chroma(&images)));
+            entries.push(("real_mean_chroma".to_string(), mean_chroma(&targets)));
+        }
+        TranslationTask::Edges2fashion => entries.extend(fashion_scores(config, test, &images, device)?),
+        _ => {}
+    }
+    let path = write_figure(&run.samples_dir(), "eval-", picture(config, test, &outputs, device))?;
+    eprintln!("wrote {}", path.display());
+    Ok(entries)
+}
+
+/// The Fashion evaluator on the generated garments (cropped back to 28×28): the share put in their
+/// source's class, and FCD against the real test garments.
+fn fashion_scores(
+    config: &Pix2PixConfig,
+    test: &PairSet,
+    images: &Rendered,
+    device: &Device,
+) -> Result<Vec<(String, f64)>, String> {
+    let side = config.size;
+    let garments: Vec<f32> = (0..images.count()).flat_map(|i| crop_centred(images.image(i), side, 28, 28)).collect();
+    let fashion = atelier_data::load(None).map_err(|e| e.to_string())?;
+    let scorer = Scorer::new(&fashion, ReferenceArg::Test, test.len(), device)?;
+    let predicted = scorer.predicted_classes(&garments)?;
+    let kept = predicted.iter().zip(&test.labels).filter(|(p, l)| p == l).count() as f64 / test.len() as f64;
+    let scores = scorer.score(&garments)?;
+    Ok(vec![("class_kept".to_string(), kept), ("fcd".to_string(), scores.fcd)])
+}
+
+/// Input | output | target of the first test pairs, as one picture.
+fn picture(config: &Pix2PixConfig, test: &PairSet, outputs: &[f32], device: &Device) -> Figure {
+    let n = PICTURE_PAIRS.min(test.len());
+    let [ci, h, w] = test.input_shape;
+    let co = config.output_channels;
+    let tensor = |values: &[f32], c: usize| Tensor::<4>::from_data(TensorData::new(values.to_vec(), [n, c, h, w]), device);
+    let inputs = tensor(&test.inputs[..n * test.input_len()], ci);
+    let shown = |images: Tensor<4>| atelier_pix2pix::display_rgb(config, inputs.clone(), images);
+    Figure::Grid {
+        name: "translations".into(),
+        rows: vec![
+            ("input".into(), atelier_pix2pix::display_inputs_rgb(config, inputs.clone())),
+            ("output".into(), shown(tensor(&outputs[..n * test.target_len()], co))),
+            ("target".into(), shown(tensor(&test.targets[..n * test.target_len()], co))),
+        ],
+        marks: Vec::new(),
+    }
+}

@@ -1,0 +1,46 @@
+//! pix2pix: the task's pairs through the shared loop, evaluation beside the identity baseline,
+//! translation of a user's own folder, and the pairs `bench pix2pix` times.
+
+pub mod data;
+pub mod eval;
+pub mod translate;
+
+use std::sync::Arc;
+
+use atelier_pix2pix::{Objective, Pix2PixConfig, Pix2PixExperiment};
+use atelier_train::{Outcome, PairAugment, PairSource, Session, TrainError, fit};
+
+pub use data::embedded_bench_pairs;
+use data::TranslationData;
+
+use super::{TrainPlot, write_train_plots};
+
+pub fn train(config: &Pix2PixConfig, session: &Session, data: TranslationData) -> Result<Outcome, TrainError> {
+    eprintln!(
+        "pix2pix ({}, {}): {} training / {} validation pairs from {}",
+        config.task.name(),
+        config.objective().name(),
+        data.train.len(),
+        data.valid.len(),
+        data.source
+    );
+    session.seed_device_for_init();
+    let experiment = Pix2PixExperiment::new(config.clone(), &session.device);
+    // pix2pix's mirroring: input and target flipped together.
+    let train = PairSource::new(Arc::new(data.train), session.config.train_limit).with_augment(PairAugment::Mirror);
+    let valid = PairSource::new(Arc::new(data.valid), None);
+    let outcome = fit(experiment, &train, &valid, session).map(|(_, outcome)| outcome)?;
+    write_loss_plots(config, &session.run)
+        .map_err(|reason| TrainError::Plot { dir: session.run.plots_dir(), reason })?;
+    Ok(outcome)
+}
+
+/// Both players' losses on one chart (the L1 term is also drawn alone by the loop).
+fn write_loss_plots(config: &Pix2PixConfig, run: &atelier_core::run_dir::RunDir) -> Result<(), String> {
+    let series: &[(&str, &str)] = match config.objective() {
+        Objective::Pix2Pix => &[("d_loss", "L_D"), ("g_gan", "BCE(D(x, G(x)), 1)"), ("g_l1", "L1 (unweighted)")],
+        Objective::L1Only => &[("g_l1", "L1")],
+    };
+    let plots = [TrainPlot { file: "losses", title: "pix2pix losses", y_label: "loss", series }];
+    write_train_plots(run, "optimisation step", &plots)
+}

@@ -1,0 +1,79 @@
+//! `translate --run RUN --in DIR --out DIR`: a user's own images through a trained generator.
+//!
+//! Each PNG or JPEG of `--in` (any size; transparency on white) is resized to the model's size and
+//! turned into the task's input (RGB; the lightness for colorize; the Sobel edge map for the edge
+//! tasks; grey for edges2fashion), translated, and written to `--out` under its own name as a PNG
+//! at the model's size.
+
+use std::path::Path;
+
+use atelier_core::png::{Channels, save};
+use atelier_core::run_dir::RunDir;
+use atelier_data::colour::{GreyPolicy, image_files, read_image};
+use atelier_data::edges::{edge_map, planar_rgb_to_grey};
+use atelier_data::lab::planar_rgb_to_unit_lab;
+use atelier_pix2pix::{Pix2PixConfig, TranslationTask, load_generator};
+use burn::prelude::*;
+
+use super::eval::render;
+use crate::models::latest_checkpoint;
+
+/// The task's input `[c_in, size, size]` for one RGB image (planar, unit).
+fn task_input(config: &Pix2PixConfig, rgb: &[f32]) -> Vec<f32> {
+    let side = config.size;
+    match config.task {
+        TranslationTask::TwitterToGoogle | TranslationTask::Folder => rgb.to_vec(),
+        TranslationTask::Colorize => planar_rgb_to_unit_lab(rgb)[..side * side].to_vec(),
+        TranslationTask::Edges2emoji | TranslationTask::Edges2fashion => {
+            edge_map(&planar_rgb_to_grey(rgb), side, side, config.edge_threshold)
+        }
+    }
+}
+
+/// Translates every image of `input` into `out`; returns how many were written.
+pub fn translate(run: &RunDir, config: &Pix2PixConfig, device: &Device, input: &Path, out: &Path) -> Result<usize, String> {
+    let files = image_files(input).map_err(|e| e.to_string())?;
+    if files.is_empty() {
+        return Err(format!("{}: no PNG or JPEG images to translate", input.display()));
+    }
+    let (step, blobs) = latest_checkpoint(run)?;
+    let generator = load_generator(config, &blobs, device)?;
+    eprintln!("translating {} images with {} ({}) at step {step}", files.len(), run.path().display(), config.task.name());
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let side = config.size;
+    for file in &files {
+        let image = read_image(file, GreyPolicy::Convert).map_err(|e| e.to_string())?.resized(side);
+        let input_pixels = task_input(config, &image.to_planar_unit());
+        let x = Tensor::<4>::from_data(TensorData::new(input_pixels.clone(), [1, config.input_channels, side, side]), device);
+        let output = atelier_train::host::to_host_f32(atelier_pix2pix::translate(&generator, x), "the translation")
+            .map_err(|e| e.to_string())?;
+        let shown = render(config, &input_pixels, &output);
+        let plane = side * side;
+        let bytes: Vec<u8> = (0..plane)
+            .flat_map(|p| (0..shown.channels).map(move |c| (c, p)))
+            .map(|(c, p)| (shown.pixels[c * plane + p].clamp(0.0, 1.0) * 255.0).round() as u8)
+            .collect();
+        let channels = if shown.channels == 3 { Channels::Rgb } else { Channels::Gray };
+        let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let path = out.join(format!("{stem}.png"));
+        save(&path, &bytes, side, side, channels).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(files.len())
+}
+
+/// `translate`: opens the run, picks the backend (the run's unless typed), translates.
+pub fn run(cmd: &atelier_cli::TranslateArgs) -> Result<(), String> {
+    let run = RunDir::open(&cmd.run).map_err(|e| e.to_string())?;
+    let config = crate::config::RunConfig::load(&run.config_path())?;
+    let crate::config::ModelConfig::Pix2pix(model) = &config.model else {
+        return Err(format!("{} is a {} run; translate needs a pix2pix run", run.path().display(), config.model.name()));
+    };
+    let backend: atelier_backend::Backend = match cmd.backend {
+        Some(b) => b,
+        None => config.backend.parse().map_err(|e: atelier_backend::BackendError| e.to_string())?,
+    };
+    let device = backend.device().map_err(|e| e.to_string())?;
+    let count = translate(&run, model, &device, &cmd.input, &cmd.out)?;
+    println!("wrote {count} translations to {}", cmd.out.display());
+    Ok(())
+}
