@@ -158,6 +158,10 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
     };
     config.data = Some(recorded_data::settle(&config, found, plan.resume.as_deref())?);
     let dataset = source.map(crate::data::load_from).transpose()?;
+    let pairs = match (&translation, &config.model) {
+        (Some(t), ModelConfig::Pix2pix(c)) => Some(t.load(c, config.train.train_limit)?),
+        _ => None,
+    };
     // A transfer-learning run checks its pretrained run before a run directory is created.
     if let ModelConfig::Classifier(c) = &config.model {
         models::classifier::pretrained_blobs(c)?;
@@ -198,9 +202,8 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
         ModelConfig::Lstm(c) => models::lstm::train(c, &session, dataset),
         ModelConfig::Dqn(dqn) => models::dqn::train(dqn, &session),
         ModelConfig::Dcgan(c) => images(dataset).and_then(|d| models::dcgan::train(c, &session, d)),
-        ModelConfig::Pix2pix(c) => translation
+        ModelConfig::Pix2pix(c) => pairs
             .ok_or_else(|| atelier_train::TrainError::Config("pix2pix needs its pairs".into()))
-            .and_then(|t| t.load(c, config.train.train_limit).map_err(atelier_train::TrainError::Config))
             .and_then(|d| models::pix2pix::train(c, &session, d)),
     };
     let status = match &result {

@@ -34,6 +34,8 @@ pub struct TranslationData {
     pub valid: PairSet,
     pub test: PairSet,
     pub source: String,
+    /// edges2fashion: the Fashion-MNIST dataset itself (the evaluator's real test images).
+    pub fashion: Option<atelier_data::Dataset>,
 }
 
 /// The styles the emoji tasks read: the input style, then the target style.
@@ -52,6 +54,9 @@ pub fn locate(config: &Pix2PixConfig, data_dir: Option<&Path>) -> Result<Transla
             atelier_data::locate(data_dir).map(TranslationSource::Fashion).map_err(|e| e.to_string())
         }
         _ => match data_dir {
+            Some(dir) if dir.as_os_str() == atelier_data::source::EMBEDDED_NAME => {
+                Err("--task folder reads a paired folder of your own; there is no embedded one".into())
+            }
             Some(dir) if dir.is_dir() => Ok(TranslationSource::Folder(dir.to_path_buf())),
             Some(dir) => Err(format!("--data-dir {}: no such folder", dir.display())),
             None => Err("--task folder needs --data-dir DIR (train/ and test/ folders of pairs)".into()),
@@ -95,16 +100,19 @@ impl TranslationSource {
                     valid: build(EmojiSplit::Valid).map_err(e)?,
                     test: build(EmojiSplit::Test).map_err(e)?,
                     source: set.source,
+                    fashion: None,
                 })
             }
             TranslationSource::Fashion(source) => {
                 let data = atelier_data::load_from(source.clone()).map_err(e)?;
                 let test = edges_to_fashion_pairs(&data.test, config.edge_threshold, None).map_err(e)?;
+                let train = edges_to_fashion_pairs(&data.train, config.edge_threshold, train_limit).map_err(e)?;
                 Ok(TranslationData {
-                    train: edges_to_fashion_pairs(&data.train, config.edge_threshold, train_limit).map_err(e)?,
+                    train,
                     valid: test.select(&(0..test.len().min(1000)).collect::<Vec<_>>()),
                     test,
                     source: data.source.to_string(),
+                    fashion: Some(data),
                 })
             }
             TranslationSource::Folder(path) => {
@@ -116,6 +124,7 @@ impl TranslationSource {
                     valid: test.select(&(0..test.len().min(256)).collect::<Vec<_>>()),
                     test,
                     source: path.display().to_string(),
+                    fashion: None,
                 })
             }
         }

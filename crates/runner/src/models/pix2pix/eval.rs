@@ -173,7 +173,10 @@ pub fn eval(run: &RunDir, config: &Pix2PixConfig, device: &Device, data: Transla
             entries.push(("mean_chroma".to_string(), mean_chroma(&images)));
             entries.push(("real_mean_chroma".to_string(), mean_chroma(&targets)));
         }
-        TranslationTask::Edges2fashion => entries.extend(fashion_scores(config, test, &images, device)?),
+        TranslationTask::Edges2fashion => {
+            let fashion = data.fashion.as_ref().ok_or("edges2fashion needs the Fashion-MNIST test set")?;
+            entries.extend(fashion_scores(config, fashion, test, &images, device)?)
+        }
         _ => {}
     }
     let path = write_figure(&run.samples_dir(), "eval-", picture(config, test, &outputs, device))?;
@@ -185,14 +188,14 @@ pub fn eval(run: &RunDir, config: &Pix2PixConfig, device: &Device, data: Transla
 /// source's class, and FCD against the real test garments.
 fn fashion_scores(
     config: &Pix2PixConfig,
+    fashion: &atelier_data::Dataset,
     test: &PairSet,
     images: &Rendered,
     device: &Device,
 ) -> Result<Vec<(String, f64)>, String> {
     let side = config.size;
     let garments: Vec<f32> = (0..images.count()).flat_map(|i| crop_centred(images.image(i), side, 28, 28)).collect();
-    let fashion = atelier_data::load(None).map_err(|e| e.to_string())?;
-    let scorer = Scorer::new(&fashion, ReferenceArg::Test, test.len(), device)?;
+    let scorer = Scorer::new(fashion, ReferenceArg::Test, test.len(), device)?;
     let predicted = scorer.predicted_classes(&garments)?;
     let kept = predicted.iter().zip(&test.labels).filter(|(p, l)| p == l).count() as f64 / test.len() as f64;
     let scores = scorer.score(&garments)?;

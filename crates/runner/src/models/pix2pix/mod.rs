@@ -8,7 +8,7 @@ pub mod translate;
 use std::sync::Arc;
 
 use atelier_pix2pix::{Objective, Pix2PixConfig, Pix2PixExperiment};
-use atelier_train::{Outcome, PairAugment, PairSource, Session, TrainError, fit};
+use atelier_train::{BatchSource, Outcome, PairAugment, PairSource, Session, TrainError, fit};
 
 pub use data::embedded_bench_pairs;
 use data::TranslationData;
@@ -16,19 +16,19 @@ use data::TranslationData;
 use super::{TrainPlot, write_train_plots};
 
 pub fn train(config: &Pix2PixConfig, session: &Session, data: TranslationData) -> Result<Outcome, TrainError> {
+    // pix2pix's mirroring: input and target flipped together.
+    let train = PairSource::new(Arc::new(data.train), session.config.train_limit).with_augment(PairAugment::Mirror);
+    let valid = PairSource::new(Arc::new(data.valid), None);
     eprintln!(
         "pix2pix ({}, {}): {} training / {} validation pairs from {}",
         config.task.name(),
         config.objective().name(),
-        data.train.len(),
-        data.valid.len(),
+        train.len(),
+        valid.len(),
         data.source
     );
     session.seed_device_for_init();
     let experiment = Pix2PixExperiment::new(config.clone(), &session.device);
-    // pix2pix's mirroring: input and target flipped together.
-    let train = PairSource::new(Arc::new(data.train), session.config.train_limit).with_augment(PairAugment::Mirror);
-    let valid = PairSource::new(Arc::new(data.valid), None);
     let outcome = fit(experiment, &train, &valid, session).map(|(_, outcome)| outcome)?;
     write_loss_plots(config, &session.run)
         .map_err(|reason| TrainError::Plot { dir: session.run.plots_dir(), reason })?;

@@ -1,0 +1,166 @@
+//! End-to-end tests of the image-to-image lecture with the real runner binary on the embedded
+//! mini emoji set: `train pix2pix` → `eval pix2pix` → `translate`, resume ⇒ the same result, the
+//! L1-only baseline, colorize, edges2fashion, a paired folder of one's own, and the refusals.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+
+use atelier_data::emoji::{EmojiSplit, Vendor};
+use support::{assert_picture, atelier, eval_value, fails_with, ok, read, scratch, single_run_of, stderr};
+
+/// `train pix2pix` on the embedded emoji with a tiny network (ngf = ndf = 8), 64 training pairs,
+/// batch 16: 4 steps per epoch.
+fn train_tiny(out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "train", "pix2pix", "--out", out.to_str().unwrap(), "--ngf", "8", "--ndf", "8", "--batch-size", "16",
+        "--epochs", "1", "--log-every", "2", "--checkpoint-every", "2",
+    ];
+    for (flag, value) in [("--data-dir", "embedded"), ("--train-limit", "64")] {
+        if !extra.contains(&flag) {
+            args.extend([flag, value]);
+        }
+    }
+    args.extend_from_slice(extra);
+    atelier("flex", &args)
+}
+
+#[test]
+fn train_eval_and_translate_twitter_to_google() {
+    let out = scratch("pix2pix");
+    let trained = ok(train_tiny(&out, &[]));
+    assert!(stderr(&trained).contains("64 training / 54 validation pairs"), "{}", stderr(&trained));
+    let run = single_run_of(&out, "pix2pix");
+    let config = read(&run.join("config.json"));
+    assert!(config.contains("\"task\": \"twitter-to-google\"") && config.contains("\"kind\": \"embedded\""), "{config}");
+    assert!(config.contains("\"name\": \"index.json\""), "the embedded emoji files are recorded: {config}");
+    let metrics = read(&run.join("metrics.csv"));
+    for name in ["d_loss", "d_real", "d_fake", "g_gan", "g_l1", "g_loss"] {
+        assert!(metrics.contains(&format!(",train,{name},")) && metrics.contains(&format!(",test,{name},")), "{name}");
+    }
+    // Input | output | target rows of 64×64 colour images, and both players' losses on one chart.
+    assert_picture(&run.join("samples/epoch-001-translations.png"), 3 * 64, 3 * 64);
+    assert_picture(&run.join("plots/losses.png"), 200, 100);
+
+    let run_s = run.to_str().unwrap();
+    ok(atelier("flex", &["eval", "pix2pix", "--run", run_s]));
+    assert_picture(&run.join("samples/eval-translations.png"), 3 * 64, 3 * 64);
+    // The identity baseline, computed here from the embedded images themselves: the Twitter test
+    // emoji against the Google ones, mean |difference| over pixels and channels.
+    let set = atelier_data::emoji_mini::load(&[Vendor::Twitter, Vendor::Google]).unwrap();
+    let test = set.indices(EmojiSplit::Test);
+    let l1: f64 = test
+        .iter()
+        .map(|&i| {
+            let (a, b) = (set.images[0][i].to_planar_unit(), set.images[1][i].to_planar_unit());
+            a.iter().zip(&b).map(|(x, y)| f64::from((x - y).abs())).sum::<f64>() / a.len() as f64
+        })
+        .sum::<f64>()
+        / test.len() as f64;
+    assert!((eval_value(&run, "identity_l1") - l1).abs() < 1e-4, "{} vs {l1}", eval_value(&run, "identity_l1"));
+    assert_eq!(eval_value(&run, "test_pairs"), 53.0);
+    let (psnr, identity) = (eval_value(&run, "psnr_db"), eval_value(&run, "identity_psnr_db"));
+    assert!(psnr.is_finite() && identity > 5.0 && identity < 20.0, "{psnr} {identity}");
+    assert!((eval_value(&run, "psnr_gain_over_identity_db") - (psnr - identity)).abs() < 1e-9);
+    let ssim = eval_value(&run, "ssim");
+    assert!((-1.0..=1.0).contains(&ssim), "{ssim}");
+
+    // A user's own images, of any size and with transparency, come out at the model's size.
+    let input = out.join("mine");
+    fs::create_dir_all(&input).unwrap();
+    image::RgbaImage::from_pixel(100, 80, image::Rgba([200, 30, 30, 128])).save(input.join("wide.png")).unwrap();
+    image::RgbImage::from_pixel(20, 20, image::Rgb([10, 200, 10])).save(input.join("small.jpg")).unwrap();
+    fs::write(input.join("notes.txt"), "not an image").unwrap();
+    let translated = out.join("translated");
+    ok(atelier("flex", &["translate", "--run", run_s, "--in", input.to_str().unwrap(), "--out", translated.to_str().unwrap()]));
+    for name in ["wide.png", "small.png"] {
+        let image = image::open(translated.join(name)).unwrap();
+        assert_eq!((image.width(), image.height()), (64, 64), "{name}");
+    }
+    assert_eq!(fs::read_dir(&translated).unwrap().count(), 2);
+}
+
+#[test]
+fn a_resumed_run_ends_where_an_uninterrupted_one_does() {
+    let out = scratch("pix2pix-resume");
+    let whole = out.join("whole");
+    ok(train_tiny(&whole, &[]));
+    let whole = single_run_of(&whole, "pix2pix");
+    let parts = out.join("parts");
+    ok(train_tiny(&parts, &["--max-steps", "2"]));
+    let parts = single_run_of(&parts, "pix2pix");
+    let resumed = ok(atelier("flex", &["train", "--resume", parts.to_str().unwrap()]));
+    assert!(stderr(&resumed).contains("completed 4 steps"), "{}", stderr(&resumed));
+    for run in [&whole, &parts] {
+        ok(atelier("flex", &["eval", "pix2pix", "--run", run.to_str().unwrap()]));
+    }
+    for key in ["l1", "psnr_db", "ssim"] {
+        assert_eq!(eval_value(&whole, key), eval_value(&parts, key), "{key}");
+    }
+}
+
+#[test]
+fn the_l1_only_baseline_colorize_and_edges2fashion_train_and_score() {
+    let out = scratch("pix2pix-tasks");
+    // --gan-weight 0: no discriminator at all.
+    let l1_only = out.join("l1");
+    ok(train_tiny(&l1_only, &["--gan-weight", "0", "--max-steps", "2"]));
+    let run = single_run_of(&l1_only, "pix2pix");
+    let metrics = read(&run.join("metrics.csv"));
+    assert!(metrics.contains(",train,g_l1,") && !metrics.contains("d_loss"), "{metrics}");
+
+    let colorize = out.join("colorize");
+    ok(train_tiny(&colorize, &["--task", "colorize", "--max-steps", "2"]));
+    let run = single_run_of(&colorize, "pix2pix");
+    ok(atelier("flex", &["eval", "pix2pix", "--run", run.to_str().unwrap()]));
+    // The real emoji are colourful; the grey baseline (L, a = b = 0) is the identity here.
+    assert!(eval_value(&run, "real_mean_chroma") > 10.0);
+    assert!(eval_value(&run, "mean_chroma").is_finite());
+
+    let fashion = out.join("fashion");
+    ok(train_tiny(&fashion, &["--task", "edges2fashion", "--max-steps", "2"]));
+    let run = single_run_of(&fashion, "pix2pix");
+    ok(atelier("flex", &["eval", "pix2pix", "--run", run.to_str().unwrap()]));
+    let kept = eval_value(&run, "class_kept");
+    assert!((0.0..=1.0).contains(&kept) && eval_value(&run, "fcd") >= 0.0);
+    assert_eq!(eval_value(&run, "test_pairs"), 500.0, "the embedded Fashion test set");
+}
+
+#[test]
+fn a_paired_folder_trains_and_bad_requests_are_refused_clearly() {
+    let out = scratch("pix2pix-folder");
+    let data = out.join("pairs");
+    for (split, name, colour) in [("train", "a", [250, 10, 10]), ("train", "b", [10, 250, 10]), ("test", "c", [10, 10, 250])] {
+        for (side, value) in [("A", colour), ("B", [255 - colour[0], 255 - colour[1], 255 - colour[2]])] {
+            let dir = data.join(split).join(side);
+            fs::create_dir_all(&dir).unwrap();
+            image::RgbImage::from_pixel(48, 48, image::Rgb(value)).save(dir.join(format!("{name}.png"))).unwrap();
+        }
+    }
+    let runs = out.join("runs");
+    let data_s = data.to_str().unwrap();
+    ok(train_tiny(&runs, &["--task", "folder", "--data-dir", data_s, "--max-steps", "1", "--train-limit", "2"]));
+    let run = single_run_of(&runs, "pix2pix");
+    ok(atelier("flex", &["eval", "pix2pix", "--run", run.to_str().unwrap()]));
+    assert_eq!(eval_value(&run, "test_pairs"), 1.0);
+
+    // A name in A/ without its partner in B/ is named.
+    image::RgbImage::from_pixel(8, 8, image::Rgb([1, 2, 3])).save(data.join("train/A/lonely.png")).unwrap();
+    let refused = train_tiny(&out.join("bad"), &["--task", "folder", "--data-dir", data_s]);
+    fails_with(&refused, "lonely is in");
+    let bad = out.join("bad");
+    let no_folder = atelier("flex", &["train", "pix2pix", "--task", "folder", "--out", bad.to_str().unwrap()]);
+    fails_with(&no_folder, "--task folder needs --data-dir");
+    fails_with(&train_tiny(&bad, &["--task", "folder"]), "there is no embedded one");
+    fails_with(&train_tiny(&out.join("bad"), &["--edge-threshold", "0.3"]), "--edge-threshold");
+    fails_with(&train_tiny(&out.join("bad"), &["--gan-weight=-1"]), "gan_weight must be");
+    let not_emoji = train_tiny(&out.join("bad"), &["--task", "colorize", "--data-dir", data_s]);
+    fails_with(&not_emoji, "not an emoji folder");
+    assert!(!out.join("bad").exists(), "refused runs leave no run directory");
+    let empty = out.join("empty");
+    fs::create_dir_all(&empty).unwrap();
+    let run_s = run.to_str().unwrap();
+    let nothing = atelier("flex", &["translate", "--run", run_s, "--in", empty.to_str().unwrap(), "--out", "x"]);
+    fails_with(&nothing, "no PNG or JPEG images");
+}
