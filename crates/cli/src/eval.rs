@@ -30,6 +30,9 @@ pub enum EvalTarget {
     Dcgan(DcganEvalArgs),
     /// Translate the held-out pairs: L1, PSNR, SSIM beside the identity baseline, and the task's measures.
     Pix2pix(Pix2pixEvalArgs),
+    /// The colour evaluator's test accuracies (category, style) and its calibration (FCD of real
+    /// images against real, noisy and blurred ones); --export-evaluator installs it.
+    EmojiEvaluator(EmojiEvaluatorEvalArgs),
     /// A folder of 28×28 PNGs (e.g. generated samples), scored with the frozen evaluator: FCD, IS, coverage.
     Images(ImagesEvalArgs),
 }
@@ -45,6 +48,7 @@ impl EvalTarget {
             EvalTarget::Dqn(_) => "dqn",
             EvalTarget::Dcgan(_) => "dcgan",
             EvalTarget::Pix2pix(_) => "pix2pix",
+            EvalTarget::EmojiEvaluator(_) => "emoji-evaluator",
             EvalTarget::Images(_) => "images",
         }
     }
@@ -59,6 +63,7 @@ impl EvalTarget {
             EvalTarget::Dqn(a) => a.common.backend,
             EvalTarget::Dcgan(a) => a.common.backend,
             EvalTarget::Pix2pix(a) => a.common.backend,
+            EvalTarget::EmojiEvaluator(a) => a.common.backend,
             EvalTarget::Images(a) => a.backend,
         }
     }
@@ -154,6 +159,18 @@ pub struct Pix2pixEvalArgs {
     /// Data folder [default: the run's].
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct EmojiEvaluatorEvalArgs {
+    #[command(flatten)]
+    pub common: EvalRunArgs,
+    /// Emoji folder [default: the run's].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Also install this run as the colour evaluator (assets/emoji-evaluator/).
+    #[arg(long)]
+    pub export_evaluator: bool,
 }
 
 /// `translate`: a user's own images through a trained translation run.

@@ -27,7 +27,7 @@ struct Preset {
 
 /// `train <model> --help` with every flag's default appended to its help.
 pub fn with_defaults(cli: Command) -> Command {
-    let models: [(&str, fn() -> Vec<Preset>); 7] = [
+    let models: [(&str, fn() -> Vec<Preset>); 8] = [
         ("autoencoder", autoencoder),
         ("vae", vae),
         ("classifier", classifier),
@@ -35,6 +35,7 @@ pub fn with_defaults(cli: Command) -> Command {
         ("dqn", dqn),
         ("dcgan", dcgan),
         ("pix2pix", pix2pix),
+        ("emoji-evaluator", emoji_evaluator),
     ];
     cli.mut_subcommand("train", |train| {
         models
@@ -207,6 +208,11 @@ fn dcgan() -> Vec<Preset> {
         ("score_images", config.score_images.to_string()),
     ]);
     vec![Preset { label: None, values }]
+}
+
+fn emoji_evaluator() -> Vec<Preset> {
+    let config = atelier_evaluation::emoji::EmojiEvaluatorConfig::default();
+    vec![Preset { label: None, values: epoch_loop_values(&config.training(), config.learning_rate, None) }]
 }
 
 fn pix2pix() -> Vec<Preset> {

@@ -24,14 +24,14 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 pub use bench::{BenchAllArgs, BenchArgs, BenchCommand, BenchModel, BenchOpsArgs, LstmBenchArgs, Reference, ReferenceArgs};
 pub use eval::{
     AutoencoderEvalArgs, ClassifierEvalArgs, DcganEvalArgs, DqnEvalArgs, EvalCommand, EvalRunArgs, EvalTarget,
-    ImagesEvalArgs, LstmEvalArgs, Pix2pixEvalArgs, ReferenceArg, TranslateArgs, VaeEvalArgs,
+    EmojiEvaluatorEvalArgs, ImagesEvalArgs, LstmEvalArgs, Pix2pixEvalArgs, ReferenceArg, TranslateArgs, VaeEvalArgs,
 };
 pub use demo::{DemoArgs, ReportArgs};
 pub use sample::{SampleCommand, SampleTarget};
 pub use sweep::{DqnSweepArgs, SweepCommand, SweepModel};
 pub use train::{
     AutoencoderTrainArgs, ClassifierTrainArgs, CommonTrainArgs, DcganTrainArgs, DqnTrainArgs, ImageDataArgs,
-    LrDecayArgs, LstmTrainArgs, Pix2pixTrainArgs, RunArgs, TrainCommand, TrainModel, VaeTrainArgs,
+    EmojiEvaluatorTrainArgs, LrDecayArgs, LstmTrainArgs, Pix2pixTrainArgs, RunArgs, TrainCommand, TrainModel, VaeTrainArgs,
 };
 
 #[derive(Debug, Parser)]

@@ -54,6 +54,9 @@ pub enum TrainModel {
     Dcgan(DcganTrainArgs),
     /// The image-to-image lecture's pix2pix (U-Net + PatchGAN + λ·L1; --gan-weight 0: the L1-only U-Net).
     Pix2pix(Pix2pixTrainArgs),
+    /// The colour evaluator: a CNN with an emoji-category head and a style (Google/Twitter) head,
+    /// the ruler of the colour lectures (`eval emoji-evaluator --export-evaluator` installs it).
+    EmojiEvaluator(EmojiEvaluatorTrainArgs),
 }
 
 impl TrainModel {
@@ -67,6 +70,7 @@ impl TrainModel {
             TrainModel::Dqn(_) => "dqn",
             TrainModel::Dcgan(_) => "dcgan",
             TrainModel::Pix2pix(_) => "pix2pix",
+            TrainModel::EmojiEvaluator(_) => "emoji-evaluator",
         }
     }
 
@@ -80,6 +84,7 @@ impl TrainModel {
             TrainModel::Dqn(args) => &args.common,
             TrainModel::Dcgan(args) => &args.common,
             TrainModel::Pix2pix(args) => &args.common,
+            TrainModel::EmojiEvaluator(args) => &args.common,
         }
     }
 
@@ -93,6 +98,7 @@ impl TrainModel {
             TrainModel::Dqn(_) => None,
             TrainModel::Dcgan(args) => Some(&args.data),
             TrainModel::Pix2pix(args) => Some(&args.data),
+            TrainModel::EmojiEvaluator(args) => Some(&args.data),
         }
     }
 }
@@ -341,4 +347,14 @@ pub struct Pix2pixTrainArgs {
     /// Sobel threshold of the edge-map tasks (grey levels in [0, 1]; a black–white step is 4).
     #[arg(long)]
     pub edge_threshold: Option<f32>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct EmojiEvaluatorTrainArgs {
+    #[command(flatten)]
+    pub common: CommonTrainArgs,
+    /// Data folder: an emoji folder (default search: $ATELIER_EMOJI, ./data/emoji, the embedded
+    /// mini set). The four-file flag help above is Fashion-MNIST's.
+    #[command(flatten)]
+    pub data: ImageDataArgs,
 }

@@ -79,7 +79,7 @@ pub use idx::{
     read_idx_labels,
 };
 pub use record::{DataMismatch, DataRecord, FileRecord, check_same_data};
-pub use pairs::PairSet;
+pub use pairs::{PairSet, StyledImages};
 pub use rng::Rng;
 pub use source::{DataSource, locate, locate_on_disk, locate_with};
 pub use subset::{SubsetSummary, class_balanced_indices, write_subset};

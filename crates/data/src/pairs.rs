@@ -132,3 +132,49 @@ mod tests {
         assert_eq!(image, vec![2.0, 1.0, 0.0, 5.0, 4.0, 3.0, 8.0, 7.0, 6.0, 11.0, 10.0, 9.0]);
     }
 }
+
+/// Colour images with two labels each: what they show (**content**: the emoji category) and how
+/// they are drawn (**style**: the vendor). What the colour evaluator learns from.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StyledImages {
+    /// `[channels, height, width]` of every image.
+    pub shape: [usize; 3],
+    /// `[n, c, h, w]` row-major, in `[0, 1]`.
+    pub pixels: Vec<f32>,
+    /// Content class per image.
+    pub content: Vec<usize>,
+    /// Style class per image.
+    pub style: Vec<usize>,
+}
+
+impl StyledImages {
+    pub fn new(shape: [usize; 3]) -> Self {
+        Self { shape, ..Self::default() }
+    }
+
+    /// Appends one image (`[c, h, w]` floats) with its labels.
+    pub fn push(&mut self, image: &[f32], content: usize, style: usize) {
+        assert_eq!(image.len(), self.image_len(), "an image of shape {:?}", self.shape);
+        self.pixels.extend_from_slice(image);
+        self.content.push(content);
+        self.style.push(style);
+    }
+
+    pub fn len(&self) -> usize {
+        self.content.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.content.is_empty()
+    }
+
+    pub fn image_len(&self) -> usize {
+        self.shape.iter().product()
+    }
+
+    /// Image `i`, `[c, h, w]`.
+    pub fn image(&self, i: usize) -> &[f32] {
+        let n = self.image_len();
+        &self.pixels[i * n..(i + 1) * n]
+    }
+}

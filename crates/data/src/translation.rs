@@ -110,6 +110,19 @@ pub fn edges_to_fashion_pairs(split: &Split, threshold: f32, limit: Option<usize
     Ok(pairs)
 }
 
+/// The emoji of a split in the given styles, each image labelled with its category (content) and
+/// the index of its style in `styles` (Google = 0, Twitter = 1 for [`Vendor::SHIPPABLE`]).
+pub fn styled_images(set: &EmojiSet, styles: &[Vendor], split: EmojiSplit) -> Result<crate::StyledImages, DataError> {
+    let mut out = crate::StyledImages::new([3, SIZE, SIZE]);
+    for (label, &vendor) in styles.iter().enumerate() {
+        let images = style(set, vendor)?;
+        for i in set.indices(split) {
+            out.push(&images[i].to_planar_unit(), set.entries[i].category, label);
+        }
+    }
+    Ok(out)
+}
+
 /// `A/` → `B/` of a paired folder split, RGB.
 pub fn folder_pairs(pairs: &ImagePairs) -> Result<PairSet, DataError> {
     let first = pairs.a.first().ok_or_else(|| DataError::Invalid { what: "paired folder".into(), reason: "no pairs".into() })?;

@@ -17,6 +17,7 @@
 //!
 //! This crate does no file IO: the runner reads image folders and the evaluator's weights.
 
+pub mod emoji;
 pub mod evaluator;
 pub mod scores;
 pub mod ssim;
@@ -25,6 +26,7 @@ pub mod ssim;
 /// `cargo xtask data pngs` can write degraded sets without tensors.
 pub use atelier_data::degrade;
 
+pub use emoji::{EmojiEvaluatorConfig, EmojiEvaluatorExperiment, EmojiEvaluatorNet, EmojiEvaluatorOutputs};
 pub use evaluator::{Evaluator, EvaluatorOutputs};
 pub use scores::{Coverage, coverage, fcd, inception_score};
 pub use ssim::ssim;

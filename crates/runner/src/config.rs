@@ -14,11 +14,12 @@ use atelier_backend::Backend;
 use atelier_classifier::ClassifierConfig;
 use atelier_cli::{
     AutoencoderTrainArgs, ClassifierTrainArgs, DcganTrainArgs, DqnTrainArgs, LrDecayArgs, LstmTrainArgs,
-    Pix2pixTrainArgs, TrainModel, VaeTrainArgs,
+    EmojiEvaluatorTrainArgs, Pix2pixTrainArgs, TrainModel, VaeTrainArgs,
 };
 use atelier_dcgan::{DcganConfig, LabelSmoothing};
 use atelier_dqn::DqnConfig;
 use atelier_lstm::{LrSchedule, LstmConfig, Task};
+use atelier_evaluation::emoji::EmojiEvaluatorConfig;
 use atelier_pix2pix::Pix2PixConfig;
 use atelier_train::TrainConfig;
 use atelier_vae::{Likelihood, VaeConfig};
@@ -50,6 +51,8 @@ pub enum ModelConfig {
     Dqn(DqnConfig),
     Dcgan(DcganConfig),
     Pix2pix(Pix2PixConfig),
+    #[serde(rename = "emoji-evaluator")]
+    EmojiEvaluator(EmojiEvaluatorConfig),
 }
 
 impl ModelConfig {
@@ -62,6 +65,7 @@ impl ModelConfig {
             ModelConfig::Dqn(_) => "dqn",
             ModelConfig::Dcgan(_) => "dcgan",
             ModelConfig::Pix2pix(_) => "pix2pix",
+            ModelConfig::EmojiEvaluator(_) => "emoji-evaluator",
         }
     }
 
@@ -74,6 +78,7 @@ impl ModelConfig {
             ModelConfig::Dqn(c) => c.validate(),
             ModelConfig::Dcgan(c) => c.validate(),
             ModelConfig::Pix2pix(c) => c.validate(),
+            ModelConfig::EmojiEvaluator(c) => c.validate(),
         }
     }
 }
@@ -339,6 +344,14 @@ pub fn pix2pix_config(base: Option<Pix2PixConfig>, args: &Pix2pixTrainArgs) -> R
     Ok(config)
 }
 
+/// The colour evaluator's part of the config: its defaults (the loop flags apply as usual, `--lr`
+/// sets its learning rate).
+pub fn emoji_evaluator_config(args: &EmojiEvaluatorTrainArgs) -> EmojiEvaluatorConfig {
+    let mut config = EmojiEvaluatorConfig::default();
+    set(&mut config.learning_rate, args.common.lr);
+    config
+}
+
 /// The default run config for a model: the loop settings are the model's own (`training()`).
 pub fn default_run_config(model: ModelConfig) -> RunConfig {
     let train = match &model {
@@ -349,6 +362,7 @@ pub fn default_run_config(model: ModelConfig) -> RunConfig {
         ModelConfig::Dqn(c) => c.training(),
         ModelConfig::Dcgan(c) => c.training(),
         ModelConfig::Pix2pix(c) => c.training(),
+        ModelConfig::EmojiEvaluator(c) => c.training(),
     };
     RunConfig { backend: Backend::DEFAULT.name().to_string(), data_dir: None, data: None, train, model }
 }
@@ -464,6 +478,7 @@ mod tests {
                 TrainModel::Dqn(a) => dqn_config(None, a).map(drop),
                 TrainModel::Dcgan(a) => dcgan_config(None, a).map(drop),
                 TrainModel::Pix2pix(a) => pix2pix_config(None, a).map(drop),
+                TrainModel::EmojiEvaluator(a) => Ok(drop(emoji_evaluator_config(a))),
             }
             .expect_err(&format!("{model} {args:?} should be refused"));
             assert!(err.starts_with(flag), "{model} {args:?}: {err}");

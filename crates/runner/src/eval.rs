@@ -19,6 +19,7 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
         EvalTarget::Dqn(args) => &args.common,
         EvalTarget::Dcgan(args) => &args.common,
         EvalTarget::Pix2pix(args) => &args.common,
+        EvalTarget::EmojiEvaluator(args) => &args.common,
     };
     let EvalRunArgs { run: run_path, backend } = common;
     let run = RunDir::open(run_path).map_err(|e| e.to_string())?;
@@ -80,6 +81,10 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
             let source = models::pix2pix::data::locate(c, data_dir(&args.data_dir).as_deref())?;
             let data = source.load(c, None)?;
             models::pix2pix::eval::eval(&run, c, &device, data)?
+        }
+        (ModelConfig::EmojiEvaluator(c), EvalTarget::EmojiEvaluator(args)) => {
+            let (source, _) = models::emoji_evaluator::locate(data_dir(&args.data_dir).as_deref())?;
+            models::emoji_evaluator::eval(&run, c, &device, &source, args.export_evaluator)?
         }
         (ModelConfig::Dqn(dqn), EvalTarget::Dqn(args)) => {
             models::dqn::eval(&run, dqn, seed, &device, args.episodes.unwrap_or(dqn.eval_episodes))?

@@ -17,7 +17,7 @@ use atelier_train::{Outcome, Session};
 
 use crate::config::{
     ModelConfig, RunConfig, autoencoder_config, classifier_config, dcgan_config, default_run_config, dqn_config,
-    lstm_config, pix2pix_config, vae_config,
+    emoji_evaluator_config, lstm_config, pix2pix_config, vae_config,
 };
 use crate::{models, recorded_data, repo};
 
@@ -105,6 +105,8 @@ fn model_config(args: &TrainModel, base: Option<ModelConfig>) -> Result<ModelCon
         (TrainModel::Dcgan(a), _) => ModelConfig::Dcgan(dcgan_config(None, a)?),
         (TrainModel::Pix2pix(a), Some(ModelConfig::Pix2pix(b))) => ModelConfig::Pix2pix(pix2pix_config(Some(b), a)?),
         (TrainModel::Pix2pix(a), _) => ModelConfig::Pix2pix(pix2pix_config(None, a)?),
+        (TrainModel::EmojiEvaluator(_), Some(ModelConfig::EmojiEvaluator(b))) => ModelConfig::EmojiEvaluator(b),
+        (TrainModel::EmojiEvaluator(a), _) => ModelConfig::EmojiEvaluator(emoji_evaluator_config(a)),
     })
 }
 
@@ -142,19 +144,26 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
         ModelConfig::Pix2pix(c) => Some(models::pix2pix::data::locate(c, config.data_dir.as_deref())?),
         _ => None,
     };
-    let (source, found) = match (generated, &translation, &config.model) {
-        (_, Some(t), ModelConfig::Pix2pix(c)) => (None, t.record(c)?),
-        (Some(description), _, _) => (None, DataRecord::generated(description)),
+    // The colour evaluator reads the emoji in both styles.
+    let styled = match &config.model {
+        ModelConfig::EmojiEvaluator(_) => Some(models::emoji_evaluator::locate(config.data_dir.as_deref())?),
+        _ => None,
+    };
+    let (source, found) = match (generated, &translation, &styled, &config.model) {
+        (_, Some(t), _, ModelConfig::Pix2pix(c)) => (None, t.record(c)?),
+        (_, _, Some((_, record)), _) => (None, record.clone()),
+        (Some(description), _, _, _) => (None, DataRecord::generated(description)),
         _ => {
             let source = atelier_data::locate(config.data_dir.as_deref()).map_err(|e| e.to_string())?;
             let found = DataRecord::of(&source).map_err(|e| e.to_string())?;
             (Some(source), found)
         }
     };
-    let data_source = match (&source, &translation) {
-        (Some(source), _) => source.to_string(),
-        (None, Some(t)) => t.to_string(),
-        (None, None) => found.to_string(),
+    let data_source = match (&source, &translation, &styled) {
+        (Some(source), _, _) => source.to_string(),
+        (None, Some(t), _) => t.to_string(),
+        (None, None, Some((emoji, _))) => emoji.to_string(),
+        (None, None, None) => found.to_string(),
     };
     config.data = Some(recorded_data::settle(&config, found, plan.resume.as_deref())?);
     let dataset = source.map(crate::data::load_from).transpose()?;
@@ -202,6 +211,9 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
         ModelConfig::Lstm(c) => models::lstm::train(c, &session, dataset),
         ModelConfig::Dqn(dqn) => models::dqn::train(dqn, &session),
         ModelConfig::Dcgan(c) => images(dataset).and_then(|d| models::dcgan::train(c, &session, d)),
+        ModelConfig::EmojiEvaluator(c) => styled
+            .ok_or_else(|| atelier_train::TrainError::Config("the colour evaluator needs emoji".into()))
+            .and_then(|(emoji, _)| models::emoji_evaluator::train(c, &session, &emoji)),
         ModelConfig::Pix2pix(c) => pairs
             .ok_or_else(|| atelier_train::TrainError::Config("pix2pix needs its pairs".into()))
             .and_then(|d| models::pix2pix::train(c, &session, d)),

@@ -5,6 +5,7 @@ pub mod autoencoder;
 pub mod classifier;
 pub mod dcgan;
 pub mod dqn;
+pub mod emoji_evaluator;
 pub mod lstm;
 pub mod pix2pix;
 pub mod vae;

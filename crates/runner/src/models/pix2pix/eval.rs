@@ -179,8 +179,39 @@ pub fn eval(run: &RunDir, config: &Pix2PixConfig, device: &Device, data: Transla
         }
         _ => {}
     }
+    if config.task.reads_emoji() {
+        match crate::models::emoji_evaluator::EmojiRuler::load(device) {
+            Ok(ruler) => entries.extend(emoji_scores(&ruler, test, &images, &baseline, &targets, device)?),
+            Err(e) => eprintln!("warning: no colour evaluator, so no FCD / style / category scores: {e}"),
+        }
+    }
     let path = write_figure(&run.samples_dir(), "eval-", picture(config, test, &outputs, device))?;
     eprintln!("wrote {}", path.display());
+    Ok(entries)
+}
+
+/// The colour evaluator on the outputs and on the identity baseline: FCD against the real Google
+/// test emoji (the targets), the share that looks like Google's style, the share whose category
+/// is kept.
+fn emoji_scores(
+    ruler: &crate::models::emoji_evaluator::EmojiRuler,
+    test: &PairSet,
+    images: &Rendered,
+    baseline: &Rendered,
+    targets: &Rendered,
+    device: &Device,
+) -> Result<Vec<(String, f64)>, String> {
+    use crate::models::emoji_evaluator::score_against_google;
+    let mut entries = Vec::new();
+    for (prefix, shown) in [("", images), ("identity_", baseline)] {
+        let scores = score_against_google(ruler, &shown.pixels, &test.labels, &targets.pixels, device)?;
+        entries.extend(scores.into_iter().map(|(name, value)| (format!("{prefix}{name}"), value)));
+    }
+    let real = score_against_google(ruler, &targets.pixels, &test.labels, &targets.pixels, device)?;
+    entries.push(("real_looks_like_google".to_string(), real["looks_like_google"]));
+    entries.push(("real_category_kept".to_string(), real["category_kept"]));
+    entries.push(("colour_evaluator_content_accuracy".to_string(), ruler.card.content_accuracy));
+    entries.push(("colour_evaluator_style_accuracy".to_string(), ruler.card.style_accuracy));
     Ok(entries)
 }
 
