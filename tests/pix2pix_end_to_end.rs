@@ -65,6 +65,14 @@ fn train_eval_and_translate_twitter_to_google() {
     assert!((eval_value(&run, "psnr_gain_over_identity_db") - (psnr - identity)).abs() < 1e-9);
     let ssim = eval_value(&run, "ssim");
     assert!((-1.0..=1.0).contains(&ssim), "{ssim}");
+    // The shipped colour evaluator (assets/emoji-evaluator) scores outputs and the baseline: real
+    // Google test emoji look like Google, the Twitter inputs mostly do not.
+    for key in ["fcd", "looks_like_google", "category_kept", "identity_fcd", "identity_looks_like_google"] {
+        assert!(eval_value(&run, key).is_finite(), "{key}");
+    }
+    let (real, twitter) = (eval_value(&run, "real_looks_like_google"), eval_value(&run, "identity_looks_like_google"));
+    assert!(real > 0.8 && twitter < 0.3, "looks like Google: real {real}, Twitter inputs {twitter}");
+    assert!(eval_value(&run, "real_category_kept") > 0.5);
 
     // A user's own images, of any size and with transparency, come out at the model's size.
     let input = out.join("mine");
@@ -163,4 +171,27 @@ fn a_paired_folder_trains_and_bad_requests_are_refused_clearly() {
     let run_s = run.to_str().unwrap();
     let nothing = atelier("flex", &["translate", "--run", run_s, "--in", empty.to_str().unwrap(), "--out", "x"]);
     fails_with(&nothing, "no PNG or JPEG images");
+}
+
+#[test]
+fn the_colour_evaluator_trains_scores_and_calibrates() {
+    let out = scratch("emoji-evaluator");
+    let args = ["train", "emoji-evaluator", "--data-dir", "embedded", "--out", out.to_str().unwrap(), "--max-steps", "2"];
+    ok(atelier("flex", &args));
+    let run = single_run_of(&out, "emoji-evaluator");
+    let metrics = read(&run.join("metrics.csv"));
+    for name in ["loss", "content_accuracy", "style_accuracy"] {
+        assert!(metrics.contains(&format!(",train,{name},")), "{name}: {metrics}");
+    }
+    let run_s = run.to_str().unwrap();
+    ok(atelier("flex", &["eval", "emoji-evaluator", "--run", run_s]));
+    // Both styles of the 53 embedded test emoji.
+    assert_eq!(eval_value(&run, "test_images"), 106.0);
+    for key in ["content_accuracy", "style_accuracy"] {
+        assert!((0.0..=1.0).contains(&eval_value(&run, key)), "{key}");
+    }
+    for key in ["fcd_real_google_valid", "fcd_noise_0.2", "fcd_blur_2px", "fcd_real_twitter_valid"] {
+        assert!(eval_value(&run, key) >= 0.0, "{key}");
+    }
+    fails_with(&atelier("flex", &["eval", "pix2pix", "--run", run_s]), "is an emoji-evaluator run, not a pix2pix run");
 }

@@ -54,7 +54,7 @@ fn vae_eval_refuses_bad_requests_clearly() {
     let zero = atelier("flex", &["eval", "vae", "--run", run_s, "--is-samples", "0"]);
     fails_with(&zero, "--is-samples must be at least 1");
     let wrong_model = atelier("flex", &["eval", "autoencoder", "--run", run_s]);
-    fails_with(&wrong_model, "is a vae run, not a autoencoder run");
+    fails_with(&wrong_model, "is a vae run, not an autoencoder run");
     let not_an_autoencoder = atelier("flex", &["eval", "vae", "--run", run_s, "--autoencoder-run", run_s]);
     fails_with(&not_an_autoencoder, "not an autoencoder run");
     fails_with(&atelier("flex", &["train", "vae", "--likelihood", "poisson"]), "poisson");

@@ -101,5 +101,7 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
 }
 
 fn mismatch(run: &RunDir, model: &ModelConfig, target: &EvalTarget) -> String {
-    format!("{} is a {} run, not a {} run", run.path().display(), model.name(), target.name())
+    let a = |name: &str| if name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    let (is, not) = (model.name(), target.name());
+    format!("{} is {} {is} run, not {} {not} run", run.path().display(), a(is), a(not))
 }
