@@ -27,7 +27,8 @@ struct Preset {
 
 /// `train <model> --help` with every flag's default appended to its help.
 pub fn with_defaults(cli: Command) -> Command {
-    let models: [(&str, fn() -> Vec<Preset>); 8] = [
+    type Presets = fn() -> Vec<Preset>;
+    let models: [(&str, Presets); 8] = [
         ("autoencoder", autoencoder),
         ("vae", vae),
         ("classifier", classifier),

@@ -26,7 +26,7 @@ pub const FASHION_EDGE_THRESHOLD: f32 = 0.5;
 /// Fashion-MNIST's 28×28 padded to a power of two for the U-Net.
 pub const FASHION_PADDED: usize = 32;
 
-fn style<'a>(set: &'a EmojiSet, vendor: Vendor) -> Result<&'a [ColourImage], DataError> {
+fn style(set: &EmojiSet, vendor: Vendor) -> Result<&[ColourImage], DataError> {
     set.images_of(vendor).ok_or_else(|| DataError::Invalid {
         what: set.source.clone(),
         reason: format!("the {} style is not loaded", vendor.name()),

@@ -478,7 +478,7 @@ mod tests {
                 TrainModel::Dqn(a) => dqn_config(None, a).map(drop),
                 TrainModel::Dcgan(a) => dcgan_config(None, a).map(drop),
                 TrainModel::Pix2pix(a) => pix2pix_config(None, a).map(drop),
-                TrainModel::EmojiEvaluator(a) => Ok(drop(emoji_evaluator_config(a))),
+                TrainModel::EmojiEvaluator(a) => emoji_evaluator_config(a).validate(),
             }
             .expect_err(&format!("{model} {args:?} should be refused"));
             assert!(err.starts_with(flag), "{model} {args:?}: {err}");
