@@ -7,7 +7,7 @@ use atelier_train::{
     Experiment, Figure, ImageBatch, StepContext, StepOutput, module_from_bytes, module_to_bytes, optimizer_from_bytes,
     optimizer_to_bytes,
 };
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use burn::tensor::Distribution;
 
@@ -37,7 +37,7 @@ pub struct DcganExperiment {
 
 /// DCGAN's Adam: β₁ from the config (0.5), β₂ = 0.999, PyTorch's ε = 1e-8.
 fn adam(config: &DcganConfig) -> ModuleOptimizer {
-    AdamConfig::new().with_beta_1(config.beta_1 as f32).with_beta_2(0.999).with_epsilon(1e-8).init()
+    atelier_train::pytorch_adam_beta1(config.beta_1)
 }
 
 /// What one discriminator step measured (detached scalars `[1]`).

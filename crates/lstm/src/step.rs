@@ -7,7 +7,7 @@ use atelier_train::{
     Experiment, Figure, ImageBatch, RunClock, StepContext, StepOutput, module_from_bytes, module_to_bytes,
     optimizer_from_bytes, optimizer_to_bytes,
 };
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 
 use crate::complete::{binarize, nll_of_rows_from, row_nll};
@@ -25,7 +25,7 @@ const FIGURE_IMAGES: usize = 8;
 
 /// Adam with PyTorch's defaults (β₁ = 0.9, β₂ = 0.999, ε = 1e-8).
 fn adam() -> ModuleOptimizer {
-    AdamConfig::new().with_epsilon(1e-8).init()
+    atelier_train::pytorch_adam()
 }
 
 /// The model of `config`'s task: inputs and outputs per step, from the image side `side` (28).

@@ -8,7 +8,7 @@ use atelier_train::{
     Experiment, Figure, PairBatch, StepContext, StepOutput, module_from_bytes, module_to_bytes, optimizer_from_bytes,
     optimizer_to_bytes,
 };
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 
 use crate::colour::{display_inputs_rgb, display_rgb};
@@ -35,7 +35,7 @@ pub struct Pix2PixExperiment {
 
 /// pix2pix's Adam: learning rate and β₁ from the config (2e-4, 0.5), β₂ = 0.999, PyTorch's ε = 1e-8.
 fn adam(config: &Pix2PixConfig) -> ModuleOptimizer {
-    AdamConfig::new().with_beta_1(config.beta_1 as f32).with_beta_2(0.999).with_epsilon(1e-8).init()
+    atelier_train::pytorch_adam_beta1(config.beta_1)
 }
 
 /// What one discriminator step measured (detached scalars `[1]`).

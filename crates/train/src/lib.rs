@@ -65,6 +65,6 @@ pub use schedule::{ClockUnit, LrSchedule, RunClock};
 pub use session::{Resume, Session};
 pub use state::{
     load_model_and_optimizer, load_model_blob, model_and_optimizer_state, module_from_bytes, module_to_bytes,
-    optimizer_from_bytes, optimizer_to_bytes, pytorch_adam,
+    optimizer_from_bytes, optimizer_to_bytes, pytorch_adam, pytorch_adam_beta1,
 };
 pub use stop::Outcome;

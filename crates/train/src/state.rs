@@ -37,6 +37,11 @@ pub fn pytorch_adam() -> ModuleOptimizer {
     burn::optim::AdamConfig::new().with_epsilon(1e-8).init()
 }
 
+/// PyTorch's Adam with another β₁ (the GANs' 0.5, Radford et al. 2016): β₂ = 0.999, ε = 1e-8.
+pub fn pytorch_adam_beta1(beta_1: f64) -> ModuleOptimizer {
+    burn::optim::AdamConfig::new().with_beta_1(beta_1 as f32).with_beta_2(0.999).with_epsilon(1e-8).init()
+}
+
 /// The blob `name` of a checkpoint, or an error naming the missing blob.
 pub fn blob<'a>(blobs: &'a std::collections::BTreeMap<String, Vec<u8>>, name: &str) -> Result<&'a [u8], String> {
     blobs.get(name).map(Vec::as_slice).ok_or_else(|| format!("the checkpoint has no '{name}'"))
