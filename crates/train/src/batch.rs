@@ -138,6 +138,17 @@ pub enum PairAugment {
     Mirror,
 }
 
+impl PairAugment {
+    /// Whether this image (or pair) is mirrored: a coin flip under [`PairAugment::Mirror`] when
+    /// the batch is a training batch (`rng` given), never otherwise.
+    fn draws_mirror(self, rng: Option<&mut Rng>) -> bool {
+        match (self, rng) {
+            (PairAugment::Mirror, Some(r)) => r.next_f32() < 0.5,
+            _ => false,
+        }
+    }
+}
+
 /// Pairs of one split, optionally mirrored, with an optional limit on how many are used.
 #[derive(Clone)]
 pub struct PairSource {
@@ -176,10 +187,7 @@ impl PairSource {
             let (start_in, start_out) = (inputs.len(), targets.len());
             inputs.extend_from_slice(set.input(i));
             targets.extend_from_slice(set.target(i));
-            let mirror = match (self.augment, rng.as_deref_mut()) {
-                (PairAugment::Mirror, Some(r)) => r.next_f32() < 0.5,
-                _ => false,
-            };
+            let mirror = self.augment.draws_mirror(rng.as_deref_mut());
             if mirror {
                 atelier_data::pairs::mirror_planar(&mut inputs[start_in..], set.input_shape);
                 atelier_data::pairs::mirror_planar(&mut targets[start_out..], set.target_shape);
@@ -260,10 +268,7 @@ impl StyledSource {
         for &i in indices {
             let start = pixels.len();
             pixels.extend_from_slice(set.image(i));
-            let mirror = match (self.augment, rng.as_deref_mut()) {
-                (PairAugment::Mirror, Some(r)) => r.next_f32() < 0.5,
-                _ => false,
-            };
+            let mirror = self.augment.draws_mirror(rng.as_deref_mut());
             if mirror {
                 atelier_data::pairs::mirror_planar(&mut pixels[start..], set.shape);
             }
