@@ -87,6 +87,15 @@ fn train_eval_and_translate_twitter_to_google() {
         assert_eq!((image.width(), image.height()), (64, 64), "{name}");
     }
     assert_eq!(fs::read_dir(&translated).unwrap().count(), 2);
+
+    // `eval images` picks the colour evaluator for 64×64 PNGs; the Fashion one refuses them by size.
+    let dir = translated.to_str().unwrap();
+    let scored = ok(atelier("flex", &["eval", "images", "--dir", dir, "--data-dir", "embedded"]));
+    assert!(stderr(&scored).contains("real Google emoji"), "{}", stderr(&scored));
+    let share = eval_value(&translated, "looks_like_google") + eval_value(&translated, "looks_like_twitter");
+    assert!((share - 1.0).abs() < 1e-9 && eval_value(&translated, "generated_images") == 2.0, "{share}");
+    let fashion = atelier("flex", &["eval", "images", "--dir", dir, "--evaluator", "fashion", "--data-dir", "embedded"]);
+    fails_with(&fashion, "the evaluator scores 28×28 images");
 }
 
 #[test]

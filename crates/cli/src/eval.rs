@@ -33,7 +33,8 @@ pub enum EvalTarget {
     /// The colour evaluator's test accuracies (category, style) and its calibration (FCD of real
     /// images against real, noisy and blurred ones); --export-evaluator installs it.
     EmojiEvaluator(EmojiEvaluatorEvalArgs),
-    /// A folder of 28×28 PNGs (e.g. generated samples), scored with the frozen evaluator: FCD, IS, coverage.
+    /// A folder of PNGs (generated samples, translations) scored with the ruler that fits them: 28×28
+    /// grey → the Fashion evaluator, 64×64 colour → the colour evaluator (FCD, IS, coverage, style).
     Images(ImagesEvalArgs),
 }
 
@@ -204,9 +205,21 @@ pub struct ImagesEvalArgs {
     /// Backend for the evaluation [default: flex].
     #[arg(long, value_parser = choice::backend)]
     pub backend: Option<Backend>,
-    /// Data folder of the real images [default: the usual search order].
+    /// Data folder of the real images [default: the usual search order of that evaluator's data].
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// The ruler [default: the one that fits the first image: 28×28 → fashion, 64×64 → emoji].
+    #[arg(long, value_enum)]
+    pub evaluator: Option<EvaluatorArg>,
+}
+
+/// Which frozen evaluator measures a folder of images.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvaluatorArg {
+    /// The Fashion-MNIST classifier (28×28 grey), compared with real Fashion-MNIST images.
+    Fashion,
+    /// The colour evaluator (64×64 RGB emoji), compared with real Google-style emoji.
+    Emoji,
 }
 
 /// The real images generated ones are compared with.

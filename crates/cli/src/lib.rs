@@ -24,7 +24,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 pub use bench::{BenchAllArgs, BenchArgs, BenchCommand, BenchModel, BenchOpsArgs, LstmBenchArgs, Reference, ReferenceArgs};
 pub use eval::{
     AutoencoderEvalArgs, ClassifierEvalArgs, DcganEvalArgs, DqnEvalArgs, EvalCommand, EvalRunArgs, EvalTarget,
-    EmojiEvaluatorEvalArgs, ImagesEvalArgs, LstmEvalArgs, Pix2pixEvalArgs, ReferenceArg, TranslateArgs, VaeEvalArgs,
+    EmojiEvaluatorEvalArgs, EvaluatorArg, ImagesEvalArgs, LstmEvalArgs, Pix2pixEvalArgs, ReferenceArg, TranslateArgs, VaeEvalArgs,
 };
 pub use demo::{DemoArgs, ReportArgs};
 pub use sample::{SampleCommand, SampleTarget};

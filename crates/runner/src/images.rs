@@ -1,10 +1,12 @@
-//! `eval images --dir D`: score a folder of 28×28 PNGs (generated samples) against real images
-//! with the frozen evaluator: FCD, classifier Inception Score and class coverage.
+//! `eval images --dir D`: score a folder of PNGs (generated samples) against real images with the
+//! frozen evaluator that fits them: FCD, classifier Inception Score and class coverage — the
+//! Fashion evaluator for 28×28 grey images, the colour evaluator for 64×64 colour emoji (plus the
+//! share that looks like Google's or Twitter's style).
 
 use std::collections::BTreeMap;
 
 use atelier_backend::Backend;
-use atelier_cli::{ImagesEvalArgs, ReferenceArg};
+use atelier_cli::{EvaluatorArg, ImagesEvalArgs, ReferenceArg};
 use atelier_core::atomic::write_json_atomic;
 
 use crate::png_folder::read_png_folder;
@@ -18,6 +20,13 @@ pub fn run(cmd: &ImagesEvalArgs) -> Result<Vec<(String, f64)>, String> {
     }
     let backend = cmd.backend.unwrap_or(Backend::DEFAULT);
     let device = backend.device().map_err(|e| e.to_string())?;
+    let ruler = match cmd.evaluator {
+        Some(ruler) => ruler,
+        None => fitting_ruler(dir)?,
+    };
+    if ruler == EvaluatorArg::Emoji {
+        return emoji(cmd, limit, &device);
+    }
     let generated = read_png_folder(dir, limit)?;
     let data = crate::data::load(cmd.data_dir.as_deref())?;
     let reference = cmd.reference.unwrap_or(ReferenceArg::Test);
@@ -27,6 +36,79 @@ pub fn run(cmd: &ImagesEvalArgs) -> Result<Vec<(String, f64)>, String> {
     let json: BTreeMap<&str, f64> = entries.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     let path = dir.join("eval.json");
     write_json_atomic(&path, &json).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("wrote {}", path.display());
+    Ok(entries)
+}
+
+/// The ruler whose images look like the folder's first PNG: 64×64 → emoji, otherwise Fashion
+/// (whose reader then names any size it cannot score).
+fn fitting_ruler(dir: &std::path::Path) -> Result<EvaluatorArg, String> {
+    let files = atelier_data::colour::image_files(dir).map_err(|e| e.to_string())?;
+    let first = files.first().ok_or_else(|| format!("{}: no .png images to score", dir.display()))?;
+    let (width, height) = image::image_dimensions(first).map_err(|e| format!("{}: {e}", first.display()))?;
+    let side = atelier_data::emoji::SIZE as u32;
+    Ok(if (width, height) == (side, side) { EvaluatorArg::Emoji } else { EvaluatorArg::Fashion })
+}
+
+/// The colour evaluator on a folder of 64×64 PNGs, against real Google emoji of the reference split.
+fn emoji(cmd: &ImagesEvalArgs, limit: usize, device: &burn::prelude::Device) -> Result<Vec<(String, f64)>, String> {
+    use atelier_data::emoji::{self as emoji_data, EmojiSplit, Vendor};
+    use atelier_data::translation::styled_images;
+    use atelier_evaluation::{coverage, fcd, inception_score};
+    let side = emoji_data::SIZE;
+    let mut files = atelier_data::colour::image_files(&cmd.dir).map_err(|e| e.to_string())?;
+    files.truncate(limit);
+    let mut generated = Vec::with_capacity(files.len() * 3 * side * side);
+    for file in &files {
+        let image = atelier_data::colour::read_image(file, atelier_data::colour::GreyPolicy::Convert)
+            .map_err(|e| e.to_string())?;
+        if (image.width, image.height) != (side, side) {
+            return Err(format!(
+                "{}: {}×{} pixels; the colour evaluator scores {side}×{side} images",
+                file.display(),
+                image.width,
+                image.height
+            ));
+        }
+        generated.extend(image.to_planar_unit());
+    }
+    let source = emoji_data::locate(cmd.data_dir.as_deref()).map_err(|e| e.to_string())?;
+    let set = emoji_data::load(&source, &[Vendor::Google]).map_err(|e| e.to_string())?;
+    let split = match cmd.reference.unwrap_or(ReferenceArg::Test) {
+        ReferenceArg::Test => EmojiSplit::Test,
+        ReferenceArg::Train => EmojiSplit::Train,
+    };
+    let mut real = styled_images(&set, &[Vendor::Google], split).map_err(|e| e.to_string())?;
+    real.pixels.truncate(limit.min(real.len()) * 3 * side * side);
+    let ruler = crate::models::emoji_evaluator::EmojiRuler::load(device)?;
+    let seen = ruler.outputs(&generated, files.len(), device)?;
+    let reference = ruler.outputs(&real.pixels, real.pixels.len() / (3 * side * side), device)?;
+    eprintln!(
+        "scoring {} images of {} against {} real Google emoji ({source}); colour evaluator: category accuracy {:.3}, style {:.3}",
+        files.len(),
+        cmd.dir.display(),
+        reference.count,
+        ruler.card.content_accuracy,
+        ruler.card.style_accuracy
+    );
+    let entries = vec![
+        ("fcd".to_string(), fcd(&seen.content_view(), &reference.content_view())?),
+        ("inception_score".to_string(), inception_score(&seen.content_view())),
+        ("coverage".to_string(), coverage(&seen.content_view()).classes_covered as f64),
+        ("looks_like_google".to_string(), seen.share_of_style(0)),
+        ("looks_like_twitter".to_string(), seen.share_of_style(1)),
+        ("reference_inception_score".to_string(), inception_score(&reference.content_view())),
+        ("generated_images".to_string(), seen.count as f64),
+        ("reference_images".to_string(), reference.count as f64),
+        ("colour_evaluator_content_accuracy".to_string(), ruler.card.content_accuracy),
+    ];
+    let json: BTreeMap<&str, f64> = entries.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let path = cmd.dir.join("eval.json");
+    write_json_atomic(&path, &json).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("{:<28} {:>12}", "metric", "value");
+    for (name, value) in &entries {
+        println!("{name:<28} {value:>12.4}");
+    }
     println!("wrote {}", path.display());
     Ok(entries)
 }
