@@ -98,6 +98,23 @@ impl PairSet {
     }
 }
 
+/// An order of the pairs that takes one of each label in turn (label order, then position), so
+/// that the first few pairs of a set show every class: what the pictures show first.
+pub fn interleaved_by_label(labels: &[usize]) -> Vec<usize> {
+    let classes = labels.iter().copied().max().map_or(0, |m| m + 1);
+    let mut queues: Vec<std::collections::VecDeque<usize>> = vec![Default::default(); classes];
+    for (i, &label) in labels.iter().enumerate() {
+        queues[label].push_back(i);
+    }
+    let mut order = Vec::with_capacity(labels.len());
+    while order.len() < labels.len() {
+        for queue in &mut queues {
+            order.extend(queue.pop_front());
+        }
+    }
+    order
+}
+
 /// Mirrors a planar image `[c, h, w]` left to right, in place.
 pub fn mirror_planar(image: &mut [f32], [c, h, w]: [usize; 3]) {
     for plane in 0..c {
@@ -123,6 +140,12 @@ mod tests {
         assert_eq!(picked.labels, vec![7, 3]);
         assert_eq!(picked.input(0), &[0.5; 4]);
         assert_eq!(picked.target(1), &[1.0; 12]);
+    }
+
+    #[test]
+    fn interleaving_takes_each_label_in_turn() {
+        assert_eq!(interleaved_by_label(&[0, 0, 1, 2, 2, 2]), vec![0, 2, 3, 1, 4, 5]);
+        assert!(interleaved_by_label(&[]).is_empty());
     }
 
     #[test]

@@ -84,8 +84,17 @@ impl TranslationSource {
         record.map_err(|e| e.to_string())
     }
 
-    /// Reads the pairs of the task.
+    /// Reads the pairs of the task; the validation and test pairs come one class after another
+    /// (so the pictures, which show the first pairs, show every category).
     pub fn load(&self, config: &Pix2PixConfig, train_limit: Option<usize>) -> Result<TranslationData, String> {
+        let mut data = self.load_in_file_order(config, train_limit)?;
+        for set in [&mut data.valid, &mut data.test] {
+            *set = set.select(&atelier_data::pairs::interleaved_by_label(&set.labels));
+        }
+        Ok(data)
+    }
+
+    fn load_in_file_order(&self, config: &Pix2PixConfig, train_limit: Option<usize>) -> Result<TranslationData, String> {
         let e = |e: atelier_data::DataError| e.to_string();
         match self {
             TranslationSource::Emoji(source) => {
