@@ -85,6 +85,11 @@ const RECORDED: &[(&str, &str)] = &[
     ("--beta1", "/model/beta_1"),
     ("--score-every", "/model/score_every"),
     ("--score-images", "/model/score_images"),
+    ("--ngf", "/model/ngf"),
+    ("--ndf", "/model/ndf"),
+    ("--l1-weight", "/model/l1_weight"),
+    ("--gan-weight", "/model/gan_weight"),
+    ("--edge-threshold", "/model/edge_threshold"),
 ];
 
 /// Flags whose stated default is not a setting of the run.
@@ -99,6 +104,8 @@ fn recorded(config: &serde_json::Value, flag: &str) -> Option<String> {
         // Settings recorded in another form: no step decay, no label smoothing.
         ("--lr-decay-every", None) if config.pointer("/model/lr_schedule/kind")? == "constant" => Some("never".into()),
         ("--smooth-real", None) if config.pointer("/model/label_smoothing/kind")? == "none" => Some("1".into()),
+        // pix2pix's task is a plain name, the LSTM's a tagged object.
+        ("--task", None) => config.pointer("/model/task").map(text),
         (_, None) => None,
     }
 }
@@ -127,6 +134,8 @@ fn config_of_a_run_with_no_flags(model: &str, choice: &[&str], out: &Path) -> se
     match (model, choice) {
         ("dqn", _) => {}
         ("lstm", ["--task", "sequence"]) => args.extend(["--train-limit", "64", "--valid-limit", "64"]),
+        ("pix2pix", ["--task", "edges2fashion"]) => args.extend(["--data-dir", data.to_str().unwrap(), "--train-limit", "64"]),
+        ("pix2pix" | "emoji-evaluator", _) => args.extend(["--data-dir", "embedded", "--train-limit", "64"]),
         _ => args.extend(["--data-dir", data.to_str().unwrap(), "--train-limit", "64", "--valid-limit", "64"]),
     }
     ok(atelier("flex", &args));
@@ -143,6 +152,8 @@ fn each_models_help_states_the_defaults_its_runs_record() {
         ("lstm", &[&[], &["--task", "sequence"], &["--task", "complete"]]),
         ("dqn", &[&[]]),
         ("dcgan", &[&[]]),
+        ("pix2pix", &[&[], &["--task", "colorize"], &["--task", "edges2fashion"], &["--task", "edges2emoji"]]),
+        ("emoji-evaluator", &[&[]]),
     ];
     for (model, choices) in runs {
         let defaults = help_defaults(model);

@@ -111,13 +111,14 @@ pub fn edges_to_fashion_pairs(split: &Split, threshold: f32, limit: Option<usize
 }
 
 /// The emoji of a split in the given styles, each image labelled with its category (content) and
-/// the index of its style in `styles` (Google = 0, Twitter = 1 for [`Vendor::SHIPPABLE`]).
+/// the index of its style in `styles` (Google = 0, Twitter = 1 for [`Vendor::SHIPPABLE`]); each
+/// emoji's styles one after the other, so any first N images hold the styles in equal shares.
 pub fn styled_images(set: &EmojiSet, styles: &[Vendor], split: EmojiSplit) -> Result<crate::StyledImages, DataError> {
+    let images: Vec<&[ColourImage]> = styles.iter().map(|&v| style(set, v)).collect::<Result<_, _>>()?;
     let mut out = crate::StyledImages::new([3, SIZE, SIZE]);
-    for (label, &vendor) in styles.iter().enumerate() {
-        let images = style(set, vendor)?;
-        for i in set.indices(split) {
-            out.push(&images[i].to_planar_unit(), set.entries[i].category, label);
+    for i in set.indices(split) {
+        for (label, drawn) in images.iter().enumerate() {
+            out.push(&drawn[i].to_planar_unit(), set.entries[i].category, label);
         }
     }
     Ok(out)

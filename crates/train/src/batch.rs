@@ -239,12 +239,15 @@ impl StyledBatch {
 #[derive(Clone)]
 pub struct StyledSource {
     set: Arc<atelier_data::StyledImages>,
+    limit: usize,
     augment: PairAugment,
 }
 
 impl StyledSource {
-    pub fn new(set: Arc<atelier_data::StyledImages>) -> Self {
-        Self { set, augment: PairAugment::None }
+    /// The first `limit` images of `set` (all when `None`).
+    pub fn new(set: Arc<atelier_data::StyledImages>, limit: Option<usize>) -> Self {
+        let limit = limit.map_or(set.len(), |n| n.min(set.len()));
+        Self { set, limit, augment: PairAugment::None }
     }
 
     pub fn with_augment(mut self, augment: PairAugment) -> Self {
@@ -290,7 +293,7 @@ impl BatchSource for StyledSource {
     type Batch = StyledBatch;
 
     fn len(&self) -> usize {
-        self.set.len()
+        self.limit
     }
 
     fn batch(&self, indices: &[usize], rng: &mut Rng, device: &Device) -> StyledBatch {

@@ -90,8 +90,8 @@ pub fn train(config: &EmojiEvaluatorConfig, session: &Session, source: &EmojiSou
     eprintln!("colour evaluator: {} training / {} validation images ({source})", train.len(), valid.len());
     session.seed_device_for_init();
     let experiment = EmojiEvaluatorExperiment::new(config.clone(), &session.device);
-    let train = StyledSource::new(Arc::new(train)).with_augment(PairAugment::Mirror);
-    let valid = StyledSource::new(Arc::new(valid));
+    let train = StyledSource::new(Arc::new(train), session.config.train_limit).with_augment(PairAugment::Mirror);
+    let valid = StyledSource::new(Arc::new(valid), None);
     fit(experiment, &train, &valid, session).map(|(_, outcome)| outcome)
 }
 
