@@ -41,7 +41,7 @@ impl EmojiEvaluatorConfig {
         self.widths.last().copied().unwrap_or(0)
     }
 
-    /// The loop settings: 6 epochs of 64 images (≈ 15 min on 2 CPU cores with the full emoji set).
+    /// The loop settings: 6 epochs of 64 images.
     pub fn training(&self) -> TrainConfig {
         TrainConfig { epochs: 6, batch_size: 64, ..TrainConfig::default() }
     }
