@@ -6,7 +6,7 @@ sitting, and prints the ratio. Each model here is written from the Rust model cr
 arithmetic in both.
 
 Usage: python pytorch_reference.py MODEL [--steps N] [--warmup N] [--batch B] [--threads T]
-MODEL: classifier | autoencoder | vae | dcgan | lstm | dqn | ops
+MODEL: classifier | autoencoder | vae | dcgan | lstm | dqn | pix2pix | ops
 `ops` times the primitives of `cargo xtask bench ops` (same names and shapes), one JSON line per op:
 {"op", "backend": "pytorch", "forward_ms", "forward_backward_ms"}. Any other MODEL prints one JSON line: {"model", "backend": "pytorch", "device", "threads", "batch_size", "steps",
 "images_per_s" (or "updates_per_s" for dqn), "peak_memory_mb"}.
@@ -177,6 +177,82 @@ def dcgan_step(batch):
     return step
 
 
+def down(c_in, c_out, norm=True, act=True):
+    layers = [nn.LeakyReLU(0.2)] if act else []
+    layers.append(nn.Conv2d(c_in, c_out, 4, 2, 1, bias=not norm))
+    if norm:
+        layers.append(nn.BatchNorm2d(c_out))
+    return nn.Sequential(*layers)
+
+
+def up(c_in, c_out, dropout, last=False):
+    layers = [nn.ReLU(), nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=last)]
+    if not last:
+        layers.append(nn.BatchNorm2d(c_out))
+    if dropout:
+        layers.append(nn.Dropout(0.5))
+    return nn.Sequential(*layers)
+
+
+class UNet(nn.Module):
+    """pix2pix's U-Net at 64x64 as crates/pix2pix builds it: 6 downs to 1x1, 6 ups, skips, tanh."""
+
+    def __init__(self, ngf=32, c=3):
+        super().__init__()
+        w = [ngf, 2 * ngf, 4 * ngf, 8 * ngf, 8 * ngf, 8 * ngf]
+        self.downs = nn.ModuleList([down(c, w[0], norm=False, act=False)] +
+                                   [down(w[i - 1], w[i], norm=i < 5) for i in range(1, 6)])
+        self.ups = nn.ModuleList([up(w[5], w[4], True)] +
+                                 [up(2 * w[5 - j], w[4 - j], j < 3) for j in range(1, 5)] +
+                                 [up(2 * w[0], c, False, last=True)])
+
+    def forward(self, x):
+        skips = []
+        for d in self.downs:
+            x = d(x)
+            skips.append(x)
+        skips.pop()
+        for u in self.ups[:-1]:
+            x = torch.cat([u(x), skips.pop()], 1)
+        return torch.tanh(self.ups[-1](x))
+
+
+class PatchGan(nn.Module):
+    def __init__(self, ndf=32, c=6):
+        super().__init__()
+        self.net = nn.Sequential(nn.Conv2d(c, ndf, 4, 2, 1), nn.LeakyReLU(0.2),
+                                 nn.Conv2d(ndf, 2 * ndf, 4, 2, 1), nn.BatchNorm2d(2 * ndf), nn.LeakyReLU(0.2),
+                                 nn.Conv2d(2 * ndf, 4 * ndf, 4, 1, 1), nn.BatchNorm2d(4 * ndf), nn.LeakyReLU(0.2),
+                                 nn.Conv2d(4 * ndf, 1, 4, 1, 1))
+
+    def forward(self, x, y):
+        return self.net(torch.cat([x, y], 1))
+
+
+def pix2pix_step(batch):
+    g, d = UNet(), PatchGan()
+    opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    x, y = torch.rand(batch, 3, 64, 64) * 2 - 1, torch.rand(batch, 3, 64, 64) * 2 - 1
+
+    def step():
+        # One D step on (x, y) and (x, G(x)) detached, then one G step on BCE + 100·L1.
+        fake = g(x)
+        real_logits, fake_logits = d(x, y), d(x, fake.detach())
+        d_loss = 0.5 * (F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits)) +
+                        F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
+        opt_d.zero_grad(set_to_none=True)
+        d_loss.backward()
+        opt_d.step()
+        logits = d(x, fake)
+        g_loss = F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits)) + 100 * F.l1_loss(fake, y)
+        opt_g.zero_grad(set_to_none=True)
+        g_loss.backward()
+        opt_g.step()
+
+    return step
+
+
 def dqn_step(batch):
     q, target = QNetwork(), QNetwork()
     target.load_state_dict(q.state_dict())
@@ -271,7 +347,7 @@ def run_ops(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("model", choices=["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "ops"])
+    parser.add_argument("model", choices=["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "ops"])
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--batch", type=int, default=128)
@@ -289,6 +365,7 @@ def main():
         "vae": lambda: image_step(Vae(), args.batch, labelled=False),
         "lstm": lambda: image_step(RowsLstm(), args.batch, labelled=True),
         "dcgan": lambda: dcgan_step(args.batch),
+        "pix2pix": lambda: pix2pix_step(args.batch),
         "dqn": lambda: dqn_step(args.batch),
     }[args.model]()
     steps = max(args.steps, 300) if args.model == "dqn" else args.steps

@@ -14,7 +14,17 @@ use serde_json::Value;
 use crate::repo;
 
 /// The lectures' benches, in the course's order (`bench lstm` measures our cell here).
-const MODELS: [&str; 6] = ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn"];
+const MODELS: [&str; 7] = ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix"];
+
+/// The batch size and timed steps of `model` in `bench all`: the flags', except pix2pix (64×64
+/// colour pairs, ~20 images/s on two cores), measured at the PyTorch reference's batch of 32 and
+/// at most 10 steps.
+fn batch_and_steps(model: &str, args: &BenchAllArgs) -> (usize, usize) {
+    match model {
+        "pix2pix" => (32, args.bench.steps.min(10)),
+        _ => (args.bench.batch_size, args.bench.steps),
+    }
+}
 /// The reference script, relative to the repository root.
 pub const PYTORCH_SCRIPT: &str = "crates/runner/reference/pytorch_reference.py";
 
@@ -88,8 +98,9 @@ fn ours(model: &'static str, backend: Backend, args: &BenchAllArgs) -> Result<Me
     if model == "lstm" {
         command.args(["--cell", "ours"]);
     }
-    command.args(["--batch-size", &args.bench.batch_size.to_string()]);
-    command.args(["--warmup", &args.bench.warmup.to_string(), "--steps", &args.bench.steps.to_string()]);
+    let (batch, steps) = batch_and_steps(model, args);
+    command.args(["--batch-size", &batch.to_string()]);
+    command.args(["--warmup", &args.bench.warmup.to_string(), "--steps", &steps.to_string()]);
     parse(model, &run_for_line(command)?)
 }
 
@@ -97,8 +108,9 @@ fn ours(model: &'static str, backend: Backend, args: &BenchAllArgs) -> Result<Me
 fn pytorch(model: &'static str, python: &Path, threads: usize, args: &BenchAllArgs) -> Result<Measured, String> {
     let mut command = Command::new(python);
     command.arg(repo::root().join(PYTORCH_SCRIPT)).arg(model);
-    command.args(["--batch", &args.bench.batch_size.to_string(), "--threads", &threads.to_string()]);
-    command.args(["--warmup", &args.bench.warmup.to_string(), "--steps", &args.bench.steps.to_string()]);
+    let (batch, steps) = batch_and_steps(model, args);
+    command.args(["--batch", &batch.to_string(), "--threads", &threads.to_string()]);
+    command.args(["--warmup", &args.bench.warmup.to_string(), "--steps", &steps.to_string()]);
     parse(model, &run_for_line(command)?)
 }
 
