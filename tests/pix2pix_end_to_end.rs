@@ -204,3 +204,17 @@ fn the_colour_evaluator_trains_scores_and_calibrates() {
     }
     fails_with(&atelier("flex", &["eval", "pix2pix", "--run", run_s]), "is an emoji-evaluator run, not a pix2pix run");
 }
+
+#[test]
+fn bench_pix2pix_reports_images_per_second_as_json() {
+    let runs = scratch("bench-pix2pix");
+    let bench = [
+        "bench", "pix2pix", "--backend", "flex", "--batch-size", "4", "--steps", "2", "--warmup", "1", "--json", "--out",
+        runs.to_str().unwrap(),
+    ];
+    let started = std::time::Instant::now();
+    let output = ok(atelier("flex", &bench));
+    let line: serde_json::Value = serde_json::from_str(support::stdout(&output).trim()).unwrap();
+    support::assert_bench_line(&line, "pix2pix (1 D + 1 G step)", started.elapsed());
+    assert_eq!(line["batch_size"].as_u64(), Some(4));
+}
