@@ -222,8 +222,10 @@ fn pix2pix() -> Vec<Preset> {
         .map(|task| {
             let config = Pix2PixConfig::for_task(task);
             let mut values = epoch_loop_values(&config.training(), config.learning_rate, None);
+            if task == TranslationTask::TwitterToGoogle {
+                values.push(("task", task.name().to_string()));
+            }
             values.extend([
-                ("task", task.name().to_string()),
                 ("ngf", config.ngf.to_string()),
                 ("ndf", config.ndf.to_string()),
                 ("l1_weight", config.l1_weight.to_string()),
