@@ -3,7 +3,8 @@
 //!
 //! Every image is compared in RGB (grey for Fashion) in `[0, 1]`:
 //! - `l1` = mean |output − target| over pixels and channels;
-//! - `psnr_db` = the mean over images of `10·log₁₀(1 / MSE_image)`;
+//! - `psnr_db` = the mean over images of `10·log₁₀(1 / MSE_image)`, and `psnr_pooled_db` =
+//!   `10·log₁₀(1 / MSE)` of the MSE over every pixel of the set (lower: the worst images weigh most);
 //! - `ssim` = the mean over images and channels of SSIM (Wang et al. 2004, 7×7 windows as
 //!   `atelier_evaluation::ssim`);
 //! - colorize: `mean_chroma` of the outputs and of the real images (`√(a² + b²)` in CIE Lab): the
@@ -92,11 +93,11 @@ pub fn identity(config: &Pix2PixConfig, set: &PairSet) -> Rendered {
     }
 }
 
-/// `l1`, `psnr_db`, `ssim` of `images` against `targets`.
-pub fn paired_scores(images: &Rendered, targets: &Rendered) -> Result<[f64; 3], String> {
+/// `l1`, `psnr_db`, `ssim`, `psnr_pooled_db` of `images` against `targets`.
+pub fn paired_scores(images: &Rendered, targets: &Rendered) -> Result<[f64; 4], String> {
     let (n, c, side) = (images.count(), images.channels, images.side);
     let plane = side * side;
-    let (mut l1, mut psnr, mut ssim) = (0.0, 0.0, 0.0);
+    let (mut l1, mut psnr, mut ssim, mut mse) = (0.0, 0.0, 0.0, 0.0);
     for i in 0..n {
         let (x, y) = (images.image(i), targets.image(i));
         let mut abs = 0.0;
@@ -107,6 +108,7 @@ pub fn paired_scores(images: &Rendered, targets: &Rendered) -> Result<[f64; 3], 
             sq += d * d;
         }
         l1 += abs / x.len() as f64;
+        mse += sq / x.len() as f64;
         psnr += atelier_layers::quality::psnr_db((sq / x.len() as f64).max(1e-10));
         for ch in 0..c {
             ssim += atelier_evaluation::ssim(&x[ch * plane..(ch + 1) * plane], &y[ch * plane..(ch + 1) * plane], side, side)?
@@ -114,7 +116,7 @@ pub fn paired_scores(images: &Rendered, targets: &Rendered) -> Result<[f64; 3], 
         }
     }
     let n = n as f64;
-    Ok([l1 / n, psnr / n, ssim / n])
+    Ok([l1 / n, psnr / n, ssim / n, atelier_layers::quality::psnr_db((mse / n).max(1e-10))])
 }
 
 /// The mean Lab chroma of RGB images.
@@ -155,14 +157,16 @@ pub fn eval(run: &RunDir, config: &Pix2PixConfig, device: &Device, data: Transla
     let images = render(config, &test.inputs, &outputs);
     let targets = render(config, &test.inputs, &test.targets);
     let baseline = identity(config, test);
-    let [l1, psnr, ssim] = paired_scores(&images, &targets)?;
-    let [id_l1, id_psnr, id_ssim] = paired_scores(&baseline, &targets)?;
+    let [l1, psnr, ssim, pooled] = paired_scores(&images, &targets)?;
+    let [id_l1, id_psnr, id_ssim, id_pooled] = paired_scores(&baseline, &targets)?;
     let mut entries = vec![
         ("l1".to_string(), l1),
         ("psnr_db".to_string(), psnr),
+        ("psnr_pooled_db".to_string(), pooled),
         ("ssim".to_string(), ssim),
         ("identity_l1".to_string(), id_l1),
         ("identity_psnr_db".to_string(), id_psnr),
+        ("identity_psnr_pooled_db".to_string(), id_pooled),
         ("identity_ssim".to_string(), id_ssim),
         ("psnr_gain_over_identity_db".to_string(), psnr - id_psnr),
         ("test_pairs".to_string(), test.len() as f64),
