@@ -2,11 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use atelier_train::state::blob;
-use atelier_train::{
-    Experiment, Figure, ImageBatch, StepContext, StepOutput, module_from_bytes, module_to_bytes, optimizer_from_bytes,
-    optimizer_to_bytes,
-};
+use atelier_train::state::{GENERATOR_BLOB, blob, players_from_blobs, players_to_blobs};
+use atelier_train::{Experiment, Figure, ImageBatch, StepContext, StepOutput, module_from_bytes};
 use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use burn::tensor::Distribution;
@@ -17,10 +14,6 @@ use crate::model::{Discriminator, Generator, to_model_range};
 use crate::samples::{Progression, interpolation_figure, sample_grid};
 
 /// Checkpoint blob names.
-const GENERATOR: &str = "generator";
-const DISCRIMINATOR: &str = "discriminator";
-const GENERATOR_OPTIMIZER: &str = "generator_optimizer";
-const DISCRIMINATOR_OPTIMIZER: &str = "discriminator_optimizer";
 const PROGRESSION: &str = "progression";
 /// Interpolation rows in the per-epoch figures.
 const INTERPOLATION_PAIRS: usize = 3;
@@ -165,13 +158,14 @@ impl Experiment for DcganExperiment {
     }
 
     fn state(&self) -> Result<Vec<(String, Vec<u8>)>, String> {
-        Ok(vec![
-            (GENERATOR.to_string(), module_to_bytes(&self.generator)?),
-            (DISCRIMINATOR.to_string(), module_to_bytes(&self.discriminator)?),
-            (GENERATOR_OPTIMIZER.to_string(), optimizer_to_bytes(&self.generator_optimizer)?),
-            (DISCRIMINATOR_OPTIMIZER.to_string(), optimizer_to_bytes(&self.discriminator_optimizer)?),
-            (PROGRESSION.to_string(), self.progression.to_bytes().map_err(|e| e.to_string())?),
-        ])
+        let mut blobs = players_to_blobs(
+            &self.generator,
+            &self.discriminator,
+            &self.generator_optimizer,
+            &self.discriminator_optimizer,
+        )?;
+        blobs.push((PROGRESSION.to_string(), self.progression.to_bytes().map_err(|e| e.to_string())?));
+        Ok(blobs)
     }
 
     fn load_state(self, blobs: &BTreeMap<String, Vec<u8>>) -> Result<Self, String> {
@@ -180,11 +174,13 @@ impl Experiment for DcganExperiment {
         // The strip's images live where the generator's samples do: its device, without autodiff.
         let device =
             self.generator.devices().into_iter().next().ok_or("the generator has no device")?.without_autodiff();
+        let (generator, discriminator, generator_optimizer, discriminator_optimizer) =
+            players_from_blobs((self.generator, self.discriminator), (adam(&config), adam(&config)), blobs)?;
         Ok(Self {
-            generator: module_from_bytes(self.generator, blob(GENERATOR)?)?,
-            discriminator: module_from_bytes(self.discriminator, blob(DISCRIMINATOR)?)?,
-            generator_optimizer: optimizer_from_bytes(adam(&config), blob(GENERATOR_OPTIMIZER)?)?,
-            discriminator_optimizer: optimizer_from_bytes(adam(&config), blob(DISCRIMINATOR_OPTIMIZER)?)?,
+            generator,
+            discriminator,
+            generator_optimizer,
+            discriminator_optimizer,
             progression: Progression::from_bytes(blob(PROGRESSION)?, &device)?,
             config,
         })
@@ -197,5 +193,5 @@ pub fn load_generator(
     blobs: &BTreeMap<String, Vec<u8>>,
     device: &Device,
 ) -> Result<Generator, String> {
-    module_from_bytes(Generator::new(config.latent, device), blob(blobs, GENERATOR)?)
+    module_from_bytes(Generator::new(config.latent, device), blob(blobs, GENERATOR_BLOB)?)
 }

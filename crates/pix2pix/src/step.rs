@@ -3,11 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use atelier_train::state::blob;
-use atelier_train::{
-    Experiment, Figure, PairBatch, StepContext, StepOutput, module_from_bytes, module_to_bytes, optimizer_from_bytes,
-    optimizer_to_bytes,
-};
+use atelier_train::state::{GENERATOR_BLOB, blob, players_from_blobs, players_to_blobs};
+use atelier_train::{Experiment, Figure, PairBatch, StepContext, StepOutput, module_from_bytes};
 use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 
@@ -16,11 +13,6 @@ use crate::config::{Objective, Pix2PixConfig};
 use crate::loss::{discriminator_loss, generator_adversarial_loss, generator_loss, l1_loss, mean_probability};
 use crate::model::{PatchDiscriminator, UNetGenerator, to_model_range, to_unit_range};
 
-/// Checkpoint blob names (the discriminator's are kept in the L1-only baseline too: one format).
-const GENERATOR: &str = "generator";
-const DISCRIMINATOR: &str = "discriminator";
-const GENERATOR_OPTIMIZER: &str = "generator_optimizer";
-const DISCRIMINATOR_OPTIMIZER: &str = "discriminator_optimizer";
 /// Pairs shown in the per-epoch figure.
 const FIGURE_PAIRS: usize = 8;
 
@@ -174,25 +166,16 @@ impl Experiment for Pix2PixExperiment {
         vec![Figure::Grid { name: "translations".to_string(), rows, marks: Vec::new() }]
     }
 
+    /// Both players' blobs (the discriminator's are kept in the L1-only baseline too: one format).
     fn state(&self) -> Result<Vec<(String, Vec<u8>)>, String> {
-        Ok(vec![
-            (GENERATOR.to_string(), module_to_bytes(&self.generator)?),
-            (DISCRIMINATOR.to_string(), module_to_bytes(&self.discriminator)?),
-            (GENERATOR_OPTIMIZER.to_string(), optimizer_to_bytes(&self.generator_optimizer)?),
-            (DISCRIMINATOR_OPTIMIZER.to_string(), optimizer_to_bytes(&self.discriminator_optimizer)?),
-        ])
+        players_to_blobs(&self.generator, &self.discriminator, &self.generator_optimizer, &self.discriminator_optimizer)
     }
 
     fn load_state(self, blobs: &BTreeMap<String, Vec<u8>>) -> Result<Self, String> {
-        let blob = |name: &str| blob(blobs, name);
         let config = self.config;
-        Ok(Self {
-            generator: module_from_bytes(self.generator, blob(GENERATOR)?)?,
-            discriminator: module_from_bytes(self.discriminator, blob(DISCRIMINATOR)?)?,
-            generator_optimizer: optimizer_from_bytes(adam(&config), blob(GENERATOR_OPTIMIZER)?)?,
-            discriminator_optimizer: optimizer_from_bytes(adam(&config), blob(DISCRIMINATOR_OPTIMIZER)?)?,
-            config,
-        })
+        let (generator, discriminator, generator_optimizer, discriminator_optimizer) =
+            players_from_blobs((self.generator, self.discriminator), (adam(&config), adam(&config)), blobs)?;
+        Ok(Self { generator, discriminator, generator_optimizer, discriminator_optimizer, config })
     }
 }
 
@@ -202,7 +185,7 @@ pub fn load_generator(
     blobs: &BTreeMap<String, Vec<u8>>,
     device: &Device,
 ) -> Result<UNetGenerator, String> {
-    module_from_bytes(UNetGenerator::new(config, device), blob(blobs, GENERATOR)?)
+    module_from_bytes(UNetGenerator::new(config, device), blob(blobs, GENERATOR_BLOB)?)
 }
 
 /// `G(x)` in pixels: inputs `[n, c_in, s, s]` in `[0, 1]` → outputs `[n, c_out, s, s]` in `[0, 1]`.

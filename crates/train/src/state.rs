@@ -42,6 +42,41 @@ pub fn pytorch_adam_beta1(beta_1: f64) -> ModuleOptimizer {
     burn::optim::AdamConfig::new().with_beta_1(beta_1 as f32).with_beta_2(0.999).with_epsilon(1e-8).init()
 }
 
+/// The blob names of a two-player (generator + discriminator) checkpoint: DCGAN's, pix2pix's.
+pub const GENERATOR_BLOB: &str = "generator";
+pub const DISCRIMINATOR_BLOB: &str = "discriminator";
+pub const GENERATOR_OPTIMIZER_BLOB: &str = "generator_optimizer";
+pub const DISCRIMINATOR_OPTIMIZER_BLOB: &str = "discriminator_optimizer";
+
+/// A GAN's two networks and their two optimizers as checkpoint blobs (an experiment adds its own).
+pub fn players_to_blobs<G: Module, D: Module>(
+    generator: &G,
+    discriminator: &D,
+    generator_optimizer: &ModuleOptimizer,
+    discriminator_optimizer: &ModuleOptimizer,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    Ok(vec![
+        (GENERATOR_BLOB.to_string(), module_to_bytes(generator)?),
+        (DISCRIMINATOR_BLOB.to_string(), module_to_bytes(discriminator)?),
+        (GENERATOR_OPTIMIZER_BLOB.to_string(), optimizer_to_bytes(generator_optimizer)?),
+        (DISCRIMINATOR_OPTIMIZER_BLOB.to_string(), optimizer_to_bytes(discriminator_optimizer)?),
+    ])
+}
+
+/// [`players_to_blobs`]'s blobs loaded into fresh networks and optimizers, returned in the same order.
+pub fn players_from_blobs<G: Module, D: Module>(
+    (generator, discriminator): (G, D),
+    (generator_optimizer, discriminator_optimizer): (ModuleOptimizer, ModuleOptimizer),
+    blobs: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> Result<(G, D, ModuleOptimizer, ModuleOptimizer), String> {
+    Ok((
+        module_from_bytes(generator, blob(blobs, GENERATOR_BLOB)?)?,
+        module_from_bytes(discriminator, blob(blobs, DISCRIMINATOR_BLOB)?)?,
+        optimizer_from_bytes(generator_optimizer, blob(blobs, GENERATOR_OPTIMIZER_BLOB)?)?,
+        optimizer_from_bytes(discriminator_optimizer, blob(blobs, DISCRIMINATOR_OPTIMIZER_BLOB)?)?,
+    ))
+}
+
 /// The blob `name` of a checkpoint, or an error naming the missing blob.
 pub fn blob<'a>(blobs: &'a std::collections::BTreeMap<String, Vec<u8>>, name: &str) -> Result<&'a [u8], String> {
     blobs.get(name).map(Vec::as_slice).ok_or_else(|| format!("the checkpoint has no '{name}'"))
