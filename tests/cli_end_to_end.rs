@@ -134,7 +134,9 @@ fn config_of_a_run_with_no_flags(model: &str, choice: &[&str], out: &Path) -> se
     match (model, choice) {
         ("dqn", _) => {}
         ("lstm", ["--task", "sequence"]) => args.extend(["--train-limit", "64", "--valid-limit", "64"]),
-        ("pix2pix", ["--task", "edges2fashion"]) => args.extend(["--data-dir", data.to_str().unwrap(), "--train-limit", "64"]),
+        ("pix2pix", ["--task", "edges2fashion"]) => {
+            args.extend(["--data-dir", data.to_str().unwrap(), "--train-limit", "64"])
+        }
         ("pix2pix" | "emoji-evaluator", _) => args.extend(["--data-dir", "embedded", "--train-limit", "64"]),
         _ => args.extend(["--data-dir", data.to_str().unwrap(), "--train-limit", "64", "--valid-limit", "64"]),
     }

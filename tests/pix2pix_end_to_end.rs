@@ -14,8 +14,22 @@ use support::{assert_picture, atelier, eval_value, fails_with, ok, read, scratch
 /// batch 16: 4 steps per epoch.
 fn train_tiny(out: &Path, extra: &[&str]) -> std::process::Output {
     let mut args = vec![
-        "train", "pix2pix", "--out", out.to_str().unwrap(), "--ngf", "8", "--ndf", "8", "--batch-size", "16",
-        "--epochs", "1", "--log-every", "2", "--checkpoint-every", "2",
+        "train",
+        "pix2pix",
+        "--out",
+        out.to_str().unwrap(),
+        "--ngf",
+        "8",
+        "--ndf",
+        "8",
+        "--batch-size",
+        "16",
+        "--epochs",
+        "1",
+        "--log-every",
+        "2",
+        "--checkpoint-every",
+        "2",
     ];
     for (flag, value) in [("--data-dir", "embedded"), ("--train-limit", "64")] {
         if !extra.contains(&flag) {
@@ -33,7 +47,10 @@ fn train_eval_and_translate_twitter_to_google() {
     assert!(stderr(&trained).contains("64 training / 54 validation pairs"), "{}", stderr(&trained));
     let run = single_run_of(&out, "pix2pix");
     let config = read(&run.join("config.json"));
-    assert!(config.contains("\"task\": \"twitter-to-google\"") && config.contains("\"kind\": \"embedded\""), "{config}");
+    assert!(
+        config.contains("\"task\": \"twitter-to-google\"") && config.contains("\"kind\": \"embedded\""),
+        "{config}"
+    );
     assert!(config.contains("\"name\": \"index.json\""), "the embedded emoji files are recorded: {config}");
     let metrics = read(&run.join("metrics.csv"));
     for name in ["d_loss", "d_real", "d_fake", "g_gan", "g_l1", "g_loss"] {
@@ -82,7 +99,10 @@ fn train_eval_and_translate_twitter_to_google() {
     image::RgbImage::from_pixel(20, 20, image::Rgb([10, 200, 10])).save(input.join("small.jpg")).unwrap();
     fs::write(input.join("notes.txt"), "not an image").unwrap();
     let translated = out.join("translated");
-    ok(atelier("flex", &["translate", "--run", run_s, "--in", input.to_str().unwrap(), "--out", translated.to_str().unwrap()]));
+    ok(atelier(
+        "flex",
+        &["translate", "--run", run_s, "--in", input.to_str().unwrap(), "--out", translated.to_str().unwrap()],
+    ));
     for name in ["wide.png", "small.png"] {
         let image = image::open(translated.join(name)).unwrap();
         assert_eq!((image.width(), image.height()), (64, 64), "{name}");
@@ -95,7 +115,8 @@ fn train_eval_and_translate_twitter_to_google() {
     assert!(stderr(&scored).contains("real Google emoji"), "{}", stderr(&scored));
     let share = eval_value(&translated, "looks_like_google") + eval_value(&translated, "looks_like_twitter");
     assert!((share - 1.0).abs() < 1e-9 && eval_value(&translated, "generated_images") == 2.0, "{share}");
-    let fashion = atelier("flex", &["eval", "images", "--dir", dir, "--evaluator", "fashion", "--data-dir", "embedded"]);
+    let fashion =
+        atelier("flex", &["eval", "images", "--dir", dir, "--evaluator", "fashion", "--data-dir", "embedded"]);
     fails_with(&fashion, "the evaluator scores 28×28 images");
 }
 
@@ -149,7 +170,9 @@ fn the_l1_only_baseline_colorize_and_edges2fashion_train_and_score() {
 fn a_paired_folder_trains_and_bad_requests_are_refused_clearly() {
     let out = scratch("pix2pix-folder");
     let data = out.join("pairs");
-    for (split, name, colour) in [("train", "a", [250, 10, 10]), ("train", "b", [10, 250, 10]), ("test", "c", [10, 10, 250])] {
+    for (split, name, colour) in
+        [("train", "a", [250, 10, 10]), ("train", "b", [10, 250, 10]), ("test", "c", [10, 10, 250])]
+    {
         for (side, value) in [("A", colour), ("B", [255 - colour[0], 255 - colour[1], 255 - colour[2]])] {
             let dir = data.join(split).join(side);
             fs::create_dir_all(&dir).unwrap();
@@ -186,7 +209,8 @@ fn a_paired_folder_trains_and_bad_requests_are_refused_clearly() {
 #[test]
 fn the_colour_evaluator_trains_scores_and_calibrates() {
     let out = scratch("emoji-evaluator");
-    let args = ["train", "emoji-evaluator", "--data-dir", "embedded", "--out", out.to_str().unwrap(), "--max-steps", "2"];
+    let args =
+        ["train", "emoji-evaluator", "--data-dir", "embedded", "--out", out.to_str().unwrap(), "--max-steps", "2"];
     ok(atelier("flex", &args));
     let run = single_run_of(&out, "emoji-evaluator");
     let metrics = read(&run.join("metrics.csv"));
@@ -210,7 +234,18 @@ fn the_colour_evaluator_trains_scores_and_calibrates() {
 fn bench_pix2pix_reports_images_per_second_as_json() {
     let runs = scratch("bench-pix2pix");
     let bench = [
-        "bench", "pix2pix", "--backend", "flex", "--batch-size", "4", "--steps", "2", "--warmup", "1", "--json", "--out",
+        "bench",
+        "pix2pix",
+        "--backend",
+        "flex",
+        "--batch-size",
+        "4",
+        "--steps",
+        "2",
+        "--warmup",
+        "1",
+        "--json",
+        "--out",
         runs.to_str().unwrap(),
     ];
     let started = std::time::Instant::now();

@@ -50,7 +50,17 @@ pub fn fetch(dataset: DatasetArg, dir: Option<PathBuf>, root: &Path) -> Result<(
 fn download(url: &str, target: &Path) -> bool {
     eprintln!("downloading {url}");
     let status = Command::new("curl")
-        .args(["--fail", "--location", "--silent", "--show-error", "--retry", "2", "--connect-timeout", "20", "--output"])
+        .args([
+            "--fail",
+            "--location",
+            "--silent",
+            "--show-error",
+            "--retry",
+            "2",
+            "--connect-timeout",
+            "20",
+            "--output",
+        ])
         .arg(target)
         .arg(url)
         .status();
@@ -69,7 +79,10 @@ fn fetch_emoji(dir: PathBuf) -> Result<(), String> {
     for (vendor, url, md5, _bytes) in PACKAGES {
         let images = vendor.image_dir(&dir);
         let tarball = dir.join(format!("emoji-datasource-{}-16.0.0.tgz", vendor.name()));
-        if images.is_dir() && dir.join("emoji.json").is_file() && fs::read_dir(&images).map(|d| d.count()).unwrap_or(0) > 3000 {
+        if images.is_dir()
+            && dir.join("emoji.json").is_file()
+            && fs::read_dir(&images).map(|d| d.count()).unwrap_or(0) > 3000
+        {
             eprintln!("{}: already here", images.display());
             continue;
         }
@@ -103,13 +116,20 @@ fn fetch_emoji(dir: PathBuf) -> Result<(), String> {
             return Err(format!("could not unpack {} with tar", tarball.display()));
         }
         let licence = match vendor {
-            Vendor::Google => "Google Noto Emoji images: Apache License 2.0 (https://github.com/googlefonts/noto-emoji/blob/main/LICENSE)",
-            Vendor::Twitter => "Twemoji images, Copyright Twitter, Inc. and other contributors: CC-BY 4.0 (https://github.com/jdecked/twemoji/blob/main/LICENSE-GRAPHICS)",
+            Vendor::Google => {
+                "Google Noto Emoji images: Apache License 2.0 (https://github.com/googlefonts/noto-emoji/blob/main/LICENSE)"
+            }
+            Vendor::Twitter => {
+                "Twemoji images, Copyright Twitter, Inc. and other contributors: CC-BY 4.0 (https://github.com/jdecked/twemoji/blob/main/LICENSE-GRAPHICS)"
+            }
             Vendor::Facebook => "no clear licence: local use only",
         };
         let note = dir.join(format!("LICENSE-{}-images.txt", vendor.name()));
-        fs::write(&note, format!("{licence}\nCatalogue (emoji.json): MIT, Copyright (c) 2013 Cal Henderson (emoji-data)\n"))
-            .map_err(|e| format!("{}: {e}", note.display()))?;
+        fs::write(
+            &note,
+            format!("{licence}\nCatalogue (emoji.json): MIT, Copyright (c) 2013 Cal Henderson (emoji-data)\n"),
+        )
+        .map_err(|e| format!("{}: {e}", note.display()))?;
         let _ = fs::remove_file(&tarball);
     }
     let set = atelier_data::emoji::read_folder(&dir, &Vendor::SHIPPABLE).map_err(|e| e.to_string())?;

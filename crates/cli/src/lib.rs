@@ -21,17 +21,20 @@ mod train;
 use atelier_backend::Backend;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-pub use bench::{BenchAllArgs, BenchArgs, BenchCommand, BenchModel, BenchOpsArgs, LstmBenchArgs, Reference, ReferenceArgs};
-pub use eval::{
-    AutoencoderEvalArgs, ClassifierEvalArgs, DcganEvalArgs, DqnEvalArgs, EvalCommand, EvalRunArgs, EvalTarget,
-    EmojiEvaluatorEvalArgs, EvaluatorArg, ImagesEvalArgs, LstmEvalArgs, Pix2pixEvalArgs, ReferenceArg, TranslateArgs, VaeEvalArgs,
+pub use bench::{
+    BenchAllArgs, BenchArgs, BenchCommand, BenchModel, BenchOpsArgs, LstmBenchArgs, Reference, ReferenceArgs,
 };
 pub use demo::{DemoArgs, ReportArgs};
+pub use eval::{
+    AutoencoderEvalArgs, ClassifierEvalArgs, DcganEvalArgs, DqnEvalArgs, EmojiEvaluatorEvalArgs, EvalCommand,
+    EvalRunArgs, EvalTarget, EvaluatorArg, ImagesEvalArgs, LstmEvalArgs, Pix2pixEvalArgs, ReferenceArg, TranslateArgs,
+    VaeEvalArgs,
+};
 pub use sample::{SampleCommand, SampleTarget};
 pub use sweep::{DqnSweepArgs, SweepCommand, SweepModel};
 pub use train::{
-    AutoencoderTrainArgs, ClassifierTrainArgs, CommonTrainArgs, DcganTrainArgs, DqnTrainArgs, ImageDataArgs,
-    EmojiEvaluatorTrainArgs, LrDecayArgs, LstmTrainArgs, Pix2pixTrainArgs, RunArgs, TrainCommand, TrainModel, VaeTrainArgs,
+    AutoencoderTrainArgs, ClassifierTrainArgs, CommonTrainArgs, DcganTrainArgs, DqnTrainArgs, EmojiEvaluatorTrainArgs,
+    ImageDataArgs, LrDecayArgs, LstmTrainArgs, Pix2pixTrainArgs, RunArgs, TrainCommand, TrainModel, VaeTrainArgs,
 };
 
 #[derive(Debug, Parser)]
@@ -108,7 +111,8 @@ impl Command {
             Command::Backends => true,
             Command::Bench(bench) => {
                 let args = bench.model.args();
-                args.backend.iter().any(|b| !b.is_cpu()) || (args.backend.is_empty() && matches!(bench.model, BenchModel::Dqn(_)))
+                args.backend.iter().any(|b| !b.is_cpu())
+                    || (args.backend.is_empty() && matches!(bench.model, BenchModel::Dqn(_)))
             }
             command => command.backend().is_some_and(|b| !b.is_cpu()),
         }

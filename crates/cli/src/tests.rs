@@ -185,7 +185,8 @@ fn demo_names_its_lectures_and_checks_its_scale() {
         let err = parse(&["demo", &flag]).unwrap_err().to_string();
         assert!(err.contains("--scale"), "{bad}: {err}");
     }
-    let Command::Demo(demo) = parse(&["demo", "--lecture", "vae", "--lecture", "dqn", "--scale", "0.5"]).unwrap().command
+    let Command::Demo(demo) =
+        parse(&["demo", "--lecture", "vae", "--lecture", "dqn", "--scale", "0.5"]).unwrap().command
     else {
         panic!("demo parses as demo");
     };

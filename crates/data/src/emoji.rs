@@ -162,8 +162,10 @@ struct RawVariation {
 /// The catalogue: every image of `emoji.json` outside [`LEFT_OUT_CATEGORY`], base emoji and
 /// variants, in file order of the JSON (variants after their base).
 pub fn parse_catalogue(json: &[u8], name: &Path) -> Result<Vec<EmojiEntry>, DataError> {
-    let raw: Vec<RawEmoji> = serde_json::from_slice(json)
-        .map_err(|e| DataError::Invalid { what: name.display().to_string(), reason: format!("not emoji-datasource's emoji.json: {e}") })?;
+    let raw: Vec<RawEmoji> = serde_json::from_slice(json).map_err(|e| DataError::Invalid {
+        what: name.display().to_string(),
+        reason: format!("not emoji-datasource's emoji.json: {e}"),
+    })?;
     let mut entries = Vec::new();
     for emoji in raw {
         if emoji.category == LEFT_OUT_CATEGORY {

@@ -125,7 +125,9 @@ pub fn write(set: &EmojiSet, dir: &Path) -> Result<usize, DataError> {
             }
         }
         let path = dir.join(format!("{}.png", vendor.name()));
-        atlas.save(&path).map_err(|e| DataError::Invalid { what: path.display().to_string(), reason: e.to_string() })?;
+        atlas
+            .save(&path)
+            .map_err(|e| DataError::Invalid { what: path.display().to_string(), reason: e.to_string() })?;
     }
     Ok(chosen.len())
 }

@@ -127,7 +127,10 @@ pub fn read_paired_split(dir: &Path, size: usize, grey: GreyPolicy) -> Result<Im
 fn read_two_folders(dir_a: &Path, dir_b: &Path, size: usize, grey: GreyPolicy) -> Result<ImagePairs, DataError> {
     let listing = |dir: &Path| -> Result<Vec<PathBuf>, DataError> {
         if !dir.is_dir() {
-            return Err(DataError::EmptyFolder { path: dir.to_path_buf(), expected: "the other half of the pairs".into() });
+            return Err(DataError::EmptyFolder {
+                path: dir.to_path_buf(),
+                expected: "the other half of the pairs".into(),
+            });
         }
         let files = image_files(dir)?;
         if files.is_empty() {
@@ -155,7 +158,11 @@ fn read_two_folders(dir_a: &Path, dir_b: &Path, size: usize, grey: GreyPolicy) -
 }
 
 fn missing(name: &str, present: &Path, absent: &Path) -> DataError {
-    DataError::MissingPartner { name: name.to_string(), present_in: present.to_path_buf(), missing_in: absent.to_path_buf() }
+    DataError::MissingPartner {
+        name: name.to_string(),
+        present_in: present.to_path_buf(),
+        missing_in: absent.to_path_buf(),
+    }
 }
 
 /// `root/train/` and `root/test/` (or `root/val/` when there is no `test/`), each a paired split.
@@ -170,7 +177,10 @@ pub fn read_paired_dataset(root: &Path, size: usize, grey: GreyPolicy) -> Result
     let test_dir = ["test", "val"].iter().map(|s| root.join(s)).find(|p| p.is_dir()).ok_or_else(|| {
         DataError::EmptyFolder { path: root.to_path_buf(), expected: "a test/ (or val/) folder of pairs".into() }
     })?;
-    Ok(PairedDataset { train: read_paired_split(&train_dir, size, grey)?, test: read_paired_split(&test_dir, size, grey)? })
+    Ok(PairedDataset {
+        train: read_paired_split(&train_dir, size, grey)?,
+        test: read_paired_split(&test_dir, size, grey)?,
+    })
 }
 
 /// CycleGAN's `trainA/ trainB/ testA/ testB/`.
@@ -184,7 +194,12 @@ pub fn read_unpaired(root: &Path, size: usize, grey: GreyPolicy) -> Result<Unpai
             });
         }
     }
-    Ok(UnpairedDataset { train_a: read("trainA")?, train_b: read("trainB")?, test_a: read("testA")?, test_b: read("testB")? })
+    Ok(UnpairedDataset {
+        train_a: read("trainA")?,
+        train_b: read("trainB")?,
+        test_a: read("testA")?,
+        test_b: read("testB")?,
+    })
 }
 
 #[cfg(test)]

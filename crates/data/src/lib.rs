@@ -78,8 +78,8 @@ pub use idx::{
     ImageSet, encode_idx_images, encode_idx_labels, parse_idx_images, parse_idx_labels, read_idx_images,
     read_idx_labels,
 };
-pub use record::{DataMismatch, DataRecord, FileRecord, check_same_data};
 pub use pairs::{PairSet, StyledImages};
+pub use record::{DataMismatch, DataRecord, FileRecord, check_same_data};
 pub use rng::Rng;
 pub use source::{DataSource, locate, locate_on_disk, locate_with};
 pub use subset::{SubsetSummary, class_balanced_indices, write_subset};

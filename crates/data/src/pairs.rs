@@ -28,11 +28,24 @@ pub struct PairSet {
 impl PairSet {
     /// An empty set of the given shapes.
     pub fn empty(input_shape: [usize; 3], target_shape: [usize; 3]) -> Self {
-        Self { input_shape, target_shape, inputs: Vec::new(), targets: Vec::new(), labels: Vec::new(), names: Vec::new() }
+        Self {
+            input_shape,
+            target_shape,
+            inputs: Vec::new(),
+            targets: Vec::new(),
+            labels: Vec::new(),
+            names: Vec::new(),
+        }
     }
 
     /// Appends one pair, checking its sizes.
-    pub fn push(&mut self, input: &[f32], target: &[f32], label: usize, name: impl Into<String>) -> Result<(), DataError> {
+    pub fn push(
+        &mut self,
+        input: &[f32],
+        target: &[f32],
+        label: usize,
+        name: impl Into<String>,
+    ) -> Result<(), DataError> {
         let name = name.into();
         let (want_in, want_out) = (self.input_len(), self.target_len());
         if input.len() != want_in || target.len() != want_out {

@@ -57,7 +57,12 @@ pub fn colorize_pairs(set: &EmojiSet, vendor: Vendor, split: EmojiSplit) -> Resu
 }
 
 /// Edge map → one style's emoji.
-pub fn edges_to_emoji_pairs(set: &EmojiSet, vendor: Vendor, split: EmojiSplit, threshold: f32) -> Result<PairSet, DataError> {
+pub fn edges_to_emoji_pairs(
+    set: &EmojiSet,
+    vendor: Vendor,
+    split: EmojiSplit,
+    threshold: f32,
+) -> Result<PairSet, DataError> {
     let images = style(set, vendor)?;
     let mut pairs = PairSet::empty([1, SIZE, SIZE], [3, SIZE, SIZE]);
     for i in set.indices(split) {
@@ -73,7 +78,8 @@ pub fn pad_centred(image: &[f32], height: usize, width: usize, side: usize, fill
     let (top, left) = ((side - height) / 2, (side - width) / 2);
     let mut out = vec![fill; side * side];
     for y in 0..height {
-        out[(top + y) * side + left..(top + y) * side + left + width].copy_from_slice(&image[y * width..(y + 1) * width]);
+        out[(top + y) * side + left..(top + y) * side + left + width]
+            .copy_from_slice(&image[y * width..(y + 1) * width]);
     }
     out
 }
@@ -126,7 +132,10 @@ pub fn styled_images(set: &EmojiSet, styles: &[Vendor], split: EmojiSplit) -> Re
 
 /// `A/` → `B/` of a paired folder split, RGB.
 pub fn folder_pairs(pairs: &ImagePairs) -> Result<PairSet, DataError> {
-    let first = pairs.a.first().ok_or_else(|| DataError::Invalid { what: "paired folder".into(), reason: "no pairs".into() })?;
+    let first = pairs
+        .a
+        .first()
+        .ok_or_else(|| DataError::Invalid { what: "paired folder".into(), reason: "no pairs".into() })?;
     let (h, w) = (first.image.height, first.image.width);
     let mut out = PairSet::empty([3, h, w], [3, h, w]);
     for (a, b) in pairs.a.iter().zip(&pairs.b) {

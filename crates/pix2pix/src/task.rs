@@ -48,7 +48,9 @@ impl TranslationTask {
             TranslationTask::Colorize => "emoji lightness L → colour (Lab a, b), scored in RGB",
             TranslationTask::Edges2fashion => "Fashion-MNIST edge maps → garments (32×32, padded)",
             TranslationTask::Edges2emoji => "emoji edge maps → Google emoji",
-            TranslationTask::Folder => "a paired folder of your own (--data-dir: train/ and test/, A/+B/ or side by side)",
+            TranslationTask::Folder => {
+                "a paired folder of your own (--data-dir: train/ and test/, A/+B/ or side by side)"
+            }
         }
     }
 

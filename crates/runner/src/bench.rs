@@ -461,7 +461,8 @@ fn record<T: Serialize>(cmd: &BenchRequest, results: &[T]) -> Result<(), String>
     let Some(runs) = &cmd.record else {
         return Ok(());
     };
-    let lines = results.iter().map(|r| serde_json::to_string(r).map_err(|e| e.to_string())).collect::<Result<Vec<_>, _>>()?;
+    let lines =
+        results.iter().map(|r| serde_json::to_string(r).map_err(|e| e.to_string())).collect::<Result<Vec<_>, _>>()?;
     record_lines(runs, cmd.model.name(), &lines)
 }
 
@@ -476,7 +477,8 @@ pub fn record_lines(runs: &std::path::Path, name: &str, lines: &[String]) -> Res
     let stamp = atelier_core::clock::compact(atelier_core::clock::unix_now());
     let path = dir.join(format!("{stamp}-{name}.jsonl"));
     let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
-    atelier_core::atomic::write_atomic(&path, text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    atelier_core::atomic::write_atomic(&path, text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     eprintln!("bench results recorded in {} (for cargo xtask report)", path.display());
     Ok(())
 }

@@ -53,7 +53,12 @@ pub fn run(args: &BenchAllArgs) -> Result<(), String> {
         check_pytorch(&python)?;
     }
     let threads = atelier_core::threads::cpu_threads();
-    eprintln!("bench all: {} model(s) × {} backend(s), {} round(s), {threads} CPU threads", MODELS.len(), backends.len(), args.rounds);
+    eprintln!(
+        "bench all: {} model(s) × {} backend(s), {} round(s), {threads} CPU threads",
+        MODELS.len(),
+        backends.len(),
+        args.rounds
+    );
     let mut rows: Vec<Measured> = Vec::new();
     let mut failures: Vec<String> = Vec::new();
     for model in MODELS {
@@ -94,7 +99,14 @@ pub fn run(args: &BenchAllArgs) -> Result<(), String> {
 fn ours(model: &'static str, backend: Backend, args: &BenchAllArgs) -> Result<Measured, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut command = Command::new(exe);
-    command.env("BURN_DEVICE", backend.name()).args(["bench", model, "--json", "--no-record", "--backend", backend.name()]);
+    command.env("BURN_DEVICE", backend.name()).args([
+        "bench",
+        model,
+        "--json",
+        "--no-record",
+        "--backend",
+        backend.name(),
+    ]);
     if model == "lstm" {
         command.args(["--cell", "ours"]);
     }
@@ -135,7 +147,11 @@ fn run_for_line(mut command: Command) -> Result<Value, String> {
     if !output.status.success() {
         let err = String::from_utf8_lossy(&output.stderr);
         let tail: Vec<&str> = err.lines().rev().take(5).collect();
-        return Err(format!("exited with {}: {}", output.status, tail.into_iter().rev().collect::<Vec<_>>().join(" / ")));
+        return Err(format!(
+            "exited with {}: {}",
+            output.status,
+            tail.into_iter().rev().collect::<Vec<_>>().join(" / ")
+        ));
     }
     let text = String::from_utf8_lossy(&output.stdout);
     let line = text.lines().rev().find(|l| !l.trim().is_empty()).ok_or("printed nothing")?;

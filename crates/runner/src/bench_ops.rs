@@ -56,7 +56,10 @@ pub fn run(args: &BenchOpsArgs) -> Result<(), String> {
     }
     let device = backend.device().map_err(|e| e.to_string())?;
     let threads = atelier_core::threads::cpu_threads();
-    eprintln!("bench ops on {backend} ({threads} CPU threads), batch {}, {} timed calls each", args.bench.batch_size, args.bench.steps);
+    eprintln!(
+        "bench ops on {backend} ({threads} CPU threads), batch {}, {} timed calls each",
+        args.bench.batch_size, args.bench.steps
+    );
     let mut ours = Vec::new();
     for op in OPS {
         ours.push(time_op(op, &device, args).map_err(|e| format!("{op}: {e}"))?);
@@ -101,7 +104,12 @@ fn time_op(op: &str, device: &Device, args: &BenchOpsArgs) -> Result<OpTiming, S
     let n = args.bench.batch_size;
     let forward = timed(args, prepare(op, n, &device.clone(), Pass::Forward)?)?;
     let forward_backward = timed(args, prepare(op, n, &device.clone().autodiff(), Pass::ForwardBackward)?)?;
-    Ok(OpTiming { op: op.to_string(), backend: "ours".into(), forward_ms: forward, forward_backward_ms: forward_backward })
+    Ok(OpTiming {
+        op: op.to_string(),
+        backend: "ours".into(),
+        forward_ms: forward,
+        forward_backward_ms: forward_backward,
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,7 +161,8 @@ fn prepare(op: &str, n: usize, device: &Device, pass: Pass) -> Result<Call, Stri
             Box::new(move || finish(conv.forward(x.clone()).sum(), x.clone(), pass))
         }
         "conv3x3_32to64_14" => {
-            let conv = Conv2dConfig::new([32, 64], [3, 3]).with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1)).init(device);
+            let conv =
+                Conv2dConfig::new([32, 64], [3, 3]).with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1)).init(device);
             let x = normal([n, 32, 14, 14]);
             Box::new(move || finish(conv.forward(x.clone()).sum(), x.clone(), pass))
         }
@@ -201,7 +210,9 @@ fn pytorch(args: &BenchOpsArgs, threads: usize) -> Result<Vec<OpTiming>, String>
         .args(["--batch", &args.bench.batch_size.to_string(), "--threads", &threads.to_string()])
         .args(["--warmup", &args.bench.warmup.to_string(), "--steps", &args.bench.steps.to_string()])
         .output()
-        .map_err(|e| format!("cannot start {}: {e} (--python, or ATELIER_PYTHON, names a Python with PyTorch)", python.display()))?;
+        .map_err(|e| {
+            format!("cannot start {}: {e} (--python, or ATELIER_PYTHON, names a Python with PyTorch)", python.display())
+        })?;
     if !output.status.success() {
         return Err(format!("the PyTorch reference failed: {}", String::from_utf8_lossy(&output.stderr)));
     }

@@ -13,13 +13,13 @@ use atelier_autoencoder::{AutoencoderConfig, Variant};
 use atelier_backend::Backend;
 use atelier_classifier::ClassifierConfig;
 use atelier_cli::{
-    AutoencoderTrainArgs, ClassifierTrainArgs, DcganTrainArgs, DqnTrainArgs, LrDecayArgs, LstmTrainArgs,
-    EmojiEvaluatorTrainArgs, Pix2pixTrainArgs, TrainModel, VaeTrainArgs,
+    AutoencoderTrainArgs, ClassifierTrainArgs, DcganTrainArgs, DqnTrainArgs, EmojiEvaluatorTrainArgs, LrDecayArgs,
+    LstmTrainArgs, Pix2pixTrainArgs, TrainModel, VaeTrainArgs,
 };
 use atelier_dcgan::{DcganConfig, LabelSmoothing};
 use atelier_dqn::DqnConfig;
-use atelier_lstm::{LrSchedule, LstmConfig, Task};
 use atelier_evaluation::emoji::EmojiEvaluatorConfig;
+use atelier_lstm::{LrSchedule, LstmConfig, Task};
 use atelier_pix2pix::Pix2PixConfig;
 use atelier_train::TrainConfig;
 use atelier_vae::{Likelihood, VaeConfig};
@@ -339,7 +339,10 @@ pub fn pix2pix_config(base: Option<Pix2PixConfig>, args: &Pix2pixTrainArgs) -> R
         config.task,
         atelier_pix2pix::TranslationTask::Edges2emoji | atelier_pix2pix::TranslationTask::Edges2fashion
     );
-    refuse_unused(&[("--edge-threshold", args.edge_threshold.is_some() && !edges)], "applies to the edge-map tasks only")?;
+    refuse_unused(
+        &[("--edge-threshold", args.edge_threshold.is_some() && !edges)],
+        "applies to the edge-map tasks only",
+    )?;
     refuse_unused(&[("--beta1", args.beta1.is_some() && config.gan_weight == 0.0)], "does nothing here")?;
     Ok(config)
 }

@@ -31,13 +31,13 @@ use crate::error::TrainError;
 use crate::experiment::{StepContext, StepOutput};
 use crate::host::DeviceReadError;
 use crate::metrics_log::MetricsLog;
-use atelier_core::curves::StepAxis;
 use crate::progress::Progress;
 use crate::resume::{Restart, save_checkpoint};
 use crate::seed::{Stream, derive};
 use crate::session::Session;
 use crate::stop::{Outcome, Stop, step_limit};
 use crate::window::MetricWindow;
+use atelier_core::curves::StepAxis;
 
 /// The checkpoint blob holding the loop's own counters ([`AgentProgress`] as JSON).
 pub const LOOP_BLOB: &str = "agent_loop";

@@ -14,13 +14,13 @@ use crate::experiment::{Experiment, StepOutput};
 use crate::figures::write_figure;
 use crate::metrics_log::MetricsLog;
 use crate::monitor::{Monitor, measure};
-use atelier_core::curves::StepAxis;
 use crate::progress::Progress;
 use crate::resume::{Restart, save_checkpoint};
 use crate::seed::{Stream, derive};
 use crate::session::Session;
 use crate::stop::{Outcome, Stop, step_limit};
 use crate::window::{MetricWindow, check_finite, read_sums};
+use atelier_core::curves::StepAxis;
 
 // Kept reachable as `fit::Resume` (its home before the loop's parts had their own modules).
 pub use crate::session::Resume;

@@ -84,12 +84,23 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
                 if plan.lecture == "autoencoder" {
                     autoencoder_run = Some(run.clone());
                 }
-                eprintln!("━━ demo [{}/{total}] {}: passed in {:.0} s — {}", index + 1, plan.lecture, seconds, headline(plan, &run));
+                eprintln!(
+                    "━━ demo [{}/{total}] {}: passed in {:.0} s — {}",
+                    index + 1,
+                    plan.lecture,
+                    seconds,
+                    headline(plan, &run)
+                );
                 entry.run = Some(relative(&run, &args.out));
                 entry.outcome = DemoOutcome::Passed;
             }
             Err((run, message)) => {
-                eprintln!("━━ demo [{}/{total}] {}: FAILED after {:.0} s — {message}", index + 1, plan.lecture, seconds);
+                eprintln!(
+                    "━━ demo [{}/{total}] {}: FAILED after {:.0} s — {message}",
+                    index + 1,
+                    plan.lecture,
+                    seconds
+                );
                 entry.run = run.map(|r| relative(&r, &args.out));
                 entry.outcome = DemoOutcome::Failed { message };
             }
@@ -112,20 +123,35 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
         .map(|l| l.lecture.as_str())
         .collect();
     println!();
-    println!("demo: {} of {total} lectures passed in {:.0} s", total - failed.len(), course_start.elapsed().as_secs_f64());
+    println!(
+        "demo: {} of {total} lectures passed in {:.0} s",
+        total - failed.len(),
+        course_start.elapsed().as_secs_f64()
+    );
     for lecture in &record.lectures {
         let status = match &lecture.outcome {
             DemoOutcome::Passed => "passed".to_string(),
             DemoOutcome::Failed { .. } => "FAILED".to_string(),
             DemoOutcome::Skipped => "not run".to_string(),
         };
-        println!("  {:<12} {:<7} {:>5.0} s  {}", lecture.lecture, status, lecture.seconds, lecture.run.as_deref().unwrap_or(""));
+        println!(
+            "  {:<12} {:<7} {:>5.0} s  {}",
+            lecture.lecture,
+            status,
+            lecture.seconds,
+            lecture.run.as_deref().unwrap_or("")
+        );
     }
     println!("report: {}  (open it in a browser)", report.index.display());
     if failed.is_empty() {
         Ok(())
     } else {
-        Err(format!("{} lecture(s) failed: {} (the report and {} say why)", failed.len(), failed.join(", "), record_path.display()))
+        Err(format!(
+            "{} lecture(s) failed: {} (the report and {} say why)",
+            failed.len(),
+            failed.join(", "),
+            record_path.display()
+        ))
     }
 }
 

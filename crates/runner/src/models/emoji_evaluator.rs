@@ -13,7 +13,8 @@ use atelier_data::emoji::{self, EmojiSource, EmojiSplit, Vendor};
 use atelier_data::translation::styled_images;
 use atelier_data::{DataRecord, StyledImages};
 use atelier_evaluation::emoji::{
-    EmojiEvaluatorConfig, EmojiEvaluatorExperiment, EmojiEvaluatorNet, EmojiEvaluatorOutputs, load_evaluator_net, outputs,
+    EmojiEvaluatorConfig, EmojiEvaluatorExperiment, EmojiEvaluatorNet, EmojiEvaluatorOutputs, load_evaluator_net,
+    outputs,
 };
 use atelier_evaluation::{fcd, inception_score};
 use atelier_train::{Outcome, PairAugment, Session, StyledSource, TrainError, fit};
@@ -56,7 +57,8 @@ impl EmojiRuler {
             .and_then(|t| serde_json::from_str(&t).map_err(|e| format!("{}: {e}", card_path.display())))?;
         let weights_path = dir.join(WEIGHTS);
         let weights = std::fs::read(&weights_path).map_err(|e| format!("{}: {e}", weights_path.display()))?;
-        let net = load_evaluator_net(&card.config, &weights, device).map_err(|e| format!("{}: {e}", weights_path.display()))?;
+        let net = load_evaluator_net(&card.config, &weights, device)
+            .map_err(|e| format!("{}: {e}", weights_path.display()))?;
         Ok(Self { net, card })
     }
 
@@ -72,7 +74,8 @@ pub fn locate(data_dir: Option<&std::path::Path>) -> Result<(EmojiSource, DataRe
     let record = match &source {
         EmojiSource::Embedded => DataRecord::of_embedded_emoji(),
         EmojiSource::Folder { path, .. } => {
-            DataRecord::of_colour_folder(path, &["emoji.json", "img/google/64", "img/twitter/64"]).map_err(|e| e.to_string())?
+            DataRecord::of_colour_folder(path, &["emoji.json", "img/google/64", "img/twitter/64"])
+                .map_err(|e| e.to_string())?
         }
     };
     Ok((source, record))

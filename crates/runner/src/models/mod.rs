@@ -40,7 +40,8 @@ pub fn write_train_plots(run: &RunDir, x_label: &str, plots: &[TrainPlot]) -> Re
             .series
             .iter()
             .map(|(name, label)| {
-                let points = rows.iter().filter(|r| r.split == "train" && r.name == *name).map(|r| (r.step as f64, r.value));
+                let points =
+                    rows.iter().filter(|r| r.split == "train" && r.name == *name).map(|r| (r.step as f64, r.value));
                 Series::new(*label, points.collect())
             })
             .filter(|s| !s.points.is_empty())

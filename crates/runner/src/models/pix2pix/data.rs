@@ -4,7 +4,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use atelier_data::emoji::{self, EmojiSource, EmojiSplit, Vendor};
-use atelier_data::translation::{colorize_pairs, edges_to_emoji_pairs, edges_to_fashion_pairs, folder_pairs, style_pairs};
+use atelier_data::translation::{
+    colorize_pairs, edges_to_emoji_pairs, edges_to_fashion_pairs, folder_pairs, style_pairs,
+};
 use atelier_data::{DataRecord, DataSource, PairSet};
 use atelier_pix2pix::{Pix2PixConfig, TranslationTask};
 
@@ -94,7 +96,11 @@ impl TranslationSource {
         Ok(data)
     }
 
-    fn load_in_file_order(&self, config: &Pix2PixConfig, train_limit: Option<usize>) -> Result<TranslationData, String> {
+    fn load_in_file_order(
+        &self,
+        config: &Pix2PixConfig,
+        train_limit: Option<usize>,
+    ) -> Result<TranslationData, String> {
         let e = |e: atelier_data::DataError| e.to_string();
         match self {
             TranslationSource::Emoji(source) => {

@@ -111,8 +111,12 @@ pub fn paired_scores(images: &Rendered, targets: &Rendered) -> Result<[f64; 4], 
         mse += sq / x.len() as f64;
         psnr += atelier_layers::quality::psnr_db((sq / x.len() as f64).max(1e-10));
         for ch in 0..c {
-            ssim += atelier_evaluation::ssim(&x[ch * plane..(ch + 1) * plane], &y[ch * plane..(ch + 1) * plane], side, side)?
-                / c as f64;
+            ssim += atelier_evaluation::ssim(
+                &x[ch * plane..(ch + 1) * plane],
+                &y[ch * plane..(ch + 1) * plane],
+                side,
+                side,
+            )? / c as f64;
         }
     }
     let n = n as f64;
@@ -148,7 +152,12 @@ pub fn translate_set(generator: &UNetGenerator, set: &PairSet, device: &Device) 
 }
 
 /// Scores the latest checkpoint on the test pairs; writes `samples/eval-translations.png`.
-pub fn eval(run: &RunDir, config: &Pix2PixConfig, device: &Device, data: TranslationData) -> Result<Vec<(String, f64)>, String> {
+pub fn eval(
+    run: &RunDir,
+    config: &Pix2PixConfig,
+    device: &Device,
+    data: TranslationData,
+) -> Result<Vec<(String, f64)>, String> {
     let (step, blobs) = latest_checkpoint(run)?;
     let generator = load_generator(config, &blobs, device)?;
     let test = &data.test;
@@ -242,7 +251,8 @@ fn picture(config: &Pix2PixConfig, test: &PairSet, outputs: &[f32], device: &Dev
     let n = PICTURE_PAIRS.min(test.len());
     let [ci, h, w] = test.input_shape;
     let co = config.output_channels;
-    let tensor = |values: &[f32], c: usize| Tensor::<4>::from_data(TensorData::new(values.to_vec(), [n, c, h, w]), device);
+    let tensor =
+        |values: &[f32], c: usize| Tensor::<4>::from_data(TensorData::new(values.to_vec(), [n, c, h, w]), device);
     let inputs = tensor(&test.inputs[..n * test.input_len()], ci);
     let shown = |images: Tensor<4>| atelier_pix2pix::display_rgb(config, inputs.clone(), images);
     Figure::Grid {

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use atelier_pix2pix::{Objective, Pix2PixConfig, Pix2PixExperiment};
 use atelier_train::{BatchSource, Outcome, PairAugment, PairSource, Session, TrainError, fit};
 
-pub use data::embedded_bench_pairs;
 use data::TranslationData;
+pub use data::embedded_bench_pairs;
 
 use super::{TrainPlot, write_train_plots};
 

@@ -31,20 +31,34 @@ fn task_input(config: &Pix2PixConfig, rgb: &[f32]) -> Vec<f32> {
 }
 
 /// Translates every image of `input` into `out`; returns how many were written.
-pub fn translate(run: &RunDir, config: &Pix2PixConfig, device: &Device, input: &Path, out: &Path) -> Result<usize, String> {
+pub fn translate(
+    run: &RunDir,
+    config: &Pix2PixConfig,
+    device: &Device,
+    input: &Path,
+    out: &Path,
+) -> Result<usize, String> {
     let files = image_files(input).map_err(|e| e.to_string())?;
     if files.is_empty() {
         return Err(format!("{}: no PNG or JPEG images to translate", input.display()));
     }
     let (step, blobs) = latest_checkpoint(run)?;
     let generator = load_generator(config, &blobs, device)?;
-    eprintln!("translating {} images with {} ({}) at step {step}", files.len(), run.path().display(), config.task.name());
+    eprintln!(
+        "translating {} images with {} ({}) at step {step}",
+        files.len(),
+        run.path().display(),
+        config.task.name()
+    );
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let side = config.size;
     for file in &files {
         let image = read_image(file, GreyPolicy::Convert).map_err(|e| e.to_string())?.resized(side);
         let input_pixels = task_input(config, &image.to_planar_unit());
-        let x = Tensor::<4>::from_data(TensorData::new(input_pixels.clone(), [1, config.input_channels, side, side]), device);
+        let x = Tensor::<4>::from_data(
+            TensorData::new(input_pixels.clone(), [1, config.input_channels, side, side]),
+            device,
+        );
         let output = atelier_train::host::to_host_f32(atelier_pix2pix::translate(&generator, x), "the translation")
             .map_err(|e| e.to_string())?;
         let shown = render(config, &input_pixels, &output);
@@ -66,7 +80,11 @@ pub fn run(cmd: &atelier_cli::TranslateArgs) -> Result<(), String> {
     let run = RunDir::open(&cmd.run).map_err(|e| e.to_string())?;
     let config = crate::config::RunConfig::load(&run.config_path())?;
     let crate::config::ModelConfig::Pix2pix(model) = &config.model else {
-        return Err(format!("{} is a {} run; translate needs a pix2pix run", run.path().display(), config.model.name()));
+        return Err(format!(
+            "{} is a {} run; translate needs a pix2pix run",
+            run.path().display(),
+            config.model.name()
+        ));
     };
     let backend: atelier_backend::Backend = match cmd.backend {
         Some(b) => b,
