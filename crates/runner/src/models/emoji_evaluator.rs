@@ -71,13 +71,7 @@ impl EmojiRuler {
 /// The emoji the evaluator learns from, and what the run records about them.
 pub fn locate(data_dir: Option<&std::path::Path>) -> Result<(EmojiSource, DataRecord), String> {
     let source = emoji::locate(data_dir).map_err(|e| e.to_string())?;
-    let record = match &source {
-        EmojiSource::Embedded => DataRecord::of_embedded_emoji(),
-        EmojiSource::Folder { path, .. } => {
-            DataRecord::of_colour_folder(path, &["emoji.json", "img/google/64", "img/twitter/64"])
-                .map_err(|e| e.to_string())?
-        }
-    };
+    let record = DataRecord::of_emoji(&source, &Vendor::SHIPPABLE).map_err(|e| e.to_string())?;
     Ok((source, record))
 }
 
@@ -202,18 +196,17 @@ fn calibrate(
     Ok(rows)
 }
 
-/// For the colour lectures: FCD against real Google test emoji, the share that looks like the
-/// Google style, and the share whose category is kept.
+/// For the colour lectures: FCD against the evaluator's outputs on real Google test emoji (`real`,
+/// computed once by the caller), the share that looks like the Google style, and the share whose
+/// category is kept.
 pub fn score_against_google(
     ruler: &EmojiRuler,
     images: &[f32],
     labels: &[usize],
-    reference: &[f32],
+    real: &EmojiEvaluatorOutputs,
     device: &Device,
 ) -> Result<BTreeMap<&'static str, f64>, String> {
-    let count = labels.len();
-    let seen = ruler.outputs(images, count, device)?;
-    let real = ruler.outputs(reference, reference.len() / (3 * emoji::SIZE * emoji::SIZE), device)?;
+    let seen = ruler.outputs(images, labels.len(), device)?;
     Ok(BTreeMap::from([
         ("fcd", fcd(&seen.content_view(), &real.content_view())?),
         ("looks_like_google", seen.share_of_style(0)),

@@ -70,13 +70,7 @@ impl TranslationSource {
     /// What the run records: each file's (or image folder's) size and MD5.
     pub fn record(&self, config: &Pix2PixConfig) -> Result<DataRecord, String> {
         let record = match self {
-            TranslationSource::Emoji(EmojiSource::Embedded) => Ok(DataRecord::of_embedded_emoji()),
-            TranslationSource::Emoji(EmojiSource::Folder { path, .. }) => {
-                let parts: Vec<String> = std::iter::once("emoji.json".to_string())
-                    .chain(emoji_styles(config.task).iter().map(|v| format!("img/{}/64", v.name())))
-                    .collect();
-                DataRecord::of_colour_folder(path, &parts.iter().map(String::as_str).collect::<Vec<_>>())
-            }
+            TranslationSource::Emoji(source) => DataRecord::of_emoji(source, &emoji_styles(config.task)),
             TranslationSource::Fashion(source) => DataRecord::of(source),
             TranslationSource::Folder(path) => {
                 let parts: Vec<&str> = ["train", "test", "val"].into_iter().filter(|p| path.join(p).is_dir()).collect();
