@@ -18,7 +18,7 @@ use serde_json::Value;
 use support::{atelier, embedded_dir, fails_with, ok, read, scratch, stdout};
 
 /// Every lecture of the course, in order (the report's sections).
-const LECTURES: [&str; 6] = ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn"];
+const LECTURES: [&str; 7] = ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix"];
 
 #[test]
 fn demo_runs_every_lecture_and_the_report_checks_out_in_a_browser() {
@@ -40,7 +40,7 @@ fn demo_runs_every_lecture_and_the_report_checks_out_in_a_browser() {
         ],
     ));
     let printed = stdout(&output);
-    assert!(printed.contains("demo: 6 of 6 lectures passed"), "{printed}");
+    assert!(printed.contains("demo: 7 of 7 lectures passed"), "{printed}");
     assert!(printed.contains(&format!("report: {}", report.join("index.html").display())), "{printed}");
 
     let record: Value = serde_json::from_str(&read(&runs.join("demo.json"))).unwrap();
@@ -222,7 +222,7 @@ fn browser_check(report: &Path, runs: &Path) {
 
     // Every image decoded.
     let images = result["images"].as_array().unwrap();
-    assert!(images.len() >= 20, "pictures and curves of six runs: {} images", images.len());
+    assert!(images.len() >= 20, "pictures and curves of seven runs: {} images", images.len());
     for image in images {
         assert!(image["width"].as_u64().unwrap() > 0, "not decoded: {image}");
     }
@@ -266,7 +266,7 @@ fn browser_check(report: &Path, runs: &Path) {
         .collect();
     assert_eq!(undecoded, [first.as_str()]);
     let report_again = ok(atelier("flex", &["report", "--runs", runs.to_str().unwrap(), "--out", report.to_str().unwrap()]));
-    assert!(stdout(&report_again).contains("6 run(s) in 6 of 6 lectures"), "{}", stdout(&report_again));
+    assert!(stdout(&report_again).contains("7 run(s) in 7 of 7 lectures"), "{}", stdout(&report_again));
 
     // A screenshot of the page as a reader sees it (kept in the report folder).
     let shot = report.join("screenshot.png");

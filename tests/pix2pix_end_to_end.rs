@@ -92,16 +92,36 @@ fn train_eval_and_translate_twitter_to_google() {
     // Chance is 1/9; on these 53 base emoji (no skin-tone variants) the shipped evaluator keeps 25 (0.47).
     assert!(eval_value(&run, "real_category_kept") > 0.3);
 
-    // A user's own images, of any size and with transparency, come out at the model's size.
+    // A user's own images, of any size and with transparency, come out at their own size
+    // (`--size model`: at the model's).
     let input = out.join("mine");
     fs::create_dir_all(&input).unwrap();
     image::RgbaImage::from_pixel(100, 80, image::Rgba([200, 30, 30, 128])).save(input.join("wide.png")).unwrap();
     image::RgbImage::from_pixel(20, 20, image::Rgb([10, 200, 10])).save(input.join("small.jpg")).unwrap();
     fs::write(input.join("notes.txt"), "not an image").unwrap();
+    let own_size = out.join("own-size");
+    ok(atelier(
+        "flex",
+        &["translate", "--run", run_s, "--in", input.to_str().unwrap(), "--out", own_size.to_str().unwrap()],
+    ));
+    for (name, size) in [("wide.png", (100, 80)), ("small.png", (20, 20))] {
+        let image = image::open(own_size.join(name)).unwrap();
+        assert_eq!((image.width(), image.height()), size, "{name}");
+    }
     let translated = out.join("translated");
     ok(atelier(
         "flex",
-        &["translate", "--run", run_s, "--in", input.to_str().unwrap(), "--out", translated.to_str().unwrap()],
+        &[
+            "translate",
+            "--run",
+            run_s,
+            "--in",
+            input.to_str().unwrap(),
+            "--out",
+            translated.to_str().unwrap(),
+            "--size",
+            "model",
+        ],
     ));
     for name in ["wide.png", "small.png"] {
         let image = image::open(translated.join(name)).unwrap();
@@ -156,6 +176,19 @@ fn the_l1_only_baseline_colorize_and_edges2fashion_train_and_score() {
     // The real emoji are colourful; the grey baseline (L, a = b = 0) is the identity here.
     assert!(eval_value(&run, "real_mean_chroma") > 10.0);
     assert!(eval_value(&run, "mean_chroma").is_finite());
+    // At the input's size colorize keeps the input's own lightness at full resolution: a sharp
+    // black | white edge at column 64 of a 128-wide image stays sharp (64×64 would blur it).
+    let input = out.join("grey");
+    fs::create_dir_all(&input).unwrap();
+    let edge = image::RgbImage::from_fn(128, 96, |x, _| if x < 64 { image::Rgb([0, 0, 0]) } else { image::Rgb([255; 3]) });
+    edge.save(input.join("edge.png")).unwrap();
+    let coloured = out.join("coloured");
+    let args = ["translate", "--run", run.to_str().unwrap(), "--in", input.to_str().unwrap(), "--out", coloured.to_str().unwrap()];
+    ok(atelier("flex", &args));
+    let written = image::open(coloured.join("edge.png")).unwrap().to_rgb8();
+    assert_eq!(written.dimensions(), (128, 96));
+    let brightness = |x: u32| written.get_pixel(x, 48).0.iter().map(|&v| u32::from(v)).sum::<u32>();
+    assert!(brightness(63) < 90 && brightness(64) > 650, "edge kept: {} | {}", brightness(63), brightness(64));
 
     let fashion = out.join("fashion");
     ok(train_tiny(&fashion, &["--task", "edges2fashion", "--max-steps", "2"]));

@@ -34,8 +34,16 @@ pub fn scratch(name: &str) -> Scratch {
 }
 
 /// Runs the runner with `BURN_DEVICE` set to `backend` (as `cargo xtask` does).
+/// The developer's own datasets are never read: Fashion-MNIST comes from the flags, emoji from the
+/// embedded set unless a flag names a folder.
 pub fn atelier(backend: &str, args: &[&str]) -> Output {
-    Command::new(BIN).env("BURN_DEVICE", backend).env_remove("ATELIER_DATA").args(args).output().expect("runner starts")
+    Command::new(BIN)
+        .env("BURN_DEVICE", backend)
+        .env_remove("ATELIER_DATA")
+        .env("ATELIER_EMOJI", "embedded")
+        .args(args)
+        .output()
+        .expect("runner starts")
 }
 
 /// Asserts the command succeeded, showing its output if not.

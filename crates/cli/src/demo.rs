@@ -18,7 +18,9 @@ pub struct DemoArgs {
     /// Compute backend for every lecture [default: flex].
     #[arg(long, value_parser = choice::backend)]
     pub backend: Option<Backend>,
-    /// Data folder [default: the usual search order; the embedded mini set on a fresh clone].
+    /// Fashion-MNIST folder, or `embedded` for every embedded mini set [default: each dataset's usual
+    /// search order; the embedded mini sets on a fresh clone]. The emoji lectures find their emoji
+    /// by their own order (`$ATELIER_EMOJI`, `./data/emoji`, embedded).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// The runs folder the lectures train into (and the report reads).

@@ -186,9 +186,22 @@ pub struct TranslateArgs {
     /// Folder the translations are written to, as PNGs under the same names.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// The size of the PNGs written.
+    #[arg(long, value_enum, default_value_t = OutputSize::Input)]
+    pub size: OutputSize,
     /// Backend [default: the run's].
     #[arg(long, value_parser = choice::backend)]
     pub backend: Option<Backend>,
+}
+
+/// The size `translate` writes its PNGs at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputSize {
+    /// Each input image's own size: the output scaled back up (colorize keeps the input's own
+    /// lightness at full resolution and scales only the predicted colour, a and b).
+    Input,
+    /// The model's size (64×64 for emoji), as the generator drew it.
+    Model,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -27,7 +27,7 @@ pub use bench::{
 pub use demo::{DemoArgs, ReportArgs};
 pub use eval::{
     AutoencoderEvalArgs, ClassifierEvalArgs, DcganEvalArgs, DqnEvalArgs, EmojiEvaluatorEvalArgs, EvalCommand,
-    EvalRunArgs, EvalTarget, EvaluatorArg, ImagesEvalArgs, LstmEvalArgs, Pix2pixEvalArgs, ReferenceArg, TranslateArgs,
+    EvalRunArgs, EvalTarget, EvaluatorArg, ImagesEvalArgs, LstmEvalArgs, OutputSize, Pix2pixEvalArgs, ReferenceArg, TranslateArgs,
     VaeEvalArgs,
 };
 pub use sample::{SampleCommand, SampleTarget};

@@ -134,8 +134,10 @@ pub struct CommonTrainArgs {
 /// Flags of the models that train on a dataset, in epochs.
 #[derive(Debug, Args, Default, Clone)]
 pub struct ImageDataArgs {
-    /// Folder with the four MNIST-format files (default search: $ATELIER_DATA, ./data/fashion-mnist,
-    /// /usr/share/datasets/fashion-mnist, then the embedded mini set).
+    /// Data folder, or `embedded` for the mini set in assets/. Fashion-MNIST (the four IDX files)
+    /// is searched in $ATELIER_DATA, ./data/fashion-mnist, /usr/share/datasets/fashion-mnist, then
+    /// embedded; emoji (pix2pix's emoji tasks, the colour evaluator) in $ATELIER_EMOJI,
+    /// ./data/emoji, then embedded; `--task folder` needs a paired folder of your own.
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// Passes over the training set.

@@ -85,14 +85,37 @@ impl ColourImage {
 
     /// This image at `size × size` (triangle filter); unchanged when already that size.
     pub fn resized(self, size: usize) -> ColourImage {
-        if self.width == size && self.height == size {
+        self.resized_to(size, size)
+    }
+
+    /// This image at `width × height` (triangle filter); unchanged when already that size.
+    pub fn resized_to(self, width: usize, height: usize) -> ColourImage {
+        if self.width == width && self.height == height {
             return self;
         }
         let buffer = RgbImage::from_raw(self.width as u32, self.height as u32, self.pixels)
             .expect("a ColourImage holds width·height·3 bytes");
-        let resized = image::imageops::resize(&buffer, size as u32, size as u32, FilterType::Triangle);
-        ColourImage { width: size, height: size, pixels: resized.into_raw() }
+        let resized = image::imageops::resize(&buffer, width as u32, height as u32, FilterType::Triangle);
+        ColourImage { width, height, pixels: resized.into_raw() }
     }
+}
+
+/// Planar float images `[c, h, w]` resized to `[c, to_height, to_width]` plane by plane (triangle
+/// filter, no rounding: for model outputs such as predicted colour planes).
+pub fn resize_planes(planes: &[f32], width: usize, height: usize, to_width: usize, to_height: usize) -> Vec<f32> {
+    let plane = width * height;
+    assert!(plane > 0 && planes.len() % plane == 0, "resize_planes: {} values are not planes of {width}×{height}", planes.len());
+    if (width, height) == (to_width, to_height) {
+        return planes.to_vec();
+    }
+    let mut out = Vec::with_capacity(planes.len() / plane * to_width * to_height);
+    for one in planes.chunks_exact(plane) {
+        let buffer = image::ImageBuffer::<image::Luma<f32>, Vec<f32>>::from_raw(width as u32, height as u32, one.to_vec())
+            .expect("width·height values per plane");
+        let resized = image::imageops::resize(&buffer, to_width as u32, to_height as u32, FilterType::Triangle);
+        out.extend(resized.into_raw());
+    }
+    out
 }
 
 /// `α`-composites RGBA pixels on white: `c' = round(c·α/255 + 255·(1 − α/255))`.
@@ -157,6 +180,23 @@ pub fn image_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, DataError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn planes_resize_one_by_one_and_keep_constants() {
+        // Two 2×2 planes: a constant 0.25 and a left-dark / right-bright split.
+        let planes = [0.25, 0.25, 0.25, 0.25, 0.0, 1.0, 0.0, 1.0];
+        let big = resize_planes(&planes, 2, 2, 4, 6);
+        assert_eq!(big.len(), 2 * 24);
+        assert!(big[..24].iter().all(|v| (v - 0.25).abs() < 1e-6), "a constant plane stays constant");
+        let split = &big[24..];
+        for row in split.chunks_exact(4) {
+            assert!(row[0] < 0.5 && row[3] > 0.5 && row[0] <= row[1] && row[2] <= row[3], "{row:?}");
+        }
+        assert_eq!(resize_planes(&planes, 2, 2, 2, 2), planes.to_vec());
+        let image = ColourImage { width: 2, height: 1, pixels: vec![0, 0, 0, 255, 255, 255] };
+        let wide = image.resized_to(4, 3);
+        assert_eq!((wide.width, wide.height, wide.pixels.len()), (4, 3, 36));
+    }
 
     fn png(image: &DynamicImage) -> Vec<u8> {
         let mut bytes = std::io::Cursor::new(Vec::new());

@@ -173,6 +173,46 @@ pub const COURSE: &[Lecture] = &[
             reference: "CartPole-v1's solved threshold; README: 500.0 ± 0.0 on seeds 0–2 at 100k steps",
         }],
     },
+    Lecture {
+        id: "pix2pix",
+        title: "Image-to-image translation: pix2pix",
+        teaches: "A conditional GAN learns a mapping from one picture to another from aligned pairs: a \
+                  U-Net generator (an encoder–decoder whose skip connections carry the details across) \
+                  and a PatchGAN discriminator that judges each patch of the (input, output) pair. The L1 \
+                  term alone gives blurry averages; the adversarial term makes the outputs sharp and \
+                  realistic. Tasks: Twitter → Google emoji, colorization (L → ab) and edges → image.",
+        objective: math::pix2pix,
+        objective_note: "x is the input image, y its target; λ = 100. The discriminator sees the pair (x, y) or \
+                         (x, G(x)); `--gan-weight 0` trains the L1-only U-Net baseline.",
+        model: "pix2pix",
+        make_run: "cargo xtask demo --lecture pix2pix   # or: cargo xtask train pix2pix && cargo xtask eval pix2pix --run RUN",
+        targets: &[
+            Target {
+                metric: "psnr_gain_over_identity_db",
+                kind: Some("twitter-to-google"),
+                goal: Goal::AtLeast(3.0),
+                reference: "the issue's target over the Twitter input (11.70 dB); README: L1-only +3.44 dB, pix2pix +2.88 dB at 15 epochs",
+            },
+            Target {
+                metric: "looks_like_google",
+                kind: Some("twitter-to-google"),
+                goal: Goal::AtLeast(0.497),
+                reference: "above the L1-only U-Net's 0.497 (the GAN term's claim); README: pix2pix 0.838, real Google 0.893",
+            },
+            Target {
+                metric: "psnr_pooled_db",
+                kind: Some("colorize"),
+                goal: Goal::AtLeast(15.98),
+                reference: "above the grey input (L with ab = 0: 15.98 dB pooled on the test split)",
+            },
+            Target {
+                metric: "class_kept",
+                kind: Some("edges2fashion"),
+                goal: Goal::AtLeast(0.85),
+                reference: "the Fashion evaluator recognises the source's class in ≥ 85% of the generated garments",
+            },
+        ],
+    },
 ];
 
 /// The lecture with this id.

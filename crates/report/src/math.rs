@@ -174,3 +174,38 @@ pub fn dqn() -> String {
     let td = row(&[mi("r"), mo("+"), mi("γ"), under(&mi("max"), &mi("a′")), target_q, mo("−"), q]);
     block(&[mi("L"), paren(&mi("θ")), mo("="), sub(&mi("𝔼"), &transition), bracket(&row(&[mi("ℓ"), paren(&td)]))])
 }
+
+/// `G* = arg min_G max_D L_cGAN(G, D) + λ L_L1(G)`, with
+/// `L_cGAN = E_{x,y}[log D(x, y)] + E_x[log(1 − D(x, G(x)))]` and `L_L1 = E_{x,y}‖y − G(x)‖₁`.
+pub fn pix2pix() -> String {
+    let g_of_x = row(&[mi("G"), paren(&mi("x"))]);
+    let pair = |second: String| paren(&row(&[mi("x"), mo(","), second]));
+    let l = |name: &str| sub(&mi("ℒ"), &mi(name));
+    block(&[
+        sup(&mi("G"), &mo("*")),
+        mo("="),
+        under(&row(&[mi("arg"), mi("min")]), &mi("G")),
+        under(&mi("max"), &mi("D")),
+        l("cGAN"),
+        paren(&row(&[mi("G"), mo(","), mi("D")])),
+        mo("+"),
+        mi("λ"),
+        l("L1"),
+        paren(&mi("G")),
+        mo(","),
+        gap(),
+        l("cGAN"),
+        mo("="),
+        sub(&mi("𝔼"), &row(&[mi("x"), mo(","), mi("y")])),
+        bracket(&row(&[mi("log"), mi("D"), pair(mi("y"))])),
+        mo("+"),
+        sub(&mi("𝔼"), &mi("x")),
+        bracket(&row(&[mi("log"), paren(&row(&[mn("1"), mo("−"), mi("D"), pair(g_of_x.clone())]))])),
+        mo(","),
+        gap(),
+        l("L1"),
+        mo("="),
+        sub(&mi("𝔼"), &row(&[mi("x"), mo(","), mi("y")])),
+        sub(&row(&[mo("‖"), mi("y"), mo("−"), g_of_x, mo("‖")]), &mn("1")),
+    ])
+}

@@ -18,7 +18,7 @@ use atelier_core::clock;
 use atelier_report::records::{DEMO_FILE, DemoLecture, DemoOutcome, DemoRecord};
 use atelier_report::{ReportOptions, Selection};
 
-use plan::{LecturePlan, PLANS, Setting};
+use plan::{LectureData, LecturePlan, PLANS, Setting};
 
 pub fn run(args: &DemoArgs) -> Result<(), String> {
     let chosen: Vec<&LecturePlan> = if args.lecture.is_empty() {
@@ -31,8 +31,8 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
         return Ok(());
     }
     let backend = args.backend.map(|b| b.name());
-    // Data missing or broken fails the lectures that read images, not the others.
-    let train_images = if chosen.iter().any(|p| p.needs_images()) {
+    // Data missing or broken fails the lectures that read it, not the others.
+    let train_images = if chosen.iter().any(|p| p.data() == LectureData::Fashion) {
         match atelier_data::load(args.data_dir.as_deref()) {
             Ok(dataset) => {
                 eprintln!("demo: data {} ({} training images)", dataset.source, dataset.train.len());
@@ -46,8 +46,17 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
     } else {
         Ok(0)
     };
-    let setting =
-        Setting { runs: args.out.clone(), backend, data_dir: args.data_dir.clone(), train_images, scale: args.scale };
+    let mut setting = Setting {
+        runs: args.out.clone(),
+        backend,
+        data_dir: args.data_dir.clone(),
+        train_images,
+        emoji_pairs: Ok(0),
+        scale: args.scale,
+    };
+    if chosen.iter().any(|p| p.data() == LectureData::Emoji) {
+        setting.emoji_pairs = emoji_training_pairs(&setting);
+    }
     std::fs::create_dir_all(&args.out).map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
     let record_path = args.out.join(DEMO_FILE);
     let mut record = DemoRecord {
@@ -165,9 +174,7 @@ fn list(scale: f64) {
 
 /// Trains then evaluates one lecture; the run directory, or (the run if one was made, why it failed).
 fn run_lecture(plan: &LecturePlan, setting: &Setting, extra: &[String]) -> Result<PathBuf, (Option<PathBuf>, String)> {
-    if plan.needs_images()
-        && let Err(e) = &setting.train_images
-    {
+    if let Err(e) = setting.available(plan.data()) {
         return Err((None, format!("no data: {e}")));
     }
     let model_dir = setting.runs.join(plan.model);
@@ -180,6 +187,26 @@ fn run_lecture(plan: &LecturePlan, setting: &Setting, extra: &[String]) -> Resul
     let run = run.ok_or_else(|| (None, format!("train wrote no run directory under {}", model_dir.display())))?;
     child(&plan.eval_args(&run, setting, extra)).map_err(|e| (Some(run.clone()), format!("eval: {e}")))?;
     Ok(run)
+}
+
+/// The emoji lectures' training pairs: the training split of the emoji that `train pix2pix` finds.
+fn emoji_training_pairs(setting: &Setting) -> Result<usize, String> {
+    use atelier_data::emoji;
+    let embedded = setting.data_dir.as_deref().filter(|d| d.as_os_str() == atelier_data::source::EMBEDDED_NAME);
+    let counted = emoji::locate(embedded).and_then(|source| {
+        let set = emoji::load(&source, &[emoji::Vendor::Google])?;
+        Ok((source, set.split_counts().0))
+    });
+    match counted {
+        Ok((source, pairs)) => {
+            eprintln!("demo: emoji {source} ({pairs} training pairs)");
+            Ok(pairs)
+        }
+        Err(e) => {
+            eprintln!("demo: no emoji ({e}); the emoji lectures will fail");
+            Err(e.to_string())
+        }
+    }
 }
 
 /// Runs this binary with `args`, its output on the terminal.

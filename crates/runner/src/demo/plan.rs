@@ -11,9 +11,10 @@
 //! | dcgan | 25,600 images (200 iterations) | 210 images/s |
 //! | lstm | 30,000 images, rows task | 500 images/s |
 //! | dqn | 100,000 environment steps (the full default run) | 3,500 steps/s |
+//! | pix2pix | 2,560 Twitter → Google emoji pairs (80 steps of 32) | 19 pairs/s |
 //!
 //! An image lecture trains `ceil(budget / n)` epochs on `n = min(budget, training set)` images, so
-//! the embedded mini set (2,000 images) and the full Fashion-MNIST cost the same.
+//! the embedded mini sets (2,000 garments, 216 emoji pairs) and the full datasets cost the same.
 
 use std::path::{Path, PathBuf};
 
@@ -36,10 +37,22 @@ pub struct LecturePlan {
 /// What a lecture's budget counts.
 #[derive(Debug, Clone, Copy)]
 enum Budget {
-    /// Training images (epochs × images per epoch).
+    /// Fashion-MNIST training images (epochs × images per epoch).
     Images(usize),
+    /// Emoji training pairs (epochs × pairs per epoch); the emoji are found by their own search
+    /// order (`./data/emoji`, else the embedded set), never in the Fashion `--data-dir`.
+    EmojiPairs(usize),
     /// Environment steps of the agent.
     EnvironmentSteps(u64),
+}
+
+/// The data a lecture reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LectureData {
+    Fashion,
+    Emoji,
+    /// The agent makes its own experience.
+    None,
 }
 
 /// The demo's lectures in the course's order (the report's `course::COURSE`).
@@ -92,6 +105,14 @@ pub const PLANS: &[LecturePlan] = &[
         train_flags: &["--eval-episodes", "20"],
         eval_flags: &["--episodes", "20"],
     },
+    LecturePlan {
+        lecture: "pix2pix",
+        model: "pix2pix",
+        summary: "pix2pix translating Twitter emoji into Google's style, 2,560 pairs, then L1 / PSNR / SSIM beside the identity and FCD / looks-like-Google",
+        budget: Budget::EmojiPairs(2_560),
+        train_flags: &["--task", "twitter-to-google"],
+        eval_flags: &[],
+    },
 ];
 
 /// At most this many epochs, whatever the scale and data size.
@@ -106,10 +127,34 @@ const MIN_ENVIRONMENT_STEPS: u64 = 2_000;
 pub struct Setting {
     pub runs: PathBuf,
     pub backend: Option<&'static str>,
+    /// `demo --data-dir`: the Fashion-MNIST folder (or `embedded`, which also picks the embedded emoji).
     pub data_dir: Option<PathBuf>,
     /// Training images available (the training split's size), or why there are none.
     pub train_images: Result<usize, String>,
+    /// Emoji training pairs available, or why there are none.
+    pub emoji_pairs: Result<usize, String>,
     pub scale: f64,
+}
+
+impl Setting {
+    /// How many training examples the data a lecture reads has, or why there are none.
+    pub fn available(&self, data: LectureData) -> Result<usize, String> {
+        match data {
+            LectureData::Fashion => self.train_images.clone(),
+            LectureData::Emoji => self.emoji_pairs.clone(),
+            LectureData::None => Ok(0),
+        }
+    }
+
+    /// The `--data-dir` to pass to a lecture that reads `data`.
+    fn data_dir_for(&self, data: LectureData) -> Option<&Path> {
+        let dir = self.data_dir.as_deref()?;
+        match data {
+            LectureData::Fashion => Some(dir),
+            LectureData::Emoji => (dir.as_os_str() == atelier_data::source::EMBEDDED_NAME).then_some(dir),
+            LectureData::None => None,
+        }
+    }
 }
 
 impl LecturePlan {
@@ -119,15 +164,20 @@ impl LecturePlan {
         PLANS.iter().find(|p| p.lecture == lecture)
     }
 
-    /// Whether it reads images (and so the data found).
-    pub fn needs_images(&self) -> bool {
-        matches!(self.budget, Budget::Images(_))
+    /// The data it reads.
+    pub fn data(&self) -> LectureData {
+        match self.budget {
+            Budget::Images(_) => LectureData::Fashion,
+            Budget::EmojiPairs(_) => LectureData::Emoji,
+            Budget::EnvironmentSteps(_) => LectureData::None,
+        }
     }
 
     /// The budget as a phrase, scaled.
     pub fn describe_budget(&self, scale: f64) -> String {
         match self.budget {
             Budget::Images(n) => format!("{} training images", scaled(n as f64, scale) as usize),
+            Budget::EmojiPairs(n) => format!("{} emoji pairs", scaled(n as f64, scale) as usize),
             Budget::EnvironmentSteps(n) => format!("{} environment steps", scaled(n as f64, scale) as u64),
         }
     }
@@ -137,16 +187,16 @@ impl LecturePlan {
         let mut args: Vec<String> = vec!["train".into(), self.model.into()];
         args.extend(self.train_flags.iter().map(|s| s.to_string()));
         match self.budget {
-            Budget::Images(budget) => {
+            Budget::Images(budget) | Budget::EmojiPairs(budget) => {
                 let budget = scaled(budget as f64, setting.scale).max(1.0) as usize;
-                let available = setting.train_images.as_ref().map_or(budget, |n| (*n).max(1));
+                let available = setting.available(self.data()).map_or(budget, |n| n.max(1));
                 let per_epoch = budget.min(available);
                 let epochs = budget.div_ceil(per_epoch).clamp(1, MAX_EPOCHS);
                 let valid = (budget / 10).clamp(100, MAX_VALID);
                 args.extend(["--epochs".into(), epochs.to_string()]);
                 args.extend(["--train-limit".into(), per_epoch.to_string()]);
                 args.extend(["--valid-limit".into(), valid.to_string()]);
-                if let Some(dir) = &setting.data_dir {
+                if let Some(dir) = setting.data_dir_for(self.data()) {
                     args.extend(["--data-dir".into(), path_arg(dir)]);
                 }
             }
@@ -167,9 +217,7 @@ impl LecturePlan {
         let mut args: Vec<String> = vec!["eval".into(), self.model.into(), "--run".into(), path_arg(run)];
         args.extend(self.eval_flags.iter().map(|s| s.to_string()));
         args.extend(extra.iter().cloned());
-        if self.needs_images()
-            && let Some(dir) = &setting.data_dir
-        {
+        if let Some(dir) = setting.data_dir_for(self.data()) {
             args.extend(["--data-dir".into(), path_arg(dir)]);
         }
         if let Some(backend) = setting.backend {
@@ -192,7 +240,14 @@ mod tests {
     use super::*;
 
     fn setting(train_images: usize, scale: f64) -> Setting {
-        Setting { runs: "runs".into(), backend: None, data_dir: None, train_images: Ok(train_images), scale }
+        Setting {
+            runs: "runs".into(),
+            backend: None,
+            data_dir: None,
+            train_images: Ok(train_images),
+            emoji_pairs: Ok(216),
+            scale,
+        }
     }
 
     fn flag(args: &[String], name: &str) -> Option<String> {
@@ -219,5 +274,26 @@ mod tests {
         let dqn = LecturePlan::of("dqn").unwrap().train_args(&setting(0, 0.001));
         assert_eq!(flag(&dqn, "--total-steps"), Some("2000".into()), "never below the agent's warm-up");
         assert_eq!(flag(&dqn, "--epochs"), None);
+    }
+
+    #[test]
+    fn the_emoji_lecture_counts_emoji_pairs_and_never_gets_the_fashion_folder() {
+        let pix2pix = LecturePlan::of("pix2pix").unwrap();
+        assert_eq!(pix2pix.data(), LectureData::Emoji);
+        let mut fashion_dir = setting(60_000, 1.0);
+        fashion_dir.data_dir = Some("/usr/share/datasets/fashion-mnist".into());
+        let mini = pix2pix.train_args(&fashion_dir);
+        // 2,560 pairs over the 216 embedded pairs: 12 epochs.
+        assert_eq!((flag(&mini, "--epochs"), flag(&mini, "--train-limit")), (Some("12".into()), Some("216".into())));
+        assert_eq!(flag(&mini, "--data-dir"), None);
+        assert_eq!(flag(&pix2pix.eval_args(Path::new("r"), &fashion_dir, &[]), "--data-dir"), None);
+        fashion_dir.emoji_pairs = Ok(3_032);
+        let full = pix2pix.train_args(&fashion_dir);
+        assert_eq!((flag(&full, "--epochs"), flag(&full, "--train-limit")), (Some("1".into()), Some("2560".into())));
+        let mut embedded = setting(2_000, 1.0);
+        embedded.data_dir = Some(atelier_data::source::EMBEDDED_NAME.into());
+        assert_eq!(flag(&pix2pix.train_args(&embedded), "--data-dir"), Some("embedded".into()));
+        let classifier = LecturePlan::of("classifier").unwrap();
+        assert_eq!(flag(&classifier.train_args(&embedded), "--data-dir"), Some("embedded".into()));
     }
 }

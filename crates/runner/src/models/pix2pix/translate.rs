@@ -2,17 +2,22 @@
 //!
 //! Each PNG or JPEG of `--in` (any size; transparency on white) is resized to the model's size and
 //! turned into the task's input (RGB; the lightness for colorize; the Sobel edge map for the edge
-//! tasks; grey for edges2fashion), translated, and written to `--out` under its own name as a PNG
-//! at the model's size.
+//! tasks; grey for edges2fashion), translated, and written to `--out` under its own name as a PNG,
+//! at the input's own size (`--size input`, the default) or the model's (`--size model`).
+//!
+//! At the input's size the output is scaled back up, except for colorize: there the model predicts
+//! only colour (a, b), so the written image keeps the input's own lightness L at full resolution and
+//! only a, b are scaled up — colour is smooth, so little is lost (the usual trick of colorization).
 
 use std::path::Path;
 
 use atelier_core::png::{Channels, save};
 use atelier_core::run_dir::RunDir;
-use atelier_data::colour::{GreyPolicy, image_files, read_image};
+use atelier_cli::OutputSize;
+use atelier_data::colour::{ColourImage, GreyPolicy, image_files, read_image, resize_planes};
 use atelier_data::edges::{edge_map, planar_rgb_to_grey};
-use atelier_data::lab::planar_rgb_to_unit_lab;
-use atelier_pix2pix::{Pix2PixConfig, TranslationTask, load_generator};
+use atelier_data::lab::{planar_rgb_to_unit_lab, planar_unit_lab_to_rgb};
+use atelier_pix2pix::{ColourSpace, Pix2PixConfig, TranslationTask, load_generator};
 use burn::prelude::*;
 
 use super::eval::render;
@@ -30,6 +35,38 @@ fn task_input(config: &Pix2PixConfig, rgb: &[f32]) -> Vec<f32> {
     }
 }
 
+/// A picture to write: planar `[channels, height, width]` in `[0, 1]`, 1 (grey) or 3 (RGB) channels.
+struct Written {
+    channels: usize,
+    width: usize,
+    height: usize,
+    pixels: Vec<f32>,
+}
+
+/// The output at the size asked for. `original` is the input image before it was resized to the
+/// model; `input` and `output` the generator's planes at the model's size.
+fn at_size(config: &Pix2PixConfig, original: &ColourImage, input: &[f32], output: &[f32], size: OutputSize) -> Written {
+    let side = config.size;
+    let (width, height) = (original.width, original.height);
+    match (size, config.colour) {
+        (OutputSize::Model, _) => {
+            let shown = render(config, input, output);
+            Written { channels: shown.channels, width: side, height: side, pixels: shown.pixels }
+        }
+        (OutputSize::Input, ColourSpace::LabChroma) => {
+            // L at full resolution from the original, a and b scaled up: [3, height, width].
+            let mut lab = planar_rgb_to_unit_lab(&original.to_planar_unit());
+            let chroma = resize_planes(output, side, side, width, height); // [2, height, width]
+            lab[width * height..].copy_from_slice(&chroma);
+            Written { channels: 3, width, height, pixels: planar_unit_lab_to_rgb(&lab) }
+        }
+        (OutputSize::Input, ColourSpace::Rgb) => {
+            let shown = render(config, input, output);
+            Written { channels: shown.channels, width, height, pixels: resize_planes(&shown.pixels, side, side, width, height) }
+        }
+    }
+}
+
 /// Translates every image of `input` into `out`; returns how many were written.
 pub fn translate(
     run: &RunDir,
@@ -37,6 +74,7 @@ pub fn translate(
     device: &Device,
     input: &Path,
     out: &Path,
+    size: OutputSize,
 ) -> Result<usize, String> {
     let files = image_files(input).map_err(|e| e.to_string())?;
     if files.is_empty() {
@@ -53,7 +91,8 @@ pub fn translate(
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let side = config.size;
     for file in &files {
-        let image = read_image(file, GreyPolicy::Convert).map_err(|e| e.to_string())?.resized(side);
+        let original = read_image(file, GreyPolicy::Convert).map_err(|e| e.to_string())?;
+        let image = original.clone().resized(side);
         let input_pixels = task_input(config, &image.to_planar_unit());
         let x = Tensor::<4>::from_data(
             TensorData::new(input_pixels.clone(), [1, config.input_channels, side, side]),
@@ -61,16 +100,16 @@ pub fn translate(
         );
         let output = atelier_train::host::to_host_f32(atelier_pix2pix::translate(&generator, x), "the translation")
             .map_err(|e| e.to_string())?;
-        let shown = render(config, &input_pixels, &output);
-        let plane = side * side;
+        let written = at_size(config, &original, &input_pixels, &output, size);
+        let plane = written.width * written.height;
         let bytes: Vec<u8> = (0..plane)
-            .flat_map(|p| (0..shown.channels).map(move |c| (c, p)))
-            .map(|(c, p)| (shown.pixels[c * plane + p].clamp(0.0, 1.0) * 255.0).round() as u8)
+            .flat_map(|p| (0..written.channels).map(move |c| (c, p)))
+            .map(|(c, p)| (written.pixels[c * plane + p].clamp(0.0, 1.0) * 255.0).round() as u8)
             .collect();
-        let channels = if shown.channels == 3 { Channels::Rgb } else { Channels::Gray };
+        let channels = if written.channels == 3 { Channels::Rgb } else { Channels::Gray };
         let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let path = out.join(format!("{stem}.png"));
-        save(&path, &bytes, side, side, channels).map_err(|e| format!("{}: {e}", path.display()))?;
+        save(&path, &bytes, written.width, written.height, channels).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(files.len())
 }
@@ -91,7 +130,7 @@ pub fn run(cmd: &atelier_cli::TranslateArgs) -> Result<(), String> {
         None => config.backend.parse().map_err(|e: atelier_backend::BackendError| e.to_string())?,
     };
     let device = backend.device().map_err(|e| e.to_string())?;
-    let count = translate(&run, model, &device, &cmd.input, &cmd.out)?;
+    let count = translate(&run, model, &device, &cmd.input, &cmd.out, cmd.size)?;
     println!("wrote {count} translations to {}", cmd.out.display());
     Ok(())
 }
