@@ -1,0 +1,172 @@
+//! `data scenes`: Fashion-MNIST scenes for the segmentation lecture, written as PNGs to look at.
+//!
+//! `DIR/images/NNNNN.png` are the grey 64×64 scenes, `DIR/masks/NNNNN.png` their 8-bit index masks
+//! (label 0 = background, 1 + class where a garment's pixel is above the threshold; see
+//! `atelier_data::scenes`), `DIR/classes.txt` names label k on line k (counting from 0), and `DIR/preview.png`
+//! shows the first 16 scenes as image | mask in [`mask_colour`]'s palette, with its legend.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use atelier_core::canvas::{Rgb, palette_color};
+use atelier_core::grid::{ImageBatch, LabeledRows, Row};
+use atelier_core::png::{self, Channels};
+use atelier_data::scenes::{self, Garments, Scene, SceneConfig, SceneGenerator, SceneSplit};
+
+use crate::cli::SplitArg;
+
+/// How many scenes the preview shows (the first ones).
+const PREVIEW_SCENES: usize = 16;
+/// Scenes per row of the preview (each one an image and its mask).
+const PREVIEW_SCENES_PER_ROW: usize = 4;
+/// Every preview pixel is a block of this many screen pixels across.
+const PREVIEW_SCALE: usize = 2;
+/// Side of a colour swatch in the preview's legend, before scaling.
+const SWATCH_SIZE: usize = 32;
+
+/// What `data scenes` was asked for.
+#[derive(Debug, Clone)]
+pub struct ScenesRequest {
+    pub split: SplitArg,
+    pub count: usize,
+    pub seed: u64,
+    pub threshold: f32,
+    pub data_dir: Option<PathBuf>,
+    pub out: PathBuf,
+}
+
+/// Writes scenes 0..count of a split: images, masks, class names and a preview. Everything is
+/// checked (flags, data, config) before the first file is written.
+pub fn write_scenes(request: &ScenesRequest) -> Result<(), String> {
+    if request.count == 0 {
+        return Err("--count must be at least 1".to_string());
+    }
+    let data = atelier_data::load(request.data_dir.as_deref()).map_err(|e| e.to_string())?;
+    let split = match request.split {
+        SplitArg::Train => SceneSplit::Train,
+        SplitArg::Test => SceneSplit::Test,
+    };
+    let config = SceneConfig { seed: request.seed, threshold: request.threshold, ..SceneConfig::default() };
+    let garments = Garments::from_dataset(&data, split).map_err(|e| e.to_string())?;
+    let generator = SceneGenerator::new(config, garments).map_err(|e| e.to_string())?;
+    let class_names = scenes::scene_class_names(&data.class_names);
+
+    let out = &request.out;
+    let (images_dir, masks_dir) = (out.join("images"), out.join("masks"));
+    for dir in [&images_dir, &masks_dir] {
+        fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let mut label_pixels = vec![0usize; class_names.len()];
+    let mut preview = Vec::new();
+    for index in 0..request.count {
+        let scene = generator.scene(index);
+        let name = format!("{index:05}.png");
+        save_gray(&images_dir.join(&name), &scene.pixels, scene.size)?;
+        save_gray(&masks_dir.join(&name), &scene.labels, scene.size)?;
+        for &label in &scene.labels {
+            label_pixels[usize::from(label)] += 1;
+        }
+        if preview.len() < PREVIEW_SCENES {
+            preview.push(scene);
+        }
+    }
+    let classes_path = out.join("classes.txt");
+    let classes = class_names.iter().map(|name| format!("{name}\n")).collect::<String>();
+    atelier_core::atomic::write_atomic(&classes_path, classes.as_bytes())
+        .map_err(|e| format!("{}: {e}", classes_path.display()))?;
+    let title = format!("{} scenes, seed {}: image | mask", split.name(), request.seed);
+    save_preview(&out.join("preview.png"), &title, &preview, &class_names)?;
+
+    let total: usize = label_pixels.iter().sum();
+    let background = 100.0 * label_pixels[usize::from(scenes::BACKGROUND)] as f64 / total as f64;
+    println!(
+        "wrote {} {} scenes (seed {}, {}) to {}: images/, masks/ (labels 0–{}), classes.txt, preview.png; \
+         {background:.1}% of the pixels are background",
+        request.count,
+        split.name(),
+        request.seed,
+        data.source,
+        out.display(),
+        class_names.len() - 1
+    );
+    Ok(())
+}
+
+/// The preview's colour for mask label `label`: black for the background, then the course's ten
+/// class colours in order (matplotlib's "tab10", `atelier_core::canvas::PALETTE`): label 1 + c
+/// gets colour c (blue, orange, green, red, purple, brown, pink, grey, olive, cyan).
+pub fn mask_colour(label: u8) -> Rgb {
+    match label.checked_sub(1) {
+        None => Rgb::BLACK,
+        Some(class) => palette_color(usize::from(class)),
+    }
+}
+
+fn save_gray(path: &Path, bytes: &[u8], size: usize) -> Result<(), String> {
+    png::save(path, bytes, size, size, Channels::Gray).map_err(|e| e.to_string())
+}
+
+/// Rows of [`PREVIEW_SCENES_PER_ROW`] scenes, each as its image then its colour-coded mask, and a
+/// legend row of one swatch per label, captioned with its name.
+fn save_preview(path: &Path, title: &str, scenes: &[Scene], class_names: &[String]) -> Result<(), String> {
+    let size = scenes.first().map_or(0, |scene| scene.size);
+    let plane = size * size;
+    let row_pixels: Vec<(String, Vec<f32>)> = scenes
+        .chunks(PREVIEW_SCENES_PER_ROW)
+        .enumerate()
+        .map(|(row, chunk)| {
+            let first = row * PREVIEW_SCENES_PER_ROW;
+            let label = format!("{first}–{}", first + chunk.len() - 1);
+            let mut pixels = Vec::with_capacity(chunk.len() * 2 * 3 * plane); // [scenes * 2 * 3 * size * size]
+            for scene in chunk {
+                let grey = scene.unit_pixels(); // [size * size]
+                for _ in 0..3 {
+                    pixels.extend_from_slice(&grey);
+                }
+                pixels.extend(colour_planes(&scene.labels));
+            }
+            (label, pixels)
+        })
+        .collect();
+    let legend: Vec<f32> =
+        (0..class_names.len()).flat_map(|label| colour_planes(&vec![label as u8; SWATCH_SIZE * SWATCH_SIZE])).collect(); // [classes * 3 * SWATCH_SIZE * SWATCH_SIZE]
+    let mut rows: Vec<Row> = row_pixels
+        .iter()
+        .map(|(label, pixels)| {
+            Row::new(label.clone(), ImageBatch::new(pixels, pixels.len() / (3 * plane), 3, size, size))
+        })
+        .collect();
+    let swatches = ImageBatch::new(&legend, class_names.len(), 3, SWATCH_SIZE, SWATCH_SIZE);
+    rows.push(Row { label: "labels".to_string(), images: swatches, captions: class_names.to_vec() });
+    LabeledRows { title: title.to_string(), rows, marks: Vec::new(), scale: PREVIEW_SCALE }
+        .save_png(path)
+        .map_err(|e| e.to_string())
+}
+
+/// A mask in [`mask_colour`]s as three planes of floats in `[0, 1]`. // [3 * labels.len()]
+fn colour_planes(labels: &[u8]) -> Vec<f32> {
+    let colours: Vec<Rgb> = labels.iter().map(|&label| mask_colour(label)).collect();
+    let channel = |pick: fn(Rgb) -> u8| colours.iter().map(move |&c| f32::from(pick(c)) / 255.0);
+    channel(|c| c.0).chain(channel(|c| c.1)).chain(channel(|c| c.2)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_mask_palette_is_black_then_the_class_colours() {
+        assert_eq!(mask_colour(0), Rgb::BLACK);
+        let colours: Vec<Rgb> = (0..=10).map(mask_colour).collect();
+        assert_eq!(&colours[1..], &atelier_core::canvas::PALETTE);
+        assert!(!colours[1..].contains(&Rgb::BLACK), "no class is drawn like the background");
+    }
+
+    #[test]
+    fn colour_planes_are_planar() {
+        let planes = colour_planes(&[0, 1]);
+        let blue = atelier_core::canvas::PALETTE[0];
+        let expected = [0, blue.0, 0, blue.1, 0, blue.2].map(|v: u8| f32::from(v) / 255.0);
+        assert_eq!(planes, expected);
+    }
+}
