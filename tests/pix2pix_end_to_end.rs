@@ -180,10 +180,19 @@ fn the_l1_only_baseline_colorize_and_edges2fashion_train_and_score() {
     // black | white edge at column 64 of a 128-wide image stays sharp (64×64 would blur it).
     let input = out.join("grey");
     fs::create_dir_all(&input).unwrap();
-    let edge = image::RgbImage::from_fn(128, 96, |x, _| if x < 64 { image::Rgb([0, 0, 0]) } else { image::Rgb([255; 3]) });
+    let edge =
+        image::RgbImage::from_fn(128, 96, |x, _| if x < 64 { image::Rgb([0, 0, 0]) } else { image::Rgb([255; 3]) });
     edge.save(input.join("edge.png")).unwrap();
     let coloured = out.join("coloured");
-    let args = ["translate", "--run", run.to_str().unwrap(), "--in", input.to_str().unwrap(), "--out", coloured.to_str().unwrap()];
+    let args = [
+        "translate",
+        "--run",
+        run.to_str().unwrap(),
+        "--in",
+        input.to_str().unwrap(),
+        "--out",
+        coloured.to_str().unwrap(),
+    ];
     ok(atelier("flex", &args));
     let written = image::open(coloured.join("edge.png")).unwrap().to_rgb8();
     assert_eq!(written.dimensions(), (128, 96));

@@ -109,6 +109,9 @@ pub enum DatasetArg {
     FashionMnist,
     /// The Google and Twitter emoji (npm emoji-datasource-*, 16.0.0) into data/emoji.
     Emoji,
+    /// Facebook's emoji images, for local use only (no clear licence: never embedded or shipped),
+    /// into data/emoji/img/facebook/64: e.g. `translate --in` them with a Twitter → Google run.
+    EmojiFacebook,
 }
 
 /// A split of the dataset.

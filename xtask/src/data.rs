@@ -13,6 +13,9 @@ pub fn fetch(dataset: DatasetArg, dir: Option<PathBuf>, root: &Path) -> Result<(
         DatasetArg::Mnist => KnownDataset::Mnist,
         DatasetArg::FashionMnist => KnownDataset::FashionMnist,
         DatasetArg::Emoji => return fetch_emoji(dir.unwrap_or_else(|| root.join("data").join("emoji"))),
+        DatasetArg::EmojiFacebook => {
+            return fetch_facebook_emoji(dir.unwrap_or_else(|| root.join("data").join("emoji")));
+        }
     };
     let dir = dir.unwrap_or_else(|| root.join("data").join(known.name()));
     fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -75,62 +78,9 @@ fn download(url: &str, target: &Path) -> bool {
 /// the 64×64 images and the licences into `dir` (with `tar`). The tarballs are removed afterwards.
 fn fetch_emoji(dir: PathBuf) -> Result<(), String> {
     use atelier_data::emoji::{PACKAGES, Vendor};
-    fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for (vendor, url, md5, _bytes) in PACKAGES {
-        let images = vendor.image_dir(&dir);
-        let tarball = dir.join(format!("emoji-datasource-{}-16.0.0.tgz", vendor.name()));
-        if images.is_dir()
-            && dir.join("emoji.json").is_file()
-            && fs::read_dir(&images).map(|d| d.count()).unwrap_or(0) > 3000
-        {
-            eprintln!("{}: already here", images.display());
-            continue;
-        }
-        if !(tarball.exists() && verify_md5(&tarball, md5).is_ok()) {
-            let partial = tarball.with_extension("tgz.part");
-            if !download(url, &partial) {
-                return Err(format!(
-                    "could not download {url} (offline, or curl missing?). `npm pack emoji-datasource-{}@16.0.0` \
-                     fetches the same tarball: put it in {} and run this again; the embedded mini emoji set is \
-                     used when no emoji folder is found",
-                    vendor.name(),
-                    dir.display()
-                ));
-            }
-            verify_md5(&partial, md5).map_err(|e| {
-                let _ = fs::remove_file(&partial);
-                e.to_string()
-            })?;
-            fs::rename(&partial, &tarball).map_err(|e| format!("{}: {e}", tarball.display()))?;
-        }
-        eprintln!("{}: checksum ok, unpacking", tarball.display());
         let inside = format!("package/img/{}/64", vendor.name());
-        let status = Command::new("tar")
-            .arg("-xzf")
-            .arg(&tarball)
-            .arg("-C")
-            .arg(&dir)
-            .args(["--strip-components=1", "package/emoji.json", "package/LICENSE", &inside])
-            .status();
-        if !matches!(status, Ok(s) if s.success()) {
-            return Err(format!("could not unpack {} with tar", tarball.display()));
-        }
-        let licence = match vendor {
-            Vendor::Google => {
-                "Google Noto Emoji images: Apache License 2.0 (https://github.com/googlefonts/noto-emoji/blob/main/LICENSE)"
-            }
-            Vendor::Twitter => {
-                "Twemoji images, Copyright Twitter, Inc. and other contributors: CC-BY 4.0 (https://github.com/jdecked/twemoji/blob/main/LICENSE-GRAPHICS)"
-            }
-            Vendor::Facebook => "no clear licence: local use only",
-        };
-        let note = dir.join(format!("LICENSE-{}-images.txt", vendor.name()));
-        fs::write(
-            &note,
-            format!("{licence}\nCatalogue (emoji.json): MIT, Copyright (c) 2013 Cal Henderson (emoji-data)\n"),
-        )
-        .map_err(|e| format!("{}: {e}", note.display()))?;
-        let _ = fs::remove_file(&tarball);
+        fetch_emoji_package(&dir, vendor, url, md5, &["package/emoji.json", "package/LICENSE", &inside])?;
     }
     let set = atelier_data::emoji::read_folder(&dir, &Vendor::SHIPPABLE).map_err(|e| e.to_string())?;
     let (train, valid, test) = set.split_counts();
@@ -140,6 +90,92 @@ fn fetch_emoji(dir: PathBuf) -> Result<(), String> {
         set.entries.len(),
         dir.display()
     );
+    Ok(())
+}
+
+/// Downloads Facebook's tarball, verifies its MD5 and unpacks only its 64×64 images (the catalogue
+/// and its licence come with `fetch emoji`), with a note that they are for local use only.
+fn fetch_facebook_emoji(dir: PathBuf) -> Result<(), String> {
+    use atelier_data::emoji::FACEBOOK_PACKAGE;
+    let (vendor, url, md5, _bytes) = FACEBOOK_PACKAGE;
+    let inside = format!("package/img/{}/64", vendor.name());
+    fetch_emoji_package(&dir, vendor, url, md5, &[&inside])?;
+    let images = vendor.image_dir(&dir);
+    let count = fs::read_dir(&images).map(|d| d.count()).unwrap_or(0);
+    println!(
+        "{count} Facebook emoji images are in {} (no clear licence: local use only, never embed or share them); \
+         e.g. `cargo xtask translate --run <a twitter-to-google run> --in {} --out DIR`",
+        images.display(),
+        images.display()
+    );
+    Ok(())
+}
+
+/// One emoji tarball: downloaded (or found) and MD5-checked, `members` unpacked into `dir` without
+/// the tarball's leading `package/`, its licence noted in `LICENSE-<style>-images.txt`.
+fn fetch_emoji_package(
+    dir: &Path,
+    vendor: atelier_data::emoji::Vendor,
+    url: &str,
+    md5: &str,
+    members: &[&str],
+) -> Result<(), String> {
+    use atelier_data::emoji::Vendor;
+    fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let images = vendor.image_dir(dir);
+    let tarball = dir.join(format!("emoji-datasource-{}-16.0.0.tgz", vendor.name()));
+    let catalogue_ready = dir.join("emoji.json").is_file() || vendor == Vendor::Facebook;
+    if images.is_dir() && catalogue_ready && fs::read_dir(&images).map(|d| d.count()).unwrap_or(0) > 3000 {
+        eprintln!("{}: already here", images.display());
+        return Ok(());
+    }
+    if !(tarball.exists() && verify_md5(&tarball, md5).is_ok()) {
+        let partial = tarball.with_extension("tgz.part");
+        if !download(url, &partial) {
+            return Err(format!(
+                "could not download {url} (offline, or curl missing?). `npm pack emoji-datasource-{}@16.0.0` \
+                 fetches the same tarball: put it in {} and run this again; the embedded mini emoji set is \
+                 used when no emoji folder is found",
+                vendor.name(),
+                dir.display()
+            ));
+        }
+        verify_md5(&partial, md5).map_err(|e| {
+            let _ = fs::remove_file(&partial);
+            e.to_string()
+        })?;
+        fs::rename(&partial, &tarball).map_err(|e| format!("{}: {e}", tarball.display()))?;
+    }
+    eprintln!("{}: checksum ok, unpacking", tarball.display());
+    let status = Command::new("tar")
+        .arg("-xzf")
+        .arg(&tarball)
+        .arg("-C")
+        .arg(dir)
+        .arg("--strip-components=1")
+        .args(members)
+        .status();
+    if !matches!(status, Ok(s) if s.success()) {
+        return Err(format!("could not unpack {} with tar", tarball.display()));
+    }
+    let licence = match vendor {
+        Vendor::Google => {
+            "Google Noto Emoji images: Apache License 2.0 (https://github.com/googlefonts/noto-emoji/blob/main/LICENSE)"
+        }
+        Vendor::Twitter => {
+            "Twemoji images, Copyright Twitter, Inc. and other contributors: CC-BY 4.0 (https://github.com/jdecked/twemoji/blob/main/LICENSE-GRAPHICS)"
+        }
+        Vendor::Facebook => {
+            "Facebook emoji images: no clear licence. Local use only: never embed, commit or share them."
+        }
+    };
+    let note = dir.join(format!("LICENSE-{}-images.txt", vendor.name()));
+    fs::write(
+        &note,
+        format!("{licence}\nCatalogue (emoji.json): MIT, Copyright (c) 2013 Cal Henderson (emoji-data)\n"),
+    )
+    .map_err(|e| format!("{}: {e}", note.display()))?;
+    let _ = fs::remove_file(&tarball);
     Ok(())
 }
 
@@ -208,4 +244,42 @@ pub fn pngs(
     }
     println!("wrote {count} images ({}) to {}", data.source, out.display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use atelier_data::emoji::Vendor;
+
+    /// A tarball laid out like npm's: `package/img/facebook/64/<name>.png`.
+    fn tarball(dir: &Path) -> (PathBuf, String) {
+        let staging = dir.join("staging/package/img/facebook/64");
+        fs::create_dir_all(&staging).unwrap();
+        fs::write(staging.join("1f600.png"), b"not really a png").unwrap();
+        let tarball = dir.join("emoji-datasource-facebook-16.0.0.tgz");
+        let status =
+            Command::new("tar").arg("-czf").arg(&tarball).arg("-C").arg(dir.join("staging")).arg("package").status();
+        assert!(status.unwrap().success(), "tar makes the test tarball");
+        let md5 = atelier_data::fetch::md5_of_file(&tarball).unwrap();
+        (tarball, md5)
+    }
+
+    #[test]
+    fn a_checked_tarball_is_unpacked_with_its_licence_note_and_a_bad_one_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, md5) = tarball(dir.path());
+        let unreachable = "file:///nonexistent/emoji.tgz";
+        // A tarball whose checksum differs is not trusted: it is downloaded again, which fails here.
+        let refused =
+            fetch_emoji_package(dir.path(), Vendor::Facebook, unreachable, "0123", &["package/img/facebook/64"]);
+        assert!(refused.unwrap_err().contains("could not download"));
+        assert!(!Vendor::Facebook.image_dir(dir.path()).exists(), "nothing unpacked from an unchecked tarball");
+
+        fetch_emoji_package(dir.path(), Vendor::Facebook, unreachable, &md5, &["package/img/facebook/64"]).unwrap();
+        let image = Vendor::Facebook.image_dir(dir.path()).join("1f600.png");
+        assert_eq!(fs::read(&image).unwrap(), b"not really a png");
+        let note = fs::read_to_string(dir.path().join("LICENSE-facebook-images.txt")).unwrap();
+        assert!(note.contains("Local use only"), "{note}");
+        assert!(!dir.path().join("emoji-datasource-facebook-16.0.0.tgz").exists(), "the tarball is removed");
+    }
 }

@@ -104,14 +104,19 @@ impl ColourImage {
 /// filter, no rounding: for model outputs such as predicted colour planes).
 pub fn resize_planes(planes: &[f32], width: usize, height: usize, to_width: usize, to_height: usize) -> Vec<f32> {
     let plane = width * height;
-    assert!(plane > 0 && planes.len() % plane == 0, "resize_planes: {} values are not planes of {width}×{height}", planes.len());
+    assert!(
+        plane > 0 && planes.len() % plane == 0,
+        "resize_planes: {} values are not planes of {width}×{height}",
+        planes.len()
+    );
     if (width, height) == (to_width, to_height) {
         return planes.to_vec();
     }
     let mut out = Vec::with_capacity(planes.len() / plane * to_width * to_height);
     for one in planes.chunks_exact(plane) {
-        let buffer = image::ImageBuffer::<image::Luma<f32>, Vec<f32>>::from_raw(width as u32, height as u32, one.to_vec())
-            .expect("width·height values per plane");
+        let buffer =
+            image::ImageBuffer::<image::Luma<f32>, Vec<f32>>::from_raw(width as u32, height as u32, one.to_vec())
+                .expect("width·height values per plane");
         let resized = image::imageops::resize(&buffer, to_width as u32, to_height as u32, FilterType::Triangle);
         out.extend(resized.into_raw());
     }

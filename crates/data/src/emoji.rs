@@ -73,6 +73,15 @@ pub const PACKAGES: [(Vendor, &str, &str, u64); 2] = [
     ),
 ];
 
+/// The Facebook style's tarball (`cargo xtask data fetch emoji-facebook`): images only, for local
+/// use (no clear licence: never embedded, never shipped); 3,645 of the catalogue's 3,786 images.
+pub const FACEBOOK_PACKAGE: (Vendor, &str, &str, u64) = (
+    Vendor::Facebook,
+    "https://registry.npmjs.org/emoji-datasource-facebook/-/emoji-datasource-facebook-16.0.0.tgz",
+    "0526f66bd3032a9df5d0f3c7a80156e6",
+    102_958_917,
+);
+
 /// A drawing style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -164,11 +164,8 @@ pub fn lstm() -> String {
 
 /// `L(θ) = E_{(s,a,r,s′)∼D}[ℓ(r + γ max_{a′} Q_{θ⁻}(s′, a′) − Q_θ(s, a))]`.
 pub fn dqn() -> String {
-    let transition = row(&[
-        paren(&row(&[mi("s"), mo(","), mi("a"), mo(","), mi("r"), mo(","), mi("s′")])),
-        mo("∼"),
-        mi("𝒟"),
-    ]);
+    let transition =
+        row(&[paren(&row(&[mi("s"), mo(","), mi("a"), mo(","), mi("r"), mo(","), mi("s′")])), mo("∼"), mi("𝒟")]);
     let target_q = row(&[sub(&mi("Q"), &sup(&mi("θ"), &mo("−"))), paren(&row(&[mi("s′"), mo(","), mi("a′")]))]);
     let q = row(&[sub(&mi("Q"), &mi("θ")), paren(&row(&[mi("s"), mo(","), mi("a")]))]);
     let td = row(&[mi("r"), mo("+"), mi("γ"), under(&mi("max"), &mi("a′")), target_q, mo("−"), q]);

@@ -11,9 +11,9 @@
 
 use std::path::Path;
 
+use atelier_cli::OutputSize;
 use atelier_core::png::{Channels, save};
 use atelier_core::run_dir::RunDir;
-use atelier_cli::OutputSize;
 use atelier_data::colour::{ColourImage, GreyPolicy, image_files, read_image, resize_planes};
 use atelier_data::edges::{edge_map, planar_rgb_to_grey};
 use atelier_data::lab::{planar_rgb_to_unit_lab, planar_unit_lab_to_rgb};
@@ -62,7 +62,12 @@ fn at_size(config: &Pix2PixConfig, original: &ColourImage, input: &[f32], output
         }
         (OutputSize::Input, ColourSpace::Rgb) => {
             let shown = render(config, input, output);
-            Written { channels: shown.channels, width, height, pixels: resize_planes(&shown.pixels, side, side, width, height) }
+            Written {
+                channels: shown.channels,
+                width,
+                height,
+                pixels: resize_planes(&shown.pixels, side, side, width, height),
+            }
         }
     }
 }
