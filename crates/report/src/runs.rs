@@ -141,7 +141,7 @@ fn read_run(runs: &Path, dir: &Path) -> Run {
 }
 
 /// The variant of a `config.json` model section that decides its targets.
-fn kind_of(model: &Value) -> Option<String> {
+pub fn kind_of(model: &Value) -> Option<String> {
     ["task", "architecture", "variant", "likelihood"].iter().find_map(|key| match model.get(*key)? {
         Value::String(s) => Some(s.clone()),
         Value::Object(o) => o.get("kind").and_then(Value::as_str).map(str::to_string),

@@ -232,8 +232,14 @@ fn headline(plan: &LecturePlan, run: &Path) -> String {
         return "eval.json unreadable".to_string();
     };
     let targets = atelier_report::course::lecture(plan.lecture).map_or(&[][..], |l| l.targets);
+    // The run's kind (its task, architecture, …) picks the targets that apply, as in the report.
+    let kind = std::fs::read_to_string(run.join(atelier_core::run_dir::CONFIG_FILE))
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|config| config.get("model").and_then(atelier_report::runs::kind_of))
+        .unwrap_or_else(|| plan.model.to_string());
     let mut parts: Vec<String> = Vec::new();
-    for target in targets {
+    for target in targets.iter().filter(|t| t.applies_to(&kind)) {
         if let Some(value) = eval.get(target.metric).and_then(serde_json::Value::as_f64)
             && !parts.iter().any(|p| p.starts_with(target.metric))
         {
