@@ -87,6 +87,10 @@ fn train_eval_and_translate_twitter_to_google() {
     for key in ["fcd", "looks_like_google", "category_kept", "identity_fcd", "identity_looks_like_google"] {
         assert!(eval_value(&run, key).is_finite(), "{key}");
     }
+    // The Twitter inputs are drawings of the test emoji's own categories: they cover several of the 9.
+    let covered = eval_value(&run, "identity_category_coverage");
+    assert!((3.0..=9.0).contains(&covered) && covered.fract() == 0.0, "{covered}");
+    assert!((1.0..=9.0).contains(&eval_value(&run, "category_coverage")));
     let (real, twitter) = (eval_value(&run, "real_looks_like_google"), eval_value(&run, "identity_looks_like_google"));
     assert!(real > 0.8 && twitter < 0.3, "looks like Google: real {real}, Twitter inputs {twitter}");
     // Chance is 1/9; on these 53 base emoji (no skin-tone variants) the shipped evaluator keeps 25 (0.47).

@@ -16,7 +16,7 @@ use atelier_evaluation::emoji::{
     EmojiEvaluatorConfig, EmojiEvaluatorExperiment, EmojiEvaluatorNet, EmojiEvaluatorOutputs, load_evaluator_net,
     outputs,
 };
-use atelier_evaluation::{fcd, inception_score};
+use atelier_evaluation::{coverage, fcd, inception_score};
 use atelier_train::{Outcome, PairAugment, Session, StyledSource, TrainError, fit};
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -198,7 +198,7 @@ fn calibrate(
 
 /// For the colour lectures: FCD against the evaluator's outputs on real Google test emoji (`real`,
 /// computed once by the caller), the share that looks like the Google style, and the share whose
-/// category is kept.
+/// category is kept, the Inception-style score and how many of the 9 categories the outputs cover.
 pub fn score_against_google(
     ruler: &EmojiRuler,
     images: &[f32],
@@ -212,5 +212,6 @@ pub fn score_against_google(
         ("looks_like_google", seen.share_of_style(0)),
         ("category_kept", seen.content_kept(labels)),
         ("inception_score", inception_score(&seen.content_view())),
+        ("category_coverage", coverage(&seen.content_view()).classes_covered as f64),
     ]))
 }
