@@ -12,7 +12,7 @@
 use std::path::Path;
 
 use atelier_cli::OutputSize;
-use atelier_core::png::{Channels, save};
+use atelier_core::png::{Channels, save, save_gray_unit};
 use atelier_core::run_dir::RunDir;
 use atelier_data::colour::{ColourImage, GreyPolicy, image_files, read_image, resize_planes};
 use atelier_data::edges::{edge_map, planar_rgb_to_grey};
@@ -106,15 +106,16 @@ pub fn translate(
         let output = atelier_train::host::to_host_f32(atelier_pix2pix::translate(&generator, x), "the translation")
             .map_err(|e| e.to_string())?;
         let written = at_size(config, &original, &input_pixels, &output, size);
-        let plane = written.width * written.height;
-        let bytes: Vec<u8> = (0..plane)
-            .flat_map(|p| (0..written.channels).map(move |c| (c, p)))
-            .map(|(c, p)| (written.pixels[c * plane + p].clamp(0.0, 1.0) * 255.0).round() as u8)
-            .collect();
-        let channels = if written.channels == 3 { Channels::Rgb } else { Channels::Gray };
         let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let path = out.join(format!("{stem}.png"));
-        save(&path, &bytes, written.width, written.height, channels).map_err(|e| format!("{}: {e}", path.display()))?;
+        let (width, height) = (written.width, written.height);
+        let saved = if written.channels == 3 {
+            let rgb = ColourImage::from_planar_unit(&written.pixels, width, height);
+            save(&path, &rgb.pixels, width, height, Channels::Rgb)
+        } else {
+            save_gray_unit(&path, &written.pixels, width, height)
+        };
+        saved.map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(files.len())
 }
