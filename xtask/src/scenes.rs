@@ -3,12 +3,12 @@
 //! `DIR/images/NNNNN.png` are the grey 64×64 scenes, `DIR/masks/NNNNN.png` their 8-bit index masks
 //! (label 0 = background, 1 + class where a garment's pixel is above the threshold; see
 //! `atelier_data::scenes`), `DIR/classes.txt` names label k on line k (counting from 0), and `DIR/preview.png`
-//! shows the first 16 scenes as image | mask in [`mask_colour`]'s palette, with its legend.
+//! shows the first 16 scenes as image | mask in [`label_colour`]'s palette, with its legend.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use atelier_core::canvas::{Rgb, palette_color};
+use atelier_core::canvas::{Rgb, label_colour};
 use atelier_core::grid::{ImageBatch, LabeledRows, Row};
 use atelier_core::png::{self, Channels};
 use atelier_data::scenes::{self, Garments, Scene, SceneConfig, SceneGenerator, SceneSplit};
@@ -92,16 +92,6 @@ pub fn write_scenes(request: &ScenesRequest) -> Result<(), String> {
     Ok(())
 }
 
-/// The preview's colour for mask label `label`: black for the background, then the course's ten
-/// class colours in order (matplotlib's "tab10", `atelier_core::canvas::PALETTE`): label 1 + c
-/// gets colour c (blue, orange, green, red, purple, brown, pink, grey, olive, cyan).
-pub fn mask_colour(label: u8) -> Rgb {
-    match label.checked_sub(1) {
-        None => Rgb::BLACK,
-        Some(class) => palette_color(usize::from(class)),
-    }
-}
-
 fn save_gray(path: &Path, bytes: &[u8], size: usize) -> Result<(), String> {
     png::save(path, bytes, size, size, Channels::Gray).map_err(|e| e.to_string())
 }
@@ -143,9 +133,9 @@ fn save_preview(path: &Path, title: &str, scenes: &[Scene], class_names: &[Strin
         .map_err(|e| e.to_string())
 }
 
-/// A mask in [`mask_colour`]s as three planes of floats in `[0, 1]`. // [3 * labels.len()]
+/// A mask in [`label_colour`]s as three planes of floats in `[0, 1]`. // [3 * labels.len()]
 fn colour_planes(labels: &[u8]) -> Vec<f32> {
-    let colours: Vec<Rgb> = labels.iter().map(|&label| mask_colour(label)).collect();
+    let colours: Vec<Rgb> = labels.iter().map(|&label| label_colour(label)).collect();
     let channel = |pick: fn(Rgb) -> u8| colours.iter().map(move |&c| f32::from(pick(c)) / 255.0);
     channel(|c| c.0).chain(channel(|c| c.1)).chain(channel(|c| c.2)).collect()
 }
@@ -156,8 +146,8 @@ mod tests {
 
     #[test]
     fn the_mask_palette_is_black_then_the_class_colours() {
-        assert_eq!(mask_colour(0), Rgb::BLACK);
-        let colours: Vec<Rgb> = (0..=10).map(mask_colour).collect();
+        assert_eq!(label_colour(0), Rgb::BLACK);
+        let colours: Vec<Rgb> = (0..=10).map(label_colour).collect();
         assert_eq!(&colours[1..], &atelier_core::canvas::PALETTE);
         assert!(!colours[1..].contains(&Rgb::BLACK), "no class is drawn like the background");
     }

@@ -67,6 +67,16 @@ pub fn palette_color(index: usize) -> Rgb {
     PALETTE[index % PALETTE.len()]
 }
 
+/// The colour of segmentation label `label` in masks drawn for people: black for label 0 (the
+/// background), then the palette in order: label `1 + c` gets [`palette_color`]`(c)` (wrapping
+/// around after ten classes).
+pub fn label_colour(label: u8) -> Rgb {
+    match label.checked_sub(1) {
+        None => Rgb::BLACK,
+        Some(class) => palette_color(usize::from(class)),
+    }
+}
+
 /// Failure to produce or write an image file. Messages name the file.
 #[derive(Debug)]
 pub enum ImageError {

@@ -64,6 +64,7 @@ pub mod fetch;
 pub mod folders;
 pub mod idx;
 pub mod lab;
+pub mod masks;
 pub mod pairs;
 pub mod record;
 pub mod rng;
@@ -80,6 +81,7 @@ pub use idx::{
     ImageSet, encode_idx_images, encode_idx_labels, parse_idx_images, parse_idx_labels, read_idx_images,
     read_idx_labels,
 };
+pub use masks::MaskedImages;
 pub use pairs::{PairSet, StyledImages};
 pub use record::{DataMismatch, DataRecord, FileRecord, check_same_data};
 pub use rng::Rng;

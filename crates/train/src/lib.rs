@@ -54,7 +54,10 @@ pub mod stop;
 mod window;
 
 pub use agent::{Agent, AgentProgress, AgentReport, AgentSchedule, EnvStep, EvalRow, run_agent};
-pub use batch::{BatchSource, ImageBatch, ImageSource, PairAugment, PairBatch, PairSource, StyledBatch, StyledSource};
+pub use batch::{
+    BatchSource, ImageBatch, ImageSource, MaskBatch, MaskSource, PairAugment, PairBatch, PairSource, StyledBatch,
+    StyledSource,
+};
 pub use config::TrainConfig;
 pub use error::TrainError;
 pub use experiment::{Experiment, Figure, StepContext, StepOutput};

@@ -1,0 +1,183 @@
+//! The segmentation lecture's hyper-parameters (the `model` part of a run's `config.json`).
+
+use atelier_train::TrainConfig;
+use serde::{Deserialize, Serialize};
+
+/// Which network of the lecture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Architecture {
+    /// Fully convolutional: encoder, then transposed convolutions back to full size, no skips.
+    Fcn,
+    /// The same encoder and decoder with skip connections (each decoder level also sees the
+    /// encoder's feature map of its size, concatenated on channels).
+    Unet,
+}
+
+/// How the pixel-wise loss weighs the classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClassWeights {
+    /// Every pixel counts the same (the background dominates).
+    None,
+    /// Class `k` weighs `N / (K · N_k)`: rare classes count as much in total as common ones.
+    InverseFrequency,
+}
+
+/// Where the images and masks come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SegmentationTask {
+    /// Fashion-MNIST scenes: 64×64 grey canvases of 1–4 garments, 11 classes.
+    FashionScenes,
+    /// A folder of `images/` + `masks/` + `classes.txt` of your own.
+    Folder,
+}
+
+macro_rules! named_choices {
+    ($ty:ty, $($variant:path => $name:literal, $about:literal;)+) => {
+        impl $ty {
+            /// Every choice, in the order `--help` lists them.
+            pub const ALL: &'static [$ty] = &[$($variant),+];
+
+            /// The name on the command line.
+            pub fn name(&self) -> &'static str {
+                match self { $($variant => $name),+ }
+            }
+
+            /// One line of `--help`.
+            pub fn about(&self) -> &'static str {
+                match self { $($variant => $about),+ }
+            }
+        }
+    };
+}
+
+named_choices!(Architecture,
+    Architecture::Fcn => "fcn", "encoder–decoder, upsampling by transposed convolution, no skips";
+    Architecture::Unet => "unet", "the same with U-Net's skip connections (concatenation)";
+);
+named_choices!(ClassWeights,
+    ClassWeights::None => "none", "every pixel weighs the same";
+    ClassWeights::InverseFrequency => "inverse-frequency", "class k weighs N / (K·N_k) over the training masks";
+);
+named_choices!(SegmentationTask,
+    SegmentationTask::FashionScenes => "fashion-scenes", "64×64 scenes of 1–4 Fashion-MNIST garments, 11 classes";
+    SegmentationTask::Folder => "folder", "your own images/ + masks/ + classes.txt (--data-dir)";
+);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SegmentationConfig {
+    pub task: SegmentationTask,
+    pub architecture: Architecture,
+    /// Channels of the input images (1 grey, 3 colour); set from the data.
+    pub input_channels: usize,
+    /// Number of classes, background included; set from the data.
+    pub classes: usize,
+    /// Channels of the first level; each pooling doubles them (32 → 32-64-128-256 at depth 3).
+    pub base_channels: usize,
+    /// Poolings (levels below full size); the side must be a multiple of `2^depth`.
+    pub depth: usize,
+    /// Dilation of the bottleneck's convolutions (1: ordinary; > 1: atrous, DeepLab's idea).
+    pub dilation: usize,
+    pub class_weights: ClassWeights,
+    /// Adam's learning rate.
+    pub learning_rate: f64,
+    /// Fashion scenes made for training (from training garments) and for test (from test garments).
+    pub train_scenes: usize,
+    pub test_scenes: usize,
+    /// Seed of the scene layouts (fixed, so every run sees the same scenes whatever its `--seed`).
+    pub scene_seed: u64,
+}
+
+impl Default for SegmentationConfig {
+    /// U-Net on Fashion scenes, the PyTorch reference's widths (32-64-128-256), Adam 1e-3.
+    fn default() -> Self {
+        Self {
+            task: SegmentationTask::FashionScenes,
+            architecture: Architecture::Unet,
+            input_channels: 1,
+            classes: 11,
+            base_channels: 32,
+            depth: 3,
+            dilation: 1,
+            class_weights: ClassWeights::None,
+            learning_rate: 1e-3,
+            train_scenes: 20_000,
+            test_scenes: 2_000,
+            scene_seed: 0,
+        }
+    }
+}
+
+impl SegmentationConfig {
+    /// The loop settings of the README's results: batches of 32, 4 epochs.
+    pub fn training(&self) -> TrainConfig {
+        TrainConfig { epochs: 4, batch_size: 32, ..TrainConfig::default() }
+    }
+
+    /// The channels of levels `0..=depth` (the last one is the bottleneck's).
+    pub fn widths(&self) -> Vec<usize> {
+        (0..=self.depth).map(|level| self.base_channels << level).collect()
+    }
+
+    /// The side every input must be a multiple of.
+    pub fn side_multiple(&self) -> usize {
+        1 << self.depth
+    }
+
+    /// Refuses settings that cannot train, naming the setting.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.classes < 2 {
+            return Err(format!("classes must be at least 2 (got {})", self.classes));
+        }
+        if !(1..=4).contains(&self.input_channels) {
+            return Err(format!("input_channels must be 1 to 4 (got {})", self.input_channels));
+        }
+        if self.base_channels == 0 || self.base_channels > 256 {
+            return Err(format!("base_channels must be 1 to 256 (got {})", self.base_channels));
+        }
+        if !(1..=6).contains(&self.depth) {
+            return Err(format!("depth must be 1 to 6 poolings (got {})", self.depth));
+        }
+        if !(1..=8).contains(&self.dilation) {
+            return Err(format!("dilation must be 1 (none) to 8 (got {})", self.dilation));
+        }
+        if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
+            return Err(format!("learning_rate must be a positive number (got {})", self.learning_rate));
+        }
+        if self.task == SegmentationTask::FashionScenes && (self.train_scenes == 0 || self.test_scenes == 0) {
+            return Err("train_scenes and test_scenes must be at least 1".into());
+        }
+        Ok(())
+    }
+
+    /// The name runs and tables use: `fcn`, `unet`, `unet+dilation2`.
+    pub fn label(&self) -> String {
+        match self.dilation {
+            1 => self.architecture.name().to_string(),
+            rate => format!("{}+dilation{rate}", self.architecture.name()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_reference_and_bad_values_are_named() {
+        let config = SegmentationConfig::default();
+        assert_eq!(config.widths(), [32, 64, 128, 256]);
+        assert_eq!(config.side_multiple(), 8);
+        assert!(config.validate().is_ok());
+        let bad = |c: SegmentationConfig, word: &str| assert!(c.validate().unwrap_err().contains(word));
+        bad(SegmentationConfig { classes: 1, ..config.clone() }, "classes");
+        bad(SegmentationConfig { depth: 0, ..config.clone() }, "depth");
+        bad(SegmentationConfig { dilation: 0, ..config.clone() }, "dilation");
+        bad(SegmentationConfig { learning_rate: f64::NAN, ..config.clone() }, "learning_rate");
+        assert_eq!(SegmentationConfig { dilation: 2, ..config }.label(), "unet+dilation2");
+        assert_eq!(ClassWeights::InverseFrequency.name(), "inverse-frequency");
+    }
+}

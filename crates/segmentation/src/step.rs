@@ -1,0 +1,122 @@
+//! The segmentation network in the shared training loop: one Adam step on the pixel-wise loss.
+
+use std::collections::BTreeMap;
+
+use atelier_train::{
+    Experiment, Figure, MaskBatch, StepContext, StepOutput, load_model_and_optimizer, load_model_blob,
+    model_and_optimizer_state, pytorch_adam,
+};
+use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::prelude::*;
+
+use crate::config::SegmentationConfig;
+use crate::loss::{pixel_accuracy, pixel_cross_entropy, predict};
+use crate::model::SegmentationNet;
+
+/// Scenes shown in the per-epoch figure.
+const FIGURE_IMAGES: usize = 8;
+
+/// The network, its optimizer, its settings and the class weights of the loss.
+pub struct SegmentationExperiment {
+    pub model: SegmentationNet,
+    optimizer: ModuleOptimizer,
+    pub config: SegmentationConfig,
+    /// `w_k` of [`pixel_cross_entropy`] (`None`: every pixel weighs 1). // [classes]
+    class_weights: Option<Vec<f32>>,
+}
+
+impl SegmentationExperiment {
+    /// A fresh network on `device` (autodiff enabled), initialised from the device's current seed.
+    /// `class_weights` (one per class) weigh the loss.
+    pub fn new(config: SegmentationConfig, class_weights: Option<Vec<f32>>, device: &Device) -> Self {
+        Self { model: SegmentationNet::new(&config, device), optimizer: pytorch_adam(), config, class_weights }
+    }
+
+    fn weights(&self, device: &Device) -> Option<Tensor<1>> {
+        self.class_weights.as_ref().map(|w| Tensor::from_floats(w.as_slice(), device))
+    }
+}
+
+impl Experiment for SegmentationExperiment {
+    type Batch = MaskBatch;
+
+    fn train_step(&mut self, batch: MaskBatch, ctx: &mut StepContext) -> StepOutput {
+        let images = batch.len();
+        let logits = self.model.forward(batch.images); // [n, K, h, w]
+        let loss = pixel_cross_entropy(logits.clone(), batch.masks.clone(), self.weights(&ctx.device));
+        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        self.model = self.optimizer.step(self.config.learning_rate, self.model.clone(), grads);
+        let accuracy = pixel_accuracy(logits.detach(), batch.masks);
+        StepOutput::new(images).with("loss", loss).with("pixel_accuracy", accuracy)
+    }
+
+    fn valid_step(&self, batch: MaskBatch, ctx: &mut StepContext) -> StepOutput {
+        let images = batch.len();
+        let model = self.model.valid();
+        let masks = batch.masks.without_autodiff();
+        let logits = model.forward(batch.images.without_autodiff());
+        let weights = self.weights(&ctx.device).map(|w| w.without_autodiff());
+        let loss = pixel_cross_entropy(logits.clone(), masks.clone(), weights);
+        StepOutput::new(images).with("loss", loss).with("pixel_accuracy", pixel_accuracy(logits, masks))
+    }
+
+    fn figures(&self, batch: MaskBatch, _ctx: &mut StepContext) -> Vec<Figure> {
+        let shown = batch.len().min(FIGURE_IMAGES);
+        if shown == 0 {
+            return Vec::new();
+        }
+        let images = batch.images.without_autodiff().narrow(0, 0, shown); // [k, c, h, w]
+        let masks = batch.masks.without_autodiff().narrow(0, 0, shown); // [k, h, w]
+        let predicted = predict(self.model.valid().forward(images.clone())); // [k, h, w]
+        let classes = self.config.classes;
+        let rows = vec![
+            ("image".to_string(), as_rgb(images)),
+            ("truth".to_string(), colour_masks(masks, classes)),
+            (self.config.label(), colour_masks(predicted, classes)),
+        ];
+        vec![Figure::Grid { name: "segmentations".to_string(), rows, marks: Vec::new() }]
+    }
+
+    fn state(&self) -> Result<Vec<(String, Vec<u8>)>, String> {
+        model_and_optimizer_state(&self.model, &self.optimizer)
+    }
+
+    fn load_state(self, blobs: &BTreeMap<String, Vec<u8>>) -> Result<Self, String> {
+        let (model, optimizer) = load_model_and_optimizer(self.model, blobs)?;
+        Ok(Self { model, optimizer, config: self.config, class_weights: self.class_weights })
+    }
+}
+
+/// Loads just the network from checkpoint blobs (evaluation, `segment`), on `device`.
+pub fn load_model(
+    config: &SegmentationConfig,
+    blobs: &BTreeMap<String, Vec<u8>>,
+    device: &Device,
+) -> Result<SegmentationNet, String> {
+    load_model_blob(SegmentationNet::new(config, device), blobs)
+}
+
+/// Grey images as three equal channels; colour images as they are. `[k, c, h, w]` → `[k, 3, h, w]`.
+pub fn as_rgb(images: Tensor<4>) -> Tensor<4> {
+    let [_, channels, _, _] = images.dims();
+    match channels {
+        1 => images.repeat_dim(1, 3),
+        _ => images.narrow(1, 0, 3),
+    }
+}
+
+/// Masks in the course's label colours ([`atelier_core::canvas::label_colour`]: black background,
+/// then the class palette): `[k, h, w]` class indices → `[k, 3, h, w]` in `[0, 1]`.
+pub fn colour_masks(masks: Tensor<3, Int>, classes: usize) -> Tensor<4> {
+    let device = masks.device();
+    let [k, h, w] = masks.dims();
+    let palette: Vec<f32> = (0..classes)
+        .flat_map(|label| {
+            let colour = atelier_core::canvas::label_colour(label.min(255) as u8);
+            [colour.0, colour.1, colour.2].map(|v| f32::from(v) / 255.0)
+        })
+        .collect();
+    let palette = Tensor::<1>::from_floats(palette.as_slice(), &device).reshape([classes, 3]); // [K, 3]
+    let colours = palette.select(0, masks.reshape([k * h * w])); // [k·h·w, 3]
+    colours.reshape([k, h, w, 3]).permute([0, 3, 1, 2]) // [k, 3, h, w]
+}
