@@ -29,6 +29,9 @@ pub enum BenchModel {
     /// One pix2pix iteration (one D step + one G step) on Twitter→Google emoji pairs, 64×64
     /// (PyTorch's reference was measured at --batch-size 32).
     Pix2pix(BenchArgs),
+    /// One Adam step of the FCN and of U-Net on 64×64 Fashion scenes, 11 classes (PyTorch's
+    /// reference was measured at --batch-size 32).
+    Segmentation(BenchArgs),
     /// Every lecture's bench in one table (each model and backend in a fresh process), optionally
     /// beside PyTorch running the same models in the same sitting.
     All(BenchAllArgs),
@@ -49,6 +52,7 @@ impl BenchModel {
             BenchModel::Dqn(args) => (ModelName::Dqn, args, &[]),
             BenchModel::Dcgan(args) => (ModelName::Dcgan, args, &[]),
             BenchModel::Pix2pix(args) => (ModelName::Pix2pix, args, &[]),
+            BenchModel::Segmentation(args) => (ModelName::Segmentation, args, &[]),
             BenchModel::All(_) | BenchModel::Ops(_) => return None,
         })
     }

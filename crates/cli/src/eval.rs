@@ -30,6 +30,9 @@ pub enum EvalTarget {
     Dcgan(DcganEvalArgs),
     /// Translate the held-out pairs: L1, PSNR, SSIM beside the identity baseline, and the task's measures.
     Pix2pix(Pix2pixEvalArgs),
+    /// Segment the test images: mIoU, per-class IoU, pixel and boundary accuracy, confusion
+    /// heatmap; --compare adds other runs (FCN vs U-Net) to the same table and picture.
+    Segmentation(SegmentationEvalArgs),
     /// The colour evaluator's test accuracies (category, style) and its calibration (FCD of real
     /// images against real, noisy and blurred ones); --export-evaluator installs it.
     EmojiEvaluator(EmojiEvaluatorEvalArgs),
@@ -49,6 +52,7 @@ impl EvalTarget {
             EvalTarget::Dqn(_) => "dqn",
             EvalTarget::Dcgan(_) => "dcgan",
             EvalTarget::Pix2pix(_) => "pix2pix",
+            EvalTarget::Segmentation(_) => "segmentation",
             EvalTarget::EmojiEvaluator(_) => "emoji-evaluator",
             EvalTarget::Images(_) => "images",
         }
@@ -64,6 +68,7 @@ impl EvalTarget {
             EvalTarget::Dqn(a) => a.common.backend,
             EvalTarget::Dcgan(a) => a.common.backend,
             EvalTarget::Pix2pix(a) => a.common.backend,
+            EvalTarget::Segmentation(a) => a.common.backend,
             EvalTarget::EmojiEvaluator(a) => a.common.backend,
             EvalTarget::Images(a) => a.backend,
         }
@@ -160,6 +165,36 @@ pub struct Pix2pixEvalArgs {
     /// Data folder [default: the run's].
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SegmentationEvalArgs {
+    #[command(flatten)]
+    pub common: EvalRunArgs,
+    /// Data folder [default: the run's].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Other segmentation runs on the same task to put in the same table and picture (repeat the flag).
+    #[arg(long, value_name = "RUN_DIR")]
+    pub compare: Vec<PathBuf>,
+}
+
+/// `segment`: a user's own images through a trained segmentation run.
+#[derive(Debug, Args, Clone)]
+pub struct SegmentArgs {
+    /// The segmentation run whose latest checkpoint segments.
+    #[arg(long, value_name = "RUN_DIR")]
+    pub run: PathBuf,
+    /// Folder of PNG/JPEG images (any size; grey or colour as the run was trained).
+    #[arg(long = "in", value_name = "DIR")]
+    pub input: PathBuf,
+    /// Folder written: NAME-mask.png (class indices), NAME-colour.png (the classes in colour),
+    /// NAME-overlay.png (the colours over the image) and legend.png.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Backend [default: the run's].
+    #[arg(long, value_parser = choice::backend)]
+    pub backend: Option<Backend>,
 }
 
 #[derive(Debug, Args, Clone)]

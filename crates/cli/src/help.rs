@@ -13,10 +13,27 @@ use atelier_dcgan::DcganConfig;
 use atelier_dqn::DqnConfig;
 use atelier_lstm::{LrSchedule, LstmConfig, Task};
 use atelier_pix2pix::{Pix2PixConfig, TranslationTask};
+use atelier_segmentation::SegmentationConfig;
 use atelier_train::TrainConfig;
 use atelier_vae::VaeConfig;
 use atelier_vae::config::DEFAULT_GAUSSIAN_SIGMA;
 use clap::Command;
+
+fn segmentation() -> Vec<Preset> {
+    let config = SegmentationConfig::default();
+    let mut values = epoch_loop_values(&config.training(), config.learning_rate, None);
+    values.extend([
+        ("task", config.task.name().to_string()),
+        ("model", config.architecture.name().to_string()),
+        ("base_channels", config.base_channels.to_string()),
+        ("depth", config.depth.to_string()),
+        ("dilation", config.dilation.to_string()),
+        ("class_weights", config.class_weights.name().to_string()),
+        ("train_scenes", config.train_scenes.to_string()),
+        ("test_scenes", config.test_scenes.to_string()),
+    ]);
+    vec![Preset { label: None, values }]
+}
 
 /// One set of defaults: `label` is the choice that selects it (`--task sequence`), `None` for
 /// the model's default configuration.
@@ -28,7 +45,7 @@ struct Preset {
 /// `train <model> --help` with every flag's default appended to its help.
 pub fn with_defaults(cli: Command) -> Command {
     type Presets = fn() -> Vec<Preset>;
-    let models: [(&str, Presets); 8] = [
+    let models: [(&str, Presets); 9] = [
         ("autoencoder", autoencoder),
         ("vae", vae),
         ("classifier", classifier),
@@ -36,6 +53,7 @@ pub fn with_defaults(cli: Command) -> Command {
         ("dqn", dqn),
         ("dcgan", dcgan),
         ("pix2pix", pix2pix),
+        ("segmentation", segmentation),
         ("emoji-evaluator", emoji_evaluator),
     ];
     cli.mut_subcommand("train", |train| {

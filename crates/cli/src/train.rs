@@ -10,6 +10,7 @@ use atelier_dcgan::GeneratorLoss;
 use atelier_dqn::{TargetKind, TdLoss};
 use atelier_lstm::{CellKind, Progression, Task};
 use atelier_pix2pix::TranslationTask;
+use atelier_segmentation::{Architecture as SegmentationArchitecture, ClassWeights, SegmentationTask};
 use atelier_vae::Likelihood;
 use clap::{Args, Subcommand};
 
@@ -54,6 +55,8 @@ pub enum TrainModel {
     Dcgan(DcganTrainArgs),
     /// The image-to-image lecture's pix2pix (U-Net + PatchGAN + λ·L1; --gan-weight 0: the L1-only U-Net).
     Pix2pix(Pix2pixTrainArgs),
+    /// The segmentation lecture: FCN or U-Net, a class for every pixel (Fashion-MNIST scenes or your folder).
+    Segmentation(SegmentationTrainArgs),
     /// The colour evaluator: a CNN with an emoji-category head and a style (Google/Twitter) head,
     /// the ruler of the colour lectures (`eval emoji-evaluator --export-evaluator` installs it).
     EmojiEvaluator(EmojiEvaluatorTrainArgs),
@@ -70,6 +73,7 @@ impl TrainModel {
             TrainModel::Dqn(_) => "dqn",
             TrainModel::Dcgan(_) => "dcgan",
             TrainModel::Pix2pix(_) => "pix2pix",
+            TrainModel::Segmentation(_) => "segmentation",
             TrainModel::EmojiEvaluator(_) => "emoji-evaluator",
         }
     }
@@ -84,6 +88,7 @@ impl TrainModel {
             TrainModel::Dqn(args) => &args.common,
             TrainModel::Dcgan(args) => &args.common,
             TrainModel::Pix2pix(args) => &args.common,
+            TrainModel::Segmentation(args) => &args.common,
             TrainModel::EmojiEvaluator(args) => &args.common,
         }
     }
@@ -98,6 +103,7 @@ impl TrainModel {
             TrainModel::Dqn(_) => None,
             TrainModel::Dcgan(args) => Some(&args.data),
             TrainModel::Pix2pix(args) => Some(&args.data),
+            TrainModel::Segmentation(args) => Some(&args.data),
             TrainModel::EmojiEvaluator(args) => Some(&args.data),
         }
     }
@@ -349,6 +355,41 @@ pub struct Pix2pixTrainArgs {
     /// Sobel threshold of the edge-map tasks (grey levels in [0, 1]; a black–white step is 4).
     #[arg(long)]
     pub edge_threshold: Option<f32>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SegmentationTrainArgs {
+    #[command(flatten)]
+    pub common: CommonTrainArgs,
+    /// Data folder: Fashion-MNIST (fashion-scenes are made from its garments) or, with --task
+    /// folder, a folder of images/ + masks/ + classes.txt (training data; its test/ subfolder, if
+    /// any, is the test set).
+    #[command(flatten)]
+    pub data: ImageDataArgs,
+    /// Where the images and masks come from.
+    #[arg(long, value_parser = choice!(SegmentationTask))]
+    pub task: Option<SegmentationTask>,
+    /// The network.
+    #[arg(long, value_parser = choice!(SegmentationArchitecture))]
+    pub model: Option<SegmentationArchitecture>,
+    /// Channels of the first level (doubled at every pooling).
+    #[arg(long)]
+    pub base_channels: Option<usize>,
+    /// Poolings (image sides must be multiples of 2^depth).
+    #[arg(long)]
+    pub depth: Option<usize>,
+    /// Dilation of the bottleneck's convolutions (1: none; 2, 4: atrous, DeepLab's idea).
+    #[arg(long)]
+    pub dilation: Option<usize>,
+    /// Class weights of the pixel-wise loss.
+    #[arg(long, value_parser = choice!(ClassWeights))]
+    pub class_weights: Option<ClassWeights>,
+    /// Fashion scenes made for training.
+    #[arg(long, value_name = "N")]
+    pub train_scenes: Option<usize>,
+    /// Fashion scenes made for test (the first 500 also validate after each epoch).
+    #[arg(long, value_name = "N")]
+    pub test_scenes: Option<usize>,
 }
 
 #[derive(Debug, Args, Clone)]

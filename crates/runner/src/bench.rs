@@ -36,8 +36,15 @@ fn pytorch_images_per_s(model: ModelName) -> (f64, f64) {
         // `torch_ref_color.py pix2pix --batch 32 --threads 2` on this machine (PyTorch 2.15,
         // 2026-11-28): 75.3 images/s.
         ModelName::Pix2pix => (75.3, 75.3),
+        // `torch_ref_color.py unet|fcn --batch 32 --threads 2` on this machine (2026-11-28):
+        // U-Net 47.2, FCN 58.5 images/s (each row is compared with its own in `run`).
+        ModelName::Segmentation => (SEGMENTATION_PYTORCH[1].1, SEGMENTATION_PYTORCH[0].1),
     }
 }
+
+/// PyTorch's images/s of the segmentation networks (`torch_ref_color.py fcn|unet`, batch 32,
+/// 2 threads, this machine, 2026-11-28), by the label of our bench row.
+const SEGMENTATION_PYTORCH: [(&str, f64); 2] = [("segmentation (fcn)", 58.5), ("segmentation (unet)", 47.2)];
 
 #[derive(Debug, Serialize, Deserialize)]
 struct BenchResult {
@@ -147,6 +154,20 @@ pub fn run(command: &BenchCommand) -> Result<(), String> {
         }
         return Ok(());
     }
+    if cmd.model == ModelName::Segmentation {
+        println!("PyTorch reference (same networks, batch 32, 2 threads, this 2-core machine):");
+        for r in &results {
+            if let Some((_, reference)) = SEGMENTATION_PYTORCH.iter().find(|(label, _)| *label == r.model) {
+                println!(
+                    "  {} on {}: {:.2}× PyTorch ({reference:.1} images/s)",
+                    r.model,
+                    r.backend,
+                    r.images_per_s / reference
+                );
+            }
+        }
+        return Ok(());
+    }
     let (low, high) = pytorch_images_per_s(cmd.model);
     let range = if low == high { format!("{low:.0}") } else { format!("{low:.0}–{high:.0}") };
     let reference_batch = if cmd.model == ModelName::Pix2pix { 32 } else { 128 };
@@ -251,6 +272,8 @@ enum ImageBench {
     Pix2pix,
     /// The LSTM's `rows` classifier with this cell.
     LstmRows(CellKind),
+    /// A segmentation network on 64×64 Fashion scenes (made from the embedded garments).
+    Segmentation(atelier_segmentation::Architecture),
 }
 
 impl ImageBench {
@@ -263,6 +286,7 @@ impl ImageBench {
             ImageBench::Dcgan => "dcgan (1 D + 1 G step)".into(),
             ImageBench::Pix2pix => "pix2pix (1 D + 1 G step)".into(),
             ImageBench::LstmRows(cell) => format!("lstm rows ({})", format!("{cell:?}").to_lowercase()),
+            ImageBench::Segmentation(architecture) => format!("segmentation ({})", architecture.name()),
         }
     }
 
@@ -295,6 +319,12 @@ impl ImageBench {
                 let experiment = atelier_pix2pix::Pix2PixExperiment::new(config, &device);
                 time_steps(experiment, &device, &source, batch, warmup, steps)
             }
+            ImageBench::Segmentation(architecture) => {
+                let config = atelier_segmentation::SegmentationConfig { architecture, ..Default::default() };
+                let source = atelier_train::MaskSource::new(Arc::new(bench_scenes()?), None);
+                let experiment = atelier_segmentation::SegmentationExperiment::new(config, None, &device);
+                time_steps(experiment, &device, &source, batch, warmup, steps)
+            }
             ImageBench::LstmRows(cell) => {
                 let config = LstmConfig { cell, ..LstmConfig::default() };
                 let experiment = ImageTaskExperiment::new(config, data.rows(), data.num_classes(), &device)
@@ -303,6 +333,15 @@ impl ImageBench {
             }
         }
     }
+}
+
+/// 256 Fashion scenes of the embedded garments (what `bench segmentation` cycles through).
+fn bench_scenes() -> Result<atelier_data::MaskedImages, String> {
+    use atelier_data::scenes::{Garments, SceneConfig, SceneGenerator, SceneSplit};
+    let data = atelier_data::load_from(atelier_data::DataSource::Embedded).map_err(|e| e.to_string())?;
+    let garments = Garments::from_dataset(&data, SceneSplit::Train).map_err(|e| e.to_string())?;
+    let generator = SceneGenerator::new(SceneConfig::default(), garments).map_err(|e| e.to_string())?;
+    Ok(atelier_data::MaskedImages::from_scenes(&generator, 256))
 }
 
 fn measure(cmd: &BenchRequest, backend: Backend) -> Result<Vec<BenchResult>, String> {
@@ -314,6 +353,9 @@ fn measure(cmd: &BenchRequest, backend: Backend) -> Result<Vec<BenchResult>, Str
         ModelName::Classifier => vec![ImageBench::Classifier],
         ModelName::Dcgan => vec![ImageBench::Dcgan],
         ModelName::Pix2pix => vec![ImageBench::Pix2pix],
+        ModelName::Segmentation => {
+            atelier_segmentation::Architecture::ALL.into_iter().map(ImageBench::Segmentation).collect()
+        }
         ModelName::Lstm => lstm_cells(cmd).into_iter().map(ImageBench::LstmRows).collect(),
         ModelName::Dqn => return Err("dqn is measured by run_dqn (environment steps and updates, not images)".into()),
     };

@@ -14,13 +14,14 @@ use atelier_backend::Backend;
 use atelier_classifier::ClassifierConfig;
 use atelier_cli::{
     AutoencoderTrainArgs, ClassifierTrainArgs, DcganTrainArgs, DqnTrainArgs, EmojiEvaluatorTrainArgs, LrDecayArgs,
-    LstmTrainArgs, Pix2pixTrainArgs, TrainModel, VaeTrainArgs,
+    LstmTrainArgs, Pix2pixTrainArgs, SegmentationTrainArgs, TrainModel, VaeTrainArgs,
 };
 use atelier_dcgan::{DcganConfig, LabelSmoothing};
 use atelier_dqn::DqnConfig;
 use atelier_evaluation::emoji::EmojiEvaluatorConfig;
 use atelier_lstm::{LrSchedule, LstmConfig, Task};
 use atelier_pix2pix::Pix2PixConfig;
+use atelier_segmentation::SegmentationConfig;
 use atelier_train::TrainConfig;
 use atelier_vae::{Likelihood, VaeConfig};
 use serde::{Deserialize, Serialize};
@@ -51,6 +52,7 @@ pub enum ModelConfig {
     Dqn(DqnConfig),
     Dcgan(DcganConfig),
     Pix2pix(Pix2PixConfig),
+    Segmentation(SegmentationConfig),
     #[serde(rename = "emoji-evaluator")]
     EmojiEvaluator(EmojiEvaluatorConfig),
 }
@@ -65,6 +67,7 @@ impl ModelConfig {
             ModelConfig::Dqn(_) => "dqn",
             ModelConfig::Dcgan(_) => "dcgan",
             ModelConfig::Pix2pix(_) => "pix2pix",
+            ModelConfig::Segmentation(_) => "segmentation",
             ModelConfig::EmojiEvaluator(_) => "emoji-evaluator",
         }
     }
@@ -78,6 +81,7 @@ impl ModelConfig {
             ModelConfig::Dqn(c) => c.validate(),
             ModelConfig::Dcgan(c) => c.validate(),
             ModelConfig::Pix2pix(c) => c.validate(),
+            ModelConfig::Segmentation(c) => c.validate(),
             ModelConfig::EmojiEvaluator(c) => c.validate(),
         }
     }
@@ -347,6 +351,32 @@ pub fn pix2pix_config(base: Option<Pix2PixConfig>, args: &Pix2pixTrainArgs) -> R
     Ok(config)
 }
 
+/// The segmentation lecture's part of the config: the defaults (or the base), then the typed flags.
+pub fn segmentation_config(
+    base: Option<SegmentationConfig>,
+    args: &SegmentationTrainArgs,
+) -> Result<SegmentationConfig, String> {
+    let mut config = base.unwrap_or_default();
+    set(&mut config.task, args.task);
+    set(&mut config.architecture, args.model);
+    set(&mut config.base_channels, args.base_channels);
+    set(&mut config.depth, args.depth);
+    set(&mut config.dilation, args.dilation);
+    set(&mut config.class_weights, args.class_weights);
+    set(&mut config.train_scenes, args.train_scenes);
+    set(&mut config.test_scenes, args.test_scenes);
+    set(&mut config.learning_rate, args.common.lr);
+    let folder = config.task == atelier_segmentation::SegmentationTask::Folder;
+    refuse_unused(
+        &[
+            ("--train-scenes", args.train_scenes.is_some() && folder),
+            ("--test-scenes", args.test_scenes.is_some() && folder),
+        ],
+        "applies to --task fashion-scenes only",
+    )?;
+    Ok(config)
+}
+
 /// The colour evaluator's part of the config: its defaults (the loop flags apply as usual, `--lr`
 /// sets its learning rate).
 pub fn emoji_evaluator_config(args: &EmojiEvaluatorTrainArgs) -> EmojiEvaluatorConfig {
@@ -365,6 +395,7 @@ pub fn default_run_config(model: ModelConfig) -> RunConfig {
         ModelConfig::Dqn(c) => c.training(),
         ModelConfig::Dcgan(c) => c.training(),
         ModelConfig::Pix2pix(c) => c.training(),
+        ModelConfig::Segmentation(c) => c.training(),
         ModelConfig::EmojiEvaluator(c) => c.training(),
     };
     RunConfig { backend: Backend::DEFAULT.name().to_string(), data_dir: None, data: None, train, model }
@@ -481,6 +512,7 @@ mod tests {
                 TrainModel::Dqn(a) => dqn_config(None, a).map(drop),
                 TrainModel::Dcgan(a) => dcgan_config(None, a).map(drop),
                 TrainModel::Pix2pix(a) => pix2pix_config(None, a).map(drop),
+                TrainModel::Segmentation(a) => segmentation_config(None, a).map(drop),
                 TrainModel::EmojiEvaluator(a) => emoji_evaluator_config(a).validate(),
             }
             .expect_err(&format!("{model} {args:?} should be refused"));
@@ -495,6 +527,7 @@ mod tests {
         refused("dcgan", &["--score-every", "0", "--score-images", "10"], "--score-images");
         refused("classifier", &["--lr-decay-factor", "0.5"], "--lr-decay-factor");
         refused("pix2pix", &["--edge-threshold", "0.3"], "--edge-threshold");
+        refused("segmentation", &["--task", "folder", "--train-scenes", "5"], "--train-scenes");
         let TrainModel::Autoencoder(a) = model_args("autoencoder", &["--variant", "denoising", "--noise-sigma", "0.5"])
         else {
             panic!()

@@ -19,6 +19,7 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
         EvalTarget::Dqn(args) => &args.common,
         EvalTarget::Dcgan(args) => &args.common,
         EvalTarget::Pix2pix(args) => &args.common,
+        EvalTarget::Segmentation(args) => &args.common,
         EvalTarget::EmojiEvaluator(args) => &args.common,
     };
     let EvalRunArgs { run: run_path, backend } = common;
@@ -81,6 +82,11 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
             let source = models::pix2pix::data::locate(c, data_dir(&args.data_dir).as_deref())?;
             let data = source.load(c, None)?;
             models::pix2pix::eval::eval(&run, c, &device, data)?
+        }
+        (ModelConfig::Segmentation(c), EvalTarget::Segmentation(args)) => {
+            let source = models::segmentation::data::locate(c, data_dir(&args.data_dir).as_deref())?;
+            let data = source.load(c)?;
+            models::segmentation::eval::eval(&run, c, &device, data, &args.compare)?
         }
         (ModelConfig::EmojiEvaluator(c), EvalTarget::EmojiEvaluator(args)) => {
             let (source, _) = models::emoji_evaluator::locate(data_dir(&args.data_dir).as_deref())?;

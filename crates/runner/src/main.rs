@@ -46,6 +46,7 @@ fn main() -> ExitCode {
         Command::Sweep(cmd) => sweep::run(&cmd),
         Command::Sample(cmd) => sample::run(&cmd),
         Command::Translate(cmd) => models::pix2pix::translate::run(&cmd),
+        Command::Segment(cmd) => models::segmentation::segment::run(&cmd),
         Command::Backends => backends::run(),
         Command::Demo(args) => demo::run(&args),
         Command::Report(args) => report::run(&args),

@@ -17,7 +17,7 @@ use atelier_train::{Outcome, Session};
 
 use crate::config::{
     ModelConfig, RunConfig, autoencoder_config, classifier_config, dcgan_config, default_run_config, dqn_config,
-    emoji_evaluator_config, lstm_config, pix2pix_config, vae_config,
+    emoji_evaluator_config, lstm_config, pix2pix_config, segmentation_config, vae_config,
 };
 use crate::{models, recorded_data, repo};
 
@@ -105,6 +105,10 @@ fn model_config(args: &TrainModel, base: Option<ModelConfig>) -> Result<ModelCon
         (TrainModel::Dcgan(a), _) => ModelConfig::Dcgan(dcgan_config(None, a)?),
         (TrainModel::Pix2pix(a), Some(ModelConfig::Pix2pix(b))) => ModelConfig::Pix2pix(pix2pix_config(Some(b), a)?),
         (TrainModel::Pix2pix(a), _) => ModelConfig::Pix2pix(pix2pix_config(None, a)?),
+        (TrainModel::Segmentation(a), Some(ModelConfig::Segmentation(b))) => {
+            ModelConfig::Segmentation(segmentation_config(Some(b), a)?)
+        }
+        (TrainModel::Segmentation(a), _) => ModelConfig::Segmentation(segmentation_config(None, a)?),
         (TrainModel::EmojiEvaluator(_), Some(ModelConfig::EmojiEvaluator(b))) => ModelConfig::EmojiEvaluator(b),
         (TrainModel::EmojiEvaluator(a), _) => ModelConfig::EmojiEvaluator(emoji_evaluator_config(a)),
     })
@@ -144,6 +148,11 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
         ModelConfig::Pix2pix(c) => Some(models::pix2pix::data::locate(c, config.data_dir.as_deref())?),
         _ => None,
     };
+    // Segmentation makes scenes of Fashion-MNIST's garments or reads a mask folder.
+    let masked = match &config.model {
+        ModelConfig::Segmentation(c) => Some(models::segmentation::data::locate(c, config.data_dir.as_deref())?),
+        _ => None,
+    };
     // The colour evaluator reads the emoji in both styles.
     let styled = match &config.model {
         ModelConfig::EmojiEvaluator(_) => Some(models::emoji_evaluator::locate(config.data_dir.as_deref())?),
@@ -151,6 +160,7 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
     };
     let (source, found) = match (generated, &translation, &styled, &config.model) {
         (_, Some(t), _, ModelConfig::Pix2pix(c)) => (None, t.record(c)?),
+        (_, _, _, ModelConfig::Segmentation(_)) if let Some(m) = &masked => (None, m.record()?),
         (_, _, Some((_, record)), _) => (None, record.clone()),
         (Some(description), _, _, _) => (None, DataRecord::generated(description)),
         _ => {
@@ -162,6 +172,7 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
     let data_source = match (&source, &translation, &styled) {
         (Some(source), _, _) => source.to_string(),
         (None, Some(t), _) => t.to_string(),
+        (None, None, _) if let Some(m) = &masked => m.to_string(),
         (None, None, Some((emoji, _))) => emoji.to_string(),
         (None, None, None) => found.to_string(),
     };
@@ -169,6 +180,14 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
     let dataset = source.map(crate::data::load_from).transpose()?;
     let pairs = match (&translation, &config.model) {
         (Some(t), ModelConfig::Pix2pix(c)) => Some(t.load(c, config.train.train_limit)?),
+        _ => None,
+    };
+    let segmentation_data = match (&masked, &mut config.model) {
+        (Some(m), ModelConfig::Segmentation(c)) => {
+            let data = m.load(c)?;
+            models::segmentation::data::fit_config_to_data(c, &data)?;
+            Some(data)
+        }
         _ => None,
     };
     // A transfer-learning run checks its pretrained run before a run directory is created.
@@ -211,6 +230,9 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
         ModelConfig::Lstm(c) => models::lstm::train(c, &session, dataset),
         ModelConfig::Dqn(dqn) => models::dqn::train(dqn, &session),
         ModelConfig::Dcgan(c) => images(dataset).and_then(|d| models::dcgan::train(c, &session, d)),
+        ModelConfig::Segmentation(c) => segmentation_data
+            .ok_or_else(|| atelier_train::TrainError::Config("segmentation needs its images and masks".into()))
+            .and_then(|d| models::segmentation::train(c, &session, d)),
         ModelConfig::EmojiEvaluator(c) => styled
             .ok_or_else(|| atelier_train::TrainError::Config("the colour evaluator needs emoji".into()))
             .and_then(|(emoji, _)| models::emoji_evaluator::train(c, &session, &emoji)),

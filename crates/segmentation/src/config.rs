@@ -38,7 +38,7 @@ macro_rules! named_choices {
     ($ty:ty, $($variant:path => $name:literal, $about:literal;)+) => {
         impl $ty {
             /// Every choice, in the order `--help` lists them.
-            pub const ALL: &'static [$ty] = &[$($variant),+];
+            pub const ALL: [$ty; [$(stringify!($variant)),+].len()] = [$($variant),+];
 
             /// The name on the command line.
             pub fn name(&self) -> &'static str {

@@ -8,6 +8,7 @@ pub mod dqn;
 pub mod emoji_evaluator;
 pub mod lstm;
 pub mod pix2pix;
+pub mod segmentation;
 pub mod vae;
 
 use std::collections::BTreeMap;
