@@ -90,6 +90,13 @@ const RECORDED: &[(&str, &str)] = &[
     ("--l1-weight", "/model/l1_weight"),
     ("--gan-weight", "/model/gan_weight"),
     ("--edge-threshold", "/model/edge_threshold"),
+    ("--model", "/model/architecture"),
+    ("--base-channels", "/model/base_channels"),
+    ("--depth", "/model/depth"),
+    ("--dilation", "/model/dilation"),
+    ("--class-weights", "/model/class_weights"),
+    ("--train-scenes", "/model/train_scenes"),
+    ("--test-scenes", "/model/test_scenes"),
 ];
 
 /// Flags whose stated default is not a setting of the run.
@@ -156,6 +163,7 @@ fn each_models_help_states_the_defaults_its_runs_record() {
         ("dcgan", &[&[]]),
         ("pix2pix", &[&[], &["--task", "colorize"], &["--task", "edges2fashion"], &["--task", "edges2emoji"]]),
         ("emoji-evaluator", &[&[]]),
+        ("segmentation", &[&[]]),
     ];
     for (model, choices) in runs {
         let defaults = help_defaults(model);

@@ -6,7 +6,7 @@ sitting, and prints the ratio. Each model here is written from the Rust model cr
 arithmetic in both.
 
 Usage: python pytorch_reference.py MODEL [--steps N] [--warmup N] [--batch B] [--threads T]
-MODEL: classifier | autoencoder | vae | dcgan | lstm | dqn | pix2pix | ops
+MODEL: classifier | autoencoder | vae | dcgan | lstm | dqn | pix2pix | segmentation | ops
 `ops` times the primitives of `cargo xtask bench ops` (same names and shapes), one JSON line per op:
 {"op", "backend": "pytorch", "forward_ms", "forward_backward_ms"}. Any other MODEL prints one JSON line: {"model", "backend": "pytorch", "device", "threads", "batch_size", "steps",
 "images_per_s" (or "updates_per_s" for dqn), "peak_memory_mb"}.
@@ -253,6 +253,54 @@ def pix2pix_step(batch):
     return step
 
 
+def conv_bn_relu(c_in, c_out):
+    return nn.Sequential(nn.Conv2d(c_in, c_out, 3, padding=1), nn.BatchNorm2d(c_out), nn.ReLU())
+
+
+def double_conv(c_in, c_out):
+    return nn.Sequential(conv_bn_relu(c_in, c_out), conv_bn_relu(c_out, c_out))
+
+
+class SegmentationUNet(nn.Module):
+    """crates/segmentation at its defaults: 3 levels of double 3×3 conv–BN–ReLU and 2×2 max-pooling
+    (32-64-128 channels), a 256-channel bottleneck, k2 s2 transposed convolutions back up, each
+    followed by a double conv on the concatenated skip, a 1×1 head to 11 classes."""
+
+    def __init__(self, c_in=1, classes=11, base=32, depth=3):
+        super().__init__()
+        widths = [base << level for level in range(depth + 1)]
+        self.encoder = nn.ModuleList(double_conv(c_in if l == 0 else widths[l - 1], widths[l]) for l in range(depth))
+        self.bottleneck = double_conv(widths[depth - 1], widths[depth])
+        self.ups = nn.ModuleList(nn.ConvTranspose2d(widths[l + 1], widths[l], 2, 2) for l in reversed(range(depth)))
+        self.decoder = nn.ModuleList(double_conv(2 * widths[l], widths[l]) for l in reversed(range(depth)))
+        self.head = nn.Conv2d(base, classes, 1)
+
+    def forward(self, x):
+        skips = []
+        for block in self.encoder:
+            x = block(x)
+            skips.append(x)
+            x = F.max_pool2d(x, 2)
+        x = self.bottleneck(x)
+        for up, block, skip in zip(self.ups, self.decoder, reversed(skips)):
+            x = block(torch.cat([up(x), skip], 1))
+        return self.head(x)
+
+
+def segmentation_step(batch):
+    model = SegmentationUNet()
+    optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x, y = torch.rand(batch, 1, 64, 64), torch.randint(0, 11, (batch, 64, 64))
+
+    def step():
+        loss = F.cross_entropy(model(x), y)
+        optimiser.zero_grad(set_to_none=True)
+        loss.backward()
+        optimiser.step()
+
+    return step
+
+
 def dqn_step(batch):
     q, target = QNetwork(), QNetwork()
     target.load_state_dict(q.state_dict())
@@ -347,7 +395,7 @@ def run_ops(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("model", choices=["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "ops"])
+    parser.add_argument("model", choices=["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "segmentation", "ops"])
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--batch", type=int, default=128)
@@ -366,6 +414,7 @@ def main():
         "lstm": lambda: image_step(RowsLstm(), args.batch, labelled=True),
         "dcgan": lambda: dcgan_step(args.batch),
         "pix2pix": lambda: pix2pix_step(args.batch),
+        "segmentation": lambda: segmentation_step(args.batch),
         "dqn": lambda: dqn_step(args.batch),
     }[args.model]()
     steps = max(args.steps, 300) if args.model == "dqn" else args.steps

@@ -14,14 +14,15 @@ use serde_json::Value;
 use crate::repo;
 
 /// The lectures' benches, in the course's order (`bench lstm` measures our cell here).
-const MODELS: [&str; 7] = ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix"];
+const MODELS: [&str; 8] = ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "segmentation"];
 
 /// The batch size and timed steps of `model` in `bench all`: the flags', except pix2pix (64×64
-/// colour pairs, ~20 images/s on two cores), measured at the PyTorch reference's batch of 32 and
-/// at most 10 steps.
+/// colour pairs, ~20 images/s on two cores) and segmentation (64×64 scenes, ~7 images/s), measured
+/// at the PyTorch reference's batch of 32 and at most 10 steps. `bench segmentation` times the FCN
+/// and U-Net; `bench all` keeps its last line, U-Net's.
 fn batch_and_steps(model: &str, args: &BenchAllArgs) -> (usize, usize) {
     match model {
-        "pix2pix" => (32, args.bench.steps.min(10)),
+        "pix2pix" | "segmentation" => (32, args.bench.steps.min(10)),
         _ => (args.bench.batch_size, args.bench.steps),
     }
 }
