@@ -118,6 +118,31 @@ fn a_resumed_run_ends_where_an_uninterrupted_one_does() {
     }
 }
 
+#[test]
+fn emoji_scenes_train_in_colour_and_score_per_category() {
+    let out = scratch("segmentation-emoji");
+    let trained = ok(train_tiny(&out, &["--task", "emoji-scenes", "--data-dir", "embedded"]));
+    assert!(stderr(&trained).contains("64 training / 32 validation images, 10 classes"), "{}", stderr(&trained));
+    let run = single_run_of(&out, "segmentation");
+    let config = read(&run.join("config.json"));
+    assert!(config.contains("\"input_channels\": 3") && config.contains("\"classes\": 10"), "{config}");
+    assert!(config.contains("\"name\": \"index.json\""), "the embedded emoji files are recorded: {config}");
+    assert_picture(&run.join("samples/epoch-001-segmentations.png"), 3 * 64, 3 * 64);
+    ok(atelier("flex", &["eval", "segmentation", "--run", run.to_str().unwrap()]));
+    for key in ["miou", "iou_background"] {
+        assert!((0.0..=1.0).contains(&eval_value(&run, key)), "{key}");
+    }
+    // A Fashion-scenes run cannot be compared with it (other classes).
+    let fashion = out.join("fashion");
+    ok(train_tiny(&fashion, &["--max-steps", "1"]));
+    let fashion = single_run_of(&fashion, "segmentation");
+    let compared = atelier(
+        "flex",
+        &["eval", "segmentation", "--run", run.to_str().unwrap(), "--compare", fashion.to_str().unwrap()],
+    );
+    fails_with(&compared, "trained on fashion-scenes (11 classes, 1 channel(s)), not on this run's emoji-scenes");
+}
+
 /// A mask folder of 20 16×16 images: a bright square (class 1) or a dim bar (class 2) on black.
 fn write_mask_folder(dir: &Path) {
     fs::create_dir_all(dir.join("images")).unwrap();

@@ -361,8 +361,8 @@ pub struct Pix2pixTrainArgs {
 pub struct SegmentationTrainArgs {
     #[command(flatten)]
     pub common: CommonTrainArgs,
-    /// Data folder: Fashion-MNIST (fashion-scenes are made from its garments) or, with --task
-    /// folder, a folder of images/ + masks/ + classes.txt (training data; its test/ subfolder, if
+    /// Data folder: Fashion-MNIST (fashion-scenes are made from its garments), an emoji folder
+    /// (emoji-scenes) or, with --task folder, a folder of images/ + masks/ + classes.txt (training data; its test/ subfolder, if
     /// any, is the test set).
     #[command(flatten)]
     pub data: ImageDataArgs,
@@ -384,10 +384,10 @@ pub struct SegmentationTrainArgs {
     /// Class weights of the pixel-wise loss.
     #[arg(long, value_parser = choice!(ClassWeights))]
     pub class_weights: Option<ClassWeights>,
-    /// Fashion scenes made for training.
+    /// Scenes made for training (fashion-scenes, emoji-scenes).
     #[arg(long, value_name = "N")]
     pub train_scenes: Option<usize>,
-    /// Fashion scenes made for test (the first 500 also validate after each epoch).
+    /// Scenes made for test (the first 500 also validate after each epoch).
     #[arg(long, value_name = "N")]
     pub test_scenes: Option<usize>,
 }

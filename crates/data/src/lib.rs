@@ -59,6 +59,7 @@ pub mod edges;
 pub mod embedded;
 pub mod emoji;
 pub mod emoji_mini;
+pub mod emoji_scenes;
 pub mod error;
 pub mod fetch;
 pub mod folders;

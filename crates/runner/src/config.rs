@@ -372,7 +372,7 @@ pub fn segmentation_config(
             ("--train-scenes", args.train_scenes.is_some() && folder),
             ("--test-scenes", args.test_scenes.is_some() && folder),
         ],
-        "applies to --task fashion-scenes only",
+        "applies to the scene tasks only (fashion-scenes, emoji-scenes)",
     )?;
     Ok(config)
 }

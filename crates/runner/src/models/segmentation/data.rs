@@ -4,11 +4,15 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use atelier_data::emoji::{EmojiSource, Vendor};
+use atelier_data::emoji_scenes::EmojiSceneGenerator;
 use atelier_data::masks::{is_mask_folder, read_mask_folder};
 use atelier_data::scenes::{Garments, SceneConfig, SceneGenerator, SceneSplit};
 use atelier_data::{DataRecord, DataSource, MaskedImages};
 use atelier_segmentation::{SegmentationConfig, SegmentationTask};
 
+/// The emoji styles emoji scenes are drawn from.
+const EMOJI_STYLES: [Vendor; 2] = [Vendor::Google, Vendor::Twitter];
 /// Test images of a folder without a `test/` part: every tenth image is held out.
 const FOLDER_HOLD_OUT_EVERY: usize = 10;
 /// Validation images (checked after every epoch): the first test images.
@@ -19,6 +23,8 @@ const VALIDATION_IMAGES: usize = 500;
 pub enum SegmentationSource {
     /// Fashion-MNIST, whose garments make the scenes.
     Fashion(DataSource),
+    /// Emoji (Google and Twitter styles), which make the emoji scenes.
+    Emoji(EmojiSource),
     /// A mask folder of the user's (`images/`, `masks/`, `classes.txt`, optionally `test/`).
     Folder(PathBuf),
 }
@@ -27,6 +33,7 @@ impl fmt::Display for SegmentationSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SegmentationSource::Fashion(source) => write!(f, "scenes of {source}"),
+            SegmentationSource::Emoji(source) => write!(f, "scenes of emoji: {source}"),
             SegmentationSource::Folder(path) => write!(f, "mask folder {}", path.display()),
         }
     }
@@ -46,6 +53,9 @@ pub fn locate(config: &SegmentationConfig, data_dir: Option<&Path>) -> Result<Se
         SegmentationTask::FashionScenes => {
             atelier_data::locate(data_dir).map(SegmentationSource::Fashion).map_err(|e| e.to_string())
         }
+        SegmentationTask::EmojiScenes => {
+            atelier_data::emoji::locate(data_dir).map(SegmentationSource::Emoji).map_err(|e| e.to_string())
+        }
         SegmentationTask::Folder => match data_dir {
             Some(dir) if is_mask_folder(dir) => Ok(SegmentationSource::Folder(dir.to_path_buf())),
             Some(dir) if dir.is_dir() => Err(format!(
@@ -63,6 +73,7 @@ impl SegmentationSource {
     pub fn record(&self) -> Result<DataRecord, String> {
         let record = match self {
             SegmentationSource::Fashion(source) => DataRecord::of(source),
+            SegmentationSource::Emoji(source) => DataRecord::of_emoji(source, &EMOJI_STYLES),
             SegmentationSource::Folder(path) => {
                 let parts: Vec<&str> =
                     ["images", "masks", "classes.txt", "test"].into_iter().filter(|p| path.join(p).exists()).collect();
@@ -87,6 +98,16 @@ impl SegmentationSource {
                 let train = scenes(SceneSplit::Train, config.train_scenes)?;
                 let test = scenes(SceneSplit::Test, config.test_scenes)?;
                 (train, test, data.source.to_string())
+            }
+            SegmentationSource::Emoji(source) => {
+                let set = atelier_data::emoji::load(source, &EMOJI_STYLES).map_err(e)?;
+                let scenes = |split, count| -> Result<MaskedImages, String> {
+                    let generator = EmojiSceneGenerator::new(&set, split, config.scene_seed).map_err(e)?;
+                    Ok(generator.masked_images(count))
+                };
+                let train = scenes(SceneSplit::Train, config.train_scenes)?;
+                let test = scenes(SceneSplit::Test, config.test_scenes)?;
+                (train, test, set.source.clone())
             }
             SegmentationSource::Folder(path) => {
                 let all = read_mask_folder(path).map_err(e)?;

@@ -185,9 +185,22 @@ fn measures(prefix: &str, s: &Scores, class_names: &[String]) -> Vec<(String, f6
     entries
 }
 
-/// A class name as an `eval.json` key: lower case, separators as `_`.
+/// A class name as an `eval.json` key: lower case, each run of other characters than letters and
+/// digits one `_` ("Smileys & Emotion" → `smileys_emotion`, "T-shirt/top" → `t_shirt_top`).
 fn key(name: &str) -> String {
-    name.to_lowercase().replace(['/', ' ', '-'], "_")
+    let lower = name.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    words.join("_")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn class_names_become_plain_keys() {
+        assert_eq!(super::key("Smileys & Emotion"), "smileys_emotion");
+        assert_eq!(super::key("T-shirt/top"), "t_shirt_top");
+        assert_eq!(super::key("background"), "background");
+    }
 }
 
 fn print_table(segmenters: &[Segmenter], scores: &[Scores], class_names: &[String]) {

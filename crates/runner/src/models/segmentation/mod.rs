@@ -18,10 +18,11 @@ pub fn train(config: &SegmentationConfig, session: &Session, data: SegmentationD
         ClassWeights::None => None,
         ClassWeights::InverseFrequency => Some(inverse_frequency_weights(&data.train.class_pixel_counts())),
     };
-    // A user's folder is small: its images are mirrored (with their masks); scenes are random already.
+    // A user's folder is small: its images are mirrored (with their masks); scenes are random already
+    // (and a mirrored emoji is not always the same emoji).
     let augment = match config.task {
         SegmentationTask::Folder => PairAugment::Mirror,
-        SegmentationTask::FashionScenes => PairAugment::None,
+        SegmentationTask::FashionScenes | SegmentationTask::EmojiScenes => PairAugment::None,
     };
     let train = MaskSource::new(Arc::new(data.train), session.config.train_limit).with_augment(augment);
     let valid = MaskSource::new(Arc::new(data.valid), None);

@@ -14,7 +14,7 @@ use atelier_core::png::{Channels, save};
 use atelier_core::run_dir::RunDir;
 use atelier_data::colour::{GreyPolicy, image_files, read_image};
 use atelier_data::edges::planar_rgb_to_grey;
-use atelier_segmentation::SegmentationConfig;
+use atelier_segmentation::{SegmentationConfig, SegmentationTask};
 use burn::prelude::*;
 
 use crate::config::{ModelConfig, RunConfig};
@@ -85,11 +85,10 @@ fn class_names(config: &SegmentationConfig, run_config: &RunConfig) -> Vec<Strin
         .as_ref()
         .and_then(|dir| atelier_data::masks::read_class_names(&dir.join(atelier_data::masks::CLASSES_FILE)).ok());
     match config.task {
-        atelier_segmentation::SegmentationTask::Folder if from_folder.is_some() => from_folder.unwrap_or_default(),
-        _ if config.classes == atelier_data::scenes::NUM_SCENE_CLASSES => {
-            atelier_data::FASHION_SCENE_CLASSES.iter().map(|s| s.to_string()).collect()
-        }
-        _ => (0..config.classes).map(|k| format!("class {k}")).collect(),
+        SegmentationTask::Folder if from_folder.is_some() => from_folder.unwrap_or_default(),
+        SegmentationTask::FashionScenes => atelier_data::FASHION_SCENE_CLASSES.iter().map(|s| s.to_string()).collect(),
+        SegmentationTask::EmojiScenes => atelier_data::emoji_scenes::emoji_scene_class_names(),
+        SegmentationTask::Folder => (0..config.classes).map(|k| format!("class {k}")).collect(),
     }
 }
 
