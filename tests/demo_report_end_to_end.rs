@@ -18,7 +18,7 @@ use serde_json::Value;
 use support::{atelier, embedded_dir, fails_with, ok, read, scratch, stdout};
 
 /// Every lecture of the course, in order (the report's sections).
-const LECTURES: [&str; 7] = ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix"];
+const LECTURES: [&str; 8] = ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "segmentation"];
 
 #[test]
 fn demo_runs_every_lecture_and_the_report_checks_out_in_a_browser() {
@@ -40,7 +40,7 @@ fn demo_runs_every_lecture_and_the_report_checks_out_in_a_browser() {
         ],
     ));
     let printed = stdout(&output);
-    assert!(printed.contains("demo: 7 of 7 lectures passed"), "{printed}");
+    assert!(printed.contains("demo: 8 of 8 lectures passed"), "{printed}");
     assert!(printed.contains(&format!("report: {}", report.join("index.html").display())), "{printed}");
 
     let record: Value = serde_json::from_str(&read(&runs.join("demo.json"))).unwrap();
@@ -100,7 +100,10 @@ fn a_failing_lecture_does_not_stop_the_others_and_the_report_says_which() {
     assert_eq!(record["lectures"][1]["outcome"]["status"], "passed", "dqn needs no images and still ran");
     let html = read(&report.join("index.html"));
     let classifier = section(&html, "classifier");
-    assert!(classifier.contains("class=\"failure demo-failed\"") && classifier.contains("no-such-data"), "{classifier}");
+    assert!(
+        classifier.contains("class=\"failure demo-failed\"") && classifier.contains("no-such-data"),
+        "{classifier}"
+    );
     assert!(section(&html, "dqn").contains("data-run=\"dqn/"), "the agent's run is shown");
     assert!(section(&html, "vae").contains("class=\"no-run\""), "a lecture without a run says how to make one");
 }
@@ -125,7 +128,10 @@ fn attribute_values(html: &str, name: &str) -> Vec<String> {
 
 /// Chromium, if installed.
 fn chromium() -> Option<PathBuf> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].iter().map(PathBuf::from).find(|p| p.is_file())
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
 }
 
 /// The flags of a headless Chromium that works offline (no background connections) as root.
@@ -170,9 +176,11 @@ window.addEventListener('load', () => {
 /// link resolves) and returns what the page reported about itself.
 fn page_facts(browser: &Path, profile: &Path, report: &Path) -> Value {
     let html = read(&report.join("index.html"));
-    let checked = html
-        .replacen("<head>", &format!("<head>\n{ERROR_HOOK}"), 1)
-        .replacen("</body>", &format!("{CHECK_SCRIPT}</body>"), 1);
+    let checked = html.replacen("<head>", &format!("<head>\n{ERROR_HOOK}"), 1).replacen(
+        "</body>",
+        &format!("{CHECK_SCRIPT}</body>"),
+        1,
+    );
     let check_page = report.join("check.html");
     fs::write(&check_page, checked).unwrap();
     let output = headless(browser, profile)
@@ -244,7 +252,10 @@ fn browser_check(report: &Path, runs: &Path) {
         assert_eq!(value, truth, "{run} {metric}");
         let shown: f64 = n["shown"].as_str().unwrap().parse().unwrap_or_else(|_| panic!("{n}"));
         let digits = n["shown"].as_str().unwrap().split('.').nth(1).map_or(0, str::len);
-        assert!((shown - truth).abs() <= 0.5 * 10f64.powi(-(digits as i32)) + 1e-12, "{run} {metric}: shown {shown}, eval.json {truth}");
+        assert!(
+            (shown - truth).abs() <= 0.5 * 10f64.powi(-(digits as i32)) + 1e-12,
+            "{run} {metric}: shown {shown}, eval.json {truth}"
+        );
         *checked_per_run.entry(run.to_string()).or_default() += 1;
     }
     assert_eq!(checked_per_run.len(), LECTURES.len(), "a run per lecture: {checked_per_run:?}");
@@ -265,8 +276,9 @@ fn browser_check(report: &Path, runs: &Path) {
         .map(|i| i["src"].as_str().unwrap())
         .collect();
     assert_eq!(undecoded, [first.as_str()]);
-    let report_again = ok(atelier("flex", &["report", "--runs", runs.to_str().unwrap(), "--out", report.to_str().unwrap()]));
-    assert!(stdout(&report_again).contains("7 run(s) in 7 of 7 lectures"), "{}", stdout(&report_again));
+    let report_again =
+        ok(atelier("flex", &["report", "--runs", runs.to_str().unwrap(), "--out", report.to_str().unwrap()]));
+    assert!(stdout(&report_again).contains("8 run(s) in 8 of 8 lectures"), "{}", stdout(&report_again));
 
     // A screenshot of the page as a reader sees it (kept in the report folder).
     let shot = report.join("screenshot.png");

@@ -213,6 +213,26 @@ pub const COURSE: &[Lecture] = &[
             },
         ],
     },
+    Lecture {
+        id: "segmentation",
+        title: "Segmentation: fully convolutional networks and U-Net",
+        teaches: "Classification gives one class per image, detection a box per object, segmentation a \
+                  class per pixel. A fully convolutional network shrinks the image with convolutions and \
+                  poolings, then upsamples with transposed convolutions back to full size; U-Net's skip \
+                  connections bring the encoder's detail back to the decoder, which matters most at the \
+                  boundaries between classes. Scored by the intersection over union of each class.",
+        objective: math::segmentation,
+        objective_note: "z_p are the class scores at pixel p, y_p its true class, P the pixels of the batch; \
+                         IoU_k = TP/(TP + FP + FN) of class k, mIoU its mean over the classes present.",
+        model: "segmentation",
+        make_run: "cargo xtask demo --lecture segmentation   # or: cargo xtask train segmentation && cargo xtask eval segmentation --run RUN",
+        targets: &[Target {
+            metric: "miou",
+            kind: Some("fashion-scenes"),
+            goal: Goal::AtLeast(0.80),
+            reference: "the issue's U-Net target on Fashion scenes (the M2NIST U-Net anchor reaches 0.83 on digit scenes)",
+        }],
+    },
 ];
 
 /// The lecture with this id.

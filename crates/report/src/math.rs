@@ -172,6 +172,20 @@ pub fn dqn() -> String {
     block(&[mi("L"), paren(&mi("θ")), mo("="), sub(&mi("𝔼"), &transition), bracket(&row(&[mi("ℓ"), paren(&td)]))])
 }
 
+/// `L = −1/P Σ_p log softmax(z_p)_{y_p}`, the pixel-wise log loss.
+pub fn segmentation() -> String {
+    let softmax = row(&[mi("softmax"), paren(&sub(&mi("z"), &mi("p")))]);
+    block(&[
+        mi("L"),
+        mo("="),
+        mo("−"),
+        frac(&mn("1"), &mi("P")),
+        under(&mo("∑"), &mi("p")),
+        mi("log"),
+        sub(&softmax, &sub(&mi("y"), &mi("p"))),
+    ])
+}
+
 /// `G* = arg min_G max_D L_cGAN(G, D) + λ L_L1(G)`, with
 /// `L_cGAN = E_{x,y}[log D(x, y)] + E_x[log(1 − D(x, G(x)))]` and `L_L1 = E_{x,y}‖y − G(x)‖₁`.
 pub fn pix2pix() -> String {

@@ -12,6 +12,7 @@
 //! | lstm | 30,000 images, rows task | 500 images/s |
 //! | dqn | 100,000 environment steps (the full default run) | 3,500 steps/s |
 //! | pix2pix | 2,560 Twitter → Google emoji pairs (80 steps of 32) | 19 pairs/s |
+//! | segmentation | 640 Fashion scenes, U-Net (20 steps of 32), 200 test scenes | 7 scenes/s |
 //!
 //! An image lecture trains `ceil(budget / n)` epochs on `n = min(budget, training set)` images, so
 //! the embedded mini sets (2,000 garments, 216 emoji pairs) and the full datasets cost the same.
@@ -111,6 +112,15 @@ pub const PLANS: &[LecturePlan] = &[
         summary: "pix2pix translating Twitter emoji into Google's style, 2,560 pairs, then L1 / PSNR / SSIM beside the identity and FCD / looks-like-Google",
         budget: Budget::EmojiPairs(2_560),
         train_flags: &["--task", "twitter-to-google"],
+        eval_flags: &[],
+    },
+    LecturePlan {
+        lecture: "segmentation",
+        model: "segmentation",
+        summary: "U-Net segmenting scenes of Fashion-MNIST garments, 640 scenes, then mIoU, pixel and boundary accuracy on 200 test scenes",
+        // The scenes are made from the garments: the budget counts scenes (≤ the training images).
+        budget: Budget::Images(640),
+        train_flags: &["--task", "fashion-scenes", "--model", "unet", "--test-scenes", "200"],
         eval_flags: &[],
     },
 ];
