@@ -45,6 +45,17 @@
 //! - **The FCN here is U-Net without skips** (same encoder, same decoder), so the comparison
 //!   isolates the skips; Long et al.'s FCN-32s upsamples once from a VGG backbone.
 //!
+//! ## Why pix2pix's U-Net does not share these blocks
+//! Both are U-Nets (an encoder–decoder whose decoder concatenates the encoder map of its size), but
+//! their blocks differ in every layer: pix2pix's generator (Isola et al.) halves the side with one
+//! 4×4 stride-2 convolution and LeakyReLU per level down to a 1×1 bottleneck and doubles it with a
+//! 4×4 transposed convolution, batch norm and dropout; this one (Ronneberger et al.) keeps the side
+//! through two 3×3 convolutions, halves it by max-pooling and doubles it with a 2×2 transposed
+//! convolution. What is common is the skip (one `Tensor::cat`); a shared block would be a switch
+//! between two architectures. The block that *is* shared, the 3×3 conv–BN–ReLU pair
+//! ([`atelier_layers::blocks::DoubleConv`]), lives in `crates/layers`, where the embedding network
+//! of the metric-learning lecture can use it too (model crates never depend on each other).
+//!
 //! This crate does no file IO.
 
 pub mod config;
