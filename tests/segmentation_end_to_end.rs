@@ -121,8 +121,15 @@ fn a_resumed_run_ends_where_an_uninterrupted_one_does() {
 #[test]
 fn emoji_scenes_train_in_colour_and_score_per_category() {
     let out = scratch("segmentation-emoji");
-    let trained = ok(train_tiny(&out, &["--task", "emoji-scenes", "--data-dir", "embedded"]));
-    assert!(stderr(&trained).contains("64 training / 32 validation images, 10 classes"), "{}", stderr(&trained));
+    let flags = ["--task", "emoji-scenes", "--data-dir", "embedded", "--class-weights", "inverse-frequency"];
+    let trained = ok(train_tiny(&out, &flags));
+    let err = stderr(&trained);
+    assert!(err.contains("64 training / 32 validation images, 10 classes"), "{err}");
+    // Ten weights, the background's (most pixels) the smallest.
+    let weights = err.split("class weights (inverse frequency): [").nth(1).expect(&err).split(']').next().unwrap();
+    let weights: Vec<f32> = weights.split(", ").map(|w| w.parse().unwrap()).collect();
+    assert_eq!(weights.len(), 10, "{weights:?}");
+    assert!(weights[1..].iter().all(|&w| w == 0.0 || w > weights[0]), "{weights:?}");
     let run = single_run_of(&out, "segmentation");
     let config = read(&run.join("config.json"));
     assert!(config.contains("\"input_channels\": 3") && config.contains("\"classes\": 10"), "{config}");

@@ -21,41 +21,38 @@ pub struct SegmentationExperiment {
     pub model: SegmentationNet,
     optimizer: ModuleOptimizer,
     pub config: SegmentationConfig,
-    /// `w_k` of [`pixel_cross_entropy`] (`None`: every pixel weighs 1). // [classes]
-    class_weights: Option<Vec<f32>>,
+    /// `w_k` of [`pixel_cross_entropy`] (`None`: every pixel weighs 1), made once on the device. // [classes]
+    class_weights: Option<Tensor<1>>,
 }
 
 impl SegmentationExperiment {
     /// A fresh network on `device` (autodiff enabled), initialised from the device's current seed.
     /// `class_weights` (one per class) weigh the loss.
     pub fn new(config: SegmentationConfig, class_weights: Option<Vec<f32>>, device: &Device) -> Self {
+        let class_weights = class_weights.map(|w| Tensor::from_floats(w.as_slice(), device));
         Self { model: SegmentationNet::new(&config, device), optimizer: pytorch_adam(), config, class_weights }
-    }
-
-    fn weights(&self, device: &Device) -> Option<Tensor<1>> {
-        self.class_weights.as_ref().map(|w| Tensor::from_floats(w.as_slice(), device))
     }
 }
 
 impl Experiment for SegmentationExperiment {
     type Batch = MaskBatch;
 
-    fn train_step(&mut self, batch: MaskBatch, ctx: &mut StepContext) -> StepOutput {
+    fn train_step(&mut self, batch: MaskBatch, _ctx: &mut StepContext) -> StepOutput {
         let images = batch.len();
         let logits = self.model.forward(batch.images); // [n, K, h, w]
-        let loss = pixel_cross_entropy(logits.clone(), batch.masks.clone(), self.weights(&ctx.device));
+        let loss = pixel_cross_entropy(logits.clone(), batch.masks.clone(), self.class_weights.clone());
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
         self.model = self.optimizer.step(self.config.learning_rate, self.model.clone(), grads);
         let accuracy = pixel_accuracy(logits.detach(), batch.masks);
         StepOutput::new(images).with("loss", loss).with("pixel_accuracy", accuracy)
     }
 
-    fn valid_step(&self, batch: MaskBatch, ctx: &mut StepContext) -> StepOutput {
+    fn valid_step(&self, batch: MaskBatch, _ctx: &mut StepContext) -> StepOutput {
         let images = batch.len();
         let model = self.model.valid();
         let masks = batch.masks.without_autodiff();
         let logits = model.forward(batch.images.without_autodiff());
-        let weights = self.weights(&ctx.device).map(|w| w.without_autodiff());
+        let weights = self.class_weights.clone().map(|w| w.without_autodiff());
         let loss = pixel_cross_entropy(logits.clone(), masks.clone(), weights);
         StepOutput::new(images).with("loss", loss).with("pixel_accuracy", pixel_accuracy(logits, masks))
     }
