@@ -48,11 +48,11 @@ impl MaskedImages {
         Self { image_shape, images: Vec::new(), masks: Vec::new(), class_names, names: Vec::new() }
     }
 
-    /// Scenes `0..count` of a generator (grey, one channel).
-    pub fn from_scenes(generator: &SceneGenerator, count: usize) -> Self {
+    /// Scenes `0..count` of a generator (grey, one channel); `class_names` names the labels
+    /// ([`crate::scenes::scene_class_names`] of the dataset's classes).
+    pub fn from_scenes(generator: &SceneGenerator, count: usize, class_names: Vec<String>) -> Self {
         let size = generator.config().canvas_size;
-        let names = crate::scenes::FASHION_SCENE_CLASSES.iter().map(|s| s.to_string()).collect();
-        let mut set = Self::empty([1, size, size], names);
+        let mut set = Self::empty([1, size, size], class_names);
         for index in 0..count {
             let scene = generator.scene(index);
             set.push(&scene.pixels, &scene.labels, format!("scene-{index:05}"));
@@ -359,7 +359,7 @@ mod tests {
         let data = crate::load_from(crate::DataSource::Embedded).unwrap();
         let garments = crate::scenes::Garments::from_dataset(&data, crate::scenes::SceneSplit::Test).unwrap();
         let generator = SceneGenerator::new(crate::scenes::SceneConfig::default(), garments).unwrap();
-        let set = MaskedImages::from_scenes(&generator, 5);
+        let set = MaskedImages::from_scenes(&generator, 5, crate::scenes::scene_class_names(&data.class_names));
         assert_eq!((set.len(), set.image_shape, set.num_classes()), (5, [1, 64, 64], 11));
         let scene = generator.scene(3);
         assert_eq!((set.image(3), set.mask(3)), (&scene.pixels[..], &scene.labels[..]));

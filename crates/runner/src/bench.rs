@@ -337,11 +337,11 @@ impl ImageBench {
 
 /// 256 Fashion scenes of the embedded garments (what `bench segmentation` cycles through).
 fn bench_scenes() -> Result<atelier_data::MaskedImages, String> {
-    use atelier_data::scenes::{Garments, SceneConfig, SceneGenerator, SceneSplit};
+    use atelier_data::scenes::{self, Garments, SceneConfig, SceneGenerator, SceneSplit};
     let data = atelier_data::load_from(atelier_data::DataSource::Embedded).map_err(|e| e.to_string())?;
     let garments = Garments::from_dataset(&data, SceneSplit::Train).map_err(|e| e.to_string())?;
     let generator = SceneGenerator::new(SceneConfig::default(), garments).map_err(|e| e.to_string())?;
-    Ok(atelier_data::MaskedImages::from_scenes(&generator, 256))
+    Ok(atelier_data::MaskedImages::from_scenes(&generator, 256, scenes::scene_class_names(&data.class_names)))
 }
 
 fn measure(cmd: &BenchRequest, backend: Backend) -> Result<Vec<BenchResult>, String> {

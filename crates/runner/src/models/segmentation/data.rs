@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use atelier_data::emoji::{EmojiSource, Vendor};
 use atelier_data::emoji_scenes::EmojiSceneGenerator;
 use atelier_data::masks::{is_mask_folder, read_mask_folder};
-use atelier_data::scenes::{Garments, SceneConfig, SceneGenerator, SceneSplit};
+use atelier_data::scenes::{Garments, SceneConfig, SceneGenerator, SceneSplit, scene_class_names};
 use atelier_data::{DataRecord, DataSource, MaskedImages};
 use atelier_segmentation::{SegmentationConfig, SegmentationTask};
 
@@ -93,7 +93,7 @@ impl SegmentationSource {
                     let garments = Garments::from_dataset(&data, split).map_err(e)?;
                     let config = SceneConfig { seed: config.scene_seed, ..SceneConfig::default() };
                     let generator = SceneGenerator::new(config, garments).map_err(e)?;
-                    Ok(MaskedImages::from_scenes(&generator, count))
+                    Ok(MaskedImages::from_scenes(&generator, count, scene_class_names(&data.class_names)))
                 };
                 let train = scenes(SceneSplit::Train, config.train_scenes)?;
                 let test = scenes(SceneSplit::Test, config.test_scenes)?;

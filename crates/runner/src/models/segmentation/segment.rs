@@ -86,7 +86,11 @@ fn class_names(config: &SegmentationConfig, run_config: &RunConfig) -> Vec<Strin
         .and_then(|dir| atelier_data::masks::read_class_names(&dir.join(atelier_data::masks::CLASSES_FILE)).ok());
     match config.task {
         SegmentationTask::Folder if from_folder.is_some() => from_folder.unwrap_or_default(),
-        SegmentationTask::FashionScenes => atelier_data::FASHION_SCENE_CLASSES.iter().map(|s| s.to_string()).collect(),
+        // The garments' dataset names the labels (Fashion-MNIST's, or MNIST's digits).
+        SegmentationTask::FashionScenes => match atelier_data::locate(run_config.data_dir.as_deref()) {
+            Ok(source) => atelier_data::scenes::scene_class_names(&atelier_data::dataset::class_names_for(&source)),
+            Err(_) => atelier_data::FASHION_SCENE_CLASSES.iter().map(|s| s.to_string()).collect(),
+        },
         SegmentationTask::EmojiScenes => atelier_data::emoji_scenes::emoji_scene_class_names(),
         SegmentationTask::Folder => (0..config.classes).map(|k| format!("class {k}")).collect(),
     }
