@@ -21,7 +21,7 @@ use clap::Command;
 
 fn segmentation() -> Vec<Preset> {
     let config = SegmentationConfig::default();
-    let cost = Some("≈ 30 min for U-Net on 2 CPU cores: 12,000 scenes at 7 images/s");
+    let cost = Some("< 30 min for U-Net on 2 CPU cores: 12,000 scenes at 7–8 images/s");
     let mut values = epoch_loop_values(&config.training(), config.learning_rate, cost);
     values.extend([
         ("task", config.task.name().to_string()),
