@@ -8,7 +8,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use atelier_core::canvas::{Rgb, label_colour};
+use atelier_core::canvas::{label_colour, label_planes};
 use atelier_core::grid::{ImageBatch, LabeledRows, Row};
 use atelier_core::png::{self, Channels};
 use atelier_data::scenes::{self, Garments, Scene, SceneConfig, SceneGenerator, SceneSplit};
@@ -113,13 +113,13 @@ fn save_preview(path: &Path, title: &str, scenes: &[Scene], class_names: &[Strin
                 for _ in 0..3 {
                     pixels.extend_from_slice(&grey);
                 }
-                pixels.extend(colour_planes(&scene.labels));
+                pixels.extend(label_planes(&scene.labels));
             }
             (label, pixels)
         })
         .collect();
     let legend: Vec<f32> =
-        (0..class_names.len()).flat_map(|label| colour_planes(&vec![label as u8; SWATCH_SIZE * SWATCH_SIZE])).collect(); // [classes * 3 * SWATCH_SIZE * SWATCH_SIZE]
+        (0..class_names.len()).flat_map(|label| label_planes(&vec![label as u8; SWATCH_SIZE * SWATCH_SIZE])).collect(); // [classes * 3 * SWATCH_SIZE * SWATCH_SIZE]
     let mut rows: Vec<Row> = row_pixels
         .iter()
         .map(|(label, pixels)| {
@@ -133,16 +133,10 @@ fn save_preview(path: &Path, title: &str, scenes: &[Scene], class_names: &[Strin
         .map_err(|e| e.to_string())
 }
 
-/// A mask in [`label_colour`]s as three planes of floats in `[0, 1]`. // [3 * labels.len()]
-fn colour_planes(labels: &[u8]) -> Vec<f32> {
-    let colours: Vec<Rgb> = labels.iter().map(|&label| label_colour(label)).collect();
-    let channel = |pick: fn(Rgb) -> u8| colours.iter().map(move |&c| f32::from(pick(c)) / 255.0);
-    channel(|c| c.0).chain(channel(|c| c.1)).chain(channel(|c| c.2)).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use atelier_core::canvas::Rgb;
 
     #[test]
     fn the_mask_palette_is_black_then_the_class_colours() {
@@ -154,7 +148,7 @@ mod tests {
 
     #[test]
     fn colour_planes_are_planar() {
-        let planes = colour_planes(&[0, 1]);
+        let planes = label_planes(&[0, 1]);
         let blue = atelier_core::canvas::PALETTE[0];
         let expected = [0, blue.0, 0, blue.1, 0, blue.2].map(|v: u8| f32::from(v) / 255.0);
         assert_eq!(planes, expected);

@@ -77,6 +77,14 @@ pub fn label_colour(label: u8) -> Rgb {
     }
 }
 
+/// One mask in [`label_colour`]s as three planes of floats in `[0, 1]` (the layout of image grids).
+/// // [3 * labels.len()]
+pub fn label_planes(labels: &[u8]) -> Vec<f32> {
+    let colours: Vec<Rgb> = labels.iter().map(|&label| label_colour(label)).collect();
+    let channel = |pick: fn(Rgb) -> u8| colours.iter().map(move |&c| f32::from(pick(c)) / 255.0);
+    channel(|c| c.0).chain(channel(|c| c.1)).chain(channel(|c| c.2)).collect()
+}
+
 /// Failure to produce or write an image file. Messages name the file.
 #[derive(Debug)]
 pub enum ImageError {

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use atelier_core::canvas::label_planes;
 use atelier_core::grid::{ImageBatch, LabeledRows, Row};
 use atelier_core::heatmap::ConfusionMatrixPlot;
 use atelier_core::picture::Picture;
@@ -247,8 +248,10 @@ fn write_picture(
             })
         })
         .collect();
-    let truth = colour_planes(&test.masks[..shown * plane], shown, plane);
-    let guesses: Vec<Vec<f32>> = predictions.iter().map(|p| colour_planes(&p[..shown * plane], shown, plane)).collect();
+    let colour =
+        |masks: &[u8]| -> Vec<f32> { masks[..shown * plane].chunks_exact(plane).flat_map(label_planes).collect() };
+    let truth = colour(&test.masks);
+    let guesses: Vec<Vec<f32>> = predictions.iter().map(|p| colour(p)).collect();
     let mut rows = vec![
         Row::new("image", ImageBatch::new(&images, shown, 3, h, w)),
         Row::new("truth", ImageBatch::new(&truth, shown, 3, h, w)),
@@ -258,18 +261,4 @@ fn write_picture(
     }
     let title = "Test images: image | truth | predictions".to_string();
     LabeledRows { title, rows, marks: Vec::new(), scale: 2 }.save_png(path).map_err(|e| e.to_string())
-}
-
-/// Masks of `count` images in the label colours, as planar RGB floats. // [count * 3 * plane]
-pub fn colour_planes(masks: &[u8], count: usize, plane: usize) -> Vec<f32> {
-    let mut out = vec![0.0; count * 3 * plane];
-    for (image, mask) in masks.chunks_exact(plane).enumerate() {
-        for (at, &label) in mask.iter().enumerate() {
-            let colour = atelier_core::canvas::label_colour(label);
-            for (channel, value) in [colour.0, colour.1, colour.2].into_iter().enumerate() {
-                out[(image * 3 + channel) * plane + at] = f32::from(value) / 255.0;
-            }
-        }
-    }
-    out
 }
