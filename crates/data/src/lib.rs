@@ -63,6 +63,7 @@ pub mod emoji_scenes;
 pub mod error;
 pub mod fetch;
 pub mod folders;
+pub mod identities;
 pub mod idx;
 pub mod lab;
 pub mod masks;
@@ -82,6 +83,7 @@ pub use idx::{
     ImageSet, encode_idx_images, encode_idx_labels, parse_idx_images, parse_idx_labels, read_idx_images,
     read_idx_labels,
 };
+pub use identities::{Background, IdentityImages};
 pub use masks::MaskedImages;
 pub use pairs::{PairSet, StyledImages};
 pub use record::{DataMismatch, DataRecord, FileRecord, check_same_data};
