@@ -3,12 +3,12 @@
 //! `DIR/images/NNNNN.png` are the grey 64×64 scenes, `DIR/masks/NNNNN.png` their 8-bit index masks
 //! (label 0 = background, 1 + class where a garment's pixel is above the threshold; see
 //! `atelier_data::scenes`), `DIR/classes.txt` names label k on line k (counting from 0), and `DIR/preview.png`
-//! shows the first 16 scenes as image | mask in [`label_colour`]'s palette, with its legend.
+//! shows the first 16 scenes as image | mask in [`atelier_core::canvas::label_colour`]'s palette, with its legend.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use atelier_core::canvas::{label_colour, label_planes};
+use atelier_core::canvas::label_planes;
 use atelier_core::grid::{ImageBatch, LabeledRows, Row};
 use atelier_core::png::{self, Channels};
 use atelier_data::scenes::{self, Garments, Scene, SceneConfig, SceneGenerator, SceneSplit};
@@ -137,6 +137,7 @@ fn save_preview(path: &Path, title: &str, scenes: &[Scene], class_names: &[Strin
 mod tests {
     use super::*;
     use atelier_core::canvas::Rgb;
+    use atelier_core::canvas::label_colour;
 
     #[test]
     fn the_mask_palette_is_black_then_the_class_colours() {

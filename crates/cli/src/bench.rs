@@ -32,6 +32,9 @@ pub enum BenchModel {
     /// One Adam step of the FCN and of U-Net on 64×64 Fashion scenes, 11 classes (PyTorch's
     /// reference was measured at --batch-size 32).
     Segmentation(BenchArgs),
+    /// One Adam step of the embedding network and its semi-hard triplet loss on 64×64 emoji,
+    /// P × K = 8 × 4 (PyTorch's reference was measured at --batch-size 32).
+    Facenet(BenchArgs),
     /// Every lecture's bench in one table (each model and backend in a fresh process), optionally
     /// beside PyTorch running the same models in the same sitting.
     All(BenchAllArgs),
@@ -53,6 +56,7 @@ impl BenchModel {
             BenchModel::Dcgan(args) => (ModelName::Dcgan, args, &[]),
             BenchModel::Pix2pix(args) => (ModelName::Pix2pix, args, &[]),
             BenchModel::Segmentation(args) => (ModelName::Segmentation, args, &[]),
+            BenchModel::Facenet(args) => (ModelName::Facenet, args, &[]),
             BenchModel::All(_) | BenchModel::Ops(_) => return None,
         })
     }

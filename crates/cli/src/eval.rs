@@ -33,6 +33,10 @@ pub enum EvalTarget {
     /// Segment the test images: mIoU, per-class IoU, pixel and boundary accuracy, confusion
     /// heatmap; --compare adds other runs (FCN vs U-Net) to the same table and picture.
     Segmentation(SegmentationEvalArgs),
+    /// Identification (Recall@1/5, mAP@R), verification (ROC AUC, 10-fold accuracy, TAR at FAR)
+    /// and clustering (NMI, purity) on test identities, beside raw pixels and the untrained
+    /// network; --compare adds other runs (mining strategies) to the table.
+    Facenet(FacenetEvalArgs),
     /// The colour evaluator's test accuracies (category, style) and its calibration (FCD of real
     /// images against real, noisy and blurred ones); --export-evaluator installs it.
     EmojiEvaluator(EmojiEvaluatorEvalArgs),
@@ -53,6 +57,7 @@ impl EvalTarget {
             EvalTarget::Dcgan(_) => "dcgan",
             EvalTarget::Pix2pix(_) => "pix2pix",
             EvalTarget::Segmentation(_) => "segmentation",
+            EvalTarget::Facenet(_) => "facenet",
             EvalTarget::EmojiEvaluator(_) => "emoji-evaluator",
             EvalTarget::Images(_) => "images",
         }
@@ -69,6 +74,7 @@ impl EvalTarget {
             EvalTarget::Dcgan(a) => a.common.backend,
             EvalTarget::Pix2pix(a) => a.common.backend,
             EvalTarget::Segmentation(a) => a.common.backend,
+            EvalTarget::Facenet(a) => a.common.backend,
             EvalTarget::EmojiEvaluator(a) => a.common.backend,
             EvalTarget::Images(a) => a.backend,
         }
@@ -177,6 +183,62 @@ pub struct SegmentationEvalArgs {
     /// Other segmentation runs on the same task to put in the same table and picture (repeat the flag).
     #[arg(long, value_name = "RUN_DIR")]
     pub compare: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct FacenetEvalArgs {
+    #[command(flatten)]
+    pub common: EvalRunArgs,
+    /// Data folder [default: the run's].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Other FaceNet runs on the same task to put in the same table (repeat the flag).
+    #[arg(long, value_name = "RUN_DIR")]
+    pub compare: Vec<PathBuf>,
+}
+
+/// `search`: which gallery images are nearest to a query image in a trained FaceNet embedding.
+#[derive(Debug, Args, Clone)]
+pub struct SearchArgs {
+    /// The FaceNet run whose latest checkpoint embeds.
+    #[arg(long, value_name = "RUN_DIR")]
+    pub run: PathBuf,
+    /// The query image (PNG or JPEG, any size: resized to the run's).
+    #[arg(long, value_name = "IMAGE")]
+    pub query: PathBuf,
+    /// Folder of gallery images (PNG/JPEG; sub-folders are read too, their names taken as identities).
+    #[arg(long, value_name = "DIR")]
+    pub gallery: PathBuf,
+    /// How many nearest images to list.
+    #[arg(long, default_value_t = 5)]
+    pub top: usize,
+    /// Also draw query → nearest images into this PNG.
+    #[arg(long, value_name = "PNG")]
+    pub picture: Option<PathBuf>,
+    /// Backend [default: the run's].
+    #[arg(long, value_parser = choice::backend)]
+    pub backend: Option<Backend>,
+}
+
+/// `cluster`: a folder of images grouped by identity (k-means on a trained FaceNet embedding).
+#[derive(Debug, Args, Clone)]
+pub struct ClusterArgs {
+    /// The FaceNet run whose latest checkpoint embeds.
+    #[arg(long, value_name = "RUN_DIR")]
+    pub run: PathBuf,
+    /// Folder of images (PNG/JPEG; sub-folders are read too, their names taken as the true identities
+    /// to score the clusters against).
+    #[arg(long, value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Number of clusters [default: the number of sub-folders, or √(images/2)].
+    #[arg(long)]
+    pub clusters: Option<usize>,
+    /// Write clusters.csv (image, cluster) and one picture per cluster into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Backend [default: the run's].
+    #[arg(long, value_parser = choice::backend)]
+    pub backend: Option<Backend>,
 }
 
 /// `segment`: a user's own images through a trained segmentation run.

@@ -11,6 +11,7 @@ use atelier_backend::Backend;
 use atelier_classifier::{Architecture, ClassifierConfig};
 use atelier_dcgan::DcganConfig;
 use atelier_dqn::DqnConfig;
+use atelier_facenet::{FacenetConfig, FacenetTask};
 use atelier_lstm::{LrSchedule, LstmConfig, Task};
 use atelier_pix2pix::{Pix2PixConfig, TranslationTask};
 use atelier_segmentation::SegmentationConfig;
@@ -36,6 +37,31 @@ fn segmentation() -> Vec<Preset> {
     vec![Preset { label: None, values }]
 }
 
+fn facenet() -> Vec<Preset> {
+    FacenetTask::ALL
+        .into_iter()
+        .map(|task| {
+            let config = FacenetConfig::for_task(task);
+            let mut values = epoch_loop_values(&config.training(), config.learning_rate, None);
+            values.retain(|(id, _)| *id != "batch_size"); // a batch is P × K, refused as a flag
+            if task == FacenetTask::Fashion {
+                values.push(("task", task.name().to_string()));
+            }
+            values.extend([
+                ("mining", config.mining.name().to_string()),
+                ("dim", config.dim.to_string()),
+                ("margin", config.margin.to_string()),
+                ("identities_per_batch", config.identities_per_batch.to_string()),
+                ("views_per_identity", config.views_per_identity.to_string()),
+                ("base_channels", config.base_channels.to_string()),
+                ("augment", config.augmentation.name().to_string()),
+            ]);
+            let label = (task != FacenetTask::Fashion).then(|| format!("--task {}", task.name()));
+            Preset { label, values }
+        })
+        .collect()
+}
+
 /// One set of defaults: `label` is the choice that selects it (`--task sequence`), `None` for
 /// the model's default configuration.
 struct Preset {
@@ -46,7 +72,7 @@ struct Preset {
 /// `train <model> --help` with every flag's default appended to its help.
 pub fn with_defaults(cli: Command) -> Command {
     type Presets = fn() -> Vec<Preset>;
-    let models: [(&str, Presets); 9] = [
+    let models: [(&str, Presets); 10] = [
         ("autoencoder", autoencoder),
         ("vae", vae),
         ("classifier", classifier),
@@ -55,6 +81,7 @@ pub fn with_defaults(cli: Command) -> Command {
         ("dcgan", dcgan),
         ("pix2pix", pix2pix),
         ("segmentation", segmentation),
+        ("facenet", facenet),
         ("emoji-evaluator", emoji_evaluator),
     ];
     cli.mut_subcommand("train", |train| {

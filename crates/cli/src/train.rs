@@ -8,6 +8,7 @@ use atelier_backend::Backend;
 use atelier_classifier::{Architecture, Augmentation, Trainable};
 use atelier_dcgan::GeneratorLoss;
 use atelier_dqn::{TargetKind, TdLoss};
+use atelier_facenet::{Augmentation as ViewAugmentation, FacenetTask, Mining};
 use atelier_lstm::{CellKind, Progression, Task};
 use atelier_pix2pix::TranslationTask;
 use atelier_segmentation::{Architecture as SegmentationArchitecture, ClassWeights, SegmentationTask};
@@ -57,6 +58,9 @@ pub enum TrainModel {
     Pix2pix(Pix2pixTrainArgs),
     /// The segmentation lecture: FCN or U-Net, a class for every pixel (Fashion-MNIST scenes or your folder).
     Segmentation(SegmentationTrainArgs),
+    /// The metric-learning lecture: an embedding on the unit sphere trained with FaceNet's triplet
+    /// loss and semi-hard mining (Fashion classes, emoji across renderings, or your identity folder).
+    Facenet(FacenetTrainArgs),
     /// The colour evaluator: a CNN with an emoji-category head and a style (Google/Twitter) head,
     /// the ruler of the colour lectures (`eval emoji-evaluator --export-evaluator` installs it).
     EmojiEvaluator(EmojiEvaluatorTrainArgs),
@@ -74,6 +78,7 @@ impl TrainModel {
             TrainModel::Dcgan(_) => "dcgan",
             TrainModel::Pix2pix(_) => "pix2pix",
             TrainModel::Segmentation(_) => "segmentation",
+            TrainModel::Facenet(_) => "facenet",
             TrainModel::EmojiEvaluator(_) => "emoji-evaluator",
         }
     }
@@ -89,6 +94,7 @@ impl TrainModel {
             TrainModel::Dcgan(args) => &args.common,
             TrainModel::Pix2pix(args) => &args.common,
             TrainModel::Segmentation(args) => &args.common,
+            TrainModel::Facenet(args) => &args.common,
             TrainModel::EmojiEvaluator(args) => &args.common,
         }
     }
@@ -104,6 +110,7 @@ impl TrainModel {
             TrainModel::Dcgan(args) => Some(&args.data),
             TrainModel::Pix2pix(args) => Some(&args.data),
             TrainModel::Segmentation(args) => Some(&args.data),
+            TrainModel::Facenet(args) => Some(&args.data),
             TrainModel::EmojiEvaluator(args) => Some(&args.data),
         }
     }
@@ -390,6 +397,41 @@ pub struct SegmentationTrainArgs {
     /// Scenes made for test (the first 500 also validate after each epoch).
     #[arg(long, value_name = "N")]
     pub test_scenes: Option<usize>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct FacenetTrainArgs {
+    #[command(flatten)]
+    pub common: CommonTrainArgs,
+    /// Data folder: Fashion-MNIST (--task fashion), an emoji folder (--task emoji) or, with --task
+    /// folder, one sub-folder of images per identity (a train/ and test/ pair of such folders, or
+    /// one folder whose every fifth identity is held out for test).
+    #[command(flatten)]
+    pub data: ImageDataArgs,
+    /// Where the identities come from.
+    #[arg(long, value_parser = choice!(FacenetTask))]
+    pub task: Option<FacenetTask>,
+    /// Which triplets of a batch the loss uses.
+    #[arg(long, value_parser = choice!(Mining))]
+    pub mining: Option<Mining>,
+    /// Dimension of the embedding (on the unit sphere).
+    #[arg(long)]
+    pub dim: Option<usize>,
+    /// α of the triplet loss, in squared distance (the sphere's squared diameter is 4).
+    #[arg(long)]
+    pub margin: Option<f64>,
+    /// P: identities per batch (a batch is P × K images).
+    #[arg(long, value_name = "P")]
+    pub identities_per_batch: Option<usize>,
+    /// K: views of each identity per batch (at least 2).
+    #[arg(long, value_name = "K")]
+    pub views_per_identity: Option<usize>,
+    /// Channels of the first conv block (doubled by each of the four).
+    #[arg(long)]
+    pub base_channels: Option<usize>,
+    /// Variation of the training views.
+    #[arg(long, value_parser = choice!(ViewAugmentation))]
+    pub augment: Option<ViewAugmentation>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 
 use crate::augment::AugmentConfig;
+use crate::colour::ColourImage;
 use crate::dataset::Split;
 use crate::emoji::{EmojiSet, EmojiSplit};
 use crate::folders::LabelledImages;
@@ -160,14 +161,22 @@ impl IdentityImages {
         let (w, h) = images.images.first().map_or((0, 0), |i| (i.image.width, i.image.height));
         let mut out = Self::empty([channels, h, w], images.class_names.clone(), vec!["folder".into()], background);
         for (named, &identity) in images.images.iter().zip(&images.labels) {
-            let planar = planar_bytes(&named.image.pixels, 3);
-            let planar = match channels {
-                1 => luminance(&planar, w * h),
-                _ => planar,
-            };
-            out.push(&planar, identity, 0);
+            out.push_colour(&named.image, identity, 0);
         }
         out
+    }
+
+    /// Appends a decoded image, resized to this set's side and converted to its channels (grey by
+    /// luminance).
+    pub fn push_colour(&mut self, image: &ColourImage, identity: usize, style: usize) {
+        let [channels, h, w] = self.image_shape;
+        let image = image.clone().resized_to(w, h);
+        let planar = planar_bytes(&image.pixels, 3);
+        let planar = match channels {
+            1 => luminance(&planar, w * h),
+            _ => planar,
+        };
+        self.push(&planar, identity, style);
     }
 }
 
@@ -225,10 +234,8 @@ mod tests {
 
     #[test]
     fn a_split_becomes_one_identity_per_class() {
-        let split = Split {
-            images: ImageSet { rows: 1, cols: 2, pixels: vec![1, 2, 3, 4, 5, 6] },
-            labels: vec![1, 0, 1],
-        };
+        let split =
+            Split { images: ImageSet { rows: 1, cols: 2, pixels: vec![1, 2, 3, 4, 5, 6] }, labels: vec![1, 0, 1] };
         let names = vec!["a".to_string(), "b".to_string()];
         let set = IdentityImages::from_split(&split, &names, "fashion");
         assert_eq!(set.len(), 3);

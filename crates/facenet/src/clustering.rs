@@ -24,11 +24,13 @@ pub fn kmeans(points: &[f32], dim: usize, k: usize, iterations: usize, rng: &mut
         let total: f64 = nearest.iter().map(|&d| f64::from(d)).sum();
         let chosen = if total > 0.0 {
             let mut target = f64::from(rng.next_f32()) * total;
-            nearest.iter().position(|&d| {
-                target -= f64::from(d);
-                target <= 0.0
-            })
-            .unwrap_or(n - 1)
+            nearest
+                .iter()
+                .position(|&d| {
+                    target -= f64::from(d);
+                    target <= 0.0
+                })
+                .unwrap_or(n - 1)
         } else {
             rng.below(n)
         };
@@ -75,10 +77,7 @@ pub fn kmeans(points: &[f32], dim: usize, k: usize, iterations: usize, rng: &mut
 
 /// The contingency table `counts[c][y]` of clusters against identities.
 fn contingency(identities: &[usize], clusters: &[usize]) -> Vec<Vec<usize>> {
-    let (ny, nc) = (
-        identities.iter().max().map_or(0, |m| m + 1),
-        clusters.iter().max().map_or(0, |m| m + 1),
-    );
+    let (ny, nc) = (identities.iter().max().map_or(0, |m| m + 1), clusters.iter().max().map_or(0, |m| m + 1));
     let mut table = vec![vec![0usize; ny]; nc];
     for (&y, &c) in identities.iter().zip(clusters) {
         table[c][y] += 1;

@@ -31,6 +31,17 @@ pub enum Mining {
     Random,
 }
 
+/// Whether training views are varied beyond the data's own renderings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Augmentation {
+    /// The images as they are.
+    None,
+    /// The course's augmentations: small rotations (±10°), scale (0.9–1.1), shifts (±3 px) and
+    /// noise (σ 0.02); no flips (a mirrored emoji is not always the same emoji).
+    Views,
+}
+
 macro_rules! named_choices {
     ($ty:ty, $($variant:path => $name:literal, $about:literal;)+) => {
         impl $ty {
@@ -55,6 +66,10 @@ named_choices!(FacenetTask,
     FacenetTask::Emoji => "emoji", "emoji as identities across renderings (64×64 colour); tested on unseen emoji";
     FacenetTask::Folder => "folder", "your own folder, one sub-folder per identity (--data-dir)";
 );
+named_choices!(Augmentation,
+    Augmentation::None => "none", "the images as they are";
+    Augmentation::Views => "views", "small rotations, scale, shifts and noise (no flips)";
+);
 named_choices!(Mining,
     Mining::SemiHard => "semi-hard", "closest negative farther than the positive (FaceNet); else the farthest";
     Mining::Hard => "hard", "closest negative of every positive pair";
@@ -75,6 +90,7 @@ pub struct FacenetConfig {
     /// `α` of the triplet loss, in squared distance (the sphere's diameter squared is 4).
     pub margin: f64,
     pub mining: Mining,
+    pub augmentation: Augmentation,
     /// `P`: identities per batch.
     pub identities_per_batch: usize,
     /// `K`: views of each identity per batch (at least 2, so every anchor has a positive).
@@ -96,10 +112,10 @@ impl FacenetConfig {
     /// The preset of a task: the batch is `P × K` views, sized to the task's identities
     /// (Fashion has only 10, so many views each; emoji have hundreds with a few views each).
     pub fn for_task(task: FacenetTask) -> Self {
-        let (channels, size, p, k) = match task {
-            FacenetTask::Fashion => (1, 28, 8, 16),
-            FacenetTask::Emoji => (3, 64, 32, 4),
-            FacenetTask::Folder => (3, 64, 16, 4),
+        let (channels, size, p, k, augmentation) = match task {
+            FacenetTask::Fashion => (1, 28, 8, 16, Augmentation::None),
+            FacenetTask::Emoji => (3, 64, 32, 4, Augmentation::Views),
+            FacenetTask::Folder => (3, 64, 16, 4, Augmentation::Views),
         };
         Self {
             task,
@@ -108,6 +124,7 @@ impl FacenetConfig {
             dim: 64,
             margin: 0.2,
             mining: Mining::SemiHard,
+            augmentation,
             identities_per_batch: p,
             views_per_identity: k,
             base_channels: 32,
@@ -147,7 +164,10 @@ impl FacenetConfig {
             return Err(format!("dim must be 2 to 4096 (got {})", self.dim));
         }
         if !(self.margin > 0.0 && self.margin <= 4.0) {
-            return Err(format!("margin must be in (0, 4], the squared diameter of the unit sphere (got {})", self.margin));
+            return Err(format!(
+                "margin must be in (0, 4], the squared diameter of the unit sphere (got {})",
+                self.margin
+            ));
         }
         if self.identities_per_batch < 2 {
             return Err(format!(
@@ -162,7 +182,10 @@ impl FacenetConfig {
             ));
         }
         if self.batch_size() > 1024 {
-            return Err(format!("identities_per_batch × views_per_identity must be at most 1024 (got {})", self.batch_size()));
+            return Err(format!(
+                "identities_per_batch × views_per_identity must be at most 1024 (got {})",
+                self.batch_size()
+            ));
         }
         if self.base_channels == 0 || self.base_channels > 256 {
             return Err(format!("base_channels must be 1 to 256 (got {})", self.base_channels));

@@ -51,6 +51,6 @@ pub mod retrieval;
 pub mod step;
 pub mod verification;
 
-pub use config::{FacenetConfig, FacenetTask, Mining};
+pub use config::{Augmentation, FacenetConfig, FacenetTask, Mining};
 pub use model::EmbeddingNet;
 pub use step::{FacenetExperiment, as_rgb, load_model};

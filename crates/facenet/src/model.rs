@@ -86,7 +86,11 @@ mod tests {
         for (task, side) in [(FacenetTask::Fashion, 28), (FacenetTask::Emoji, 64)] {
             let config = FacenetConfig::for_task(task);
             let net = EmbeddingNet::new(&config, &device);
-            let x = Tensor::<4>::random([3, config.input_channels, side, side], burn::tensor::Distribution::Default, &device);
+            let x = Tensor::<4>::random(
+                [3, config.input_channels, side, side],
+                burn::tensor::Distribution::Default,
+                &device,
+            );
             let e = net.forward(x);
             assert_eq!(e.dims(), [3, 64]);
             let norms = atelier_testkit::to_vec(e.powi_scalar(2).sum_dim(1).sqrt());

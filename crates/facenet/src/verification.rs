@@ -135,7 +135,10 @@ mod tests {
         assert_eq!(accuracy_at(&p, 0.0), 0.5);
         // Perfectly separated pairs, same and different interleaved: every fold is right.
         let separable: Vec<ScoredPair> = (0..40)
-            .map(|i| ScoredPair { distance: if i % 2 == 0 { 0.01 * i as f32 } else { 10.0 + i as f32 }, same: i % 2 == 0 })
+            .map(|i| ScoredPair {
+                distance: if i % 2 == 0 { 0.01 * i as f32 } else { 10.0 + i as f32 },
+                same: i % 2 == 0,
+            })
             .collect();
         assert_eq!(cross_validated_accuracy(&separable, 10), (1.0, 0.0));
     }

@@ -6,7 +6,7 @@ sitting, and prints the ratio. Each model here is written from the Rust model cr
 arithmetic in both.
 
 Usage: python pytorch_reference.py MODEL [--steps N] [--warmup N] [--batch B] [--threads T]
-MODEL: classifier | autoencoder | vae | dcgan | lstm | dqn | pix2pix | segmentation | ops
+MODEL: classifier | autoencoder | vae | dcgan | lstm | dqn | pix2pix | segmentation | facenet | ops
 `ops` times the primitives of `cargo xtask bench ops` (same names and shapes), one JSON line per op:
 {"op", "backend": "pytorch", "forward_ms", "forward_backward_ms"}. Any other MODEL prints one JSON line: {"model", "backend": "pytorch", "device", "threads", "batch_size", "steps",
 "images_per_s" (or "updates_per_s" for dqn), "peak_memory_mb"}.
@@ -301,6 +301,56 @@ def segmentation_step(batch):
     return step
 
 
+class EmbeddingNet(nn.Module):
+    """crates/facenet at its emoji defaults: four 3×3 conv–BN–ReLU blocks (32-64-128-256) with 2×2
+    max-pooling between them, global average pooling, a linear map to 64, L2 normalisation."""
+
+    def __init__(self, c_in=3, dim=64, base=32):
+        super().__init__()
+        widths = [base << level for level in range(4)]
+        self.blocks = nn.ModuleList(conv_bn_relu(c_in if l == 0 else widths[l - 1], widths[l]) for l in range(4))
+        self.head = nn.Linear(widths[-1], dim)
+
+    def forward(self, x):
+        for level, block in enumerate(self.blocks):
+            x = block(x)
+            if level < 3:
+                x = F.max_pool2d(x, 2)
+        return F.normalize(self.head(x.mean(dim=(2, 3))), dim=1)
+
+
+def semi_hard_triplet_loss(e, labels, margin=0.2):
+    """The loss of crates/facenet's loss.rs, vectorised the same way: for every positive pair, the
+    closest negative farther than the positive, else the farthest negative."""
+    n = e.shape[0]
+    squares = (e * e).sum(1, keepdim=True)
+    d = (squares + squares.t() - 2 * e @ e.t()).clamp_min(0)
+    same = labels[:, None] == labels[None, :]
+    positive = same & ~torch.eye(n, dtype=torch.bool)
+    negative = ~same
+    d_ap, d_an = d[:, :, None], d[:, None, :]
+    farther = negative[:, None, :] & (d_an > d_ap)
+    semi = d_an.masked_fill(~farther, 1e6).amin(2)
+    farthest = d_an.expand(n, n, n).masked_fill(~negative[:, None, :].expand(n, n, n), -1e6).amax(2)
+    chosen = torch.where(farther.any(2), semi, farthest)
+    losses = (d - chosen + margin).clamp_min(0) * positive
+    return losses.sum() / positive.sum()
+
+
+def facenet_step(batch):
+    model = EmbeddingNet()
+    optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x, labels = torch.rand(batch, 3, 64, 64), torch.arange(batch) // 4
+
+    def step():
+        loss = semi_hard_triplet_loss(model(x), labels)
+        optimiser.zero_grad(set_to_none=True)
+        loss.backward()
+        optimiser.step()
+
+    return step
+
+
 def dqn_step(batch):
     q, target = QNetwork(), QNetwork()
     target.load_state_dict(q.state_dict())
@@ -395,7 +445,7 @@ def run_ops(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("model", choices=["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "segmentation", "ops"])
+    parser.add_argument("model", choices=["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "segmentation", "facenet", "ops"])
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--batch", type=int, default=128)
@@ -415,6 +465,7 @@ def main():
         "dcgan": lambda: dcgan_step(args.batch),
         "pix2pix": lambda: pix2pix_step(args.batch),
         "segmentation": lambda: segmentation_step(args.batch),
+        "facenet": lambda: facenet_step(args.batch),
         "dqn": lambda: dqn_step(args.batch),
     }[args.model]()
     steps = max(args.steps, 300) if args.model == "dqn" else args.steps

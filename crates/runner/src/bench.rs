@@ -39,6 +39,9 @@ fn pytorch_images_per_s(model: ModelName) -> (f64, f64) {
         // `torch_ref_color.py unet|fcn --batch 32 --threads 2` on this machine (2026-11-28):
         // U-Net 47.2, FCN 58.5 images/s (each row is compared with its own in `run`).
         ModelName::Segmentation => (SEGMENTATION_PYTORCH[1].1, SEGMENTATION_PYTORCH[0].1),
+        // `crates/runner/reference/pytorch_reference.py facenet --batch 32 --threads 2` on this
+        // machine (2026-11-28): 315.9, 324.0, 333.2 images/s.
+        ModelName::Facenet => (315.9, 333.2),
     }
 }
 
@@ -170,7 +173,7 @@ pub fn run(command: &BenchCommand) -> Result<(), String> {
     }
     let (low, high) = pytorch_images_per_s(cmd.model);
     let range = if low == high { format!("{low:.0}") } else { format!("{low:.0}–{high:.0}") };
-    let reference_batch = if cmd.model == ModelName::Pix2pix { 32 } else { 128 };
+    let reference_batch = if matches!(cmd.model, ModelName::Pix2pix | ModelName::Facenet) { 32 } else { 128 };
     println!(
         "PyTorch reference (same model, batch {reference_batch}, 2 threads, this 2-core machine): {range} images/s"
     );
@@ -274,6 +277,8 @@ enum ImageBench {
     LstmRows(CellKind),
     /// A segmentation network on 64×64 Fashion scenes (made from the embedded garments).
     Segmentation(atelier_segmentation::Architecture),
+    /// The FaceNet embedding and its semi-hard triplet loss on the embedded emoji, P × 4 views.
+    Facenet,
 }
 
 impl ImageBench {
@@ -287,6 +292,7 @@ impl ImageBench {
             ImageBench::Pix2pix => "pix2pix (1 D + 1 G step)".into(),
             ImageBench::LstmRows(cell) => format!("lstm rows ({})", format!("{cell:?}").to_lowercase()),
             ImageBench::Segmentation(architecture) => format!("segmentation ({})", architecture.name()),
+            ImageBench::Facenet => "facenet (semi-hard)".into(),
         }
     }
 
@@ -325,6 +331,14 @@ impl ImageBench {
                 let experiment = atelier_segmentation::SegmentationExperiment::new(config, None, &device);
                 time_steps(experiment, &device, &source, batch, warmup, steps)
             }
+            ImageBench::Facenet => {
+                let config = atelier_facenet::FacenetConfig::for_task(atelier_facenet::FacenetTask::Emoji);
+                let set = models::facenet::bench_identities()?;
+                let k = 4;
+                let source = atelier_train::IdentitySource::new(Arc::new(set), (batch / k).max(2), k);
+                let experiment = atelier_facenet::FacenetExperiment::new(config, &device);
+                time_steps(experiment, &device, &source, batch, warmup, steps)
+            }
             ImageBench::LstmRows(cell) => {
                 let config = LstmConfig { cell, ..LstmConfig::default() };
                 let experiment = ImageTaskExperiment::new(config, data.rows(), data.num_classes(), &device)
@@ -356,6 +370,7 @@ fn measure(cmd: &BenchRequest, backend: Backend) -> Result<Vec<BenchResult>, Str
         ModelName::Segmentation => {
             atelier_segmentation::Architecture::ALL.into_iter().map(ImageBench::Segmentation).collect()
         }
+        ModelName::Facenet => vec![ImageBench::Facenet],
         ModelName::Lstm => lstm_cells(cmd).into_iter().map(ImageBench::LstmRows).collect(),
         ModelName::Dqn => return Err("dqn is measured by run_dqn (environment steps and updates, not images)".into()),
     };

@@ -14,7 +14,8 @@ use serde_json::Value;
 use crate::repo;
 
 /// The lectures' benches, in the course's order (`bench lstm` measures our cell here).
-const MODELS: [&str; 8] = ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "segmentation"];
+const MODELS: [&str; 9] =
+    ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "segmentation", "facenet"];
 
 /// The batch size and timed steps of `model` in `bench all`: the flags', except pix2pix (64×64
 /// colour pairs, ~20 images/s on two cores) and segmentation (64×64 scenes, ~7 images/s), measured
@@ -22,7 +23,7 @@ const MODELS: [&str; 8] = ["classifier", "autoencoder", "vae", "dcgan", "lstm", 
 /// and U-Net; `bench all` keeps its last line, U-Net's.
 fn batch_and_steps(model: &str, args: &BenchAllArgs) -> (usize, usize) {
     match model {
-        "pix2pix" | "segmentation" => (32, args.bench.steps.min(10)),
+        "pix2pix" | "segmentation" | "facenet" => (32, args.bench.steps.min(10)),
         _ => (args.bench.batch_size, args.bench.steps),
     }
 }

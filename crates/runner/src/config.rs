@@ -13,12 +13,13 @@ use atelier_autoencoder::{AutoencoderConfig, Variant};
 use atelier_backend::Backend;
 use atelier_classifier::ClassifierConfig;
 use atelier_cli::{
-    AutoencoderTrainArgs, ClassifierTrainArgs, DcganTrainArgs, DqnTrainArgs, EmojiEvaluatorTrainArgs, LrDecayArgs,
-    LstmTrainArgs, Pix2pixTrainArgs, SegmentationTrainArgs, TrainModel, VaeTrainArgs,
+    AutoencoderTrainArgs, ClassifierTrainArgs, DcganTrainArgs, DqnTrainArgs, EmojiEvaluatorTrainArgs, FacenetTrainArgs,
+    LrDecayArgs, LstmTrainArgs, Pix2pixTrainArgs, SegmentationTrainArgs, TrainModel, VaeTrainArgs,
 };
 use atelier_dcgan::{DcganConfig, LabelSmoothing};
 use atelier_dqn::DqnConfig;
 use atelier_evaluation::emoji::EmojiEvaluatorConfig;
+use atelier_facenet::FacenetConfig;
 use atelier_lstm::{LrSchedule, LstmConfig, Task};
 use atelier_pix2pix::Pix2PixConfig;
 use atelier_segmentation::SegmentationConfig;
@@ -53,6 +54,7 @@ pub enum ModelConfig {
     Dcgan(DcganConfig),
     Pix2pix(Pix2PixConfig),
     Segmentation(SegmentationConfig),
+    Facenet(FacenetConfig),
     #[serde(rename = "emoji-evaluator")]
     EmojiEvaluator(EmojiEvaluatorConfig),
 }
@@ -68,6 +70,7 @@ impl ModelConfig {
             ModelConfig::Dcgan(_) => "dcgan",
             ModelConfig::Pix2pix(_) => "pix2pix",
             ModelConfig::Segmentation(_) => "segmentation",
+            ModelConfig::Facenet(_) => "facenet",
             ModelConfig::EmojiEvaluator(_) => "emoji-evaluator",
         }
     }
@@ -82,6 +85,7 @@ impl ModelConfig {
             ModelConfig::Dcgan(c) => c.validate(),
             ModelConfig::Pix2pix(c) => c.validate(),
             ModelConfig::Segmentation(c) => c.validate(),
+            ModelConfig::Facenet(c) => c.validate(),
             ModelConfig::EmojiEvaluator(c) => c.validate(),
         }
     }
@@ -377,6 +381,30 @@ pub fn segmentation_config(
     Ok(config)
 }
 
+/// The metric-learning lecture's part of the config: the task's preset (or the base), then the
+/// typed flags. The batch is `P × K`, so `--batch-size` is refused.
+pub fn facenet_config(base: Option<FacenetConfig>, args: &FacenetTrainArgs) -> Result<FacenetConfig, String> {
+    if args.common.batch_size.is_some() {
+        return Err(
+            "--batch-size: a FaceNet batch is --identities-per-batch P × --views-per-identity K; set those".into()
+        );
+    }
+    let mut config = match (base, args.task) {
+        (Some(base), Some(task)) if base.task != task => FacenetConfig::for_task(task),
+        (Some(base), _) => base,
+        (None, task) => FacenetConfig::for_task(task.unwrap_or(atelier_facenet::FacenetTask::Fashion)),
+    };
+    set(&mut config.mining, args.mining);
+    set(&mut config.dim, args.dim);
+    set(&mut config.margin, args.margin);
+    set(&mut config.identities_per_batch, args.identities_per_batch);
+    set(&mut config.views_per_identity, args.views_per_identity);
+    set(&mut config.base_channels, args.base_channels);
+    set(&mut config.augmentation, args.augment);
+    set(&mut config.learning_rate, args.common.lr);
+    Ok(config)
+}
+
 /// The colour evaluator's part of the config: its defaults (the loop flags apply as usual, `--lr`
 /// sets its learning rate).
 pub fn emoji_evaluator_config(args: &EmojiEvaluatorTrainArgs) -> EmojiEvaluatorConfig {
@@ -396,6 +424,7 @@ pub fn default_run_config(model: ModelConfig) -> RunConfig {
         ModelConfig::Dcgan(c) => c.training(),
         ModelConfig::Pix2pix(c) => c.training(),
         ModelConfig::Segmentation(c) => c.training(),
+        ModelConfig::Facenet(c) => c.training(),
         ModelConfig::EmojiEvaluator(c) => c.training(),
     };
     RunConfig { backend: Backend::DEFAULT.name().to_string(), data_dir: None, data: None, train, model }
@@ -513,6 +542,7 @@ mod tests {
                 TrainModel::Dcgan(a) => dcgan_config(None, a).map(drop),
                 TrainModel::Pix2pix(a) => pix2pix_config(None, a).map(drop),
                 TrainModel::Segmentation(a) => segmentation_config(None, a).map(drop),
+                TrainModel::Facenet(a) => facenet_config(None, a).map(drop),
                 TrainModel::EmojiEvaluator(a) => emoji_evaluator_config(a).validate(),
             }
             .expect_err(&format!("{model} {args:?} should be refused"));
@@ -528,6 +558,7 @@ mod tests {
         refused("classifier", &["--lr-decay-factor", "0.5"], "--lr-decay-factor");
         refused("pix2pix", &["--edge-threshold", "0.3"], "--edge-threshold");
         refused("segmentation", &["--task", "folder", "--train-scenes", "5"], "--train-scenes");
+        refused("facenet", &["--batch-size", "64"], "--batch-size");
         let TrainModel::Autoencoder(a) = model_args("autoencoder", &["--variant", "denoising", "--noise-sigma", "0.5"])
         else {
             panic!()

@@ -20,6 +20,7 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
         EvalTarget::Dcgan(args) => &args.common,
         EvalTarget::Pix2pix(args) => &args.common,
         EvalTarget::Segmentation(args) => &args.common,
+        EvalTarget::Facenet(args) => &args.common,
         EvalTarget::EmojiEvaluator(args) => &args.common,
     };
     let EvalRunArgs { run: run_path, backend } = common;
@@ -87,6 +88,10 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
             let source = models::segmentation::data::locate(c, data_dir(&args.data_dir).as_deref())?;
             let data = source.load(c)?;
             models::segmentation::eval::eval(&run, c, &device, data, &args.compare)?
+        }
+        (ModelConfig::Facenet(c), EvalTarget::Facenet(args)) => {
+            let source = models::facenet::data::locate(c, data_dir(&args.data_dir).as_deref())?;
+            models::facenet::eval::eval(&run, c, &device, source.load()?, &args.compare)?
         }
         (ModelConfig::EmojiEvaluator(c), EvalTarget::EmojiEvaluator(args)) => {
             let (source, _) = models::emoji_evaluator::locate(data_dir(&args.data_dir).as_deref())?;

@@ -47,6 +47,8 @@ fn main() -> ExitCode {
         Command::Sample(cmd) => sample::run(&cmd),
         Command::Translate(cmd) => models::pix2pix::translate::run(&cmd),
         Command::Segment(cmd) => models::segmentation::segment::run(&cmd),
+        Command::Search(cmd) => models::facenet::search::search(&cmd),
+        Command::Cluster(cmd) => models::facenet::search::cluster(&cmd),
         Command::Backends => backends::run(),
         Command::Demo(args) => demo::run(&args),
         Command::Report(args) => report::run(&args),

@@ -17,7 +17,7 @@ use atelier_train::{Outcome, Session};
 
 use crate::config::{
     ModelConfig, RunConfig, autoencoder_config, classifier_config, dcgan_config, default_run_config, dqn_config,
-    emoji_evaluator_config, lstm_config, pix2pix_config, segmentation_config, vae_config,
+    emoji_evaluator_config, facenet_config, lstm_config, pix2pix_config, segmentation_config, vae_config,
 };
 use crate::{models, recorded_data, repo};
 
@@ -63,8 +63,10 @@ pub fn plan(cmd: TrainCommand) -> Result<Plan, String> {
             let mut config = base.unwrap_or_else(|| default_run_config(model.clone()));
             config.model = model;
             config.apply_common(&args);
-            if let ModelConfig::Dqn(dqn) = &config.model {
-                config.train.batch_size = dqn.batch_size; // one batch size: the agent's
+            match &config.model {
+                ModelConfig::Dqn(dqn) => config.train.batch_size = dqn.batch_size, // one batch size: the agent's
+                ModelConfig::Facenet(c) => config.train.batch_size = c.batch_size(), // P × K
+                _ => {}
             }
             config
         }
@@ -109,6 +111,8 @@ fn model_config(args: &TrainModel, base: Option<ModelConfig>) -> Result<ModelCon
             ModelConfig::Segmentation(segmentation_config(Some(b), a)?)
         }
         (TrainModel::Segmentation(a), _) => ModelConfig::Segmentation(segmentation_config(None, a)?),
+        (TrainModel::Facenet(a), Some(ModelConfig::Facenet(b))) => ModelConfig::Facenet(facenet_config(Some(b), a)?),
+        (TrainModel::Facenet(a), _) => ModelConfig::Facenet(facenet_config(None, a)?),
         (TrainModel::EmojiEvaluator(_), Some(ModelConfig::EmojiEvaluator(b))) => ModelConfig::EmojiEvaluator(b),
         (TrainModel::EmojiEvaluator(a), _) => ModelConfig::EmojiEvaluator(emoji_evaluator_config(a)),
     })
@@ -153,6 +157,11 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
         ModelConfig::Segmentation(c) => Some(models::segmentation::data::locate(c, config.data_dir.as_deref())?),
         _ => None,
     };
+    // Metric learning reads identities (Fashion classes, emoji, or an identity folder).
+    let identified = match &config.model {
+        ModelConfig::Facenet(c) => Some(models::facenet::data::locate(c, config.data_dir.as_deref())?),
+        _ => None,
+    };
     // The colour evaluator reads the emoji in both styles.
     let styled = match &config.model {
         ModelConfig::EmojiEvaluator(_) => Some(models::emoji_evaluator::locate(config.data_dir.as_deref())?),
@@ -161,6 +170,7 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
     let (source, found) = match (generated, &translation, &styled, &config.model) {
         (_, Some(t), _, ModelConfig::Pix2pix(c)) => (None, t.record(c)?),
         (_, _, _, ModelConfig::Segmentation(_)) if let Some(m) = &masked => (None, m.record()?),
+        (_, _, _, ModelConfig::Facenet(_)) if let Some(i) = &identified => (None, i.record()?),
         (_, _, Some((_, record)), _) => (None, record.clone()),
         (Some(description), _, _, _) => (None, DataRecord::generated(description)),
         _ => {
@@ -173,6 +183,7 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
         (Some(source), _, _) => source.to_string(),
         (None, Some(t), _) => t.to_string(),
         (None, None, _) if let Some(m) = &masked => m.to_string(),
+        (None, None, _) if let Some(i) = &identified => i.to_string(),
         (None, None, Some((emoji, _))) => emoji.to_string(),
         (None, None, None) => found.to_string(),
     };
@@ -186,6 +197,14 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
         (Some(m), ModelConfig::Segmentation(c)) => {
             let data = m.load(c)?;
             models::segmentation::data::fit_config_to_data(c, &data)?;
+            Some(data)
+        }
+        _ => None,
+    };
+    let identity_data = match (&identified, &mut config.model) {
+        (Some(i), ModelConfig::Facenet(c)) => {
+            let data = i.load()?;
+            models::facenet::data::fit_config_to_data(c, &data)?;
             Some(data)
         }
         _ => None,
@@ -233,6 +252,9 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
         ModelConfig::Segmentation(c) => segmentation_data
             .ok_or_else(|| atelier_train::TrainError::Config("segmentation needs its images and masks".into()))
             .and_then(|d| models::segmentation::train(c, &session, d)),
+        ModelConfig::Facenet(c) => identity_data
+            .ok_or_else(|| atelier_train::TrainError::Config("FaceNet needs its identities".into()))
+            .and_then(|d| models::facenet::train(c, &session, d)),
         ModelConfig::EmojiEvaluator(c) => styled
             .ok_or_else(|| atelier_train::TrainError::Config("the colour evaluator needs emoji".into()))
             .and_then(|(emoji, _)| models::emoji_evaluator::train(c, &session, &emoji)),

@@ -6,6 +6,7 @@ pub mod classifier;
 pub mod dcgan;
 pub mod dqn;
 pub mod emoji_evaluator;
+pub mod facenet;
 pub mod lstm;
 pub mod pix2pix;
 pub mod segmentation;
