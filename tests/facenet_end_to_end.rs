@@ -77,7 +77,7 @@ fn train_eval_search_and_cluster_emoji_identities() {
     let evaluated = ok(atelier("flex", &["eval", "facenet", "--run", run_s]));
     let table = stdout(&evaluated);
     assert!(table.contains("Twitter renderings query the Google renderings"), "{table}");
-    for row in ["semi-hard", "untrained", "raw pixels"] {
+    for row in ["semi-hard", "untrained", "raw pixels", "colour evaluator features"] {
         assert!(table.lines().any(|l| l.starts_with(row)), "{row} row missing: {table}");
     }
     for key in [
@@ -91,6 +91,7 @@ fn train_eval_search_and_cluster_emoji_identities() {
         "untrained/recall_at_1",
         "raw_pixels/recall_at_1",
         "raw_pixels/roc_auc",
+        "evaluator_features/recall_at_1",
     ] {
         let value = eval_value(&run, key);
         assert!((0.0..=1.0).contains(&value), "{key} = {value}");
@@ -142,6 +143,29 @@ fn train_eval_search_and_cluster_emoji_identities() {
     assert_eq!(csv.lines().count(), 1 + 9, "{csv}");
     assert!(csv.lines().skip(1).all(|l| l.rsplit(',').next().unwrap().parse::<usize>().unwrap() < 3), "{csv}");
     fails_with(&atelier("flex", &["eval", "segmentation", "--run", run_s]), "is a facenet run, not a segmentation run");
+
+    // Mining strategies side by side: a hard-mining run in the same table, the curves of both.
+    let hard = out.join("hard");
+    ok(train_tiny(&hard, &["--task", "emoji", "--mining", "hard", "--max-steps", "4"]));
+    let hard = single_run_of(&hard, "facenet");
+    let compared = ok(atelier("flex", &["eval", "facenet", "--run", run_s, "--compare", hard.to_str().unwrap()]));
+    assert!(stdout(&compared).lines().any(|l| l.starts_with("hard (")), "{}", stdout(&compared));
+    assert!(
+        (0.0..=1.0).contains(&eval_value(
+            &run,
+            &format!("hard ({})/recall_at_1", hard.file_name().unwrap().to_string_lossy())
+        ))
+    );
+    for chart in ["active", "recall", "loss"] {
+        assert_picture(&run.join(format!("samples/eval-curves-{chart}.png")), 400, 300);
+    }
+    let fashion = out.join("fashion");
+    ok(train_tiny(&fashion, &["--max-steps", "1"]));
+    let fashion = single_run_of(&fashion, "facenet");
+    fails_with(
+        &atelier("flex", &["eval", "facenet", "--run", run_s, "--compare", fashion.to_str().unwrap()]),
+        "trained on fashion, not on this run's emoji",
+    );
 }
 
 #[test]

@@ -48,10 +48,20 @@ pub struct Protocol {
     pub pairs: Vec<(usize, usize, bool)>,
 }
 
-/// One column of the table: how images become vectors.
+/// One row of the table: how images become vectors.
 enum Method {
     RawPixels,
-    Network { label: String, model: EmbeddingNet, step: Option<u64> },
+    Network {
+        label: String,
+        model: EmbeddingNet,
+        step: Option<u64>,
+    },
+    /// The penultimate features of the frozen Fashion evaluator (a classifier trained on the
+    /// same classes: a supervised upper reference, not a metric-learning baseline).
+    FashionEvaluator(atelier_evaluation::Evaluator),
+    /// The shared features of the frozen colour evaluator (trained on the training emoji's
+    /// categories and styles, never on the test emoji).
+    EmojiEvaluator(Box<crate::models::emoji_evaluator::EmojiRuler>),
 }
 
 /// A method's scores.
@@ -91,6 +101,9 @@ pub fn eval(
     device.seed(0);
     methods.push(Method::Network { label: "untrained".into(), model: EmbeddingNet::new(config, device), step: None });
     methods.push(Method::RawPixels);
+    if let Some(evaluator) = evaluator_method(config.task, device) {
+        methods.push(evaluator);
+    }
 
     let mut all_scores = Vec::new();
     for method in &methods {
@@ -101,6 +114,16 @@ pub fn eval(
             match method {
                 Method::RawPixels => Ok(raw_pixels(set, &all)),
                 Method::Network { model, .. } => embed(model, set, &all, device),
+                Method::FashionEvaluator(evaluator) => {
+                    let pixels = raw_pixels(set, &all).values;
+                    let out = evaluator.outputs(&pixels, set.len(), device).map_err(|e| e.to_string())?;
+                    Ok(Vectors { values: out.features, dim: out.feature_dim })
+                }
+                Method::EmojiEvaluator(ruler) => {
+                    let pixels = raw_pixels(set, &all).values;
+                    let out = ruler.outputs(&pixels, set.len(), device)?;
+                    Ok(Vectors { values: out.features, dim: out.feature_dim })
+                }
             }
         };
         let queries = vectors(&protocol.queries)?;
@@ -114,12 +137,22 @@ pub fn eval(
         all_scores.push(scores);
     }
     print_table(&protocol, &methods, &all_scores);
+    if !compare.is_empty() {
+        let opened: Vec<RunDir> =
+            compare.iter().map(|p| RunDir::open(p).map_err(|e| e.to_string())).collect::<Result<_, _>>()?;
+        let mut runs = vec![(config.label(), run)];
+        for (method, other) in methods.iter().skip(1).zip(&opened) {
+            runs.push((method_label(method), other));
+        }
+        figures::write_curves(&run.samples_dir(), &runs)?;
+    }
 
     let mut entries = Vec::new();
     for (i, (method, scores)) in methods.iter().zip(&all_scores).enumerate() {
         let prefix = match (i, method) {
             (0, _) => String::new(),
             (_, Method::RawPixels) => "raw_pixels/".to_string(),
+            (_, Method::FashionEvaluator(_) | Method::EmojiEvaluator(_)) => "evaluator_features/".to_string(),
             (_, Method::Network { step: None, .. }) => "untrained/".to_string(),
             (_, m) => format!("{}/", method_label(m)),
         };
@@ -138,7 +171,24 @@ fn method_label(method: &Method) -> String {
     match method {
         Method::RawPixels => "raw pixels".to_string(),
         Method::Network { label, .. } => label.clone(),
+        Method::FashionEvaluator(_) => "Fashion evaluator features".to_string(),
+        Method::EmojiEvaluator(_) => "colour evaluator features".to_string(),
     }
+}
+
+/// The frozen evaluator whose features fit the task's images, when it is installed (a missing
+/// one is said, and the table goes on without it).
+fn evaluator_method(task: FacenetTask, device: &Device) -> Option<Method> {
+    let loaded = match task {
+        FacenetTask::Fashion => crate::evaluator::load_evaluator(device).map(|(model, card)| {
+            Method::FashionEvaluator(atelier_evaluation::Evaluator { model, config: card.config })
+        }),
+        FacenetTask::Emoji => {
+            crate::models::emoji_evaluator::EmojiRuler::load(device).map(|r| Method::EmojiEvaluator(Box::new(r)))
+        }
+        FacenetTask::Folder => return None,
+    };
+    loaded.map_err(|e| eprintln!("note: no evaluator-features baseline ({e})")).ok()
 }
 
 /// A `--compare` run: a FaceNet run of the same task and image shape.

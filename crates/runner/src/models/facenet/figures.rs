@@ -244,3 +244,43 @@ fn cluster_picture(set: &IdentityImages, clusters: &[usize]) -> OwnedGrid {
         side: [h, w],
     }
 }
+
+/// The training curves of several runs on one chart per measure (`--compare`): the mining
+/// strategies side by side, the hard-negative collapse as a curve. `runs`: `(label, run)`.
+pub fn write_curves(out_dir: &std::path::Path, runs: &[(String, &RunDir)]) -> Result<(), String> {
+    let charts = [
+        ("eval-curves-active.png", "active_triplets", "share of the selected triplets with ℓ > 0"),
+        ("eval-curves-recall.png", "batch_recall_at_1", "Recall@1 inside the training batch"),
+        ("eval-curves-loss.png", "loss", "triplet loss"),
+    ];
+    let mut tables = Vec::new();
+    for (label, run) in runs {
+        let rows = atelier_core::metrics::read_metrics(&run.metrics_path()).map_err(|e| e.to_string())?;
+        tables.push((label.clone(), rows));
+    }
+    for (file, metric, title) in charts {
+        let series = tables
+            .iter()
+            .map(|(label, rows)| {
+                let points = rows
+                    .iter()
+                    .filter(|r| r.split == "train" && r.name == metric)
+                    .map(|r| (r.step as f64, r.value))
+                    .collect();
+                Series::new(label.clone(), points)
+            })
+            .filter(|s| !s.points.is_empty())
+            .collect();
+        let chart = LinePlot {
+            title: format!("{title}, by run"),
+            x_label: "step".into(),
+            y_label: metric.into(),
+            y_scale: Scale::Linear,
+            series,
+        };
+        let path = out_dir.join(file);
+        chart.save_png(&path).map_err(|e| e.to_string())?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}
