@@ -195,6 +195,9 @@ pub struct FacenetEvalArgs {
     /// Other FaceNet runs on the same task to put in the same table (repeat the flag).
     #[arg(long, value_name = "RUN_DIR")]
     pub compare: Vec<PathBuf>,
+    /// A quick look: at most N query images and N gallery images (the first ones) [default: all].
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
 }
 
 /// `search`: which gallery images are nearest to a query image in a trained FaceNet embedding.

@@ -233,6 +233,26 @@ pub const COURSE: &[Lecture] = &[
             reference: "the issue's U-Net target on Fashion scenes (the M2NIST U-Net anchor reaches 0.83 on digit scenes)",
         }],
     },
+    Lecture {
+        id: "facenet",
+        title: "Metric learning: FaceNet's triplet loss",
+        teaches: "Instead of a class, learn a distance: an embedding on the unit sphere where views of one \
+                  identity are close and views of others far, with a margin. Most triplets already satisfy \
+                  it, so FaceNet mines them inside large batches: for each positive pair, a semi-hard \
+                  negative, farther than the positive but within the margin. A new identity then needs no \
+                  retraining: recognition, verification and clustering are by distance alone.",
+        objective: math::facenet,
+        objective_note: "f(x) is the unit-length embedding, (a, p, n) an anchor, a positive of its identity and a \
+                         negative of another, α the margin; T are the triplets chosen by mining.",
+        model: "facenet",
+        make_run: "cargo xtask demo --lecture facenet   # or: cargo xtask train facenet && cargo xtask eval facenet --run RUN",
+        targets: &[Target {
+            metric: "recall_at_1",
+            kind: Some("fashion"),
+            goal: Goal::AtLeast(0.90),
+            reference: "test queries against the training gallery, above the published 0.899 of a triplet-trained AlexNet",
+        }],
+    },
 ];
 
 /// The lecture with this id.

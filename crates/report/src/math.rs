@@ -186,6 +186,20 @@ pub fn segmentation() -> String {
     ])
 }
 
+/// `L = Σ_{(a,p,n) ∈ T} max(0, ‖f(xᵃ) − f(xᵖ)‖² − ‖f(xᵃ) − f(xⁿ)‖² + α)`, FaceNet's triplet loss.
+pub fn facenet() -> String {
+    let f = |who: &str| row(&[mi("f"), paren(&sup(&mi("x"), &mi(who)))]);
+    let distance = |other: &str| sup(&row(&[mo("‖"), f("a"), mo("−"), f(other), mo("‖")]), &mn("2"));
+    let triplet = row(&[mi("a"), mo(","), mi("p"), mo(","), mi("n")]);
+    block(&[
+        mi("L"),
+        mo("="),
+        under(&mo("∑"), &row(&[paren(&triplet), mo("∈"), mi("T")])),
+        mi("max"),
+        paren(&row(&[mn("0"), mo(","), distance("p"), mo("−"), distance("n"), mo("+"), mi("α")])),
+    ])
+}
+
 /// `G* = arg min_G max_D L_cGAN(G, D) + λ L_L1(G)`, with
 /// `L_cGAN = E_{x,y}[log D(x, y)] + E_x[log(1 − D(x, G(x)))]` and `L_L1 = E_{x,y}‖y − G(x)‖₁`.
 pub fn pix2pix() -> String {

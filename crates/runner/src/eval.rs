@@ -91,7 +91,7 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
         }
         (ModelConfig::Facenet(c), EvalTarget::Facenet(args)) => {
             let source = models::facenet::data::locate(c, data_dir(&args.data_dir).as_deref())?;
-            models::facenet::eval::eval(&run, c, &device, source.load()?, &args.compare)?
+            models::facenet::eval::eval(&run, c, &device, source.load()?, &args.compare, args.limit)?
         }
         (ModelConfig::EmojiEvaluator(c), EvalTarget::EmojiEvaluator(args)) => {
             let (source, _) = models::emoji_evaluator::locate(data_dir(&args.data_dir).as_deref())?;

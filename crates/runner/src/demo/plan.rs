@@ -13,6 +13,7 @@
 //! | dqn | 100,000 environment steps (the full default run) | 3,500 steps/s |
 //! | pix2pix | 2,560 Twitter → Google emoji pairs (80 steps of 32) | 19 pairs/s |
 //! | segmentation | 640 Fashion scenes, U-Net (20 steps of 32), 200 test scenes | 7 scenes/s |
+//! | facenet | 12,800 images, 100 steps of 8 classes × 16 views; eval on 2,000 queries | 300 images/s |
 //!
 //! An image lecture trains `ceil(budget / n)` epochs on `n = min(budget, training set)` images, so
 //! the embedded mini sets (2,000 garments, 216 emoji pairs) and the full datasets cost the same.
@@ -122,6 +123,14 @@ pub const PLANS: &[LecturePlan] = &[
         budget: Budget::Images(640),
         train_flags: &["--task", "fashion-scenes", "--model", "unet", "--test-scenes", "200"],
         eval_flags: &[],
+    },
+    LecturePlan {
+        lecture: "facenet",
+        model: "facenet",
+        summary: "FaceNet's triplet loss with semi-hard mining, Fashion classes as identities, 12,800 images, then Recall@1, verification and clustering of 2,000 test images beside raw pixels",
+        budget: Budget::Images(12_800),
+        train_flags: &["--task", "fashion"],
+        eval_flags: &["--limit", "2000"],
     },
 ];
 

@@ -80,14 +80,18 @@ pub fn eval(
     device: &Device,
     data: IdentityData,
     compare: &[PathBuf],
+    limit: Option<usize>,
 ) -> Result<Vec<(String, f64)>, String> {
+    if limit == Some(0) {
+        return Err("--limit must be at least 1".into());
+    }
     if data.test.image_shape != [config.input_channels, config.image_size, config.image_size] {
         return Err(format!(
             "the test images are {:?} (channels, height, width); the run was trained on {}×{}×{}",
             data.test.image_shape, config.input_channels, config.image_size, config.image_size
         ));
     }
-    let protocol = protocol(config.task, data)?;
+    let protocol = protocol(config.task, data, limit)?;
     eprintln!("protocol: {}", protocol.description);
     let (step, blobs) = latest_checkpoint(run)?;
     let mut methods = vec![Method::Network {
@@ -214,8 +218,8 @@ fn load_compared(path: &Path, main: &FacenetConfig, device: &Device) -> Result<M
     Ok(Method::Network { label, model: atelier_facenet::load_model(&config, &blobs, device)?, step: Some(step) })
 }
 
-/// The task's query set, gallery and verification pairs.
-pub fn protocol(task: FacenetTask, data: IdentityData) -> Result<Protocol, String> {
+/// The task's query set, gallery and verification pairs; `limit` keeps the first images of each.
+pub fn protocol(task: FacenetTask, data: IdentityData, limit: Option<usize>) -> Result<Protocol, String> {
     let IdentityData { train, test, .. } = data;
     let (description, queries, gallery, leave_one_out, partners) = match task {
         FacenetTask::Fashion => ("test images query the training images".to_string(), test.clone(), train, false, test),
@@ -239,6 +243,16 @@ pub fn protocol(task: FacenetTask, data: IdentityData) -> Result<Protocol, Strin
             true,
             test,
         ),
+    };
+    let first = |set: IdentityImages| match limit {
+        Some(n) if n < set.len() => set.subset(&(0..n).collect::<Vec<_>>()),
+        _ => set,
+    };
+    let (queries, gallery, partners) = if leave_one_out {
+        let queries = first(queries);
+        (queries.clone(), queries.clone(), queries)
+    } else {
+        (first(queries), first(gallery), first(partners))
     };
     let pairs = verification_pairs(&queries, &partners, leave_one_out || task == FacenetTask::Fashion);
     if pairs.iter().all(|p| !p.2) || pairs.iter().all(|p| p.2) {
