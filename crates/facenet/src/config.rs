@@ -137,11 +137,13 @@ impl FacenetConfig {
         self.identities_per_batch * self.views_per_identity
     }
 
-    /// The loop settings of the README's results (batches of `P·K`).
+    /// The loop settings of the README's results (batches of `P·K`), measured on 2 CPU cores with
+    /// flex: Fashion 10 epochs of 60,000 images (42 min), emoji 10 epochs of 6,064 views (≈ 15 min
+    /// at 70 images/s); a folder 20 epochs.
     pub fn training(&self) -> TrainConfig {
         let epochs = match self.task {
-            FacenetTask::Fashion => 4,
-            FacenetTask::Emoji => 30,
+            FacenetTask::Fashion => 10,
+            FacenetTask::Emoji => 10,
             FacenetTask::Folder => 20,
         };
         TrainConfig { epochs, batch_size: self.batch_size(), ..TrainConfig::default() }

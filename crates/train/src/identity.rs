@@ -64,10 +64,10 @@ impl IdentitySource {
     }
 
     /// The image indices of a batch: walking `indices` (the loop's shuffled order), the identity of
-    /// each image joins the batch until `P` are in (so every image gets its turn as a seed); its
-    /// seed image and `K − 1` more of its views follow, drawn without replacement while they last.
-    /// Identities with a single image never join (no positive). Fewer than `P` usable identities
-    /// make a smaller batch.
+    /// each image joins the batch until `P` are in (so identities come in proportion to their
+    /// images, and the shuffle decides which); its seed image and `K − 1` more of its views follow,
+    /// drawn without replacement while they last. Identities with a single image never join (no
+    /// positive). Fewer than `P` usable identities make a smaller batch.
     pub fn draw(&self, indices: &[usize], rng: &mut Rng) -> Vec<usize> {
         let (p, k) = (self.identities_per_batch, self.views_per_identity);
         let mut chosen: Vec<usize> = Vec::with_capacity(p * k);

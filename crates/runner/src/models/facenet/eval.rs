@@ -278,8 +278,7 @@ fn verification_pairs(
         let want_same = pairs.len() % 2 == 0;
         let identity = queries.identities[a];
         let b = if want_same {
-            let own = &views[identity.min(views.len().saturating_sub(1))];
-            let own: Vec<usize> = own.iter().copied().filter(|&b| !(same_set && b == a)).collect();
+            let own: Vec<usize> = views[identity].iter().copied().filter(|&b| !(same_set && b == a)).collect();
             if own.is_empty() {
                 continue;
             }

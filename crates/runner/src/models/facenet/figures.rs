@@ -191,7 +191,7 @@ fn projection(set: &IdentityImages, vectors: &Vectors) -> ScatterPlot {
         x_label: "PC 1".into(),
         y_label: "PC 2".into(),
         points,
-        class_names: identities.iter().map(|&i| short(&set.identity_names[i])).collect(),
+        class_names: identities.iter().map(|&i| set.identity_names[i].chars().take(24).collect()).collect(),
     }
 }
 
