@@ -97,6 +97,11 @@ const RECORDED: &[(&str, &str)] = &[
     ("--class-weights", "/model/class_weights"),
     ("--train-scenes", "/model/train_scenes"),
     ("--test-scenes", "/model/test_scenes"),
+    ("--mining", "/model/mining"),
+    ("--dim", "/model/dim"),
+    ("--margin", "/model/margin"),
+    ("--identities-per-batch", "/model/identities_per_batch"),
+    ("--views-per-identity", "/model/views_per_identity"),
 ];
 
 /// Flags whose stated default is not a setting of the run.
@@ -145,6 +150,8 @@ fn config_of_a_run_with_no_flags(model: &str, choice: &[&str], out: &Path) -> se
             args.extend(["--data-dir", data.to_str().unwrap(), "--train-limit", "64"])
         }
         ("pix2pix" | "emoji-evaluator", _) => args.extend(["--data-dir", "embedded", "--train-limit", "64"]),
+        // The embedded emoji identities whole (a limit would keep only Google renderings: no pairs).
+        ("facenet", ["--task", "emoji"]) => args.extend(["--data-dir", "embedded"]),
         _ => args.extend(["--data-dir", data.to_str().unwrap(), "--train-limit", "64", "--valid-limit", "64"]),
     }
     ok(atelier("flex", &args));
@@ -164,6 +171,7 @@ fn each_models_help_states_the_defaults_its_runs_record() {
         ("pix2pix", &[&[], &["--task", "colorize"], &["--task", "edges2fashion"], &["--task", "edges2emoji"]]),
         ("emoji-evaluator", &[&[]]),
         ("segmentation", &[&[]]),
+        ("facenet", &[&[], &["--task", "emoji"]]),
     ];
     for (model, choices) in runs {
         let defaults = help_defaults(model);

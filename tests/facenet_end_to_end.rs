@@ -221,6 +221,9 @@ fn an_identity_folder_trains_and_bad_requests_are_refused_clearly() {
     fails_with(&train_tiny(&out.join("x"), &["--batch-size", "64"]), "--batch-size: a FaceNet batch is");
     fails_with(&train_tiny(&out.join("x"), &["--views-per-identity", "1"]), "views_per_identity must be at least 2");
     fails_with(&train_tiny(&out.join("x"), &["--mining", "hardest"]), "invalid value 'hardest'");
+    // A limit that leaves no identity with two views is said, not trained on.
+    let limited = train_tiny(&out.join("x"), &["--task", "emoji", "--train-limit", "40"]);
+    fails_with(&limited, "the training images hold 0 identit(ies) with two or more images");
     // Too few identities to hold any out is said, and no run is made.
     let few = out.join("few");
     write_identity_folder(&few, 3, 2);

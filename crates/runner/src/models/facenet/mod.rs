@@ -44,6 +44,16 @@ pub fn train(config: &FacenetConfig, session: &Session, data: IdentityData) -> R
     };
     let train = IdentitySource::new(Arc::new(train_set), p, k).with_augment(view_augmentation(config.augmentation));
     let valid = IdentitySource::new(Arc::new(data.valid), p, k);
+    for (name, source) in [("training", &train), ("validation", &valid)] {
+        if source.usable_identities() < 2 {
+            return Err(TrainError::Config(format!(
+                "the {name} images hold {} identit(ies) with two or more images; a triplet needs at least two \
+                 (--train-limit keeps the first images: the emoji sets store every Google rendering before the \
+                 Twitter ones, so a limit below their count leaves no pair)",
+                source.usable_identities()
+            )));
+        }
+    }
     eprintln!(
         "facenet ({}, {} mining): {} training images of {} identities ({} with two or more views), {} validation \
          images; batches of {p} identities × {k} views, from {}",
