@@ -2,6 +2,7 @@
 //! metrics tables, image grids and plots. No tensors here: plain data in, files out.
 
 pub mod atomic;
+pub mod choices;
 pub mod canvas;
 pub mod clock;
 pub mod curves;

@@ -42,35 +42,16 @@ pub enum Augmentation {
     Views,
 }
 
-macro_rules! named_choices {
-    ($ty:ty, $($variant:path => $name:literal, $about:literal;)+) => {
-        impl $ty {
-            /// Every choice, in the order `--help` lists them.
-            pub const ALL: [$ty; [$(stringify!($variant)),+].len()] = [$($variant),+];
-
-            /// The name on the command line.
-            pub fn name(&self) -> &'static str {
-                match self { $($variant => $name),+ }
-            }
-
-            /// One line of `--help`.
-            pub fn about(&self) -> &'static str {
-                match self { $($variant => $about),+ }
-            }
-        }
-    };
-}
-
-named_choices!(FacenetTask,
+atelier_core::named_choices!(FacenetTask,
     FacenetTask::Fashion => "fashion", "Fashion-MNIST, classes as identities (28×28 grey)";
     FacenetTask::Emoji => "emoji", "emoji as identities across renderings (64×64 colour); tested on unseen emoji";
     FacenetTask::Folder => "folder", "your own folder, one sub-folder per identity (--data-dir)";
 );
-named_choices!(Augmentation,
+atelier_core::named_choices!(Augmentation,
     Augmentation::None => "none", "the images as they are";
     Augmentation::Views => "views", "small rotations, scale, shifts and noise (no flips)";
 );
-named_choices!(Mining,
+atelier_core::named_choices!(Mining,
     Mining::SemiHard => "semi-hard", "closest negative farther than the positive (FaceNet); else the farthest";
     Mining::Hard => "hard", "closest negative of every positive pair";
     Mining::All => "all", "every valid triplet of the batch";

@@ -37,34 +37,15 @@ pub enum SegmentationTask {
     Folder,
 }
 
-macro_rules! named_choices {
-    ($ty:ty, $($variant:path => $name:literal, $about:literal;)+) => {
-        impl $ty {
-            /// Every choice, in the order `--help` lists them.
-            pub const ALL: [$ty; [$(stringify!($variant)),+].len()] = [$($variant),+];
-
-            /// The name on the command line.
-            pub fn name(&self) -> &'static str {
-                match self { $($variant => $name),+ }
-            }
-
-            /// One line of `--help`.
-            pub fn about(&self) -> &'static str {
-                match self { $($variant => $about),+ }
-            }
-        }
-    };
-}
-
-named_choices!(Architecture,
+atelier_core::named_choices!(Architecture,
     Architecture::Fcn => "fcn", "encoder–decoder, upsampling by transposed convolution, no skips";
     Architecture::Unet => "unet", "the same with U-Net's skip connections (concatenation)";
 );
-named_choices!(ClassWeights,
+atelier_core::named_choices!(ClassWeights,
     ClassWeights::None => "none", "every pixel weighs the same";
     ClassWeights::InverseFrequency => "inverse-frequency", "class k weighs N / (K·N_k) over the training masks";
 );
-named_choices!(SegmentationTask,
+atelier_core::named_choices!(SegmentationTask,
     SegmentationTask::FashionScenes => "fashion-scenes", "64×64 scenes of 1–4 Fashion-MNIST garments, 11 classes";
     SegmentationTask::EmojiScenes => "emoji-scenes", "64×64 colour scenes of 1–3 emoji on random backgrounds, 10 classes (categories)";
     SegmentationTask::Folder => "folder", "your own images/ + masks/ + classes.txt (--data-dir)";

@@ -69,7 +69,7 @@ pub fn locate(config: &FacenetConfig, data_dir: Option<&Path>) -> Result<Identit
 }
 
 /// The sub-folders of `dir`, sorted (hidden ones skipped).
-fn sub_folders(dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn sub_folders(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))

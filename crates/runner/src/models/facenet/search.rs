@@ -33,12 +33,7 @@ pub fn read_gallery(dir: &Path, config: &FacenetConfig) -> Result<(IdentityImage
     let mut set = IdentityImages::empty(shape, Vec::new(), vec!["folder".into()], Background::White);
     let mut paths = Vec::new();
     let mut folders: Vec<(String, PathBuf)> = vec![("?".to_string(), dir.to_path_buf())];
-    let mut subs: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
-        .collect();
-    subs.sort();
+    let subs = super::data::sub_folders(dir)?;
     folders.extend(subs.into_iter().map(|p| (p.file_name().unwrap_or_default().to_string_lossy().into_owned(), p)));
     for (name, folder) in folders {
         let files = image_files(&folder).map_err(|e| e.to_string())?;
