@@ -33,7 +33,7 @@ pub enum BenchModel {
     /// reference was measured at --batch-size 32).
     Segmentation(BenchArgs),
     /// One Adam step of the embedding network and its semi-hard triplet loss on 64×64 emoji,
-    /// P × K = 8 × 4 (PyTorch's reference was measured at --batch-size 32).
+    /// batch/2 identities × 2 views (PyTorch's reference was measured at --batch-size 32).
     Facenet(BenchArgs),
     /// Every lecture's bench in one table (each model and backend in a fresh process), optionally
     /// beside PyTorch running the same models in the same sitting.

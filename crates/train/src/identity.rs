@@ -66,8 +66,9 @@ impl IdentitySource {
     /// The image indices of a batch: walking `indices` (the loop's shuffled order), the identity of
     /// each image joins the batch until `P` are in (so identities come in proportion to their
     /// images, and the shuffle decides which); its seed image and `K − 1` more of its views follow,
-    /// drawn without replacement while they last. Identities with a single image never join (no
-    /// positive). Fewer than `P` usable identities make a smaller batch.
+    /// drawn without replacement while they last (then repeated if augmentation varies them, else
+    /// the identity keeps fewer views). Identities with a single image never join (no positive).
+    /// Fewer than `P` usable identities make a smaller batch.
     pub fn draw(&self, indices: &[usize], rng: &mut Rng) -> Vec<usize> {
         let (p, k) = (self.identities_per_batch, self.views_per_identity);
         let mut chosen: Vec<usize> = Vec::with_capacity(p * k);
@@ -91,7 +92,12 @@ impl IdentitySource {
             chosen.push(seed);
             for _ in 1..k {
                 if others.is_empty() {
-                    others.clone_from(views); // K above the views: repeat them (augmentation varies them)
+                    // K above the views: repeat them when augmentation varies them; unvaried
+                    // copies would be trivially nearest to each other (validation), so stop there.
+                    if self.augment == AugmentConfig::default() {
+                        break;
+                    }
+                    others.clone_from(views);
                 }
                 let pick = rng.below(others.len());
                 chosen.push(others.swap_remove(pick));
@@ -145,7 +151,12 @@ mod tests {
 
     /// Five identities with 1, 2, 3, 4 and 6 images (one pixel each, the value its index).
     fn set() -> Arc<IdentityImages> {
-        let mut set = IdentityImages::empty([1, 1, 1], (0..5).map(|i| format!("id{i}")).collect(), vec!["s".into()], Background::Black);
+        let mut set = IdentityImages::empty(
+            [1, 1, 1],
+            (0..5).map(|i| format!("id{i}")).collect(),
+            vec!["s".into()],
+            Background::Black,
+        );
         let counts = [1, 2, 3, 4, 6];
         let mut index = 0u8;
         for (identity, &count) in counts.iter().enumerate() {
@@ -180,9 +191,15 @@ mod tests {
             }
             assert_eq!(chosen, source.draw(indices, &mut Rng::new(start as u64)), "same seed, same batch");
         }
-        // K above an identity's views repeats views rather than shrinking the batch.
-        let many = IdentitySource::new(set(), 2, 5).draw(&[1, 3], &mut Rng::new(0));
+        // K above an identity's views: augmented views repeat (each copy varied); unvaried ones
+        // do not (identical copies would be each other's nearest neighbours).
+        let varied = AugmentConfig { max_translate: 1, ..AugmentConfig::default() };
+        let many = IdentitySource::new(set(), 2, 5).with_augment(varied).draw(&[1, 3], &mut Rng::new(0));
         assert_eq!(many.len(), 10);
+        let plain = IdentitySource::new(set(), 2, 5).draw(&[1, 3], &mut Rng::new(0));
+        assert_eq!(plain.len(), 2 + 3, "identity 1 has 2 views, identity 2 has 3: {plain:?}");
+        let distinct: std::collections::BTreeSet<usize> = plain.iter().copied().collect();
+        assert_eq!(distinct.len(), plain.len());
     }
 
     #[test]
