@@ -262,6 +262,19 @@ mod tests {
         assert_eq!(planar_bytes(&[1, 2, 3, 4, 5, 6], 3), vec![1, 4, 2, 5, 3, 6]);
     }
 
+    /// A decoded colour image joins a grey set by luminance (ITU-R 601) and a colour set as planes,
+    /// resized to the set's side either way.
+    #[test]
+    fn decoded_images_are_converted_to_the_sets_shape() {
+        let red = ColourImage { width: 2, height: 2, pixels: [255, 0, 0].repeat(4) };
+        let mut grey = IdentityImages::empty([1, 1, 1], vec!["a".into()], vec!["s".into()], Background::White);
+        grey.push_colour(&red, 0, 0);
+        assert_eq!(grey.image(0), &[76]); // 0.299 · 255
+        let mut colour = IdentityImages::empty([3, 2, 2], vec!["a".into()], vec!["s".into()], Background::White);
+        colour.push_colour(&red, 0, 0);
+        assert_eq!(colour.image(0), &[255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0]);
+    }
+
     /// A shifted view of a white-background colour image: every channel moves the same way and
     /// the uncovered column is white, not black.
     #[test]
