@@ -40,7 +40,8 @@ fn pytorch_images_per_s(model: ModelName) -> (f64, f64) {
         // U-Net 47.2, FCN 58.5 images/s (each row is compared with its own in `run`).
         ModelName::Segmentation => (SEGMENTATION_PYTORCH[1].1, SEGMENTATION_PYTORCH[0].1),
         // `crates/runner/reference/pytorch_reference.py facenet --batch 32 --threads 2` on this
-        // machine (2026-11-28): 315.9, 324.0, 333.2 images/s.
+        // machine (2026-11-28): 315.9, 324.0, 333.2 images/s; later 232–339 as the machine's load
+        // varied (`bench all --reference pytorch` measures it in the same sitting).
         ModelName::Facenet => (315.9, 333.2),
     }
 }
