@@ -53,4 +53,4 @@ pub mod verification;
 
 pub use config::{Augmentation, FacenetConfig, FacenetTask, Mining};
 pub use model::EmbeddingNet;
-pub use step::{FacenetExperiment, as_rgb, load_model};
+pub use step::{FacenetExperiment, load_model};

@@ -10,4 +10,5 @@ pub mod conv_matrix;
 pub mod latent;
 pub mod linalg;
 pub mod loss;
+pub mod pictures;
 pub mod quality;

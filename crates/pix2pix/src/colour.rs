@@ -71,27 +71,13 @@ pub fn lab_unit_to_rgb(lightness: Tensor<4>, chroma: Tensor<4>) -> Tensor<4> {
     Tensor::cat(rgb, 1).clamp(0.0, 1.0) // [n, 3, h, w]
 }
 
-/// Channels shown as they are, as 3 channels: grey `[n, 1, h, w]` repeated, 2 channels as red
-/// and green with blue 0, RGB kept (more channels: the first three).
-fn channels_as_rgb(images: Tensor<4>) -> Tensor<4> {
-    let [n, c, h, w] = images.dims();
-    match c {
-        1 => images.repeat_dim(1, 3), // [n, 3, h, w]
-        2 => {
-            let blue = Tensor::zeros([n, 1, h, w], &images.device());
-            Tensor::cat(vec![images, blue], 1) // [n, 3, h, w]
-        }
-        _ => images.narrow(1, 0, 3), // [n, 3, h, w]
-    }
-}
-
 /// 3-channel pictures in `[0, 1]` of outputs or targets `images_unit` `[n, c_out, h, w]` (unit
 /// range) for figures: [`ColourSpace::Rgb`] shows the channels as they are (grey repeated),
 /// [`ColourSpace::LabChroma`] combines `inputs_unit`'s lightness `[n, 1, h, w]` with the chroma
 /// images `[n, 2, h, w]`. → `[n, 3, h, w]`.
 pub fn display_rgb(config: &Pix2PixConfig, inputs_unit: Tensor<4>, images_unit: Tensor<4>) -> Tensor<4> {
     match config.colour {
-        ColourSpace::Rgb => channels_as_rgb(images_unit),
+        ColourSpace::Rgb => atelier_layers::pictures::as_rgb(images_unit),
         ColourSpace::LabChroma => lab_unit_to_rgb(inputs_unit, images_unit),
     }
 }
@@ -100,7 +86,7 @@ pub fn display_rgb(config: &Pix2PixConfig, inputs_unit: Tensor<4>, images_unit: 
 /// [`ColourSpace::Rgb`], the lightness as grey (`a = b = 0`) for [`ColourSpace::LabChroma`].
 pub fn display_inputs_rgb(config: &Pix2PixConfig, inputs_unit: Tensor<4>) -> Tensor<4> {
     match config.colour {
-        ColourSpace::Rgb => channels_as_rgb(inputs_unit),
+        ColourSpace::Rgb => atelier_layers::pictures::as_rgb(inputs_unit),
         ColourSpace::LabChroma => {
             let [n, _, h, w] = inputs_unit.dims();
             let neutral = Tensor::full([n, 2, h, w], NEUTRAL_CHROMA_UNIT, &inputs_unit.device());

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use atelier_layers::pictures::as_rgb;
 use atelier_train::{
     Experiment, Figure, MaskBatch, StepContext, StepOutput, load_model_and_optimizer, load_model_blob,
     model_and_optimizer_state, pytorch_adam,
@@ -91,15 +92,6 @@ pub fn load_model(
     device: &Device,
 ) -> Result<SegmentationNet, String> {
     load_model_blob(SegmentationNet::new(config, device), blobs)
-}
-
-/// Grey images as three equal channels; colour images as they are. `[k, c, h, w]` → `[k, 3, h, w]`.
-pub fn as_rgb(images: Tensor<4>) -> Tensor<4> {
-    let [_, channels, _, _] = images.dims();
-    match channels {
-        1 => images.repeat_dim(1, 3),
-        _ => images.narrow(1, 0, 3),
-    }
 }
 
 /// Masks in the course's label colours ([`atelier_core::canvas::label_colour`]: black background,
