@@ -119,8 +119,8 @@ impl FacenetConfig {
     }
 
     /// The loop settings of the README's results (batches of `P·K`), measured on 2 CPU cores with
-    /// flex: Fashion 10 epochs of 60,000 images (42 min), emoji 10 epochs of 6,064 views (≈ 15 min
-    /// at 70 images/s); a folder 20 epochs.
+    /// flex: Fashion 10 epochs of 60,000 images (42 min), emoji 10 epochs of 6,064 views (23 min at
+    /// 45 images/s); a folder 20 epochs.
     pub fn training(&self) -> TrainConfig {
         let epochs = match self.task {
             FacenetTask::Fashion => 10,

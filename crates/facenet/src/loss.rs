@@ -160,6 +160,7 @@ mod tests {
     /// values, and the batch's loss one of the 16 sums (never a positive or the anchor itself).
     #[test]
     fn random_picks_only_negatives() {
+        let _rng = atelier_testkit::shared_rng();
         let device = device();
         // a0 = 0, a1 = 0.1 (identity 0), b0 = 0.3, b1 = 0.5 (identity 1).
         let e = Tensor::<2>::from_floats([[0.0], [0.1], [0.3], [0.5]], &device);

@@ -82,6 +82,7 @@ mod tests {
 
     #[test]
     fn embeddings_have_the_dimension_and_unit_length_and_the_reference_parameter_count() {
+        let _rng = atelier_testkit::shared_rng();
         let device = atelier_backend::Backend::Flex.device().unwrap();
         for (task, side) in [(FacenetTask::Fashion, 28), (FacenetTask::Emoji, 64)] {
             let config = FacenetConfig::for_task(task);

@@ -158,6 +158,7 @@ mod tests {
     /// variance: 2,816 (the reference's `running_*` buffers).
     #[test]
     fn parameter_counts_match_the_pytorch_reference() {
+        let _rng = atelier_testkit::shared_rng(); // initialises networks: not during a seeded test
         let device = device();
         let unet = SegmentationConfig::default();
         let fcn = SegmentationConfig { architecture: Architecture::Fcn, ..unet.clone() };
@@ -212,6 +213,7 @@ mod tests {
     /// encoder's first map cut off, U-Net's output changes; the FCN's depends only on the bottleneck.
     #[test]
     fn unet_concatenates_skips_and_fcn_does_not() {
+        let _rng = atelier_testkit::shared_rng(); // initialises networks: not during a seeded test
         let device = device();
         let unet = SegmentationNet::new(&SegmentationConfig { base_channels: 4, ..Default::default() }, &device);
         let fcn = SegmentationNet::new(
