@@ -42,10 +42,30 @@ pub struct Protocol {
     pub gallery: IdentityImages,
     /// The gallery is the query set (leave the query out).
     pub leave_one_out: bool,
-    /// The second image of each verification pair comes from this set (the first from `queries`).
-    pub partners: IdentityImages,
+    /// Where the second image of each verification pair comes from (the first from `queries`).
+    pub partners: Partners,
     /// `(query index, partner index, same identity)`.
     pub pairs: Vec<(usize, usize, bool)>,
+}
+
+/// The set verification partners are drawn from: one of the protocol's own, so its vectors are
+/// computed once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Partners {
+    /// The query set itself (an image is never paired with itself).
+    Queries,
+    /// The gallery (the emoji's other style).
+    Gallery,
+}
+
+impl Protocol {
+    /// The images verification partners come from.
+    fn partner_images(&self) -> &IdentityImages {
+        match self.partners {
+            Partners::Queries => &self.queries,
+            Partners::Gallery => &self.gallery,
+        }
+    }
 }
 
 /// One row of the table: how images become vectors.
@@ -132,9 +152,12 @@ pub fn eval(
         };
         let queries = vectors(&protocol.queries)?;
         let gallery = if protocol.leave_one_out { None } else { Some(vectors(&protocol.gallery)?) };
-        let partners = vectors(&protocol.partners)?;
-        let (scores, figures_input) =
-            score(&protocol, &queries, gallery.as_ref().unwrap_or(&queries), &partners, device, all_scores.is_empty())?;
+        let gallery = gallery.as_ref().unwrap_or(&queries);
+        let partners = match protocol.partners {
+            Partners::Queries => &queries,
+            Partners::Gallery => gallery,
+        };
+        let (scores, figures_input) = score(&protocol, &queries, gallery, partners, device, all_scores.is_empty())?;
         if let (Some(input), Method::Network { .. }) = (figures_input, method) {
             figures::write_all(run, &protocol, &queries, &input)?;
         }
@@ -222,7 +245,9 @@ fn load_compared(path: &Path, main: &FacenetConfig, device: &Device) -> Result<M
 pub fn protocol(task: FacenetTask, data: IdentityData, limit: Option<usize>) -> Result<Protocol, String> {
     let IdentityData { train, test, .. } = data;
     let (description, queries, gallery, leave_one_out, partners) = match task {
-        FacenetTask::Fashion => ("test images query the training images".to_string(), test.clone(), train, false, test),
+        FacenetTask::Fashion => {
+            ("test images query the training images".to_string(), test, train, false, Partners::Queries)
+        }
         FacenetTask::Emoji => {
             let style =
                 |name: &str| test.of_style(name).ok_or_else(|| format!("the emoji test set has no {name} renderings"));
@@ -231,34 +256,31 @@ pub fn protocol(task: FacenetTask, data: IdentityData, limit: Option<usize>) -> 
             (
                 "unseen emoji: Twitter renderings query the Google renderings".to_string(),
                 twitter,
-                google.clone(),
-                false,
                 google,
+                false,
+                Partners::Gallery,
             )
         }
         FacenetTask::Folder => (
             "unseen identities: each test image queries the other test images".to_string(),
             test.clone(),
-            test.clone(),
-            true,
             test,
+            true,
+            Partners::Queries,
         ),
     };
     let first = |set: IdentityImages| match limit {
         Some(n) if n < set.len() => set.subset(&(0..n).collect::<Vec<_>>()),
         _ => set,
     };
-    let (queries, gallery, partners) = if leave_one_out {
-        let queries = first(queries);
-        (queries.clone(), queries.clone(), queries)
-    } else {
-        (first(queries), first(gallery), first(partners))
-    };
-    let pairs = verification_pairs(&queries, &partners, leave_one_out || task == FacenetTask::Fashion);
-    if pairs.iter().all(|p| !p.2) || pairs.iter().all(|p| p.2) {
+    let queries = first(queries);
+    let gallery = if leave_one_out { queries.clone() } else { first(gallery) };
+    let mut protocol = Protocol { description, queries, gallery, leave_one_out, partners, pairs: Vec::new() };
+    protocol.pairs = verification_pairs(&protocol.queries, protocol.partner_images(), partners == Partners::Queries);
+    if protocol.pairs.iter().all(|p| !p.2) || protocol.pairs.iter().all(|p| p.2) {
         return Err("the test set cannot make both same-identity and different-identity pairs".into());
     }
-    Ok(Protocol { description, queries, gallery, leave_one_out, partners, pairs })
+    Ok(protocol)
 }
 
 /// [`PAIRS_EACH`] same and different pairs (query, partner), seeded; `same_set` forbids pairing
