@@ -102,6 +102,11 @@ const RECORDED: &[(&str, &str)] = &[
     ("--margin", "/model/margin"),
     ("--identities-per-batch", "/model/identities_per_batch"),
     ("--views-per-identity", "/model/views_per_identity"),
+    ("--size", "/model/size"),
+    ("--blocks", "/model/blocks"),
+    ("--cycle-weight", "/model/cycle_weight"),
+    ("--identity-ratio", "/model/identity_ratio"),
+    ("--pool-size", "/model/pool_size"),
 ];
 
 /// Flags whose stated default is not a setting of the run.
@@ -150,6 +155,10 @@ fn config_of_a_run_with_no_flags(model: &str, choice: &[&str], out: &Path) -> se
             args.extend(["--data-dir", data.to_str().unwrap(), "--train-limit", "64"])
         }
         ("pix2pix" | "emoji-evaluator", _) => args.extend(["--data-dir", "embedded", "--train-limit", "64"]),
+        ("cyclegan", ["--task", "edges-fashion"]) => {
+            args.extend(["--data-dir", data.to_str().unwrap(), "--train-limit", "64"])
+        }
+        ("cyclegan", _) => args.extend(["--data-dir", "embedded", "--train-limit", "64"]),
         // The embedded emoji identities whole (a limit would keep only Google renderings: no pairs).
         ("facenet", ["--task", "emoji"]) => args.extend(["--data-dir", "embedded"]),
         _ => args.extend(["--data-dir", data.to_str().unwrap(), "--train-limit", "64", "--valid-limit", "64"]),
@@ -172,6 +181,7 @@ fn each_models_help_states_the_defaults_its_runs_record() {
         ("emoji-evaluator", &[&[]]),
         ("segmentation", &[&[]]),
         ("facenet", &[&[], &["--task", "emoji"]]),
+        ("cyclegan", &[&[], &["--task", "edges-fashion"]]),
     ];
     for (model, choices) in runs {
         let defaults = help_defaults(model);

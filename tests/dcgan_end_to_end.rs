@@ -120,8 +120,19 @@ fn dcgan_commands_refuse_bad_requests_clearly() {
     assert!(!target.exists(), "refused commands write no samples");
 
     let bench_runs = scratch("bench-dcgan");
-    let bench =
-        ["bench", "dcgan", "--backend", "flex", "--steps", "2", "--warmup", "1", "--json", "--out", bench_runs.to_str().unwrap()];
+    let bench = [
+        "bench",
+        "dcgan",
+        "--backend",
+        "flex",
+        "--steps",
+        "2",
+        "--warmup",
+        "1",
+        "--json",
+        "--out",
+        bench_runs.to_str().unwrap(),
+    ];
     let started = std::time::Instant::now();
     let output = ok(atelier("flex", &bench));
     let line: serde_json::Value = serde_json::from_str(stdout(&output).trim()).unwrap();

@@ -140,7 +140,17 @@ fn bench_reports_updates_and_environment_steps_as_json() {
     let started = Instant::now();
     let runs = scratch("bench-dqn");
     let output = ok(atelier(&[
-        "bench", "dqn", "--backend", "flex", "--json", "--steps", "10", "--warmup", "2", "--out", runs.to_str().unwrap(),
+        "bench",
+        "dqn",
+        "--backend",
+        "flex",
+        "--json",
+        "--steps",
+        "10",
+        "--warmup",
+        "2",
+        "--out",
+        runs.to_str().unwrap(),
     ]));
     let wall_s = started.elapsed().as_secs_f64();
     let line = String::from_utf8_lossy(&output.stdout);

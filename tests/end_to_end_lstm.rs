@@ -124,7 +124,17 @@ fn bench_lstm_reports_both_implementations_as_json() {
     let started = std::time::Instant::now();
     let runs = scratch("bench-lstm");
     let output = ok(atelier(&[
-        "bench", "lstm", "--backend", "flex", "--json", "--steps", "1", "--warmup", "1", "--out", runs.to_str().unwrap(),
+        "bench",
+        "lstm",
+        "--backend",
+        "flex",
+        "--json",
+        "--steps",
+        "1",
+        "--warmup",
+        "1",
+        "--out",
+        runs.to_str().unwrap(),
     ]));
     let elapsed = started.elapsed();
     let lines: Vec<serde_json::Value> =

@@ -29,6 +29,9 @@ pub enum BenchModel {
     /// One pix2pix iteration (one D step + one G step) on Twitter→Google emoji pairs, 64×64
     /// (PyTorch's reference was measured at --batch-size 32).
     Pix2pix(BenchArgs),
+    /// One CycleGAN iteration (both generators, then both discriminators) on unpaired Twitter and
+    /// Google emoji, 64×64, ngf 32, 6 blocks (PyTorch's reference was measured at --batch-size 32).
+    Cyclegan(BenchArgs),
     /// One Adam step of the FCN and of U-Net on 64×64 Fashion scenes, 11 classes (PyTorch's
     /// reference was measured at --batch-size 32).
     Segmentation(BenchArgs),
@@ -55,6 +58,7 @@ impl BenchModel {
             BenchModel::Dqn(args) => (ModelName::Dqn, args, &[]),
             BenchModel::Dcgan(args) => (ModelName::Dcgan, args, &[]),
             BenchModel::Pix2pix(args) => (ModelName::Pix2pix, args, &[]),
+            BenchModel::Cyclegan(args) => (ModelName::Cyclegan, args, &[]),
             BenchModel::Segmentation(args) => (ModelName::Segmentation, args, &[]),
             BenchModel::Facenet(args) => (ModelName::Facenet, args, &[]),
             BenchModel::All(_) | BenchModel::Ops(_) => return None,

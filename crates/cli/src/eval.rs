@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use atelier_backend::Backend;
 use clap::{Args, Subcommand, ValueEnum};
 
+use atelier_cyclegan::Direction;
+
 use crate::choice;
 
 #[derive(Debug, Args)]
@@ -30,6 +32,11 @@ pub enum EvalTarget {
     Dcgan(DcganEvalArgs),
     /// Translate the held-out pairs: L1, PSNR, SSIM beside the identity baseline, and the task's measures.
     Pix2pix(Pix2pixEvalArgs),
+    /// Translate the test images both ways: against the true counterparts (emoji) L1, PSNR, SSIM,
+    /// cycle L1, FCD, looks-like-the-target-style and category kept (class kept for garments),
+    /// beside the identity; --compare adds other CycleGAN runs (the λ_cyc = 0 ablation),
+    /// --pix2pix a paired run (the upper bound).
+    Cyclegan(CycleganEvalArgs),
     /// Segment the test images: mIoU, per-class IoU, pixel and boundary accuracy, confusion
     /// heatmap; --compare adds other runs (FCN vs U-Net) to the same table and picture.
     Segmentation(SegmentationEvalArgs),
@@ -56,6 +63,7 @@ impl EvalTarget {
             EvalTarget::Dqn(_) => "dqn",
             EvalTarget::Dcgan(_) => "dcgan",
             EvalTarget::Pix2pix(_) => "pix2pix",
+            EvalTarget::Cyclegan(_) => "cyclegan",
             EvalTarget::Segmentation(_) => "segmentation",
             EvalTarget::Facenet(_) => "facenet",
             EvalTarget::EmojiEvaluator(_) => "emoji-evaluator",
@@ -73,6 +81,7 @@ impl EvalTarget {
             EvalTarget::Dqn(a) => a.common.backend,
             EvalTarget::Dcgan(a) => a.common.backend,
             EvalTarget::Pix2pix(a) => a.common.backend,
+            EvalTarget::Cyclegan(a) => a.common.backend,
             EvalTarget::Segmentation(a) => a.common.backend,
             EvalTarget::Facenet(a) => a.common.backend,
             EvalTarget::EmojiEvaluator(a) => a.common.backend,
@@ -171,6 +180,22 @@ pub struct Pix2pixEvalArgs {
     /// Data folder [default: the run's].
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CycleganEvalArgs {
+    #[command(flatten)]
+    pub common: EvalRunArgs,
+    /// Data folder [default: the run's].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Other CycleGAN runs on the same task to put in the same table (repeat the flag).
+    #[arg(long, value_name = "RUN_DIR")]
+    pub compare: Vec<PathBuf>,
+    /// A pix2pix run on the same emoji (twitter-to-google) or garments (edges2fashion): its X → Y
+    /// row, the paired upper bound.
+    #[arg(long, value_name = "RUN_DIR")]
+    pub pix2pix: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -277,9 +302,12 @@ pub struct EmojiEvaluatorEvalArgs {
 /// `translate`: a user's own images through a trained translation run.
 #[derive(Debug, Args, Clone)]
 pub struct TranslateArgs {
-    /// The pix2pix run whose latest checkpoint translates.
+    /// The pix2pix or CycleGAN run whose latest checkpoint translates.
     #[arg(long, value_name = "RUN_DIR")]
     pub run: PathBuf,
+    /// CycleGAN's direction: x2y (G) or y2x (F); pix2pix runs have one.
+    #[arg(long, value_parser = choice!(Direction))]
+    pub direction: Option<Direction>,
     /// Folder of PNG/JPEG images (any size; resized to the model's).
     #[arg(long = "in", value_name = "DIR")]
     pub input: PathBuf,

@@ -9,6 +9,7 @@ use atelier_autoencoder::AutoencoderConfig;
 use atelier_autoencoder::config::{DEFAULT_NOISE_SIGMA, DEFAULT_SPARSITY};
 use atelier_backend::Backend;
 use atelier_classifier::{Architecture, ClassifierConfig};
+use atelier_cyclegan::{CycleGanConfig, CycleTask};
 use atelier_dcgan::DcganConfig;
 use atelier_dqn::DqnConfig;
 use atelier_facenet::{FacenetConfig, FacenetTask};
@@ -72,7 +73,7 @@ struct Preset {
 /// `train <model> --help` with every flag's default appended to its help.
 pub fn with_defaults(cli: Command) -> Command {
     type Presets = fn() -> Vec<Preset>;
-    let models: [(&str, Presets); 10] = [
+    let models: [(&str, Presets); 11] = [
         ("autoencoder", autoencoder),
         ("vae", vae),
         ("classifier", classifier),
@@ -80,6 +81,7 @@ pub fn with_defaults(cli: Command) -> Command {
         ("dqn", dqn),
         ("dcgan", dcgan),
         ("pix2pix", pix2pix),
+        ("cyclegan", cyclegan),
         ("segmentation", segmentation),
         ("facenet", facenet),
         ("emoji-evaluator", emoji_evaluator),
@@ -260,6 +262,31 @@ fn dcgan() -> Vec<Preset> {
 fn emoji_evaluator() -> Vec<Preset> {
     let config = atelier_evaluation::emoji::EmojiEvaluatorConfig::default();
     vec![Preset { label: None, values: epoch_loop_values(&config.training(), config.learning_rate, None) }]
+}
+
+fn cyclegan() -> Vec<Preset> {
+    CycleTask::ALL
+        .into_iter()
+        .map(|task| {
+            let config = CycleGanConfig::for_task(task);
+            let mut values = epoch_loop_values(&config.training(), config.learning_rate, None);
+            if task == CycleTask::TwitterGoogle {
+                values.push(("task", task.name().to_string()));
+            }
+            values.extend([
+                ("size", config.size.to_string()),
+                ("ngf", config.ngf.to_string()),
+                ("ndf", config.ndf.to_string()),
+                ("blocks", config.blocks.to_string()),
+                ("cycle_weight", config.cycle_weight.to_string()),
+                ("identity_ratio", config.identity_ratio.to_string()),
+                ("pool_size", config.pool_size.to_string()),
+                ("beta1", config.beta_1.to_string()),
+            ]);
+            let label = (task != CycleTask::TwitterGoogle).then(|| format!("--task {}", task.name()));
+            Preset { label, values }
+        })
+        .collect()
 }
 
 fn pix2pix() -> Vec<Preset> {

@@ -26,16 +26,17 @@ pub use bench::{
 };
 pub use demo::{DemoArgs, ReportArgs};
 pub use eval::{
-    AutoencoderEvalArgs, ClassifierEvalArgs, ClusterArgs, DcganEvalArgs, DqnEvalArgs, EmojiEvaluatorEvalArgs,
-    EvalCommand, EvalRunArgs, EvalTarget, EvaluatorArg, FacenetEvalArgs, ImagesEvalArgs, LstmEvalArgs, OutputSize,
-    Pix2pixEvalArgs, ReferenceArg, SearchArgs, SegmentArgs, SegmentationEvalArgs, TranslateArgs, VaeEvalArgs,
+    AutoencoderEvalArgs, ClassifierEvalArgs, ClusterArgs, CycleganEvalArgs, DcganEvalArgs, DqnEvalArgs,
+    EmojiEvaluatorEvalArgs, EvalCommand, EvalRunArgs, EvalTarget, EvaluatorArg, FacenetEvalArgs, ImagesEvalArgs,
+    LstmEvalArgs, OutputSize, Pix2pixEvalArgs, ReferenceArg, SearchArgs, SegmentArgs, SegmentationEvalArgs,
+    TranslateArgs, VaeEvalArgs,
 };
 pub use sample::{SampleCommand, SampleTarget};
 pub use sweep::{DqnSweepArgs, SweepCommand, SweepModel};
 pub use train::{
-    AutoencoderTrainArgs, ClassifierTrainArgs, CommonTrainArgs, DcganTrainArgs, DqnTrainArgs, EmojiEvaluatorTrainArgs,
-    FacenetTrainArgs, ImageDataArgs, LrDecayArgs, LstmTrainArgs, Pix2pixTrainArgs, RunArgs, SegmentationTrainArgs,
-    TrainCommand, TrainModel, VaeTrainArgs,
+    AutoencoderTrainArgs, ClassifierTrainArgs, CommonTrainArgs, CycleganTrainArgs, DcganTrainArgs, DqnTrainArgs,
+    EmojiEvaluatorTrainArgs, FacenetTrainArgs, ImageDataArgs, LrDecayArgs, LstmTrainArgs, Pix2pixTrainArgs, RunArgs,
+    SegmentationTrainArgs, TrainCommand, TrainModel, VaeTrainArgs,
 };
 
 #[derive(Debug, Parser)]
@@ -60,7 +61,7 @@ pub enum Command {
     Bench(BenchCommand),
     /// Train one model for several seeds, evaluate each, and print mean ± std in one table.
     Sweep(SweepCommand),
-    /// Translate a folder of your own images with a trained pix2pix run (PNGs out).
+    /// Translate a folder of your own images with a trained pix2pix or CycleGAN run (PNGs out).
     Translate(TranslateArgs),
     /// Segment a folder of your own images with a trained segmentation run (masks and overlays out).
     Segment(SegmentArgs),
@@ -139,6 +140,7 @@ pub enum ModelName {
     Dqn,
     Dcgan,
     Pix2pix,
+    Cyclegan,
     Segmentation,
     Facenet,
 }
@@ -154,6 +156,7 @@ impl ModelName {
             ModelName::Dqn => "dqn",
             ModelName::Dcgan => "dcgan",
             ModelName::Pix2pix => "pix2pix",
+            ModelName::Cyclegan => "cyclegan",
             ModelName::Segmentation => "segmentation",
             ModelName::Facenet => "facenet",
         }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use atelier_autoencoder::Variant;
 use atelier_backend::Backend;
 use atelier_classifier::{Architecture, Augmentation, Trainable};
+use atelier_cyclegan::CycleTask;
 use atelier_dcgan::GeneratorLoss;
 use atelier_dqn::{TargetKind, TdLoss};
 use atelier_facenet::{Augmentation as ViewAugmentation, FacenetTask, Mining};
@@ -56,6 +57,9 @@ pub enum TrainModel {
     Dcgan(DcganTrainArgs),
     /// The image-to-image lecture's pix2pix (U-Net + PatchGAN + λ·L1; --gan-weight 0: the L1-only U-Net).
     Pix2pix(Pix2pixTrainArgs),
+    /// The unpaired-translation lecture's CycleGAN (two ResNet generators, two PatchGANs, cycle
+    /// consistency; --cycle-weight 0: the adversarial-only ablation).
+    Cyclegan(CycleganTrainArgs),
     /// The segmentation lecture: FCN or U-Net, a class for every pixel (Fashion-MNIST scenes or your folder).
     Segmentation(SegmentationTrainArgs),
     /// The metric-learning lecture: an embedding on the unit sphere trained with FaceNet's triplet
@@ -77,6 +81,7 @@ impl TrainModel {
             TrainModel::Dqn(_) => "dqn",
             TrainModel::Dcgan(_) => "dcgan",
             TrainModel::Pix2pix(_) => "pix2pix",
+            TrainModel::Cyclegan(_) => "cyclegan",
             TrainModel::Segmentation(_) => "segmentation",
             TrainModel::Facenet(_) => "facenet",
             TrainModel::EmojiEvaluator(_) => "emoji-evaluator",
@@ -93,6 +98,7 @@ impl TrainModel {
             TrainModel::Dqn(args) => &args.common,
             TrainModel::Dcgan(args) => &args.common,
             TrainModel::Pix2pix(args) => &args.common,
+            TrainModel::Cyclegan(args) => &args.common,
             TrainModel::Segmentation(args) => &args.common,
             TrainModel::Facenet(args) => &args.common,
             TrainModel::EmojiEvaluator(args) => &args.common,
@@ -109,6 +115,7 @@ impl TrainModel {
             TrainModel::Dqn(_) => None,
             TrainModel::Dcgan(args) => Some(&args.data),
             TrainModel::Pix2pix(args) => Some(&args.data),
+            TrainModel::Cyclegan(args) => Some(&args.data),
             TrainModel::Segmentation(args) => Some(&args.data),
             TrainModel::Facenet(args) => Some(&args.data),
             TrainModel::EmojiEvaluator(args) => Some(&args.data),
@@ -362,6 +369,45 @@ pub struct Pix2pixTrainArgs {
     /// Sobel threshold of the edge-map tasks (grey levels in [0, 1]; a black–white step is 4).
     #[arg(long)]
     pub edge_threshold: Option<f32>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CycleganTrainArgs {
+    #[command(flatten)]
+    pub common: CommonTrainArgs,
+    /// Data folder: an emoji folder (twitter-google), Fashion-MNIST (edges-fashion) or, with
+    /// --task folder, CycleGAN's trainA/ trainB/ testA/ testB/; see --task. The four-file flag help
+    /// above is Fashion-MNIST's.
+    #[command(flatten)]
+    pub data: ImageDataArgs,
+    /// The two domains.
+    #[arg(long, value_parser = choice!(CycleTask))]
+    pub task: Option<CycleTask>,
+    /// Side of the square images (a multiple of 4, at least 16): 32 or 64.
+    #[arg(long)]
+    pub size: Option<usize>,
+    /// Channels of the generators' first feature map.
+    #[arg(long)]
+    pub ngf: Option<usize>,
+    /// Channels of the discriminators' first feature map.
+    #[arg(long)]
+    pub ndf: Option<usize>,
+    /// Residual blocks at the generators' bottleneck.
+    #[arg(long)]
+    pub blocks: Option<usize>,
+    /// λ_cyc, the weight of the cycle-consistency loss; 0 trains the adversarial-only ablation
+    /// (the identity term, λ_id = ratio·λ_cyc, goes with it).
+    #[arg(long, value_name = "LAMBDA")]
+    pub cycle_weight: Option<f64>,
+    /// λ_id as a share of λ_cyc.
+    #[arg(long)]
+    pub identity_ratio: Option<f64>,
+    /// Generated images remembered per domain for the discriminators (0: no history).
+    #[arg(long)]
+    pub pool_size: Option<usize>,
+    /// Adam's β₁ for all four networks.
+    #[arg(long)]
+    pub beta1: Option<f64>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -22,7 +22,8 @@ pub fn compact(unix: u64) -> String {
 /// The Unix time of a `2026-11-23T12:15:34Z` string ([`iso8601`]'s format), `None` if it is not one.
 pub fn parse_iso8601(text: &str) -> Option<u64> {
     let b = text.as_bytes();
-    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z' {
+    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z'
+    {
         return None;
     }
     let field = |range: std::ops::Range<usize>| text.get(range)?.parse::<u32>().ok();

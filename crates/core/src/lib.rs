@@ -2,8 +2,8 @@
 //! metrics tables, image grids and plots. No tensors here: plain data in, files out.
 
 pub mod atomic;
-pub mod choices;
 pub mod canvas;
+pub mod choices;
 pub mod clock;
 pub mod curves;
 pub mod grid;

@@ -45,9 +45,14 @@ impl CycleTask {
         }
     }
 
-    /// The default image side: 32 everywhere (measured: README, "Unpaired translation").
+    /// The default image side: the garments' 32 (28×28 padded); 64 for the emoji, the colour
+    /// evaluator's size (scaled up from 32×32 it calls even real Google emoji Twitter's), and for
+    /// a folder.
     pub fn default_size(self) -> usize {
-        32
+        match self {
+            CycleTask::EdgesFashion => 32,
+            _ => 64,
+        }
     }
 
     /// True when the domains are emoji styles.
@@ -67,6 +72,15 @@ pub enum Direction {
 }
 
 impl Direction {
+    pub const ALL: [Direction; 2] = [Direction::X2y, Direction::Y2x];
+
+    pub fn about(self) -> &'static str {
+        match self {
+            Direction::X2y => "G: X → Y (twitter → google, edges → garments, A → B)",
+            Direction::Y2x => "F: Y → X (google → twitter, garments → edges, B → A)",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Direction::X2y => "x2y",
@@ -161,7 +175,7 @@ impl CycleGanConfig {
 
     /// Refuses settings that cannot train, naming the setting.
     pub fn validate(&self) -> Result<(), String> {
-        if !(self.size >= 16 && self.size % 4 == 0) {
+        if !(self.size >= 16 && self.size.is_multiple_of(4)) {
             return Err(format!("size must be a multiple of 4, at least 16 (got {})", self.size));
         }
         if !matches!(self.channels, 1 | 3) {

@@ -321,7 +321,7 @@ fn pool_from_bytes(bytes: &[u8], capacity: usize, device: &Device) -> Result<Ima
     }
     let dims: Vec<usize> = bytes[..32].chunks(8).map(|c| u64::from_le_bytes(c.try_into().unwrap()) as usize).collect();
     let values: Vec<f32> = bytes[32..].chunks(4).map(|c| f32::from_le_bytes(c.try_into().unwrap())).collect();
-    if (bytes.len() - 32) % 4 != 0 || values.len() != dims.iter().product::<usize>() {
+    if !(bytes.len() - 32).is_multiple_of(4) || values.len() != dims.iter().product::<usize>() {
         return Err(bad());
     }
     let images = Tensor::<4>::from_data(TensorData::new(values, [dims[0], dims[1], dims[2], dims[3]]), device);

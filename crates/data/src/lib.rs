@@ -74,16 +74,17 @@ pub mod scenes;
 pub mod source;
 pub mod subset;
 pub mod translation;
+pub mod unpaired;
 
 pub use augment::{AugmentConfig, Clip};
 pub use dataset::{Dataset, FASHION_MNIST_CLASSES, MNIST_CLASSES, NUM_CLASSES, Split, load, load_from, to_unit_floats};
 pub use error::DataError;
 pub use fetch::{KnownDataset, verify_md5};
+pub use identities::{Background, IdentityImages};
 pub use idx::{
     ImageSet, encode_idx_images, encode_idx_labels, parse_idx_images, parse_idx_labels, read_idx_images,
     read_idx_labels,
 };
-pub use identities::{Background, IdentityImages};
 pub use masks::MaskedImages;
 pub use pairs::{PairSet, StyledImages};
 pub use record::{DataMismatch, DataRecord, FileRecord, check_same_data};
@@ -91,3 +92,4 @@ pub use rng::Rng;
 pub use scenes::{FASHION_SCENE_CLASSES, Garments, Scene, SceneConfig, SceneGenerator, SceneSplit};
 pub use source::{DataSource, locate, locate_on_disk, locate_with};
 pub use subset::{SubsetSummary, class_balanced_indices, write_subset};
+pub use unpaired::UnpairedSet;

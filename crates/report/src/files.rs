@@ -124,14 +124,16 @@ pub fn href(segments: &[&str]) -> String {
 
 fn copy(source: &Path, target: &Path) -> Result<(), ReportError> {
     make_parent(target)?;
-    fs::copy(source, target).map_err(|source_error| ReportError::Write { path: target.to_path_buf(), source: source_error })?;
+    fs::copy(source, target)
+        .map_err(|source_error| ReportError::Write { path: target.to_path_buf(), source: source_error })?;
     Ok(())
 }
 
 /// Writes `bytes` to `path` (atomically), creating its folder.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
     make_parent(path)?;
-    atelier_core::atomic::write_atomic(path, bytes).map_err(|source| ReportError::Write { path: path.to_path_buf(), source })
+    atelier_core::atomic::write_atomic(path, bytes)
+        .map_err(|source| ReportError::Write { path: path.to_path_buf(), source })
 }
 
 fn make_parent(path: &Path) -> Result<(), ReportError> {

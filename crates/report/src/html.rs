@@ -20,7 +20,13 @@ pub fn escape(text: &str) -> String {
 /// (at least two decimals below 1,000, one above) without trailing zeros, never in exponent form.
 pub fn number(value: f64) -> String {
     if !value.is_finite() {
-        return if value.is_nan() { "NaN".into() } else if value > 0.0 { "∞".into() } else { "−∞".into() };
+        return if value.is_nan() {
+            "NaN".into()
+        } else if value > 0.0 {
+            "∞".into()
+        } else {
+            "−∞".into()
+        };
     }
     if value.fract() == 0.0 && value.abs() < 1e15 {
         return format!("{value:.0}");

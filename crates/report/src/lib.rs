@@ -96,7 +96,8 @@ pub fn write_report(options: &ReportOptions) -> Result<ReportSummary, ReportErro
 /// runs, and clearing it could touch runs).
 fn refuse_out_inside_runs(runs: &Path, out: &Path) -> Result<(), ReportError> {
     let absolute = |p: &Path| -> PathBuf {
-        let joined = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        let joined =
+            if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
         // Canonicalise the longest existing ancestor, keep the rest as typed.
         let mut existing = joined.as_path();
         let mut rest = Vec::new();

@@ -70,7 +70,12 @@ nav ol { columns: 2; }
 "#;
 
 /// The whole page.
-pub fn page(runs_folder: &str, lectures: &[LectureView], bench: &[BenchRow], skipped_bench: &[String]) -> (String, Tally) {
+pub fn page(
+    runs_folder: &str,
+    lectures: &[LectureView],
+    bench: &[BenchRow],
+    skipped_bench: &[String],
+) -> (String, Tally) {
     let mut tally = Tally::default();
     let mut body = String::new();
     for view in lectures {
@@ -104,7 +109,8 @@ fn navigation(lectures: &[LectureView]) -> String {
     let mut nav = String::from("<nav><ol>\n");
     for view in lectures {
         let l = view.lecture;
-        let status = if view.runs.is_empty() { " (no run yet)".to_string() } else { format!(" ({} run(s))", view.runs.len()) };
+        let status =
+            if view.runs.is_empty() { " (no run yet)".to_string() } else { format!(" ({} run(s))", view.runs.len()) };
         let _ = writeln!(nav, "<li><a href=\"#lecture-{}\">{}</a>{}</li>", l.id, escape(l.title), status);
     }
     nav.push_str("<li><a href=\"#backends\">Backends side by side</a></li>\n</ol></nav>\n");
@@ -337,7 +343,10 @@ fn provenance(view: &RunView) -> String {
         row("device", p.device.clone());
         row("threads", p.threads.to_string());
         row("seed", run.seed().map_or_else(|| "not recorded".into(), |s| s.to_string()));
-        row("git revision", format!("{}{}", p.git_revision, if p.git_dirty { " (with uncommitted changes)" } else { "" }));
+        row(
+            "git revision",
+            format!("{}{}", p.git_revision, if p.git_dirty { " (with uncommitted changes)" } else { "" }),
+        );
         row("Atelier / Burn", format!("{} / {}", p.atelier_version, p.burn_version));
         row("started", p.started.clone());
         let took = p
@@ -371,7 +380,11 @@ fn backends_section(runs_folder: &str, bench: &[BenchRow], skipped: &[String]) -
          <p>Training throughput and peak memory per backend, the newest <code>bench</code> result per model and backend \
          (from <code>",
     );
-    let _ = write!(s, "{}/bench/</code>; every <code>cargo xtask bench …</code> writes one there).</p>\n", escape(runs_folder));
+    let _ = write!(
+        s,
+        "{}/bench/</code>; every <code>cargo xtask bench …</code> writes one there).</p>\n",
+        escape(runs_folder)
+    );
     if bench.is_empty() {
         s.push_str(
             "<p class=\"no-run\">No bench results yet. Make some:</p>\n<pre><code>cargo xtask bench autoencoder --backend flex --backend wgpu\n\
@@ -402,7 +415,11 @@ fn backends_section(runs_folder: &str, bench: &[BenchRow], skipped: &[String]) -
         s.push_str("</tbody></table>\n");
     }
     if !skipped.is_empty() {
-        let _ = writeln!(s, "<p class=\"warning\">Lines that are not bench results were skipped: {}</p>", escape(&skipped.join(", ")));
+        let _ = writeln!(
+            s,
+            "<p class=\"warning\">Lines that are not bench results were skipped: {}</p>",
+            escape(&skipped.join(", "))
+        );
     }
     s.push_str("</section>\n");
     s

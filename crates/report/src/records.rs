@@ -39,7 +39,9 @@ pub struct DemoLecture {
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum DemoOutcome {
     Passed,
-    Failed { message: String },
+    Failed {
+        message: String,
+    },
     /// Not run: the demo was stopped first.
     Skipped,
 }
@@ -50,9 +52,9 @@ pub fn read_demo(runs: &Path) -> Result<Option<DemoRecord>, ReportError> {
     match fs::read_to_string(&path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(ReportError::Read { path, source }),
-        Ok(text) => serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| ReportError::Malformed { path, reason: e.to_string() }),
+        Ok(text) => {
+            serde_json::from_str(&text).map(Some).map_err(|e| ReportError::Malformed { path, reason: e.to_string() })
+        }
     }
 }
 

@@ -153,7 +153,9 @@ fn state_of(status: &str) -> RunState {
     match status {
         "completed" => RunState::Completed,
         "running" => RunState::Running,
-        s if s.starts_with("failed") => RunState::Failed(s.trim_start_matches("failed").trim_start_matches(':').trim().to_string()),
+        s if s.starts_with("failed") => {
+            RunState::Failed(s.trim_start_matches("failed").trim_start_matches(':').trim().to_string())
+        }
         s => RunState::Stopped(s.to_string()),
     }
 }

@@ -84,43 +84,96 @@ fn every_state_is_shown_and_targets_are_judged_per_kind() {
     let dir = tempfile::tempdir().unwrap();
     let runs = dir.path().join("runs");
     // Classifier: an older and a newer CNN run (only the newer is shown) and a VGG run.
-    write_run(&runs, &RunSpec {
-        model: "classifier", dir: "20261128-080000-flex-s0", model_section: cnn(), status: "completed",
-        started: "2026-11-28T08:00:00Z", eval: Some(r#"{"test_accuracy": 0.5, "checkpoint_step": 3.0}"#),
-    });
-    write_run(&runs, &RunSpec {
-        model: "classifier", dir: "20261128-090000-flex-s0", model_section: cnn(), status: "completed",
-        started: "2026-11-28T09:00:00Z", eval: Some(r#"{"test_accuracy": 0.9256, "checkpoint_step": 4690.0}"#),
-    });
-    write_run(&runs, &RunSpec {
-        model: "classifier", dir: "20261128-090100-flex-s0",
-        model_section: json!({"name": "classifier", "architecture": "vgg"}), status: "completed",
-        started: "2026-11-28T09:01:00Z", eval: Some(r#"{"test_accuracy": 0.93}"#),
-    });
+    write_run(
+        &runs,
+        &RunSpec {
+            model: "classifier",
+            dir: "20261128-080000-flex-s0",
+            model_section: cnn(),
+            status: "completed",
+            started: "2026-11-28T08:00:00Z",
+            eval: Some(r#"{"test_accuracy": 0.5, "checkpoint_step": 3.0}"#),
+        },
+    );
+    write_run(
+        &runs,
+        &RunSpec {
+            model: "classifier",
+            dir: "20261128-090000-flex-s0",
+            model_section: cnn(),
+            status: "completed",
+            started: "2026-11-28T09:00:00Z",
+            eval: Some(r#"{"test_accuracy": 0.9256, "checkpoint_step": 4690.0}"#),
+        },
+    );
+    write_run(
+        &runs,
+        &RunSpec {
+            model: "classifier",
+            dir: "20261128-090100-flex-s0",
+            model_section: json!({"name": "classifier", "architecture": "vgg"}),
+            status: "completed",
+            started: "2026-11-28T09:01:00Z",
+            eval: Some(r#"{"test_accuracy": 0.93}"#),
+        },
+    );
     // Autoencoder still running, VAE failed (with markup in its message), DCGAN not evaluated,
     // LSTM with a broken eval.json, DQN interrupted.
-    write_run(&runs, &RunSpec {
-        model: "autoencoder", dir: "20261128-090200-flex-s0",
-        model_section: json!({"name": "autoencoder", "variant": {"kind": "plain"}}), status: "running",
-        started: "2026-11-28T09:02:00Z", eval: None,
-    });
-    write_run(&runs, &RunSpec {
-        model: "vae", dir: "20261128-090300-flex-s0",
-        model_section: json!({"name": "vae", "likelihood": {"kind": "bernoulli"}}),
-        status: "failed: NaN loss at step 12 <script>", started: "2026-11-28T09:03:00Z", eval: None,
-    });
-    write_run(&runs, &RunSpec {
-        model: "dcgan", dir: "20261128-090400-flex-s0", model_section: json!({"name": "dcgan"}),
-        status: "completed", started: "2026-11-28T09:04:00Z", eval: None,
-    });
-    write_run(&runs, &RunSpec {
-        model: "lstm", dir: "20261128-090500-flex-s0", model_section: json!({"name": "lstm", "task": {"kind": "rows"}}),
-        status: "completed", started: "2026-11-28T09:05:00Z", eval: Some("{ not json"),
-    });
-    write_run(&runs, &RunSpec {
-        model: "dqn", dir: "20261128-090600-flex-s0", model_section: json!({"name": "dqn", "total_steps": 3000}),
-        status: "interrupted", started: "2026-11-28T09:06:00Z", eval: Some(r#"{"mean_return": 500.0}"#),
-    });
+    write_run(
+        &runs,
+        &RunSpec {
+            model: "autoencoder",
+            dir: "20261128-090200-flex-s0",
+            model_section: json!({"name": "autoencoder", "variant": {"kind": "plain"}}),
+            status: "running",
+            started: "2026-11-28T09:02:00Z",
+            eval: None,
+        },
+    );
+    write_run(
+        &runs,
+        &RunSpec {
+            model: "vae",
+            dir: "20261128-090300-flex-s0",
+            model_section: json!({"name": "vae", "likelihood": {"kind": "bernoulli"}}),
+            status: "failed: NaN loss at step 12 <script>",
+            started: "2026-11-28T09:03:00Z",
+            eval: None,
+        },
+    );
+    write_run(
+        &runs,
+        &RunSpec {
+            model: "dcgan",
+            dir: "20261128-090400-flex-s0",
+            model_section: json!({"name": "dcgan"}),
+            status: "completed",
+            started: "2026-11-28T09:04:00Z",
+            eval: None,
+        },
+    );
+    write_run(
+        &runs,
+        &RunSpec {
+            model: "lstm",
+            dir: "20261128-090500-flex-s0",
+            model_section: json!({"name": "lstm", "task": {"kind": "rows"}}),
+            status: "completed",
+            started: "2026-11-28T09:05:00Z",
+            eval: Some("{ not json"),
+        },
+    );
+    write_run(
+        &runs,
+        &RunSpec {
+            model: "dqn",
+            dir: "20261128-090600-flex-s0",
+            model_section: json!({"name": "dqn", "total_steps": 3000}),
+            status: "interrupted",
+            started: "2026-11-28T09:06:00Z",
+            eval: Some(r#"{"mean_return": 500.0}"#),
+        },
+    );
     // Things that are not runs.
     fs::write(runs.join("notes.txt"), "mine").unwrap();
     fs::create_dir_all(runs.join("scratch/empty-folder")).unwrap();
@@ -132,13 +185,18 @@ fn every_state_is_shown_and_targets_are_judged_per_kind() {
     assert!(classifier.contains("data-run=\"classifier/20261128-090000-flex-s0\""));
     assert!(!classifier.contains("20261128-080000"), "only the newest run of a kind");
     assert!(classifier.contains("data-run=\"classifier/20261128-090100-flex-s0\""), "the VGG run is another kind");
-    assert!(classifier.contains("data-metric=\"test_accuracy\" data-value=\"0.9256\">0.9256</td><td>≥ 0.92</td><td class=\"verdict met\">✓"));
+    assert!(classifier.contains(
+        "data-metric=\"test_accuracy\" data-value=\"0.9256\">0.9256</td><td>≥ 0.92</td><td class=\"verdict met\">✓"
+    ));
     assert!(classifier.contains("data-value=\"0.93\">0.93</td><td>≥ 0.935</td><td class=\"verdict missed\">✗"));
     assert!(html.contains("data-met=\"2\" data-judged=\"3\""), "CNN ✓, VGG ✗, DQN ✓");
 
     let autoencoder = section(&html, "autoencoder");
     assert!(autoencoder.contains("data-state=\"running\"") && autoencoder.contains("train --resume"));
-    assert!(autoencoder.contains("class=\"warning not-evaluated\"") && autoencoder.contains("cargo xtask eval autoencoder --run"));
+    assert!(
+        autoencoder.contains("class=\"warning not-evaluated\"")
+            && autoencoder.contains("cargo xtask eval autoencoder --run")
+    );
     let vae = section(&html, "vae");
     assert!(vae.contains("data-state=\"failed\"") && vae.contains("NaN loss at step 12 &lt;script&gt;"), "{vae}");
     assert!(!html.contains("<script"), "markup from files is escaped");
@@ -158,7 +216,9 @@ fn every_state_is_shown_and_targets_are_judged_per_kind() {
     assert!(svg.starts_with("<svg") && svg.contains("loss per optimisation step"));
     assert!(classifier.contains("src=\"files/classifier/20261128-090000-flex-s0/curves/accuracy.svg\""));
     // Provenance and the command that reproduces the run.
-    assert!(classifier.contains("<th>seed</th><td>7</td>") && classifier.contains("<th>git revision</th><td>abc123</td>"));
+    assert!(
+        classifier.contains("<th>seed</th><td>7</td>") && classifier.contains("<th>git revision</th><td>abc123</td>")
+    );
     assert!(classifier.contains("<th>duration</th><td>4 min 10 s</td>"));
     assert!(classifier.contains("cargo xtask train --config"));
 

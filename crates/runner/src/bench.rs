@@ -36,6 +36,7 @@ fn pytorch_images_per_s(model: ModelName) -> (f64, f64) {
         // `torch_ref_color.py pix2pix --batch 32 --threads 2` on this machine (PyTorch 2.15,
         // 2026-11-28): 75.3 images/s.
         ModelName::Pix2pix => (75.3, 75.3),
+        ModelName::Cyclegan => (CYCLEGAN_PYTORCH, CYCLEGAN_PYTORCH),
         // `torch_ref_color.py unet|fcn --batch 32 --threads 2` on this machine (2026-11-28):
         // U-Net 47.2, FCN 58.5 images/s (each row is compared with its own in `run`).
         ModelName::Segmentation => (SEGMENTATION_PYTORCH[1].1, SEGMENTATION_PYTORCH[0].1),
@@ -45,6 +46,10 @@ fn pytorch_images_per_s(model: ModelName) -> (f64, f64) {
         ModelName::Facenet => (315.9, 333.2),
     }
 }
+
+/// PyTorch's images/s (one image of each domain per "image") of the CycleGAN reference
+/// (`torch_ref_color.py cyclegan --batch 32 --threads 2`: ngf 32, 6 blocks, 64×64) on this machine.
+const CYCLEGAN_PYTORCH: f64 = f64::NAN;
 
 /// PyTorch's images/s of the segmentation networks (`torch_ref_color.py fcn|unet`, batch 32,
 /// 2 threads, this machine, 2026-11-28), by the label of our bench row.
@@ -174,7 +179,8 @@ pub fn run(command: &BenchCommand) -> Result<(), String> {
     }
     let (low, high) = pytorch_images_per_s(cmd.model);
     let range = if low == high { format!("{low:.0}") } else { format!("{low:.0}–{high:.0}") };
-    let reference_batch = if matches!(cmd.model, ModelName::Pix2pix | ModelName::Facenet) { 32 } else { 128 };
+    let reference_batch =
+        if matches!(cmd.model, ModelName::Pix2pix | ModelName::Cyclegan | ModelName::Facenet) { 32 } else { 128 };
     println!(
         "PyTorch reference (same model, batch {reference_batch}, 2 threads, this 2-core machine): {range} images/s"
     );
@@ -274,6 +280,8 @@ enum ImageBench {
     Dcgan,
     /// pix2pix on Twitter→Google emoji pairs (the embedded set's training pairs, cycled).
     Pix2pix,
+    /// CycleGAN at 64×64 on the embedded set's unpaired Twitter and Google halves.
+    Cyclegan,
     /// The LSTM's `rows` classifier with this cell.
     LstmRows(CellKind),
     /// A segmentation network on 64×64 Fashion scenes (made from the embedded garments).
@@ -291,6 +299,7 @@ impl ImageBench {
             ImageBench::Classifier => "classifier (cnn)".into(),
             ImageBench::Dcgan => "dcgan (1 D + 1 G step)".into(),
             ImageBench::Pix2pix => "pix2pix (1 D + 1 G step)".into(),
+            ImageBench::Cyclegan => "cyclegan 64×64 (G, F + D_X, D_Y)".into(),
             ImageBench::LstmRows(cell) => format!("lstm rows ({})", format!("{cell:?}").to_lowercase()),
             ImageBench::Segmentation(architecture) => format!("segmentation ({})", architecture.name()),
             ImageBench::Facenet => "facenet (semi-hard)".into(),
@@ -324,6 +333,13 @@ impl ImageBench {
                 let pairs = models::pix2pix::embedded_bench_pairs()?;
                 let source = atelier_train::PairSource::new(Arc::new(pairs), None);
                 let experiment = atelier_pix2pix::Pix2PixExperiment::new(config, &device);
+                time_steps(experiment, &device, &source, batch, warmup, steps)
+            }
+            ImageBench::Cyclegan => {
+                let config = atelier_cyclegan::CycleGanConfig { size: 64, ..Default::default() };
+                let source =
+                    atelier_train::UnpairedSource::new(Arc::new(models::cyclegan::embedded_bench_domains()?), None);
+                let experiment = atelier_cyclegan::CycleGanExperiment::new(config, 1, &device);
                 time_steps(experiment, &device, &source, batch, warmup, steps)
             }
             ImageBench::Segmentation(architecture) => {
@@ -371,6 +387,7 @@ fn measure(cmd: &BenchRequest, backend: Backend) -> Result<Vec<BenchResult>, Str
         ModelName::Classifier => vec![ImageBench::Classifier],
         ModelName::Dcgan => vec![ImageBench::Dcgan],
         ModelName::Pix2pix => vec![ImageBench::Pix2pix],
+        ModelName::Cyclegan => vec![ImageBench::Cyclegan],
         ModelName::Segmentation => {
             atelier_segmentation::Architecture::ALL.into_iter().map(ImageBench::Segmentation).collect()
         }

@@ -14,16 +14,18 @@ use serde_json::Value;
 use crate::repo;
 
 /// The lectures' benches, in the course's order (`bench lstm` measures our cell here).
-const MODELS: [&str; 9] =
-    ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "segmentation", "facenet"];
+const MODELS: [&str; 10] =
+    ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "cyclegan", "segmentation", "facenet"];
 
 /// The batch size and timed steps of `model` in `bench all`: the flags', except pix2pix (64×64
 /// colour pairs, ~20 images/s on two cores) and segmentation (64×64 scenes, ~7 images/s), measured
 /// at the PyTorch reference's batch of 32 and at most 10 steps. `bench segmentation` times the FCN
-/// and U-Net; `bench all` keeps its last line, U-Net's.
+/// and U-Net; `bench all` keeps its last line, U-Net's. CycleGAN (four ResNet generator passes
+/// per pair at 64×64, a few pairs/s) times at most 5 steps of 32.
 fn batch_and_steps(model: &str, args: &BenchAllArgs) -> (usize, usize) {
     match model {
         "pix2pix" | "segmentation" | "facenet" => (32, args.bench.steps.min(10)),
+        "cyclegan" => (32, args.bench.steps.min(5)),
         _ => (args.bench.batch_size, args.bench.steps),
     }
 }

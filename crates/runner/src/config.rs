@@ -13,9 +13,11 @@ use atelier_autoencoder::{AutoencoderConfig, Variant};
 use atelier_backend::Backend;
 use atelier_classifier::ClassifierConfig;
 use atelier_cli::{
-    AutoencoderTrainArgs, ClassifierTrainArgs, DcganTrainArgs, DqnTrainArgs, EmojiEvaluatorTrainArgs, FacenetTrainArgs,
-    LrDecayArgs, LstmTrainArgs, Pix2pixTrainArgs, SegmentationTrainArgs, TrainModel, VaeTrainArgs,
+    AutoencoderTrainArgs, ClassifierTrainArgs, CycleganTrainArgs, DcganTrainArgs, DqnTrainArgs,
+    EmojiEvaluatorTrainArgs, FacenetTrainArgs, LrDecayArgs, LstmTrainArgs, Pix2pixTrainArgs, SegmentationTrainArgs,
+    TrainModel, VaeTrainArgs,
 };
+use atelier_cyclegan::CycleGanConfig;
 use atelier_dcgan::{DcganConfig, LabelSmoothing};
 use atelier_dqn::DqnConfig;
 use atelier_evaluation::emoji::EmojiEvaluatorConfig;
@@ -53,6 +55,7 @@ pub enum ModelConfig {
     Dqn(DqnConfig),
     Dcgan(DcganConfig),
     Pix2pix(Pix2PixConfig),
+    Cyclegan(CycleGanConfig),
     Segmentation(SegmentationConfig),
     Facenet(FacenetConfig),
     #[serde(rename = "emoji-evaluator")]
@@ -69,6 +72,7 @@ impl ModelConfig {
             ModelConfig::Dqn(_) => "dqn",
             ModelConfig::Dcgan(_) => "dcgan",
             ModelConfig::Pix2pix(_) => "pix2pix",
+            ModelConfig::Cyclegan(_) => "cyclegan",
             ModelConfig::Segmentation(_) => "segmentation",
             ModelConfig::Facenet(_) => "facenet",
             ModelConfig::EmojiEvaluator(_) => "emoji-evaluator",
@@ -84,6 +88,7 @@ impl ModelConfig {
             ModelConfig::Dqn(c) => c.validate(),
             ModelConfig::Dcgan(c) => c.validate(),
             ModelConfig::Pix2pix(c) => c.validate(),
+            ModelConfig::Cyclegan(c) => c.validate().and_then(|()| crate::models::cyclegan::data::check_size(c)),
             ModelConfig::Segmentation(c) => c.validate(),
             ModelConfig::Facenet(c) => c.validate(),
             ModelConfig::EmojiEvaluator(c) => c.validate(),
@@ -355,6 +360,30 @@ pub fn pix2pix_config(base: Option<Pix2PixConfig>, args: &Pix2pixTrainArgs) -> R
     Ok(config)
 }
 
+/// CycleGAN's part of the config: `--task` picks the task's channels and size (a new task starts
+/// from its preset), then the typed flags apply.
+pub fn cyclegan_config(base: Option<CycleGanConfig>, args: &CycleganTrainArgs) -> Result<CycleGanConfig, String> {
+    let mut config = match (base, args.task) {
+        (Some(base), Some(task)) if base.task != task => CycleGanConfig::for_task(task),
+        (Some(base), _) => base,
+        (None, task) => CycleGanConfig::for_task(task.unwrap_or(atelier_cyclegan::CycleTask::TwitterGoogle)),
+    };
+    set(&mut config.size, args.size);
+    set(&mut config.ngf, args.ngf);
+    set(&mut config.ndf, args.ndf);
+    set(&mut config.blocks, args.blocks);
+    set(&mut config.cycle_weight, args.cycle_weight);
+    set(&mut config.identity_ratio, args.identity_ratio);
+    set(&mut config.pool_size, args.pool_size);
+    set(&mut config.beta_1, args.beta1);
+    set(&mut config.learning_rate, args.common.lr);
+    refuse_unused(
+        &[("--identity-ratio", args.identity_ratio.is_some() && config.cycle_weight == 0.0)],
+        "does nothing with --cycle-weight 0 (λ_id = ratio·λ_cyc)",
+    )?;
+    Ok(config)
+}
+
 /// The segmentation lecture's part of the config: the defaults (or the base), then the typed flags.
 pub fn segmentation_config(
     base: Option<SegmentationConfig>,
@@ -423,6 +452,7 @@ pub fn default_run_config(model: ModelConfig) -> RunConfig {
         ModelConfig::Dqn(c) => c.training(),
         ModelConfig::Dcgan(c) => c.training(),
         ModelConfig::Pix2pix(c) => c.training(),
+        ModelConfig::Cyclegan(c) => c.training(),
         ModelConfig::Segmentation(c) => c.training(),
         ModelConfig::Facenet(c) => c.training(),
         ModelConfig::EmojiEvaluator(c) => c.training(),
@@ -541,6 +571,7 @@ mod tests {
                 TrainModel::Dqn(a) => dqn_config(None, a).map(drop),
                 TrainModel::Dcgan(a) => dcgan_config(None, a).map(drop),
                 TrainModel::Pix2pix(a) => pix2pix_config(None, a).map(drop),
+                TrainModel::Cyclegan(a) => cyclegan_config(None, a).map(drop),
                 TrainModel::Segmentation(a) => segmentation_config(None, a).map(drop),
                 TrainModel::Facenet(a) => facenet_config(None, a).map(drop),
                 TrainModel::EmojiEvaluator(a) => emoji_evaluator_config(a).validate(),
@@ -557,6 +588,7 @@ mod tests {
         refused("dcgan", &["--score-every", "0", "--score-images", "10"], "--score-images");
         refused("classifier", &["--lr-decay-factor", "0.5"], "--lr-decay-factor");
         refused("pix2pix", &["--edge-threshold", "0.3"], "--edge-threshold");
+        refused("cyclegan", &["--cycle-weight", "0", "--identity-ratio", "0.5"], "--identity-ratio");
         refused("segmentation", &["--task", "folder", "--train-scenes", "5"], "--train-scenes");
         refused("facenet", &["--batch-size", "64"], "--batch-size");
         let TrainModel::Autoencoder(a) = model_args("autoencoder", &["--variant", "denoising", "--noise-sigma", "0.5"])

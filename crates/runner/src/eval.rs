@@ -19,6 +19,7 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
         EvalTarget::Dqn(args) => &args.common,
         EvalTarget::Dcgan(args) => &args.common,
         EvalTarget::Pix2pix(args) => &args.common,
+        EvalTarget::Cyclegan(args) => &args.common,
         EvalTarget::Segmentation(args) => &args.common,
         EvalTarget::Facenet(args) => &args.common,
         EvalTarget::EmojiEvaluator(args) => &args.common,
@@ -83,6 +84,19 @@ pub fn run(cmd: &EvalCommand) -> Result<Vec<(String, f64)>, String> {
             let source = models::pix2pix::data::locate(c, data_dir(&args.data_dir).as_deref())?;
             let data = source.load(c, None)?;
             models::pix2pix::eval::eval(&run, c, &device, data)?
+        }
+        (ModelConfig::Cyclegan(c), EvalTarget::Cyclegan(args)) => {
+            let dir = data_dir(&args.data_dir);
+            let data = models::cyclegan::data::locate(c, dir.as_deref())?.load(c, None)?;
+            models::cyclegan::eval::eval(
+                &run,
+                c,
+                &device,
+                data,
+                &args.compare,
+                args.pix2pix.as_deref(),
+                dir.as_deref(),
+            )?
         }
         (ModelConfig::Segmentation(c), EvalTarget::Segmentation(args)) => {
             let source = models::segmentation::data::locate(c, data_dir(&args.data_dir).as_deref())?;

@@ -16,8 +16,8 @@ use atelier_train::fit::Resume;
 use atelier_train::{Outcome, Session};
 
 use crate::config::{
-    ModelConfig, RunConfig, autoencoder_config, classifier_config, dcgan_config, default_run_config, dqn_config,
-    emoji_evaluator_config, facenet_config, lstm_config, pix2pix_config, segmentation_config, vae_config,
+    ModelConfig, RunConfig, autoencoder_config, classifier_config, cyclegan_config, dcgan_config, default_run_config,
+    dqn_config, emoji_evaluator_config, facenet_config, lstm_config, pix2pix_config, segmentation_config, vae_config,
 };
 use crate::{models, recorded_data, repo};
 
@@ -107,6 +107,10 @@ fn model_config(args: &TrainModel, base: Option<ModelConfig>) -> Result<ModelCon
         (TrainModel::Dcgan(a), _) => ModelConfig::Dcgan(dcgan_config(None, a)?),
         (TrainModel::Pix2pix(a), Some(ModelConfig::Pix2pix(b))) => ModelConfig::Pix2pix(pix2pix_config(Some(b), a)?),
         (TrainModel::Pix2pix(a), _) => ModelConfig::Pix2pix(pix2pix_config(None, a)?),
+        (TrainModel::Cyclegan(a), Some(ModelConfig::Cyclegan(b))) => {
+            ModelConfig::Cyclegan(cyclegan_config(Some(b), a)?)
+        }
+        (TrainModel::Cyclegan(a), _) => ModelConfig::Cyclegan(cyclegan_config(None, a)?),
         (TrainModel::Segmentation(a), Some(ModelConfig::Segmentation(b))) => {
             ModelConfig::Segmentation(segmentation_config(Some(b), a)?)
         }
@@ -152,6 +156,11 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
         ModelConfig::Pix2pix(c) => Some(models::pix2pix::data::locate(c, config.data_dir.as_deref())?),
         _ => None,
     };
+    // CycleGAN reads two unpaired domains (emoji styles, edges and garments, or a folder).
+    let domains = match &config.model {
+        ModelConfig::Cyclegan(c) => Some(models::cyclegan::data::locate(c, config.data_dir.as_deref())?),
+        _ => None,
+    };
     // Segmentation makes scenes of Fashion-MNIST's garments or reads a mask folder.
     let masked = match &config.model {
         ModelConfig::Segmentation(c) => Some(models::segmentation::data::locate(c, config.data_dir.as_deref())?),
@@ -169,6 +178,7 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
     };
     let (source, found) = match (generated, &translation, &styled, &config.model) {
         (_, Some(t), _, ModelConfig::Pix2pix(c)) => (None, t.record(c)?),
+        (_, _, _, ModelConfig::Cyclegan(_)) if let Some(d) = &domains => (None, d.record()?),
         (_, _, _, ModelConfig::Segmentation(_)) if let Some(m) = &masked => (None, m.record()?),
         (_, _, _, ModelConfig::Facenet(_)) if let Some(i) = &identified => (None, i.record()?),
         (_, _, Some((_, record)), _) => (None, record.clone()),
@@ -182,6 +192,7 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
     let data_source = match (&source, &translation, &styled) {
         (Some(source), _, _) => source.to_string(),
         (None, Some(t), _) => t.to_string(),
+        (None, None, _) if let Some(d) = &domains => d.to_string(),
         (None, None, _) if let Some(m) = &masked => m.to_string(),
         (None, None, _) if let Some(i) = &identified => i.to_string(),
         (None, None, Some((emoji, _))) => emoji.to_string(),
@@ -191,6 +202,10 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
     let dataset = source.map(crate::data::load_from).transpose()?;
     let pairs = match (&translation, &config.model) {
         (Some(t), ModelConfig::Pix2pix(c)) => Some(t.load(c, config.train.train_limit)?),
+        _ => None,
+    };
+    let cycle_data = match (&domains, &config.model) {
+        (Some(d), ModelConfig::Cyclegan(c)) => Some(d.load(c, config.train.train_limit)?),
         _ => None,
     };
     let segmentation_data = match (&masked, &mut config.model) {
@@ -261,6 +276,9 @@ pub fn execute(plan: Plan) -> Result<PathBuf, String> {
         ModelConfig::Pix2pix(c) => pairs
             .ok_or_else(|| atelier_train::TrainError::Config("pix2pix needs its pairs".into()))
             .and_then(|d| models::pix2pix::train(c, &session, d)),
+        ModelConfig::Cyclegan(c) => cycle_data
+            .ok_or_else(|| atelier_train::TrainError::Config("CycleGAN needs its two domains".into()))
+            .and_then(|d| models::cyclegan::train(c, &session, d)),
     };
     let status = match &result {
         Ok(Outcome::Completed { steps, images_per_second }) => {

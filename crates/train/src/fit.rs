@@ -28,26 +28,30 @@ pub use crate::session::Resume;
 /// How many test images the per-epoch figures show.
 const FIGURE_IMAGES: usize = 16;
 
-/// Trains `experiment` on `train`, validating on `valid` after every epoch.
-pub fn fit<E, S>(experiment: E, train: &S, valid: &S, session: &Session) -> Result<(E, Outcome), TrainError>
+/// Trains `experiment` on `train`, validating on `valid` after every epoch (the two sources may
+/// differ, e.g. unpaired training images and paired held-out ones, as long as they make the same
+/// batches).
+pub fn fit<E, S, V>(experiment: E, train: &S, valid: &V, session: &Session) -> Result<(E, Outcome), TrainError>
 where
     E: Experiment<Batch = S::Batch>,
     S: BatchSource,
+    V: BatchSource<Batch = S::Batch>,
 {
     fit_monitored(experiment, train, valid, session, None)
 }
 
 /// [`fit`], with a [`Monitor`] measuring the model every few steps.
-pub fn fit_monitored<E, S>(
+pub fn fit_monitored<E, S, V>(
     mut experiment: E,
     train: &S,
-    valid: &S,
+    valid: &V,
     session: &Session,
     mut monitor: Option<&mut dyn Monitor<E>>,
 ) -> Result<(E, Outcome), TrainError>
 where
     E: Experiment<Batch = S::Batch>,
     S: BatchSource,
+    V: BatchSource<Batch = S::Batch>,
 {
     let config = &session.config;
     config.validate().map_err(TrainError::Config)?;

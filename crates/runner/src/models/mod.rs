@@ -3,6 +3,7 @@
 
 pub mod autoencoder;
 pub mod classifier;
+pub mod cyclegan;
 pub mod dcgan;
 pub mod dqn;
 pub mod emoji_evaluator;

@@ -120,23 +120,41 @@ pub fn translate(
     Ok(files.len())
 }
 
-/// `translate`: opens the run, picks the backend (the run's unless typed), translates.
+/// `translate`: opens the run (pix2pix or CycleGAN), picks the backend (the run's unless typed),
+/// translates.
 pub fn run(cmd: &atelier_cli::TranslateArgs) -> Result<(), String> {
+    use crate::config::ModelConfig;
     let run = RunDir::open(&cmd.run).map_err(|e| e.to_string())?;
     let config = crate::config::RunConfig::load(&run.config_path())?;
-    let crate::config::ModelConfig::Pix2pix(model) = &config.model else {
-        return Err(format!(
-            "{} is a {} run; translate needs a pix2pix run",
-            run.path().display(),
-            config.model.name()
-        ));
-    };
     let backend: atelier_backend::Backend = match cmd.backend {
         Some(b) => b,
         None => config.backend.parse().map_err(|e: atelier_backend::BackendError| e.to_string())?,
     };
-    let device = backend.device().map_err(|e| e.to_string())?;
-    let count = translate(&run, model, &device, &cmd.input, &cmd.out, cmd.size)?;
+    let count = match (&config.model, cmd.direction) {
+        (ModelConfig::Pix2pix(_), Some(_)) => {
+            return Err("--direction is CycleGAN's (x2y or y2x); a pix2pix run translates one way".into());
+        }
+        (ModelConfig::Pix2pix(model), None) => {
+            let device = backend.device().map_err(|e| e.to_string())?;
+            translate(&run, model, &device, &cmd.input, &cmd.out, cmd.size)?
+        }
+        (ModelConfig::Cyclegan(_), None) => {
+            return Err("a CycleGAN run translates both ways: give --direction x2y (G) or y2x (F)".into());
+        }
+        (ModelConfig::Cyclegan(model), Some(direction)) => {
+            let device = backend.device().map_err(|e| e.to_string())?;
+            crate::models::cyclegan::translate::translate(
+                &run, model, direction, &device, &cmd.input, &cmd.out, cmd.size,
+            )?
+        }
+        (model, _) => {
+            return Err(format!(
+                "{} is a {} run; translate needs a pix2pix or cyclegan run",
+                run.path().display(),
+                model.name()
+            ));
+        }
+    };
     println!("wrote {count} translations to {}", cmd.out.display());
     Ok(())
 }

@@ -1,0 +1,395 @@
+//! `eval cyclegan`: the test images translated both ways by the run's generators, scored against
+//! their true counterparts beside the identity (the input itself), other CycleGAN runs
+//! (`--compare`: the λ_cyc = 0 ablation) and a paired pix2pix run (`--pix2pix`: the upper bound,
+//! `X → Y` only).
+//!
+//! Per method and direction (`x2y`: Twitter → Google or edges → garments; `y2x` the way back), in
+//! `[0, 1]` at the run's image size:
+//! - `l1`, `psnr_db`, `ssim` against the true counterpart (emoji, garments; not for a folder,
+//!   whose test images are not paired);
+//! - `cycle_l1` = mean |F(G(x)) − x| (or |G(F(y)) − y|), CycleGAN runs only;
+//! - emoji, with the colour evaluator (64×64; a 32×32 run's images are scaled up first, and so are
+//!   the real images it is compared with): `fcd` against the real target-style test emoji,
+//!   `looks_like_target` (the share the evaluator calls the target's style) and `category_kept`,
+//!   each also as a share of what the real target-style test images get (`…_vs_real`);
+//! - edges → garments, with the Fashion evaluator: `class_kept` and `fcd` against the real test
+//!   garments.
+
+use std::path::{Path, PathBuf};
+
+use atelier_cli::ReferenceArg;
+use atelier_core::run_dir::RunDir;
+use atelier_cyclegan::{CycleGanConfig, CycleTask, Direction, Generators, load_generators, translate};
+use atelier_data::PairSet;
+use atelier_data::colour::resize_planes;
+use atelier_data::translation::crop_centred;
+use atelier_evaluation::fcd;
+use atelier_train::Figure;
+use atelier_train::figures::write_figure;
+use atelier_train::host::to_host_f32;
+use burn::prelude::*;
+
+use super::data::{Counterparts, CycleData};
+use crate::config::{ModelConfig, RunConfig};
+use crate::models::emoji_evaluator::EmojiRuler;
+use crate::models::latest_checkpoint;
+use crate::models::pix2pix::eval::{Rendered, paired_scores};
+use crate::scorer::Scorer;
+
+/// Images per forward pass.
+const BATCH: usize = 64;
+/// Test pairs in the evaluation picture.
+const PICTURE_PAIRS: usize = 12;
+/// The colour evaluator's input side.
+const EVALUATOR_SIDE: usize = 64;
+/// The colour evaluator's style indices.
+const GOOGLE_STYLE: usize = 0;
+const TWITTER_STYLE: usize = 1;
+
+/// How a method translates.
+enum Translator {
+    /// The input itself.
+    Identity,
+    /// A CycleGAN run's two generators.
+    CycleGan(Box<Generators>),
+    /// A pix2pix run's generator (`X → Y` only), at its own size.
+    Pix2pix(Box<PairedRun>),
+}
+
+/// A pix2pix run: its generator, its config and its test pairs at its own size.
+struct PairedRun {
+    generator: atelier_pix2pix::UNetGenerator,
+    config: atelier_pix2pix::Pix2PixConfig,
+    test: PairSet,
+}
+
+struct Method {
+    label: String,
+    translator: Translator,
+}
+
+/// One direction's outputs and scores for one method.
+struct Scored {
+    method: usize,
+    direction: Direction,
+    outputs: Vec<f32>,
+    entries: Vec<(&'static str, f64)>,
+}
+
+/// What each direction reads: its inputs, its true counterparts, the evaluator style of its target.
+struct DirectionData<'a> {
+    direction: Direction,
+    inputs: &'a [f32],
+    targets: &'a [f32],
+    target_style: usize,
+}
+
+pub fn eval(
+    run: &RunDir,
+    config: &CycleGanConfig,
+    device: &Device,
+    data: CycleData,
+    compare: &[PathBuf],
+    pix2pix: Option<&Path>,
+    data_dir: Option<&Path>,
+) -> Result<Vec<(String, f64)>, String> {
+    let test = &data.test;
+    let mut methods = vec![Method { label: "identity".into(), translator: Translator::Identity }];
+    methods.push(load_method(run, config, device)?);
+    for path in compare {
+        let other = RunDir::open(path).map_err(|e| e.to_string())?;
+        let other_config = match RunConfig::load(&other.config_path())?.model {
+            ModelConfig::Cyclegan(c) => c,
+            model => return Err(format!("--compare {}: a {} run, not a cyclegan run", path.display(), model.name())),
+        };
+        if (other_config.task, other_config.size, other_config.channels) != (config.task, config.size, config.channels)
+        {
+            return Err(format!(
+                "--compare {}: task {} at {}×{}, but this run is {} at {}×{}",
+                path.display(),
+                other_config.task.name(),
+                other_config.size,
+                other_config.size,
+                config.task.name(),
+                config.size,
+                config.size
+            ));
+        }
+        methods.push(load_method(&other, &other_config, device)?);
+    }
+    if let Some(path) = pix2pix {
+        methods.push(load_pix2pix(path, config, test, device, data_dir)?);
+    }
+    let directions = [
+        DirectionData {
+            direction: Direction::X2y,
+            inputs: &test.inputs,
+            targets: &test.targets,
+            target_style: GOOGLE_STYLE,
+        },
+        DirectionData {
+            direction: Direction::Y2x,
+            inputs: &test.targets,
+            targets: &test.inputs,
+            target_style: TWITTER_STYLE,
+        },
+    ];
+    if config.task == CycleTask::TwitterGoogle && config.size != EVALUATOR_SIDE {
+        eprintln!(
+            "warning: the colour evaluator judges 64×64 emoji; these {0}×{0} ones are scaled up first, and at that \
+             blur it calls even real Google emoji Twitter's (see real_x2y_looks_like_target): its style and \
+             category scores say little here",
+            config.size
+        );
+    }
+    let ruler = match config.task {
+        CycleTask::TwitterGoogle => match EmojiRuler::load(device) {
+            Ok(ruler) => Some(ruler),
+            Err(e) => {
+                eprintln!("warning: no colour evaluator, so no FCD / style / category scores: {e}");
+                None
+            }
+        },
+        _ => None,
+    };
+    let fashion = match (config.task, &data.fashion) {
+        (CycleTask::EdgesFashion, Some(dataset)) => Some(Scorer::new(dataset, ReferenceArg::Test, test.len(), device)?),
+        _ => None,
+    };
+    eprintln!("translating {} test images each way ({})", test.len(), data.source);
+    let mut scored = Vec::new();
+    let mut real_entries = Vec::new();
+    for d in &directions {
+        let real = match &ruler {
+            Some(ruler) => {
+                let real = ruler.outputs(&for_evaluator(d.targets, config), test.len(), device)?;
+                real_entries.push((
+                    format!("real_{}_looks_like_target", d.direction.name()),
+                    real.share_of_style(d.target_style),
+                ));
+                real_entries
+                    .push((format!("real_{}_category_kept", d.direction.name()), real.content_kept(&test.labels)));
+                Some(real)
+            }
+            None => None,
+        };
+        for (m, method) in methods.iter().enumerate() {
+            let Some(outputs) = translated(&method.translator, d, config, device)? else { continue };
+            let mut entries = Vec::new();
+            let shown = rendered(config, &outputs);
+            if data.counterparts == Counterparts::True {
+                let [l1, psnr, ssim, _] = paired_scores(&shown, &rendered(config, d.targets))?;
+                entries.extend([("l1", l1), ("psnr_db", psnr), ("ssim", ssim)]);
+            }
+            if let Translator::CycleGan(generators) = &method.translator {
+                let back = run_generator(generators.of(other(d.direction)), &outputs, config, device)?;
+                entries.push(("cycle_l1", mean_abs_diff(&back, d.inputs)));
+            }
+            if let (Some(ruler), Some(real)) = (&ruler, &real) {
+                let seen = ruler.outputs(&for_evaluator(&outputs, config), test.len(), device)?;
+                let (looks, kept) = (seen.share_of_style(d.target_style), seen.content_kept(&test.labels));
+                entries.extend([
+                    ("fcd", fcd(&seen.content_view(), &real.content_view())?),
+                    ("looks_like_target", looks),
+                    ("category_kept", kept),
+                    ("looks_like_target_vs_real", looks / real.share_of_style(d.target_style).max(1e-9)),
+                    ("category_kept_vs_real", kept / real.content_kept(&test.labels).max(1e-9)),
+                ]);
+            }
+            if let (Some(scorer), Direction::X2y) = (&fashion, d.direction) {
+                let side = config.size;
+                let garments: Vec<f32> =
+                    outputs.chunks(side * side).flat_map(|image| crop_centred(image, side, 28, 28)).collect();
+                let predicted = scorer.predicted_classes(&garments)?;
+                let kept =
+                    predicted.iter().zip(&test.labels).filter(|(p, l)| p == l).count() as f64 / test.len() as f64;
+                entries.extend([("class_kept", kept), ("fcd", scorer.score(&garments)?.fcd)]);
+            }
+            scored.push(Scored { method: m, direction: d.direction, outputs, entries });
+        }
+    }
+    print_table(&methods, &scored);
+    let path = write_figure(&run.samples_dir(), "eval-", picture(config, test, &methods, &scored, device))?;
+    eprintln!("wrote {}", path.display());
+    let (step, _) = latest_checkpoint(run)?;
+    let mut entries: Vec<(String, f64)> = Vec::new();
+    for s in &scored {
+        let prefix = match s.method {
+            0 => "identity_".to_string(),
+            1 => String::new(),
+            m if matches!(methods[m].translator, Translator::Pix2pix(_)) => "pix2pix_".to_string(),
+            m => format!("compare{}_", m - 1),
+        };
+        for (name, value) in &s.entries {
+            entries.push((format!("{prefix}{}_{name}", s.direction.name()), *value));
+        }
+    }
+    entries.extend(real_entries);
+    entries.push(("test_pairs".to_string(), test.len() as f64));
+    entries.push(("checkpoint_step".to_string(), step as f64));
+    Ok(entries)
+}
+
+fn other(direction: Direction) -> Direction {
+    match direction {
+        Direction::X2y => Direction::Y2x,
+        Direction::Y2x => Direction::X2y,
+    }
+}
+
+/// A CycleGAN run's generators, labelled with its directory name and λ_cyc.
+fn load_method(run: &RunDir, config: &CycleGanConfig, device: &Device) -> Result<Method, String> {
+    let (step, blobs) = latest_checkpoint(run)?;
+    let generators = load_generators(config, &blobs, device)?;
+    let name = run.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(Method {
+        label: format!("CycleGAN λ_cyc={} ({name}, step {step})", config.cycle_weight),
+        translator: Translator::CycleGan(Box::new(generators)),
+    })
+}
+
+/// A pix2pix run on the task's paired counterpart (twitter-to-google, edges2fashion); its test
+/// pairs at its own size, checked to be the same images in the same order.
+fn load_pix2pix(
+    path: &Path,
+    config: &CycleGanConfig,
+    test: &PairSet,
+    device: &Device,
+    data_dir: Option<&Path>,
+) -> Result<Method, String> {
+    use atelier_pix2pix::TranslationTask;
+    let run = RunDir::open(path).map_err(|e| e.to_string())?;
+    let p2p = match RunConfig::load(&run.config_path())?.model {
+        ModelConfig::Pix2pix(c) => c,
+        model => return Err(format!("--pix2pix {}: a {} run, not a pix2pix run", path.display(), model.name())),
+    };
+    let fits = matches!(
+        (config.task, p2p.task),
+        (CycleTask::TwitterGoogle, TranslationTask::TwitterToGoogle)
+            | (CycleTask::EdgesFashion, TranslationTask::Edges2fashion)
+    );
+    if !fits {
+        return Err(format!(
+            "--pix2pix {}: a {} run does not translate this run's {} test images",
+            path.display(),
+            p2p.task.name(),
+            config.task.name()
+        ));
+    }
+    let p2p_test = crate::models::pix2pix::data::locate(&p2p, data_dir)?.load(&p2p, None)?.test;
+    if p2p_test.names != test.names {
+        return Err(format!("--pix2pix {}: its test pairs are not this run's", path.display()));
+    }
+    let (step, blobs) = latest_checkpoint(&run)?;
+    let generator = atelier_pix2pix::load_generator(&p2p, &blobs, device)?;
+    let name = run.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(Method {
+        label: format!("pix2pix, paired ({name}, step {step})"),
+        translator: Translator::Pix2pix(Box::new(PairedRun { generator, config: p2p, test: p2p_test })),
+    })
+}
+
+/// The method's outputs for one direction (`None`: pix2pix has no way back).
+fn translated(
+    translator: &Translator,
+    d: &DirectionData,
+    config: &CycleGanConfig,
+    device: &Device,
+) -> Result<Option<Vec<f32>>, String> {
+    Ok(match translator {
+        Translator::Identity => Some(d.inputs.to_vec()),
+        Translator::CycleGan(generators) => Some(run_generator(generators.of(d.direction), d.inputs, config, device)?),
+        Translator::Pix2pix(paired) => match d.direction {
+            Direction::Y2x => None,
+            Direction::X2y => {
+                let outputs = crate::models::pix2pix::eval::translate_set(&paired.generator, &paired.test, device)?;
+                // At the pix2pix run's size (64 for emoji); scaled to this run's size to be compared.
+                let side = paired.config.size;
+                Some(resize_planes(&outputs, side, side, config.size, config.size))
+            }
+        },
+    })
+}
+
+/// A generator on `[n, c, s, s]` images in `[0, 1]`, batch by batch → the same shape, on the host.
+fn run_generator(
+    generator: &atelier_cyclegan::ResnetGenerator,
+    images: &[f32],
+    config: &CycleGanConfig,
+    device: &Device,
+) -> Result<Vec<f32>, String> {
+    let (c, s) = (config.channels, config.size);
+    let per = c * s * s;
+    let mut out = Vec::with_capacity(images.len());
+    for chunk in images.chunks(BATCH * per) {
+        let n = chunk.len() / per;
+        let x = Tensor::<4>::from_data(TensorData::new(chunk.to_vec(), [n, c, s, s]), device); // [n, c, s, s]
+        out.extend(to_host_f32(translate(generator, x), "the translated images").map_err(|e| e.to_string())?);
+    }
+    Ok(out)
+}
+
+fn mean_abs_diff(a: &[f32], b: &[f32]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| f64::from((x - y).abs())).sum::<f64>() / a.len().max(1) as f64
+}
+
+fn rendered(config: &CycleGanConfig, pixels: &[f32]) -> Rendered {
+    Rendered { channels: config.channels, side: config.size, pixels: pixels.to_vec() }
+}
+
+/// RGB images at the run's size, scaled to the colour evaluator's 64×64.
+fn for_evaluator(images: &[f32], config: &CycleGanConfig) -> Vec<f32> {
+    resize_planes(images, config.size, config.size, EVALUATOR_SIDE, EVALUATOR_SIDE)
+}
+
+fn print_table(methods: &[Method], scored: &[Scored]) {
+    let mut columns: Vec<&'static str> = Vec::new();
+    for s in scored {
+        for (name, _) in &s.entries {
+            if !columns.contains(name) {
+                columns.push(name);
+            }
+        }
+    }
+    let width = methods.iter().map(|m| m.label.chars().count()).max().unwrap_or(10).max(10);
+    let mut header = format!("{:<width$}  {:<4}", "method", "way");
+    for c in &columns {
+        header.push_str(&format!(" {c:>12}"));
+    }
+    println!("{header}");
+    for s in scored {
+        let mut line = format!("{:<width$}  {:<4}", methods[s.method].label, s.direction.name());
+        for c in &columns {
+            match s.entries.iter().find(|(n, _)| n == c) {
+                Some((_, v)) => line.push_str(&format!(" {v:>12.4}")),
+                None => line.push_str(&format!(" {:>12}", "—")),
+            }
+        }
+        println!("{line}");
+    }
+}
+
+/// Rows x, then each method's G(x), the true y; then y, each method's F(y), the true x.
+fn picture(config: &CycleGanConfig, test: &PairSet, methods: &[Method], scored: &[Scored], device: &Device) -> Figure {
+    let n = PICTURE_PAIRS.min(test.len());
+    let (c, s) = (config.channels, config.size);
+    let per = c * s * s;
+    let tensor =
+        |values: &[f32]| Tensor::<4>::from_data(TensorData::new(values[..n * per].to_vec(), [n, c, s, s]), device);
+    let mut rows = Vec::new();
+    for (direction, input, target) in
+        [(Direction::X2y, &test.inputs, &test.targets), (Direction::Y2x, &test.targets, &test.inputs)]
+    {
+        let (from, to) = match direction {
+            Direction::X2y => ("x", "y"),
+            Direction::Y2x => ("y", "x"),
+        };
+        rows.push((from.to_string(), tensor(input)));
+        for out in scored.iter().filter(|o| o.direction == direction && o.method > 0) {
+            let label = methods[out.method].label.split(" (").next().unwrap_or_default().to_string();
+            rows.push((label, tensor(&out.outputs)));
+        }
+        rows.push((format!("true {to}"), tensor(target)));
+    }
+    Figure::Grid { name: "translations".into(), rows, marks: Vec::new() }
+}
