@@ -6,7 +6,7 @@ sitting, and prints the ratio. Each model here is written from the Rust model cr
 arithmetic in both.
 
 Usage: python pytorch_reference.py MODEL [--steps N] [--warmup N] [--batch B] [--threads T]
-MODEL: classifier | autoencoder | vae | dcgan | lstm | dqn | pix2pix | segmentation | facenet | ops
+MODEL: classifier | autoencoder | vae | dcgan | lstm | dqn | pix2pix | cyclegan | segmentation | facenet | ops
 `ops` times the primitives of `cargo xtask bench ops` (same names and shapes), one JSON line per op:
 {"op", "backend": "pytorch", "forward_ms", "forward_backward_ms"}. Any other MODEL prints one JSON line: {"model", "backend": "pytorch", "device", "threads", "batch_size", "steps",
 "images_per_s" (or "updates_per_s" for dqn), "peak_memory_mb"}.
@@ -253,6 +253,73 @@ def pix2pix_step(batch):
     return step
 
 
+class ResidualBlock(nn.Module):
+    """x + IN(Conv3(Pad(ReLU(IN(Conv3(Pad(x))))))) as crates/cyclegan builds it."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.body = nn.Sequential(nn.ReflectionPad2d(1), nn.Conv2d(c, c, 3), nn.InstanceNorm2d(c), nn.ReLU(),
+                                  nn.ReflectionPad2d(1), nn.Conv2d(c, c, 3), nn.InstanceNorm2d(c))
+
+    def forward(self, x):
+        return x + self.body(x)
+
+
+class ResnetGenerator(nn.Module):
+    """CycleGAN's generator as crates/cyclegan builds it: c7s1-ngf, d2ngf, d4ngf, blocks x R4ngf, u2ngf, ungf, c7s1-c, tanh."""
+
+    def __init__(self, c=3, ngf=32, blocks=6):
+        super().__init__()
+        def cnr(c_in, c_out, k, s, p):
+            return [nn.Conv2d(c_in, c_out, k, s, p), nn.InstanceNorm2d(c_out), nn.ReLU()]
+        def unr(c_in, c_out):
+            return [nn.ConvTranspose2d(c_in, c_out, 3, 2, 1, output_padding=1), nn.InstanceNorm2d(c_out), nn.ReLU()]
+        self.net = nn.Sequential(nn.ReflectionPad2d(3), *cnr(c, ngf, 7, 1, 0), *cnr(ngf, 2 * ngf, 3, 2, 1),
+                                 *cnr(2 * ngf, 4 * ngf, 3, 2, 1), *[ResidualBlock(4 * ngf) for _ in range(blocks)],
+                                 *unr(4 * ngf, 2 * ngf), *unr(2 * ngf, ngf), nn.ReflectionPad2d(3),
+                                 nn.Conv2d(ngf, c, 7), nn.Tanh())
+
+    def forward(self, x):
+        return self.net(x)
+
+
+def instance_patch_gan(c=3, ndf=32):
+    return nn.Sequential(nn.Conv2d(c, ndf, 4, 2, 1), nn.LeakyReLU(0.2),
+                         nn.Conv2d(ndf, 2 * ndf, 4, 2, 1), nn.InstanceNorm2d(2 * ndf), nn.LeakyReLU(0.2),
+                         nn.Conv2d(2 * ndf, 4 * ndf, 4, 1, 1), nn.InstanceNorm2d(4 * ndf), nn.LeakyReLU(0.2),
+                         nn.Conv2d(4 * ndf, 1, 4, 1, 1))
+
+
+def cyclegan_step(batch):
+    g, f = ResnetGenerator(), ResnetGenerator()
+    dx, dy = instance_patch_gan(), instance_patch_gan()
+    opt_g = torch.optim.Adam(list(g.parameters()) + list(f.parameters()), lr=2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(list(dx.parameters()) + list(dy.parameters()), lr=2e-4, betas=(0.5, 0.999))
+    x, y = torch.rand(batch, 3, 64, 64) * 2 - 1, torch.rand(batch, 3, 64, 64) * 2 - 1
+
+    def step():
+        # Both generators (LSGAN through frozen D's + 10·cycle + 5·identity), then both D's (no
+        # history buffer here: it only selects which images D sees).
+        fake_y, fake_x = g(x), f(y)
+        for p in list(dx.parameters()) + list(dy.parameters()):
+            p.requires_grad_(False)
+        loss_g = ((dy(fake_y) - 1) ** 2).mean() + ((dx(fake_x) - 1) ** 2).mean() \
+            + 10 * ((f(fake_y) - x).abs().mean() + (g(fake_x) - y).abs().mean()) \
+            + 5 * ((f(x) - x).abs().mean() + (g(y) - y).abs().mean())
+        opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        opt_g.step()
+        for p in list(dx.parameters()) + list(dy.parameters()):
+            p.requires_grad_(True)
+        loss_d = 0.5 * (((dy(y) - 1) ** 2).mean() + (dy(fake_y.detach()) ** 2).mean()) \
+            + 0.5 * (((dx(x) - 1) ** 2).mean() + (dx(fake_x.detach()) ** 2).mean())
+        opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        opt_d.step()
+
+    return step
+
+
 def conv_bn_relu(c_in, c_out):
     return nn.Sequential(nn.Conv2d(c_in, c_out, 3, padding=1), nn.BatchNorm2d(c_out), nn.ReLU())
 
@@ -445,7 +512,7 @@ def run_ops(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("model", choices=["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "segmentation", "facenet", "ops"])
+    parser.add_argument("model", choices=["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "cyclegan", "segmentation", "facenet", "ops"])
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--batch", type=int, default=128)
@@ -464,6 +531,7 @@ def main():
         "lstm": lambda: image_step(RowsLstm(), args.batch, labelled=True),
         "dcgan": lambda: dcgan_step(args.batch),
         "pix2pix": lambda: pix2pix_step(args.batch),
+        "cyclegan": lambda: cyclegan_step(args.batch),
         "segmentation": lambda: segmentation_step(args.batch),
         "facenet": lambda: facenet_step(args.batch),
         "dqn": lambda: dqn_step(args.batch),

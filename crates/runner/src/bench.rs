@@ -48,8 +48,9 @@ fn pytorch_images_per_s(model: ModelName) -> (f64, f64) {
 }
 
 /// PyTorch's images/s (one image of each domain per "image") of the CycleGAN reference
-/// (`torch_ref_color.py cyclegan --batch 32 --threads 2`: ngf 32, 6 blocks, 64×64) on this machine.
-const CYCLEGAN_PYTORCH: f64 = f64::NAN;
+/// (`torch_ref_color.py cyclegan --batch 32 --threads 2`: ngf 32, 6 blocks, 64×64) on this machine
+/// (PyTorch 2.15, 2026-11-29): 7.3.
+const CYCLEGAN_PYTORCH: f64 = 7.3;
 
 /// PyTorch's images/s of the segmentation networks (`torch_ref_color.py fcn|unet`, batch 32,
 /// 2 threads, this machine, 2026-11-28), by the label of our bench row.

@@ -15,6 +15,7 @@ mod eval;
 mod evaluator;
 mod images;
 mod models;
+mod paired;
 mod png_folder;
 mod recorded_data;
 mod repo;

@@ -61,6 +61,45 @@ pub fn write_train_plots(run: &RunDir, x_label: &str, plots: &[TrainPlot]) -> Re
     Ok(())
 }
 
+/// A pix2pix run's translations of its own test pairs: what another translation lecture compares
+/// itself with (CycleGAN's paired upper bound). The one bridge between two models' wiring.
+pub struct PairedRunTranslations {
+    pub label: String,
+    pub task: atelier_pix2pix::TranslationTask,
+    /// The run's image side.
+    pub size: usize,
+    /// The test pairs' names, in the order of `outputs`.
+    pub names: Vec<String>,
+    /// `[n, c_out, size, size]` in `[0, 1]`.
+    pub outputs: Vec<f32>,
+}
+
+/// Loads the pix2pix run at `path` and translates its task's test pairs (found through `data_dir`
+/// or the usual search order).
+pub fn pix2pix_test_translations(
+    path: &std::path::Path,
+    data_dir: Option<&std::path::Path>,
+    device: &Device,
+) -> Result<PairedRunTranslations, String> {
+    let run = RunDir::open(path).map_err(|e| e.to_string())?;
+    let config = match crate::config::RunConfig::load(&run.config_path())?.model {
+        crate::config::ModelConfig::Pix2pix(c) => c,
+        model => return Err(format!("{}: a {} run, not a pix2pix run", path.display(), model.name())),
+    };
+    let test = pix2pix::data::locate(&config, data_dir)?.load(&config, None)?.test;
+    let (step, blobs) = latest_checkpoint(&run)?;
+    let generator = atelier_pix2pix::load_generator(&config, &blobs, device)?;
+    let outputs = pix2pix::eval::translate_set(&generator, &test, device)?;
+    let name = run.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(PairedRunTranslations {
+        label: format!("pix2pix, paired ({name}, step {step})"),
+        task: config.task,
+        size: config.size,
+        names: test.names,
+        outputs,
+    })
+}
+
 /// Codes decoded per forward pass when generating images.
 const GENERATE_BATCH: usize = 500;
 

@@ -33,7 +33,7 @@ use super::data::{Counterparts, CycleData};
 use crate::config::{ModelConfig, RunConfig};
 use crate::models::emoji_evaluator::EmojiRuler;
 use crate::models::latest_checkpoint;
-use crate::models::pix2pix::eval::{Rendered, paired_scores};
+use crate::paired::{Rendered, paired_scores};
 use crate::scorer::Scorer;
 
 /// Images per forward pass.
@@ -52,15 +52,8 @@ enum Translator {
     Identity,
     /// A CycleGAN run's two generators.
     CycleGan(Box<Generators>),
-    /// A pix2pix run's generator (`X → Y` only), at its own size.
-    Pix2pix(Box<PairedRun>),
-}
-
-/// A pix2pix run: its generator, its config and its test pairs at its own size.
-struct PairedRun {
-    generator: atelier_pix2pix::UNetGenerator,
-    config: atelier_pix2pix::Pix2PixConfig,
-    test: PairSet,
+    /// A pix2pix run's `X → Y` translations of the same test images, scaled to this run's size.
+    Pix2pix(Vec<f32>),
 }
 
 struct Method {
@@ -248,8 +241,8 @@ fn load_method(run: &RunDir, config: &CycleGanConfig, device: &Device) -> Result
     })
 }
 
-/// A pix2pix run on the task's paired counterpart (twitter-to-google, edges2fashion); its test
-/// pairs at its own size, checked to be the same images in the same order.
+/// A pix2pix run on the task's paired counterpart (twitter-to-google, edges2fashion): its
+/// translations of the same test images (checked by name and order), scaled to this run's size.
 fn load_pix2pix(
     path: &Path,
     config: &CycleGanConfig,
@@ -258,13 +251,10 @@ fn load_pix2pix(
     data_dir: Option<&Path>,
 ) -> Result<Method, String> {
     use atelier_pix2pix::TranslationTask;
-    let run = RunDir::open(path).map_err(|e| e.to_string())?;
-    let p2p = match RunConfig::load(&run.config_path())?.model {
-        ModelConfig::Pix2pix(c) => c,
-        model => return Err(format!("--pix2pix {}: a {} run, not a pix2pix run", path.display(), model.name())),
-    };
+    let paired =
+        crate::models::pix2pix_test_translations(path, data_dir, device).map_err(|e| format!("--pix2pix {e}"))?;
     let fits = matches!(
-        (config.task, p2p.task),
+        (config.task, paired.task),
         (CycleTask::TwitterGoogle, TranslationTask::TwitterToGoogle)
             | (CycleTask::EdgesFashion, TranslationTask::Edges2fashion)
     );
@@ -272,20 +262,17 @@ fn load_pix2pix(
         return Err(format!(
             "--pix2pix {}: a {} run does not translate this run's {} test images",
             path.display(),
-            p2p.task.name(),
+            paired.task.name(),
             config.task.name()
         ));
     }
-    let p2p_test = crate::models::pix2pix::data::locate(&p2p, data_dir)?.load(&p2p, None)?.test;
-    if p2p_test.names != test.names {
+    if paired.names != test.names {
         return Err(format!("--pix2pix {}: its test pairs are not this run's", path.display()));
     }
-    let (step, blobs) = latest_checkpoint(&run)?;
-    let generator = atelier_pix2pix::load_generator(&p2p, &blobs, device)?;
-    let name = run.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let side = paired.size;
     Ok(Method {
-        label: format!("pix2pix, paired ({name}, step {step})"),
-        translator: Translator::Pix2pix(Box::new(PairedRun { generator, config: p2p, test: p2p_test })),
+        label: paired.label,
+        translator: Translator::Pix2pix(resize_planes(&paired.outputs, side, side, config.size, config.size)),
     })
 }
 
@@ -299,14 +286,9 @@ fn translated(
     Ok(match translator {
         Translator::Identity => Some(d.inputs.to_vec()),
         Translator::CycleGan(generators) => Some(run_generator(generators.of(d.direction), d.inputs, config, device)?),
-        Translator::Pix2pix(paired) => match d.direction {
+        Translator::Pix2pix(outputs) => match d.direction {
             Direction::Y2x => None,
-            Direction::X2y => {
-                let outputs = crate::models::pix2pix::eval::translate_set(&paired.generator, &paired.test, device)?;
-                // At the pix2pix run's size (64 for emoji); scaled to this run's size to be compared.
-                let side = paired.config.size;
-                Some(resize_planes(&outputs, side, side, config.size, config.size))
-            }
+            Direction::X2y => Some(outputs.clone()),
         },
     })
 }
