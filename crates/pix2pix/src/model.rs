@@ -247,15 +247,7 @@ impl PatchDiscriminator {
     }
 }
 
-/// Pixels in `[0, 1]` → the models' `[−1, 1]`.
-pub fn to_model_range(images: Tensor<4>) -> Tensor<4> {
-    images.mul_scalar(2.0).sub_scalar(1.0)
-}
-
-/// The models' `[−1, 1]` → pixels in `[0, 1]`, clamped (for pictures and the evaluator).
-pub fn to_unit_range(images: Tensor<4>) -> Tensor<4> {
-    images.add_scalar(1.0).mul_scalar(0.5).clamp(0.0, 1.0)
-}
+pub use atelier_layers::pictures::{to_model_range, to_unit_range};
 
 #[cfg(test)]
 mod tests {
