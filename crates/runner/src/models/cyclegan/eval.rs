@@ -23,6 +23,7 @@ use atelier_cyclegan::{CycleGanConfig, CycleTask, Direction, Generators, load_ge
 use atelier_data::PairSet;
 use atelier_data::colour::resize_planes;
 use atelier_data::translation::crop_centred;
+use atelier_evaluation::emoji::EmojiEvaluatorOutputs;
 use atelier_evaluation::fcd;
 use atelier_train::Figure;
 use atelier_train::figures::write_figure;
@@ -59,6 +60,8 @@ enum Translator {
 struct Method {
     label: String,
     translator: Translator,
+    /// The checkpoint's step (runs only).
+    step: Option<u64>,
 }
 
 /// One direction's outputs and scores for one method.
@@ -87,7 +90,7 @@ pub fn eval(
     data_dir: Option<&Path>,
 ) -> Result<Vec<(String, f64)>, String> {
     let test = &data.test;
-    let mut methods = vec![Method { label: "identity".into(), translator: Translator::Identity }];
+    let mut methods = vec![Method { label: "identity".into(), translator: Translator::Identity, step: None }];
     methods.push(load_method(run, config, device)?);
     for path in compare {
         let other = RunDir::open(path).map_err(|e| e.to_string())?;
@@ -150,6 +153,7 @@ pub fn eval(
         _ => None,
     };
     eprintln!("translating {} test images each way ({})", test.len(), data.source);
+    let measures = Measures { config, test, counterparts: data.counterparts, device };
     let mut scored = Vec::new();
     let mut real_entries = Vec::new();
     for d in &directions {
@@ -168,43 +172,15 @@ pub fn eval(
         };
         for (m, method) in methods.iter().enumerate() {
             let Some(outputs) = translated(&method.translator, d, config, device)? else { continue };
-            let mut entries = Vec::new();
-            let shown = rendered(config, &outputs);
-            if data.counterparts == Counterparts::True {
-                let [l1, psnr, ssim, _] = paired_scores(&shown, &rendered(config, d.targets))?;
-                entries.extend([("l1", l1), ("psnr_db", psnr), ("ssim", ssim)]);
-            }
-            if let Translator::CycleGan(generators) = &method.translator {
-                let back = run_generator(generators.of(other(d.direction)), &outputs, config, device)?;
-                entries.push(("cycle_l1", mean_abs_diff(&back, d.inputs)));
-            }
-            if let (Some(ruler), Some(real)) = (&ruler, &real) {
-                let seen = ruler.outputs(&for_evaluator(&outputs, config), test.len(), device)?;
-                let (looks, kept) = (seen.share_of_style(d.target_style), seen.content_kept(&test.labels));
-                entries.extend([
-                    ("fcd", fcd(&seen.content_view(), &real.content_view())?),
-                    ("looks_like_target", looks),
-                    ("category_kept", kept),
-                    ("looks_like_target_vs_real", looks / real.share_of_style(d.target_style).max(1e-9)),
-                    ("category_kept_vs_real", kept / real.content_kept(&test.labels).max(1e-9)),
-                ]);
-            }
-            if let (Some(scorer), Direction::X2y) = (&fashion, d.direction) {
-                let side = config.size;
-                let garments: Vec<f32> =
-                    outputs.chunks(side * side).flat_map(|image| crop_centred(image, side, 28, 28)).collect();
-                let predicted = scorer.predicted_classes(&garments)?;
-                let kept =
-                    predicted.iter().zip(&test.labels).filter(|(p, l)| p == l).count() as f64 / test.len() as f64;
-                entries.extend([("class_kept", kept), ("fcd", scorer.score(&garments)?.fcd)]);
-            }
+            let entries =
+                measures.score(&method.translator, d, &outputs, ruler.as_ref().zip(real.as_ref()), fashion.as_ref())?;
             scored.push(Scored { method: m, direction: d.direction, outputs, entries });
         }
     }
     print_table(&methods, &scored);
     let path = write_figure(&run.samples_dir(), "eval-", picture(config, test, &methods, &scored, device))?;
     eprintln!("wrote {}", path.display());
-    let (step, _) = latest_checkpoint(run)?;
+    let step = methods[1].step.unwrap_or_default();
     let mut entries: Vec<(String, f64)> = Vec::new();
     for s in &scored {
         let prefix = match s.method {
@@ -223,6 +199,59 @@ pub fn eval(
     Ok(entries)
 }
 
+/// What one method's outputs in one direction are scored with.
+struct Measures<'a> {
+    config: &'a CycleGanConfig,
+    test: &'a PairSet,
+    counterparts: Counterparts,
+    device: &'a Device,
+}
+
+impl Measures<'_> {
+    /// Against the true counterparts (when there are), the cycle error (CycleGAN runs), the colour
+    /// evaluator against the real target-style images (emoji), the Fashion evaluator (garments).
+    fn score(
+        &self,
+        translator: &Translator,
+        d: &DirectionData,
+        outputs: &[f32],
+        emoji: Option<(&EmojiRuler, &EmojiEvaluatorOutputs)>,
+        fashion: Option<&Scorer>,
+    ) -> Result<Vec<(&'static str, f64)>, String> {
+        let (config, labels) = (self.config, &self.test.labels);
+        let mut entries = Vec::new();
+        if self.counterparts == Counterparts::True {
+            let [l1, psnr, ssim, _] = paired_scores(&rendered(config, outputs), &rendered(config, d.targets))?;
+            entries.extend([("l1", l1), ("psnr_db", psnr), ("ssim", ssim)]);
+        }
+        if let Translator::CycleGan(generators) = translator {
+            let back = run_generator(generators.of(other(d.direction)), outputs, config, self.device)?;
+            entries.push(("cycle_l1", mean_abs_diff(&back, d.inputs)));
+        }
+        if let Some((ruler, real)) = emoji {
+            let seen = ruler.outputs(&for_evaluator(outputs, config), labels.len(), self.device)?;
+            let (looks, kept) = (seen.share_of_style(d.target_style), seen.content_kept(labels));
+            entries.extend([
+                ("fcd", fcd(&seen.content_view(), &real.content_view())?),
+                ("looks_like_target", looks),
+                ("category_kept", kept),
+                ("looks_like_target_vs_real", looks / real.share_of_style(d.target_style).max(1e-9)),
+                ("category_kept_vs_real", kept / real.content_kept(labels).max(1e-9)),
+            ]);
+        }
+        if let (Some(scorer), Direction::X2y) = (fashion, d.direction) {
+            // The generated garments, cropped back to Fashion-MNIST's 28×28.
+            let side = config.size;
+            let garments: Vec<f32> =
+                outputs.chunks(side * side).flat_map(|image| crop_centred(image, side, 28, 28)).collect();
+            let predicted = scorer.predicted_classes(&garments)?;
+            let kept = predicted.iter().zip(labels).filter(|(p, l)| p == l).count() as f64 / labels.len() as f64;
+            entries.extend([("class_kept", kept), ("fcd", scorer.score(&garments)?.fcd)]);
+        }
+        Ok(entries)
+    }
+}
+
 fn other(direction: Direction) -> Direction {
     match direction {
         Direction::X2y => Direction::Y2x,
@@ -238,6 +267,7 @@ fn load_method(run: &RunDir, config: &CycleGanConfig, device: &Device) -> Result
     Ok(Method {
         label: format!("CycleGAN λ_cyc={} ({name}, step {step})", config.cycle_weight),
         translator: Translator::CycleGan(Box::new(generators)),
+        step: Some(step),
     })
 }
 
@@ -273,6 +303,7 @@ fn load_pix2pix(
     Ok(Method {
         label: paired.label,
         translator: Translator::Pix2pix(resize_planes(&paired.outputs, side, side, config.size, config.size)),
+        step: None,
     })
 }
 
