@@ -60,15 +60,10 @@ pub fn generator_objective(terms: &GeneratorTerms, cycle_weight: f64, identity_w
 #[cfg(test)]
 mod tests {
     use super::*;
-    use atelier_testkit::{scalar, to_vec};
+    use atelier_testkit::{patches, scalar, to_vec};
 
     fn device() -> Device {
         atelier_backend::Backend::Flex.device().unwrap().autodiff()
-    }
-
-    /// `values` as a `[1, 1, 2, len/2]` tensor that takes gradients.
-    fn patches(values: &[f32], device: &Device) -> Tensor<4> {
-        Tensor::<1>::from_floats(values, device).reshape([1, 1, 2, values.len() / 2]).require_grad()
     }
 
     #[test]

@@ -45,16 +45,11 @@ pub fn mean_probability(logits: Tensor<4>) -> Tensor<1> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use atelier_testkit::{scalar, to_vec};
+    use atelier_testkit::{patches, scalar, to_vec};
     use std::f32::consts::LN_2;
 
     fn device() -> Device {
         atelier_backend::Backend::Flex.device().unwrap().autodiff()
-    }
-
-    /// `values` as a `[1, 1, 2, len/2]` tensor that takes gradients.
-    fn patches(values: &[f32], device: &Device) -> Tensor<4> {
-        Tensor::<1>::from_floats(values, device).reshape([1, 1, 2, values.len() / 2]).require_grad()
     }
 
     fn sigmoid(x: f32) -> f32 {

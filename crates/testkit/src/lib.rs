@@ -42,3 +42,9 @@ pub fn to_vec<const D: usize>(t: Tensor<D>) -> Vec<f32> {
 pub fn scalar(t: Tensor<1>) -> f32 {
     t.into_scalar::<f32>()
 }
+
+/// `values` as a `[1, 1, 2, len/2]` tensor that takes gradients: a batch of patch scores (or
+/// pixels) for a loss checked against its hand computation.
+pub fn patches(values: &[f32], device: &Device) -> Tensor<4> {
+    Tensor::<1>::from_floats(values, device).reshape([1, 1, 2, values.len() / 2]).require_grad()
+}
