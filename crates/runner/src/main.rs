@@ -24,6 +24,7 @@ mod sample;
 mod scorer;
 mod sweep;
 mod train;
+mod written;
 
 use std::process::ExitCode;
 

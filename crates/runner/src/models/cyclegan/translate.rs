@@ -7,10 +7,9 @@
 use std::path::Path;
 
 use atelier_cli::OutputSize;
-use atelier_core::png::{Channels, save, save_gray_unit};
 use atelier_core::run_dir::RunDir;
 use atelier_cyclegan::{CycleGanConfig, CycleTask, Direction, load_generators, translate as generate};
-use atelier_data::colour::{ColourImage, GreyPolicy, image_files, read_image, resize_planes};
+use atelier_data::colour::{GreyPolicy, image_files, read_image, resize_planes};
 use atelier_data::edges::{edge_map, planar_rgb_to_grey};
 use burn::prelude::*;
 
@@ -66,13 +65,7 @@ pub fn translate(
         let pixels = resize_planes(&output, side, side, width, height);
         let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let path = out.join(format!("{stem}.png"));
-        let saved = if c == 3 {
-            let rgb = ColourImage::from_planar_unit(&pixels, width, height);
-            save(&path, &rgb.pixels, width, height, Channels::Rgb)
-        } else {
-            save_gray_unit(&path, &pixels, width, height)
-        };
-        saved.map_err(|e| format!("{}: {e}", path.display()))?;
+        crate::written::save_planar_unit(&path, &pixels, c, width, height)?;
     }
     Ok(files.len())
 }

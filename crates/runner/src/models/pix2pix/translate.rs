@@ -12,7 +12,6 @@
 use std::path::Path;
 
 use atelier_cli::OutputSize;
-use atelier_core::png::{Channels, save, save_gray_unit};
 use atelier_core::run_dir::RunDir;
 use atelier_data::colour::{ColourImage, GreyPolicy, image_files, read_image, resize_planes};
 use atelier_data::edges::{edge_map, planar_rgb_to_grey};
@@ -108,14 +107,7 @@ pub fn translate(
         let written = at_size(config, &original, &input_pixels, &output, size);
         let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let path = out.join(format!("{stem}.png"));
-        let (width, height) = (written.width, written.height);
-        let saved = if written.channels == 3 {
-            let rgb = ColourImage::from_planar_unit(&written.pixels, width, height);
-            save(&path, &rgb.pixels, width, height, Channels::Rgb)
-        } else {
-            save_gray_unit(&path, &written.pixels, width, height)
-        };
-        saved.map_err(|e| format!("{}: {e}", path.display()))?;
+        crate::written::save_planar_unit(&path, &written.pixels, written.channels, written.width, written.height)?;
     }
     Ok(files.len())
 }
