@@ -82,7 +82,8 @@ fn train_eval_with_the_ablation_and_translate_both_ways() {
         "{table}"
     );
     assert!(stderr(&evaluated).contains("the colour evaluator judges 64×64 emoji"), "a 32×32 run is warned about");
-    assert_picture(&run.join("samples/eval-translations.png"), 12 * 32, 8 * 32);
+    // x, G(x) of both runs, y (x's true counterpart), F(y) of both runs: 12 test pairs of 32×32.
+    assert_picture(&run.join("samples/eval-translations.png"), 12 * 32, 6 * 32);
     // The identity compares the same pairs both ways: the same L1 and PSNR.
     assert_eq!(eval_value(&run, "identity_x2y_l1"), eval_value(&run, "identity_y2x_l1"));
     assert_eq!(eval_value(&run, "test_pairs"), 53.0);
@@ -93,6 +94,9 @@ fn train_eval_with_the_ablation_and_translate_both_ways() {
         }
         let share = eval_value(&run, &format!("{way}_looks_like_target"));
         assert!((0.0..=1.0).contains(&share));
+        let gain = eval_value(&run, &format!("{way}_psnr_gain_over_identity_db"));
+        let psnrs = (eval_value(&run, &format!("{way}_psnr_db")), eval_value(&run, &format!("identity_{way}_psnr_db")));
+        assert!((gain - (psnrs.0 - psnrs.1)).abs() < 1e-9, "the report's PSNR target: {gain} vs {psnrs:?}");
     }
     // --pix2pix wants a pix2pix run on the same emoji: its X → Y row (the paired upper bound),
     // translated at its 64×64 and scored at this run's 32×32.

@@ -18,8 +18,8 @@ use serde_json::Value;
 use support::{atelier, embedded_dir, fails_with, ok, read, scratch, stdout};
 
 /// Every lecture of the course, in order (the report's sections).
-const LECTURES: [&str; 9] =
-    ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "segmentation", "facenet"];
+const LECTURES: [&str; 10] =
+    ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "cyclegan", "segmentation", "facenet"];
 
 #[test]
 fn demo_runs_every_lecture_and_the_report_checks_out_in_a_browser() {
@@ -41,7 +41,7 @@ fn demo_runs_every_lecture_and_the_report_checks_out_in_a_browser() {
         ],
     ));
     let printed = stdout(&output);
-    assert!(printed.contains("demo: 9 of 9 lectures passed"), "{printed}");
+    assert!(printed.contains("demo: 10 of 10 lectures passed"), "{printed}");
     assert!(printed.contains(&format!("report: {}", report.join("index.html").display())), "{printed}");
 
     let record: Value = serde_json::from_str(&read(&runs.join("demo.json"))).unwrap();
@@ -279,7 +279,7 @@ fn browser_check(report: &Path, runs: &Path) {
     assert_eq!(undecoded, [first.as_str()]);
     let report_again =
         ok(atelier("flex", &["report", "--runs", runs.to_str().unwrap(), "--out", report.to_str().unwrap()]));
-    assert!(stdout(&report_again).contains("9 run(s) in 9 of 9 lectures"), "{}", stdout(&report_again));
+    assert!(stdout(&report_again).contains("10 run(s) in 10 of 10 lectures"), "{}", stdout(&report_again));
 
     // A screenshot of the page as a reader sees it (kept in the report folder).
     let shot = report.join("screenshot.png");

@@ -85,7 +85,8 @@ impl Backend {
     /// What this backend runs on here: the adapter's name for GPU backends, "host CPU" otherwise.
     pub fn describe(self) -> BackendInfo {
         let device_name = if self.is_cpu() {
-            Ok(format!("host CPU ({} threads)", atelier_core::threads::cpu_threads()))
+            let threads = atelier_core::threads::cpu_threads();
+            Ok(format!("host CPU ({threads} thread{})", if threads == 1 { "" } else { "s" }))
         } else {
             probe_identity(&self.device_unchecked())
         };

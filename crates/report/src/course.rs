@@ -214,6 +214,47 @@ pub const COURSE: &[Lecture] = &[
         ],
     },
     Lecture {
+        id: "cyclegan",
+        title: "Unpaired translation: CycleGAN",
+        teaches: "Without pairs there is no target to copy: two generators G: X → Y and F: Y → X each fool \
+                  a discriminator of their output domain, and the cycle-consistency loss asks F(G(x)) to \
+                  come back to x, which ties each output to its input. Adversarial losses alone would map \
+                  every input to any plausible image of the other domain. Twitter ↔ Google emoji are split \
+                  so that no emoji is seen in both styles, yet the test emoji exist in both, so every \
+                  translation is scored against its true counterpart.",
+        objective: math::cyclegan,
+        objective_note: "D_X and D_Y judge the domains X and Y with least-squares GAN losses; λ_cyc = 10, \
+                         λ_id = 0.5 λ_cyc; the discriminators see a history of 50 generated images.",
+        model: "cyclegan",
+        make_run: "cargo xtask demo --lecture cyclegan   # or: cargo xtask train cyclegan && cargo xtask eval cyclegan --run RUN",
+        targets: &[
+            Target {
+                metric: "x2y_looks_like_target_vs_real",
+                kind: Some("twitter-google"),
+                goal: Goal::AtLeast(0.7),
+                reference: "Twitter → Google looks like Google ≥ 0.7 of what real Google test emoji get; README: 1.02 at 4 epochs",
+            },
+            Target {
+                metric: "x2y_category_kept_vs_real",
+                kind: Some("twitter-google"),
+                goal: Goal::AtLeast(0.8),
+                reference: "category kept ≥ 0.8 of what real Google test emoji get; README: 0.83 at 4 epochs",
+            },
+            Target {
+                metric: "x2y_psnr_gain_over_identity_db",
+                kind: Some("twitter-google"),
+                goal: Goal::AtLeast(0.0),
+                reference: "PSNR against the true Google counterpart above the Twitter input's own; README: +0.32 dB at 4 epochs",
+            },
+            Target {
+                metric: "x2y_class_kept",
+                kind: Some("edges-fashion"),
+                goal: Goal::AtLeast(0.8),
+                reference: "the Fashion evaluator recognises the source's class in ≥ 80% of the generated garments",
+            },
+        ],
+    },
+    Lecture {
         id: "segmentation",
         title: "Segmentation: fully convolutional networks and U-Net",
         teaches: "Classification gives one class per image, detection a box per object, segmentation a \

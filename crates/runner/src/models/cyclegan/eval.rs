@@ -193,10 +193,25 @@ pub fn eval(
             entries.push((format!("{prefix}{}_{name}", s.direction.name()), *value));
         }
     }
+    entries.extend(psnr_gains(&entries));
     entries.extend(real_entries);
     entries.push(("test_pairs".to_string(), test.len() as f64));
     entries.push(("checkpoint_step".to_string(), step as f64));
     Ok(entries)
+}
+
+/// `{way}_psnr_gain_over_identity_db` = the run's PSNR − the input's own, each way scored against true
+/// counterparts (the report's target: above 0).
+fn psnr_gains(entries: &[(String, f64)]) -> Vec<(String, f64)> {
+    let value = |key: &str| entries.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
+    [Direction::X2y, Direction::Y2x]
+        .into_iter()
+        .filter_map(|d| {
+            let way = d.name();
+            let gain = value(&format!("{way}_psnr_db"))? - value(&format!("identity_{way}_psnr_db"))?;
+            Some((format!("{way}_psnr_gain_over_identity_db"), gain))
+        })
+        .collect()
 }
 
 /// What one method's outputs in one direction are scored with.
@@ -382,7 +397,8 @@ fn print_table(methods: &[Method], scored: &[Scored]) {
     }
 }
 
-/// Rows x, then each method's G(x), the true y; then y, each method's F(y), the true x.
+/// Rows x, each method's G(x), then y, each method's F(y): each direction's truth is the other's
+/// input (the test emoji exist in both styles), so it is shown once.
 fn picture(config: &CycleGanConfig, test: &PairSet, methods: &[Method], scored: &[Scored], device: &Device) -> Figure {
     let n = PICTURE_PAIRS.min(test.len());
     let (c, s) = (config.channels, config.size);
@@ -390,19 +406,16 @@ fn picture(config: &CycleGanConfig, test: &PairSet, methods: &[Method], scored: 
     let tensor =
         |values: &[f32]| Tensor::<4>::from_data(TensorData::new(values[..n * per].to_vec(), [n, c, s, s]), device);
     let mut rows = Vec::new();
-    for (direction, input, target) in
-        [(Direction::X2y, &test.inputs, &test.targets), (Direction::Y2x, &test.targets, &test.inputs)]
-    {
-        let (from, to) = match direction {
-            Direction::X2y => ("x", "y"),
-            Direction::Y2x => ("y", "x"),
+    for (direction, input) in [(Direction::X2y, &test.inputs), (Direction::Y2x, &test.targets)] {
+        let (input_label, generator) = match direction {
+            Direction::X2y => ("x = true F(y)", "G(x)"),
+            Direction::Y2x => ("y = true G(x)", "F(y)"),
         };
-        rows.push((from.to_string(), tensor(input)));
+        rows.push((input_label.to_string(), tensor(input)));
         for out in scored.iter().filter(|o| o.direction == direction && o.method > 0) {
-            let label = methods[out.method].label.split(" (").next().unwrap_or_default().to_string();
-            rows.push((label, tensor(&out.outputs)));
+            let label = methods[out.method].label.split(" (").next().unwrap_or_default();
+            rows.push((format!("{generator} {label}"), tensor(&out.outputs)));
         }
-        rows.push((format!("true {to}"), tensor(target)));
     }
     Figure::Grid { name: "translations".into(), rows, marks: Vec::new() }
 }
