@@ -12,7 +12,7 @@
 //! | lstm | 30,000 images, rows task | 500 images/s |
 //! | dqn | 100,000 environment steps (the full default run) | 3,500 steps/s |
 //! | pix2pix | 2,560 Twitter → Google emoji pairs (80 steps of 32) | 19 pairs/s |
-//! | cyclegan | 160 Twitter emoji against as many Google ones (20 steps of 8, 64×64) | 1.2 pairs/s |
+//! | cyclegan | 80 Twitter emoji against as many Google ones (10 steps of 8, 64×64); eval on 290 test emoji both ways | 1.2 pairs/s |
 //! | segmentation | 640 Fashion scenes, U-Net (20 steps of 32), 200 test scenes | 7 scenes/s |
 //! | facenet | 12,800 images, 100 steps of 8 classes × 16 views; eval on 2,000 queries | 300 images/s |
 //!
@@ -119,9 +119,9 @@ pub const PLANS: &[LecturePlan] = &[
     LecturePlan {
         lecture: "cyclegan",
         model: "cyclegan",
-        summary: "CycleGAN between Twitter and Google emoji, unpaired halves, 160 Twitter emoji (20 steps of 8 pairs at 64×64), then L1 / PSNR / SSIM against the true counterparts beside the identity, FCD, looks-like-target and category kept, both ways",
+        summary: "CycleGAN between Twitter and Google emoji, unpaired halves, 80 Twitter emoji (10 steps of 8 pairs at 64×64), then L1 / PSNR / SSIM against the true counterparts beside the identity, FCD, looks-like-target and category kept, both ways",
         // A step draws one X (Twitter) and one Y (Google) image: the budget counts the X images.
-        budget: Budget::EmojiPairs(160),
+        budget: Budget::EmojiPairs(80),
         train_flags: &["--task", "twitter-google"],
         eval_flags: &[],
     },
