@@ -64,7 +64,7 @@ fn train_eval_with_the_ablation_and_translate_both_ways() {
     }
     assert!(metrics.contains(",test,l1_xy,") && metrics.contains(",test,l1_yx,"));
     // x | G(x) | F(G(x)) | y | F(y) | G(F(y)), 8 images of 32×32 each; every loss term charted.
-    assert_picture(&run.join("samples/epoch-001-translations.png"), 8 * 32, 6 * 32);
+    let (_, epoch_picture_height) = assert_picture(&run.join("samples/epoch-001-translations.png"), 8 * 32, 6 * 32);
     assert_picture(&run.join("plots/losses-adversarial.png"), 200, 100);
     assert_picture(&run.join("plots/losses-consistency.png"), 200, 100);
 
@@ -82,8 +82,10 @@ fn train_eval_with_the_ablation_and_translate_both_ways() {
         "{table}"
     );
     assert!(stderr(&evaluated).contains("the colour evaluator judges 64×64 emoji"), "a 32×32 run is warned about");
-    // x, G(x) of both runs, y (x's true counterpart), F(y) of both runs: 12 test pairs of 32×32.
-    assert_picture(&run.join("samples/eval-translations.png"), 12 * 32, 6 * 32);
+    // x, G(x) of both runs, y (x's true counterpart), F(y) of both runs: 12 test pairs of 32×32 in
+    // six rows, as many as the epoch grid's (each truth shown once).
+    let (_, eval_picture_height) = assert_picture(&run.join("samples/eval-translations.png"), 12 * 32, 6 * 32);
+    assert_eq!(eval_picture_height, epoch_picture_height);
     // The identity compares the same pairs both ways: the same L1 and PSNR.
     assert_eq!(eval_value(&run, "identity_x2y_l1"), eval_value(&run, "identity_y2x_l1"));
     assert_eq!(eval_value(&run, "test_pairs"), 53.0);
