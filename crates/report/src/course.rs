@@ -223,8 +223,9 @@ pub const COURSE: &[Lecture] = &[
                   so that no emoji is seen in both styles, yet the test emoji exist in both, so every \
                   translation is scored against its true counterpart.",
         objective: math::cyclegan,
-        objective_note: "D_X and D_Y judge the domains X and Y with least-squares GAN losses; λ_cyc = 10, \
-                         λ_id = 0.5 λ_cyc; the discriminators see a history of 50 generated images.",
+        objective_note: "D_X and D_Y judge the domains X and Y with least-squares GAN losses, \
+                         ℒ_GAN(G, D_Y) = 𝔼_y[(D_Y(y) − 1)²] + 𝔼_x[D_Y(G(x))²] (and likewise for F, D_X); \
+                         λ_cyc = 10, λ_id = 0.5 λ_cyc; the discriminators see a history of 50 generated images.",
         model: "cyclegan",
         make_run: "cargo xtask demo --lecture cyclegan   # or: cargo xtask train cyclegan && cargo xtask eval cyclegan --run RUN",
         targets: &[
