@@ -35,6 +35,7 @@ fn segmentation() -> Vec<Preset> {
         ("train_scenes", config.train_scenes.to_string()),
         ("test_scenes", config.test_scenes.to_string()),
     ]);
+    values.extend(decay_values(config.lr_schedule, atelier_segmentation::config::DEFAULT_LR_DECAY_FACTOR));
     vec![Preset { label: None, values }]
 }
 

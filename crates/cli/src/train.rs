@@ -443,6 +443,8 @@ pub struct SegmentationTrainArgs {
     /// Scenes made for test (the first 500 also validate after each epoch).
     #[arg(long, value_name = "N")]
     pub test_scenes: Option<usize>,
+    #[command(flatten)]
+    pub decay: LrDecayArgs,
 }
 
 #[derive(Debug, Args, Clone)]

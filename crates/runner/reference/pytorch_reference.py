@@ -482,6 +482,7 @@ def op_calls(batch):
         "conv4x4s2_1to32_28": module_op(nn.Conv2d(1, 32, 4, 2, 1), (n, 1, 28, 28)),
         "conv4x4s2_32to64_14": module_op(nn.Conv2d(32, 64, 4, 2, 1), (n, 32, 14, 14)),
         "conv3x3_32to64_14": module_op(nn.Conv2d(32, 64, 3, padding=1), (n, 32, 14, 14)),
+        "conv3x3_32to32_64_b32": module_op(nn.Conv2d(32, 32, 3, padding=1), (32, 32, 64, 64)),
         "deconv4x4s2_64to32_7": module_op(nn.ConvTranspose2d(64, 32, 4, 2, 1), (n, 64, 7, 7)),
         "deconv4x4s2_128to64_7": module_op(nn.ConvTranspose2d(128, 64, 4, 2, 1), (n, 128, 7, 7)),
         "matmul_3136x128": module_op(MatMul(), (n, 3136)),

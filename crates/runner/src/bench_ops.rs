@@ -13,6 +13,7 @@ use std::time::Instant;
 use atelier_backend::Backend;
 use atelier_cli::{BenchOpsArgs, Reference};
 use atelier_layers::blocks::{doubling_deconv, halving_conv};
+use atelier_layers::im2col::{ConvGeometry, conv2d_im2col};
 use atelier_lstm::{LstmCell, State};
 use atelier_train::scalar_to_host;
 use burn::nn::conv::Conv2dConfig;
@@ -24,11 +25,17 @@ use serde::{Deserialize, Serialize};
 use crate::bench_all::PYTORCH_SCRIPT;
 use crate::repo;
 
-/// The ops, in the order the lectures meet them (names shared with the PyTorch script).
-pub const OPS: [&str; 8] = [
+/// The ops, in the order the lectures meet them (names shared with the PyTorch script). An
+/// `…_im2col` row is the op above it in our second formulation (`atelier_layers::im2col`: shifted
+/// views stacked, one matrix product), timed beside Burn's kernel; PyTorch has no such row.
+pub const OPS: [&str; 12] = [
     "conv4x4s2_1to32_28",
     "conv4x4s2_32to64_14",
+    "conv4x4s2_32to64_14_im2col",
     "conv3x3_32to64_14",
+    "conv3x3_32to64_14_im2col",
+    "conv3x3_32to32_64_b32",
+    "conv3x3_32to32_64_b32_im2col",
     "deconv4x4s2_64to32_7",
     "deconv4x4s2_128to64_7",
     "matmul_3136x128",
@@ -159,6 +166,42 @@ fn prepare(op: &str, n: usize, device: &Device, pass: Pass) -> Result<Call, Stri
         "conv4x4s2_32to64_14" => {
             let (conv, x) = (halving_conv([32, 64], device), normal([n, 32, 14, 14]));
             Box::new(move || finish(conv.forward(x.clone()).sum(), x.clone(), pass))
+        }
+        "conv4x4s2_32to64_14_im2col" => {
+            let conv = halving_conv([32, 64], device);
+            let x = normal([n, 32, 14, 14]);
+            let geometry = ConvGeometry { stride: [2, 2], padding: [1, 1], dilation: [1, 1] };
+            Box::new(move || {
+                let bias = conv.bias.as_ref().map(|b| b.val());
+                finish(conv2d_im2col(x.clone(), conv.weight.val(), bias, geometry).sum(), x.clone(), pass)
+            })
+        }
+        "conv3x3_32to64_14_im2col" => {
+            let conv =
+                Conv2dConfig::new([32, 64], [3, 3]).with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1)).init(device);
+            let x = normal([n, 32, 14, 14]);
+            let geometry = ConvGeometry { stride: [1, 1], padding: [1, 1], dilation: [1, 1] };
+            Box::new(move || {
+                let bias = conv.bias.as_ref().map(|b| b.val());
+                finish(conv2d_im2col(x.clone(), conv.weight.val(), bias, geometry).sum(), x.clone(), pass)
+            })
+        }
+        // U-Net's first level at 64×64 (segmentation, pix2pix), batch 32 whatever --batch-size says.
+        "conv3x3_32to32_64_b32" => {
+            let conv =
+                Conv2dConfig::new([32, 32], [3, 3]).with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1)).init(device);
+            let x = normal([32, 32, 64, 64]);
+            Box::new(move || finish(conv.forward(x.clone()).sum(), x.clone(), pass))
+        }
+        "conv3x3_32to32_64_b32_im2col" => {
+            let conv =
+                Conv2dConfig::new([32, 32], [3, 3]).with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1)).init(device);
+            let x = normal([32, 32, 64, 64]);
+            let geometry = ConvGeometry { stride: [1, 1], padding: [1, 1], dilation: [1, 1] };
+            Box::new(move || {
+                let bias = conv.bias.as_ref().map(|b| b.val());
+                finish(conv2d_im2col(x.clone(), conv.weight.val(), bias, geometry).sum(), x.clone(), pass)
+            })
         }
         "conv3x3_32to64_14" => {
             let conv =

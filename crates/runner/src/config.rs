@@ -399,6 +399,8 @@ pub fn segmentation_config(
     set(&mut config.train_scenes, args.train_scenes);
     set(&mut config.test_scenes, args.test_scenes);
     set(&mut config.learning_rate, args.common.lr);
+    config.lr_schedule =
+        step_decay(config.lr_schedule, &args.decay, atelier_segmentation::config::DEFAULT_LR_DECAY_FACTOR)?;
     let folder = config.task == atelier_segmentation::SegmentationTask::Folder;
     refuse_unused(
         &[
@@ -529,6 +531,28 @@ mod tests {
         let cnn = classifier(&[]).unwrap();
         let TrainModel::Classifier(a) = model_args("classifier", &["--architecture", "vgg"]) else { panic!() };
         assert_eq!(classifier_config(Some(cnn), &a).unwrap().lr_schedule, vgg.lr_schedule);
+    }
+
+    #[test]
+    fn segmentation_lr_decay_flags_become_a_step_decay_schedule() {
+        let segmentation = |args: &[&str]| {
+            let TrainModel::Segmentation(a) = model_args("segmentation", args) else { panic!("not segmentation") };
+            segmentation_config(None, &a)
+        };
+        assert_eq!(segmentation(&[]).unwrap().lr_schedule, LrSchedule::Constant);
+        let c = segmentation(&["--lr-decay-every", "2"]).unwrap();
+        assert_eq!(c.lr_schedule, LrSchedule::StepDecay { every_epochs: 2, factor: 0.1 });
+        assert!((c.lr_schedule.rate(c.learning_rate, atelier_train::RunClock::Epoch(2)) - 1e-4).abs() < 1e-12);
+        let c = segmentation(&["--lr-decay-every", "3", "--lr-decay-factor", "0.3"]).unwrap();
+        assert_eq!(c.lr_schedule, LrSchedule::StepDecay { every_epochs: 3, factor: 0.3 });
+        assert!(segmentation(&["--lr-decay-factor", "0.5"]).unwrap_err().contains("needs a step decay"));
+        let zero = segmentation(&["--lr-decay-every", "0"]).unwrap();
+        assert!(zero.validate().unwrap_err().contains("every_epochs"));
+        // A run written before the schedule existed reads back with the constant rate.
+        let mut old = serde_json::to_value(SegmentationConfig::default()).unwrap();
+        old.as_object_mut().unwrap().remove("lr_schedule");
+        let back: SegmentationConfig = serde_json::from_value(old).unwrap();
+        assert_eq!(back.lr_schedule, LrSchedule::Constant);
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! The segmentation lecture's hyper-parameters (the `model` part of a run's `config.json`).
 
-use atelier_train::TrainConfig;
+use atelier_train::{ClockUnit, LrSchedule, TrainConfig};
 use serde::{Deserialize, Serialize};
+
+/// The factor of `--lr-decay-every` when `--lr-decay-factor` is not given.
+pub const DEFAULT_LR_DECAY_FACTOR: f64 = 0.1;
 
 /// Which network of the lecture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,8 +70,12 @@ pub struct SegmentationConfig {
     /// Dilation of the bottleneck's convolutions (1: ordinary; > 1: atrous, DeepLab's idea).
     pub dilation: usize,
     pub class_weights: ClassWeights,
-    /// Adam's learning rate.
+    /// Adam's learning rate (at epoch 0, see `lr_schedule`).
     pub learning_rate: f64,
+    /// How the rate changes over the epochs (`--lr-decay-every`, `--lr-decay-factor`): constant by
+    /// default; a step decay lets a long run settle once the constant rate has flattened.
+    #[serde(default)]
+    pub lr_schedule: LrSchedule,
     /// Scenes made for training (from training garments or emoji) and for test (from test ones).
     pub train_scenes: usize,
     pub test_scenes: usize,
@@ -89,6 +96,7 @@ impl Default for SegmentationConfig {
             dilation: 1,
             class_weights: ClassWeights::None,
             learning_rate: 1e-3,
+            lr_schedule: LrSchedule::Constant,
             train_scenes: 12_000,
             test_scenes: 2_000,
             scene_seed: 0,
@@ -133,6 +141,7 @@ impl SegmentationConfig {
         if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
             return Err(format!("learning_rate must be a positive number (got {})", self.learning_rate));
         }
+        self.lr_schedule.validate(ClockUnit::Epochs)?;
         if self.task != SegmentationTask::Folder && (self.train_scenes == 0 || self.test_scenes == 0) {
             return Err("train_scenes and test_scenes must be at least 1".into());
         }
@@ -163,6 +172,8 @@ mod tests {
         bad(SegmentationConfig { depth: 0, ..config.clone() }, "depth");
         bad(SegmentationConfig { dilation: 0, ..config.clone() }, "dilation");
         bad(SegmentationConfig { learning_rate: f64::NAN, ..config.clone() }, "learning_rate");
+        let linear = LrSchedule::Linear { end_factor: 0.1 };
+        bad(SegmentationConfig { lr_schedule: linear, ..config.clone() }, "counted in epochs");
         assert_eq!(SegmentationConfig { dilation: 2, ..config }.label(), "unet+dilation2");
         assert_eq!(ClassWeights::InverseFrequency.name(), "inverse-frequency");
     }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use atelier_layers::pictures::as_rgb;
 use atelier_train::{
-    Experiment, Figure, MaskBatch, StepContext, StepOutput, load_model_and_optimizer, load_model_blob,
+    Experiment, Figure, MaskBatch, RunClock, StepContext, StepOutput, load_model_and_optimizer, load_model_blob,
     model_and_optimizer_state, pytorch_adam,
 };
 use burn::optim::{GradientsParams, ModuleOptimizer};
@@ -38,12 +38,13 @@ impl SegmentationExperiment {
 impl Experiment for SegmentationExperiment {
     type Batch = MaskBatch;
 
-    fn train_step(&mut self, batch: MaskBatch, _ctx: &mut StepContext) -> StepOutput {
+    fn train_step(&mut self, batch: MaskBatch, ctx: &mut StepContext) -> StepOutput {
         let images = batch.len();
+        let lr = self.config.lr_schedule.rate(self.config.learning_rate, RunClock::Epoch(ctx.epoch));
         let logits = self.model.forward(batch.images); // [n, K, h, w]
         let loss = pixel_cross_entropy(logits.clone(), batch.masks.clone(), self.class_weights.clone());
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        self.model = self.optimizer.step(self.config.learning_rate, self.model.clone(), grads);
+        self.model = self.optimizer.step(lr, self.model.clone(), grads);
         let accuracy = pixel_accuracy(logits.detach(), batch.masks);
         StepOutput::new(images).with("loss", loss).with("pixel_accuracy", accuracy)
     }
@@ -168,6 +169,53 @@ mod tests {
             assert!(loss < 0.1 * first, "{architecture:?}: loss {first} → {loss}");
             assert!(accuracy > 0.99, "{architecture:?}: pixel accuracy {accuracy}");
         }
+    }
+
+    /// The step reads the schedule's rate for its epoch: with a step decay by 10⁻⁶ after epoch 0,
+    /// a step of epoch 0 moves the weights and a step of epoch 1 leaves them (all but) where they were.
+    #[test]
+    fn the_step_decay_sets_the_rate_of_each_epoch() {
+        let _rng = atelier_testkit::shared_rng();
+        let device = atelier_backend::Backend::Flex.device().unwrap().autodiff();
+        let config = SegmentationConfig {
+            classes: 3,
+            base_channels: 4,
+            depth: 2,
+            learning_rate: 1e-2,
+            lr_schedule: atelier_train::LrSchedule::StepDecay { every_epochs: 1, factor: 1e-6 },
+            ..SegmentationConfig::default()
+        };
+        let mut experiment = SegmentationExperiment::new(config, None, &device);
+        struct Reader(Vec<f32>);
+        impl burn::module::ModuleVisitor for Reader {
+            // Trainable parameters only: batch norm's running statistics move at any rate.
+            fn visit_float<const D: usize>(&mut self, param: &burn::module::Param<Tensor<D>>) {
+                let value = param.val();
+                if value.is_require_grad() {
+                    self.0.extend(value.into_data().try_into_vec_as::<f32>().unwrap());
+                }
+            }
+        }
+        let weights = |e: &SegmentationExperiment| {
+            let mut reader = Reader(Vec::new());
+            e.model.visit(&mut reader);
+            reader.0
+        };
+        let change = |before: &[f32], after: &[f32]| -> f32 {
+            before.iter().zip(after).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max)
+        };
+        let mut ctx = StepContext { step: 0, epoch: 0, device: device.clone(), rng: Rng::new(0) };
+        let start = weights(&experiment);
+        experiment.train_step(batch(&device), &mut ctx);
+        let after_epoch0 = weights(&experiment);
+        ctx.epoch = 1;
+        experiment.train_step(batch(&device), &mut ctx);
+        let after_epoch1 = weights(&experiment);
+        assert!(!start.is_empty(), "no trainable parameter was read");
+        let (moved, decayed) = (change(&start, &after_epoch0), change(&after_epoch0, &after_epoch1));
+        // Adam's first step moves a weight by about the rate (1e-2) at most; at 1e-8 it barely moves.
+        assert!(moved > 1e-3, "epoch 0 at the base rate moved the weights by at most {moved}");
+        assert!(decayed < 1e-6, "epoch 1 at the decayed rate moved them by {decayed}");
     }
 
     #[test]
