@@ -179,7 +179,8 @@ fn each_models_help_states_the_defaults_its_runs_record() {
         ("dcgan", &[&[]]),
         ("pix2pix", &[&[], &["--task", "colorize"], &["--task", "edges2fashion"], &["--task", "edges2emoji"]]),
         ("emoji-evaluator", &[&[]]),
-        ("segmentation", &[&[]]),
+        // A step decay records its factor (the default run's constant rate has none).
+        ("segmentation", &[&[], &["--lr-decay-every", "2"]]),
         ("facenet", &[&[], &["--task", "emoji"]]),
         ("cyclegan", &[&[], &["--task", "edges-fashion"]]),
     ];
