@@ -96,9 +96,18 @@ fn a_run_stopped_midway_resumes_to_the_same_result() {
     let first = ok(train_small(&stopped, "flex", &["--epochs", "2", "--max-steps", "6"]));
     assert!(stderr(&first).contains("stopped at --max-steps 6"), "{}", stderr(&first));
     let run = single_run(&stopped);
-    let resumed =
-        ok(atelier("flex", &["train", "--resume", run.to_str().unwrap(), "--out", stopped.to_str().unwrap()]));
+    // As a user types it: no --backend, nothing in the environment naming one. The run continues on
+    // the backend its config.json records, and no GPU runtime is opened on the way (the Vulkan
+    // driver, opened with no XDG_RUNTIME_DIR, would say so on stderr).
+    let resumed = ok(Command::new(BIN)
+        .env_remove("BURN_DEVICE")
+        .env_remove("XDG_RUNTIME_DIR")
+        .env_remove("ATELIER_DATA")
+        .args(["train", "--resume", run.to_str().unwrap(), "--out", stopped.to_str().unwrap()])
+        .output()
+        .expect("runner starts"));
     assert!(stderr(&resumed).contains("completed"), "{}", stderr(&resumed));
+    assert!(!stderr(&resumed).contains("XDG_RUNTIME_DIR"), "a GPU runtime was opened:\n{}", stderr(&resumed));
     assert_eq!(
         read(&run.join("metrics.csv")),
         read(&single_run(&straight).join("metrics.csv")),

@@ -33,7 +33,10 @@ use atelier_cli::Command;
 fn main() -> ExitCode {
     let cli = atelier_cli::parse();
     // Before any device opens: run again with the environment the runtimes read, if it is not set.
-    match environment::rerun_if_needed(cli.command.backend(), cli.command.may_open_gpu()) {
+    // A resumed or repeated run without --backend uses the backend its config.json records.
+    let backend = cli.command.backend().or_else(|| train::recorded_backend(&cli.command));
+    let opens_gpu = cli.command.may_open_gpu() || backend.is_some_and(|b| !b.is_cpu());
+    match environment::rerun_if_needed(backend, opens_gpu) {
         Ok(Some(exit_code)) => return exit_code,
         Ok(None) => {}
         Err(message) => {

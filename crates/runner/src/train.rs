@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use atelier_backend::{BURN_VERSION, Backend};
-use atelier_cli::{RunArgs, TrainCommand, TrainModel};
+use atelier_cli::{Command, RunArgs, TrainCommand, TrainModel};
 use atelier_core::atomic::write_json_atomic;
 use atelier_core::provenance::Provenance;
 use atelier_core::run_dir::RunDir;
@@ -30,6 +30,24 @@ pub struct Plan {
     pub out: PathBuf,
     /// `Some(run)` continues that run.
     pub resume: Option<PathBuf>,
+}
+
+/// The backend of a `train` that continues a run (`--resume RUN`) or repeats one (`--config FILE`)
+/// without `--backend`: the one that config.json records. `None` for any other command, or when
+/// the file cannot be read (the run's own checks then say why). `main` sets the environment for it
+/// before any device opens, as it does for a typed `--backend`.
+pub fn recorded_backend(command: &Command) -> Option<Backend> {
+    let Command::Train(train) = command else { return None };
+    let typed = train.model.as_ref().map(|model| &model.common().run);
+    let resume = typed.and_then(|run| run.resume.clone()).or_else(|| train.run.resume.clone());
+    let config = typed.and_then(|run| run.config.clone()).or_else(|| train.run.config.clone());
+    let path = match (resume, config) {
+        (Some(dir), _) => dir.join("config.json"),
+        (None, Some(file)) => file,
+        (None, None) => return None,
+    };
+    let recorded: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    recorded.get("backend")?.as_str()?.parse().ok()
 }
 
 /// Resolves flags, `--config` and `--resume` into one config.
