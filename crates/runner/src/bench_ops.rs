@@ -16,7 +16,7 @@ use atelier_layers::blocks::{doubling_deconv, halving_conv};
 use atelier_layers::im2col::{ConvGeometry, conv2d_im2col};
 use atelier_lstm::{LstmCell, State};
 use atelier_train::scalar_to_host;
-use burn::nn::conv::Conv2dConfig;
+use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNormConfig, PaddingConfig2d};
 use burn::prelude::*;
 use burn::tensor::Distribution;
@@ -42,6 +42,9 @@ pub const OPS: [&str; 12] = [
     "batchnorm_64_14",
     "lstm_step_28to128",
 ];
+
+/// Stride 1, padding 1, no dilation: [`same_size_conv`]'s geometry.
+const SAME_SIZE_3X3: ConvGeometry = ConvGeometry { stride: [1, 1], padding: [1, 1], dilation: [1, 1] };
 
 /// One op's timings in milliseconds per call.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -82,7 +85,7 @@ pub fn run(args: &BenchOpsArgs) -> Result<(), String> {
         return Ok(());
     }
     println!(
-        "{:<24} {:>12} {:>16} {:>12} {:>16} {:>9} {:>9}",
+        "{:<30} {:>12} {:>16} {:>12} {:>16} {:>9} {:>9}",
         "op", "forward ms", "fwd+bwd ms", "PyTorch fwd", "PyTorch fwd+bwd", "fwd ×", "fwd+bwd ×"
     );
     for t in &ours {
@@ -90,7 +93,7 @@ pub fn run(args: &BenchOpsArgs) -> Result<(), String> {
         let cell = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| format!("{v:.3}"));
         let ratio = |a: Option<f64>, b: f64| a.map_or_else(String::new, |a| format!("{:.2}", a / b));
         println!(
-            "{:<24} {:>12.3} {:>16.3} {:>12} {:>16} {:>9} {:>9}",
+            "{:<30} {:>12.3} {:>16.3} {:>12} {:>16} {:>9} {:>9}",
             t.op,
             t.forward_ms,
             t.forward_backward_ms,
@@ -147,17 +150,6 @@ fn prepare(op: &str, n: usize, device: &Device, pass: Pass) -> Result<Call, Stri
         let x = Tensor::<4>::random(shape, Distribution::Normal(0.0, 1.0), device);
         if pass == Pass::ForwardBackward { x.require_grad() } else { x }
     };
-    // Runs the op, differentiates the sum of its output for the backward pass, reads one number.
-    fn finish(out: Tensor<1>, input: Tensor<4>, pass: Pass) -> Result<f32, String> {
-        match pass {
-            Pass::Forward => scalar_to_host(out, "op output").map_err(|e| e.to_string()),
-            Pass::ForwardBackward => {
-                let grads = out.backward();
-                let grad = input.grad(&grads).ok_or("the input has no gradient")?;
-                scalar_to_host(grad.sum(), "input gradient").map_err(|e| e.to_string())
-            }
-        }
-    }
     Ok(match op {
         "conv4x4s2_1to32_28" => {
             let (conv, x) = (halving_conv([1, 32], device), normal([n, 1, 28, 28]));
@@ -168,45 +160,22 @@ fn prepare(op: &str, n: usize, device: &Device, pass: Pass) -> Result<Call, Stri
             Box::new(move || finish(conv.forward(x.clone()).sum(), x.clone(), pass))
         }
         "conv4x4s2_32to64_14_im2col" => {
-            let conv = halving_conv([32, 64], device);
-            let x = normal([n, 32, 14, 14]);
             let geometry = ConvGeometry { stride: [2, 2], padding: [1, 1], dilation: [1, 1] };
-            Box::new(move || {
-                let bias = conv.bias.as_ref().map(|b| b.val());
-                finish(conv2d_im2col(x.clone(), conv.weight.val(), bias, geometry).sum(), x.clone(), pass)
-            })
+            im2col_call(halving_conv([32, 64], device), normal([n, 32, 14, 14]), geometry, pass)
         }
         "conv3x3_32to64_14_im2col" => {
-            let conv =
-                Conv2dConfig::new([32, 64], [3, 3]).with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1)).init(device);
-            let x = normal([n, 32, 14, 14]);
-            let geometry = ConvGeometry { stride: [1, 1], padding: [1, 1], dilation: [1, 1] };
-            Box::new(move || {
-                let bias = conv.bias.as_ref().map(|b| b.val());
-                finish(conv2d_im2col(x.clone(), conv.weight.val(), bias, geometry).sum(), x.clone(), pass)
-            })
+            im2col_call(same_size_conv([32, 64], device), normal([n, 32, 14, 14]), SAME_SIZE_3X3, pass)
         }
         // U-Net's first level at 64×64 (segmentation, pix2pix), batch 32 whatever --batch-size says.
         "conv3x3_32to32_64_b32" => {
-            let conv =
-                Conv2dConfig::new([32, 32], [3, 3]).with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1)).init(device);
-            let x = normal([32, 32, 64, 64]);
+            let (conv, x) = (same_size_conv([32, 32], device), normal([32, 32, 64, 64]));
             Box::new(move || finish(conv.forward(x.clone()).sum(), x.clone(), pass))
         }
         "conv3x3_32to32_64_b32_im2col" => {
-            let conv =
-                Conv2dConfig::new([32, 32], [3, 3]).with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1)).init(device);
-            let x = normal([32, 32, 64, 64]);
-            let geometry = ConvGeometry { stride: [1, 1], padding: [1, 1], dilation: [1, 1] };
-            Box::new(move || {
-                let bias = conv.bias.as_ref().map(|b| b.val());
-                finish(conv2d_im2col(x.clone(), conv.weight.val(), bias, geometry).sum(), x.clone(), pass)
-            })
+            im2col_call(same_size_conv([32, 32], device), normal([32, 32, 64, 64]), SAME_SIZE_3X3, pass)
         }
         "conv3x3_32to64_14" => {
-            let conv =
-                Conv2dConfig::new([32, 64], [3, 3]).with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1)).init(device);
-            let x = normal([n, 32, 14, 14]);
+            let (conv, x) = (same_size_conv([32, 64], device), normal([n, 32, 14, 14]));
             Box::new(move || finish(conv.forward(x.clone()).sum(), x.clone(), pass))
         }
         "deconv4x4s2_64to32_7" => {
@@ -241,6 +210,32 @@ fn prepare(op: &str, n: usize, device: &Device, pass: Pass) -> Result<Call, Stri
             })
         }
         other => return Err(format!("unknown op {other}")),
+    })
+}
+
+/// Runs the op, differentiates the sum of its output for the backward pass, reads one number.
+fn finish(out: Tensor<1>, input: Tensor<4>, pass: Pass) -> Result<f32, String> {
+    match pass {
+        Pass::Forward => scalar_to_host(out, "op output").map_err(|e| e.to_string()),
+        Pass::ForwardBackward => {
+            let grads = out.backward();
+            let grad = input.grad(&grads).ok_or("the input has no gradient")?;
+            scalar_to_host(grad.sum(), "input gradient").map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// A 3×3 convolution keeping the side (padding 1): `channels` = `[in, out]`.
+fn same_size_conv(channels: [usize; 2], device: &Device) -> Conv2d {
+    Conv2dConfig::new(channels, [3, 3]).with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1)).init(device)
+}
+
+/// The call of `conv`'s own weights through our im2col formulation (its stride and padding in
+/// `geometry`), on `x`.
+fn im2col_call(conv: Conv2d, x: Tensor<4>, geometry: ConvGeometry, pass: Pass) -> Call {
+    Box::new(move || {
+        let bias = conv.bias.as_ref().map(|b| b.val());
+        finish(conv2d_im2col(x.clone(), conv.weight.val(), bias, geometry).sum(), x.clone(), pass)
     })
 }
 
