@@ -38,16 +38,12 @@ pub struct Plan {
 /// before any device opens, as it does for a typed `--backend`.
 pub fn recorded_backend(command: &Command) -> Option<Backend> {
     let Command::Train(train) = command else { return None };
-    let typed = train.model.as_ref().map(|model| &model.common().run);
-    let resume = typed.and_then(|run| run.resume.clone()).or_else(|| train.run.resume.clone());
-    let config = typed.and_then(|run| run.config.clone()).or_else(|| train.run.config.clone());
-    let path = match (resume, config) {
-        (Some(dir), _) => dir.join("config.json"),
-        (None, Some(file)) => file,
-        (None, None) => return None,
+    let run = match &train.model {
+        None => train.run.clone(),
+        Some(model) => merge(train.run.clone(), model.common().run.clone()),
     };
-    let recorded: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    recorded.get("backend")?.as_str()?.parse().ok()
+    let path = base_config_path(&run).ok()??;
+    RunConfig::load(&path).ok()?.backend.parse().ok()
 }
 
 /// Resolves flags, `--config` and `--resume` into one config.
@@ -60,13 +56,7 @@ pub fn plan(cmd: TrainCommand) -> Result<Plan, String> {
             (Some(model), run)
         }
     };
-    let base_path = match (&run.config, &run.resume) {
-        (Some(_), Some(_)) => return Err("give either --config or --resume, not both".into()),
-        (Some(path), None) => Some(path.clone()),
-        (None, Some(dir)) => Some(dir.join(atelier_core::run_dir::CONFIG_FILE)),
-        (None, None) => None,
-    };
-    let base = base_path.as_deref().map(RunConfig::load).transpose()?;
+    let base = base_config_path(&run)?.as_deref().map(RunConfig::load).transpose()?;
     let max_steps_flag = model_args.as_ref().and_then(|m| m.common().max_steps);
     let mut config = match (model_args, base) {
         (None, None) => {
@@ -138,6 +128,16 @@ fn model_config(args: &TrainModel, base: Option<ModelConfig>) -> Result<ModelCon
         (TrainModel::EmojiEvaluator(_), Some(ModelConfig::EmojiEvaluator(b))) => ModelConfig::EmojiEvaluator(b),
         (TrainModel::EmojiEvaluator(a), _) => ModelConfig::EmojiEvaluator(emoji_evaluator_config(a)),
     })
+}
+
+/// The config.json a run starts from: `--config FILE`, or the resumed run's own (None: neither).
+fn base_config_path(run: &RunArgs) -> Result<Option<PathBuf>, String> {
+    match (&run.config, &run.resume) {
+        (Some(_), Some(_)) => Err("give either --config or --resume, not both".into()),
+        (Some(path), None) => Ok(Some(path.clone())),
+        (None, Some(dir)) => Ok(Some(dir.join(atelier_core::run_dir::CONFIG_FILE))),
+        (None, None) => Ok(None),
+    }
 }
 
 /// The run flags of `train` and of `train <model>` together (the latter win).
