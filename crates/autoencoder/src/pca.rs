@@ -11,16 +11,19 @@
 //! computed on the device, the orthonormalisation in f64 on the host.
 
 use atelier_data::Rng;
-use atelier_layers::linalg::{identity, symmetric_eigen};
+use atelier_layers::linalg::symmetric_eigen;
 use atelier_train::host::{DeviceReadError, to_host_f32};
 use burn::prelude::*;
 
 /// Extra directions iterated beside the `k` wanted ones (faster, more reliable convergence).
 const OVERSAMPLE: usize = 8;
 /// Upper bound on subspace iterations.
-const MAX_ITERATIONS: usize = 300;
-/// Stop when the Ritz values change by less than this, relatively.
-const TOLERANCE: f64 = 1e-9;
+pub const MAX_ITERATIONS: usize = 300;
+/// Stop when the top `k` Ritz values change by less than this, relative to the largest. `C·Q` is
+/// computed in f32 on the device, so the values carry rounding noise of ~1e-7: a tighter tolerance
+/// is never met and every fit would run all `MAX_ITERATIONS` (the k = 32 evaluation took 84 s
+/// instead of 4.6 s on a 2-core EPYC).
+const TOLERANCE: f64 = 1e-6;
 /// Seed of the random starting subspace (PCA itself is deterministic up to signs).
 const START_SEED: u64 = 0x5043_4131;
 
@@ -31,6 +34,8 @@ pub struct Pca {
     pub components: Tensor<2>,
     /// Variance along each component, descending.
     pub variances: Vec<f64>,
+    /// Subspace iterations run before the top `k` Ritz values settled (at most `MAX_ITERATIONS`).
+    pub iterations: usize,
 }
 
 impl Pca {
@@ -47,18 +52,22 @@ impl Pca {
         let mut rng = Rng::new(START_SEED);
         let mut q: Vec<f64> = (0..d * m).map(|_| f64::from(rng.normal())).collect(); // [d, m] row-major
         orthonormalize_columns(&mut q, d, m);
-        let mut previous = vec![0.0; m];
-        let mut ritz = (vec![0.0; m], identity(m));
-        for _ in 0..MAX_ITERATIONS {
+        // Converged when the top `k` Ritz values settle: the `OVERSAMPLE` extra directions only
+        // speed the wanted ones up (their rate is λ_{m+1}/λ_k) and may converge much more slowly.
+        let mut previous = vec![0.0; k];
+        let mut iterations = 0;
+        while iterations < MAX_ITERATIONS {
+            iterations += 1;
             let cq = multiply(&covariance, &q, d, m, &device)?; // [d, m]
             // Rayleigh–Ritz on the current subspace: T = Qᵀ·C·Q, [m, m].
-            let t = transpose_times(&q, &cq, d, m);
-            ritz = symmetric_eigen(t, m);
+            let (mut values, _) = symmetric_eigen(transpose_times(&q, &cq, d, m), m);
+            values.sort_by(|a, b| b.total_cmp(a));
+            values.truncate(k);
             q = cq;
             orthonormalize_columns(&mut q, d, m);
-            let change = ritz.0.iter().zip(&previous).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
-            let scale = ritz.0.iter().fold(0.0_f64, |s, v| s.max(v.abs())).max(f64::MIN_POSITIVE);
-            previous.clone_from(&ritz.0);
+            let change = values.iter().zip(&previous).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+            let scale = values.iter().fold(0.0_f64, |s, v| s.max(v.abs())).max(f64::MIN_POSITIVE);
+            previous = values;
             if change / scale < TOLERANCE {
                 break;
             }
@@ -75,11 +84,11 @@ impl Pca {
                 components[row * k + col] = v as f32;
             }
         }
-        let _ = ritz;
         Ok(Self {
             mean,
             components: Tensor::from_data(TensorData::new(components, [d, k]), &device),
             variances: order.iter().take(k).map(|&j| values[j]).collect(),
+            iterations,
         })
     }
 
