@@ -116,7 +116,14 @@ pub struct BenchAllArgs {
     /// Measure each (model, backend) this many times, alternating with the reference; the median is kept.
     #[arg(long, default_value_t = 1)]
     pub rounds: usize,
+    /// Only these lectures (repeat the flag) [default: all ten].
+    #[arg(long = "model", value_name = "MODEL", value_parser = clap::builder::PossibleValuesParser::new(BENCH_ALL_MODELS))]
+    pub models: Vec<String>,
 }
+
+/// The lectures' benches `bench all` runs, in the course's order.
+pub const BENCH_ALL_MODELS: [&str; 10] =
+    ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "cyclegan", "segmentation", "facenet"];
 
 #[derive(Debug, Args, Clone)]
 pub struct BenchArgs {

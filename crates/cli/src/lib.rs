@@ -22,7 +22,8 @@ use atelier_backend::Backend;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use bench::{
-    BenchAllArgs, BenchArgs, BenchCommand, BenchModel, BenchOpsArgs, LstmBenchArgs, Reference, ReferenceArgs,
+    BENCH_ALL_MODELS, BenchAllArgs, BenchArgs, BenchCommand, BenchModel, BenchOpsArgs, LstmBenchArgs, Reference,
+    ReferenceArgs,
 };
 pub use demo::{DemoArgs, ReportArgs};
 pub use eval::{

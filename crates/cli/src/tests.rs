@@ -196,3 +196,16 @@ fn demo_names_its_lectures_and_checks_its_scale() {
     };
     assert_eq!((report.runs.to_str(), report.out.to_str(), report.all), (Some("runs"), Some("report"), false));
 }
+
+#[test]
+fn bench_all_takes_a_subset_of_the_lectures_by_name() {
+    let models = |args: &[&str]| match parse(args).unwrap().command {
+        Command::Bench(BenchCommand { model: BenchModel::All(all) }) => all.models,
+        other => panic!("parsed the wrong command: {other:?}"),
+    };
+    assert!(models(&["bench", "all"]).is_empty(), "no --model: every lecture");
+    assert_eq!(models(&["bench", "all", "--model", "dqn", "--model", "vae"]), ["dqn", "vae"]);
+    let err = parse(&["bench", "all", "--model", "gan"]).unwrap_err().to_string();
+    assert!(err.contains("--model") && err.contains("dcgan"), "names the flag and the choices: {err}");
+    assert_eq!(BENCH_ALL_MODELS.len(), 10, "every lecture has a bench");
+}

@@ -23,39 +23,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::models;
 
-/// PyTorch's training images/s for the same model, batch and machine (2 threads), as the issues
-/// give them (a range where they give one).
-fn pytorch_images_per_s(model: ModelName) -> (f64, f64) {
-    match model {
-        ModelName::Autoencoder => (2000.0, 2600.0),
-        ModelName::Vae => (2700.0, 2700.0),
-        ModelName::Classifier => (2000.0, 2000.0),
-        ModelName::Lstm => (models::lstm::PYTORCH_ROWS_IMAGES_PER_S, models::lstm::PYTORCH_ROWS_IMAGES_PER_S),
-        ModelName::Dqn => (f64::NAN, f64::NAN), // measured in updates/s by `run_dqn`
-        ModelName::Dcgan => (520.0, 520.0),
-        // `torch_ref_color.py pix2pix --batch 32 --threads 2` on this machine (PyTorch 2.15,
-        // 2026-11-28): 75.3 images/s.
-        ModelName::Pix2pix => (75.3, 75.3),
-        ModelName::Cyclegan => (CYCLEGAN_PYTORCH, CYCLEGAN_PYTORCH),
-        // `torch_ref_color.py unet|fcn --batch 32 --threads 2` on this machine (2026-11-28):
-        // U-Net 47.2, FCN 58.5 images/s (each row is compared with its own in `run`).
-        ModelName::Segmentation => (SEGMENTATION_PYTORCH[1].1, SEGMENTATION_PYTORCH[0].1),
-        // `crates/runner/reference/pytorch_reference.py facenet --batch 32 --threads 2` on this
-        // machine (2026-11-28): 315.9, 324.0, 333.2 images/s; later 232–339 as the machine's load
-        // varied (`bench all --reference pytorch` measures it in the same sitting).
-        ModelName::Facenet => (315.9, 333.2),
-    }
-}
-
-/// PyTorch's images/s (one image of each domain per "image") of the CycleGAN reference
-/// (`torch_ref_color.py cyclegan --batch 32 --threads 2`: ngf 32, 6 blocks, 64×64) on this machine
-/// (PyTorch 2.15, 2026-11-29): 7.3.
-const CYCLEGAN_PYTORCH: f64 = 7.3;
-
-/// PyTorch's images/s of the segmentation networks (`torch_ref_color.py fcn|unet`, batch 32,
-/// 2 threads, this machine, 2026-11-28), by the label of our bench row.
-const SEGMENTATION_PYTORCH: [(&str, f64); 2] = [("segmentation (fcn)", 58.5), ("segmentation (unet)", 47.2)];
-
 #[derive(Debug, Serialize, Deserialize)]
 struct BenchResult {
     model: String,
@@ -154,45 +121,17 @@ pub fn run(command: &BenchCommand) -> Result<(), String> {
         );
     }
     println!("data % = share of the timed steps spent assembling batches and copying them to the device");
-    if cmd.model == ModelName::Lstm {
-        let reference = models::lstm::PYTORCH_ROWS_IMAGES_PER_S;
-        println!(
-            "PyTorch nn.LSTM reference (same rows model, batch 128, this 2-core machine): ~{reference:.0} images/s"
-        );
-        for r in &results {
-            println!("  {} on {}: {:.2}× PyTorch", r.model, r.backend, r.images_per_s / reference);
-        }
-        return Ok(());
-    }
-    if cmd.model == ModelName::Segmentation {
-        println!("PyTorch reference (same networks, batch 32, 2 threads, this 2-core machine):");
-        for r in &results {
-            if let Some((_, reference)) = SEGMENTATION_PYTORCH.iter().find(|(label, _)| *label == r.model) {
-                println!(
-                    "  {} on {}: {:.2}× PyTorch ({reference:.1} images/s)",
-                    r.model,
-                    r.backend,
-                    r.images_per_s / reference
-                );
-            }
-        }
-        return Ok(());
-    }
-    let (low, high) = pytorch_images_per_s(cmd.model);
-    let range = if low == high { format!("{low:.0}") } else { format!("{low:.0}–{high:.0}") };
-    let reference_batch =
-        if matches!(cmd.model, ModelName::Pix2pix | ModelName::Cyclegan | ModelName::Facenet) { 32 } else { 128 };
-    println!(
-        "PyTorch reference (same model, batch {reference_batch}, 2 threads, this 2-core machine): {range} images/s"
-    );
-    for r in &results {
-        if low == high {
-            println!("  {}: {:.2}× PyTorch", r.backend, r.images_per_s / low);
-        } else {
-            println!("  {}: {:.2}–{:.2}× PyTorch", r.backend, r.images_per_s / high, r.images_per_s / low);
-        }
-    }
+    println!("{}", same_sitting_hint(cmd.model));
     Ok(())
+}
+
+/// Where the ratio to PyTorch comes from: measured on this machine in the same sitting by `bench
+/// all`, never from a figure measured elsewhere.
+fn same_sitting_hint(model: ModelName) -> String {
+    format!(
+        "× PyTorch on this machine, measured in the same sitting: cargo xtask bench all --model {} --reference pytorch",
+        model.name()
+    )
 }
 
 /// The LSTM cells `bench lstm` measures: those given with `--cell`, else ours and Burn's.
@@ -446,9 +385,6 @@ fn peak_rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-/// PyTorch's gradient updates per second for the default Q-network at batch 128 on this 2-core
-/// machine (given by the issue).
-const PYTORCH_DQN_UPDATES_PER_S: f64 = 700.0;
 /// At least this many gradient updates are timed (one takes about a millisecond).
 const DQN_MIN_TIMED_UPDATES: usize = 300;
 
@@ -524,13 +460,8 @@ fn run_dqn(cmd: &BenchRequest) -> Result<(), String> {
             r.device
         );
     }
-    println!(
-        "updates at batch {}; PyTorch reference (same Q-network, batch 128, this 2-core machine): about {PYTORCH_DQN_UPDATES_PER_S:.0} updates/s",
-        cmd.batch_size
-    );
-    for r in &results {
-        println!("  {}: {:.2}× PyTorch", r.backend, r.speeds.updates_per_s / PYTORCH_DQN_UPDATES_PER_S);
-    }
+    println!("updates at batch {}", cmd.batch_size);
+    println!("{}", same_sitting_hint(cmd.model));
     Ok(())
 }
 

@@ -8,14 +8,10 @@ use std::path::Path;
 use std::process::Command;
 
 use atelier_backend::Backend;
-use atelier_cli::{BenchAllArgs, Reference};
+use atelier_cli::{BENCH_ALL_MODELS, BenchAllArgs, Reference};
 use serde_json::Value;
 
 use crate::repo;
-
-/// The lectures' benches, in the course's order (`bench lstm` measures our cell here).
-const MODELS: [&str; 10] =
-    ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "cyclegan", "segmentation", "facenet"];
 
 /// The batch size and timed steps of `model` in `bench all`: the flags', except pix2pix (64×64
 /// colour pairs, ~20 images/s on two cores) and segmentation (64×64 scenes, ~7 images/s), measured
@@ -57,15 +53,18 @@ pub fn run(args: &BenchAllArgs) -> Result<(), String> {
         check_pytorch(&python)?;
     }
     let threads = atelier_core::threads::cpu_threads();
+    // `bench lstm` measures our cell here; `--model` keeps the course's order.
+    let models: Vec<&'static str> =
+        BENCH_ALL_MODELS.into_iter().filter(|m| args.models.is_empty() || args.models.iter().any(|a| a == m)).collect();
     eprintln!(
         "bench all: {} model(s) × {} backend(s), {} round(s), {threads} CPU threads",
-        MODELS.len(),
+        models.len(),
         backends.len(),
         args.rounds
     );
     let mut rows: Vec<Measured> = Vec::new();
     let mut failures: Vec<String> = Vec::new();
-    for model in MODELS {
+    for model in models {
         let mut samples: Vec<Vec<Measured>> = vec![Vec::new(); backends.len() + 1];
         for round in 0..args.rounds {
             for (i, &backend) in backends.iter().enumerate() {

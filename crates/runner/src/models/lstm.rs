@@ -25,8 +25,6 @@ const EVAL_COMPLETION_IMAGES: usize = 10;
 const EVAL_COMPLETION_SAMPLES: usize = 4;
 /// Test images completed for the evaluator's accuracy (the first ones of the test set).
 const EVALUATOR_IMAGES: usize = 2000;
-/// PyTorch's `nn.LSTM` version of the `rows` model on this machine (batch 128), from the issue.
-pub const PYTORCH_ROWS_IMAGES_PER_S: f64 = 5500.0;
 
 /// Whether the task reads images (all but `sequence`).
 pub fn needs_images(config: &LstmConfig) -> bool {
