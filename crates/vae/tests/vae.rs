@@ -201,26 +201,36 @@ fn importance_sampling_is_never_worse_than_the_elbo() {
 #[test]
 fn overfits_one_batch() {
     let _rng = shared_rng();
-    for (backend, device) in test_backends() {
-        if backend == Backend::Wgpu {
-            continue;
-        }
-        let device = device.autodiff();
+    let losses = |device: &Device, steps: u64| -> Vec<f32> {
+        let device = device.clone().autodiff();
         device.seed(7);
         let config = VaeConfig { latent: 16, likelihood: Likelihood::Gaussian { sigma: 0.1 }, ..Default::default() };
         let mut experiment = VaeExperiment::new(VaeConfig { learning_rate: 3e-3, ..config }, &device);
         let batch = embedded_images(8, &device);
-        let mut loss_at = |step| {
-            let out = experiment.train_step(batch.clone(), &mut ctx(&device, step));
-            scalar(out.metrics[0].1.clone())
-        };
-        let first = loss_at(0);
-        let mut last = first;
-        for step in 1..200 {
-            last = loss_at(step);
+        (0..steps)
+            .map(|step| {
+                let out = experiment.train_step(batch.clone(), &mut ctx(&device, step));
+                scalar(out.metrics[0].1.clone())
+            })
+            .collect()
+    };
+    // The learning, on the default backend: 200 steps on one batch. Gaussian nats:
+    // 0.5·Σ(x−m)²/s² + const; the const (784·½ln(2π·0.01) ≈ −1085) cancels in the drop.
+    let flex = losses(&Backend::Flex.device().unwrap(), 200);
+    let (first, last) = (flex[0], flex[199]);
+    assert!(first - last > 0.6 * (first + 1085.0), "flex: −ELBO {first} → {last} after 200 steps");
+    // The other CPU backend takes the same first steps (the same numbers, so the same learning;
+    // its 200 steps took most of a minute). wgpu is left out: 200 steps of JIT-compiled kernels
+    // on a software rasteriser take minutes.
+    for (backend, device) in test_backends() {
+        if matches!(backend, Backend::Flex | Backend::Wgpu) {
+            continue;
         }
-        // Gaussian nats: 0.5·Σ(x−m)²/s² + const; the const (784·½ln(2π·0.01) ≈ −1085) cancels in the drop.
-        assert!(first - last > 0.6 * (first + 1085.0), "{backend}: −ELBO {first} → {last} after 200 steps");
+        let other = losses(&device, 10);
+        for (step, (a, b)) in flex.iter().zip(&other).enumerate() {
+            assert!((a - b).abs() <= 1e-3 * a.abs(), "{backend} step {step}: −ELBO {b}, flex {a}");
+        }
+        assert!(other[9] < other[0], "{backend}: the −ELBO falls: {other:?}");
     }
 }
 
