@@ -151,12 +151,12 @@ fn the_same_seed_gives_the_same_networks() {
 fn session(run: &RunDir, device: &Device, max_steps: Option<u64>, resume: Resume) -> Session {
     let config = TrainConfig {
         epochs: 2,
-        batch_size: 16,
+        batch_size: 8,
         log_every: 1,
         checkpoint_every: 1,
         max_steps,
-        train_limit: Some(32),
-        valid_limit: Some(16),
+        train_limit: Some(16),
+        valid_limit: Some(8),
         ..TrainConfig::default()
     };
     Session { run: run.clone(), config, device: device.clone(), stop: Arc::new(AtomicBool::new(false)), resume }
@@ -169,8 +169,8 @@ fn session(run: &RunDir, device: &Device, max_steps: Option<u64>, resume: Resume
 fn checkpoint_then_resume_continues_both_networks_and_both_optimizers() {
     let _rng = exclusive_rng();
     let data = load_from(DataSource::Embedded).unwrap();
-    let train = ImageSource::new(Arc::new(data.train), Some(32));
-    let valid = ImageSource::new(Arc::new(data.test), Some(16));
+    let train = ImageSource::new(Arc::new(data.train), Some(16));
+    let valid = ImageSource::new(Arc::new(data.test), Some(8));
     for (backend, device) in test_backends() {
         let device = device.autodiff();
         let scratch = tempfile::tempdir().unwrap(); // removed when dropped, passed or failed
