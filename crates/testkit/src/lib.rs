@@ -48,3 +48,19 @@ pub fn scalar(t: Tensor<1>) -> f32 {
 pub fn patches(values: &[f32], device: &Device) -> Tensor<4> {
     Tensor::<1>::from_floats(values, device).reshape([1, 1, 2, values.len() / 2]).require_grad()
 }
+
+/// Asserts that the losses of a model's first steps on another backend (`name`) equal the same
+/// steps on flex within `relative` error, and fall: the same numbers, so the same learning, without
+/// repeating a long overfitting run on a slow backend.
+pub fn assert_follows_flex(name: &str, flex: &[f32], other: &[f32], relative: f32) {
+    assert!(
+        other.len() >= 2 && flex.len() >= other.len(),
+        "{name}: {} steps against flex's {}",
+        other.len(),
+        flex.len()
+    );
+    for (step, (a, b)) in flex.iter().zip(other).enumerate() {
+        assert!((a - b).abs() <= relative * a.abs(), "{name} step {step}: loss {b}, flex {a}");
+    }
+    assert!(other[other.len() - 1] < other[0], "{name}: the loss falls: {other:?}");
+}
