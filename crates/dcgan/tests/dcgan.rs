@@ -162,7 +162,7 @@ fn session(run: &RunDir, device: &Device, max_steps: Option<u64>, resume: Resume
     Session { run: run.clone(), config, device: device.clone(), stop: Arc::new(AtomicBool::new(false)), resume }
 }
 
-/// Four steps straight through, or two, a checkpoint, a fresh process state and two more: the
+/// Four steps straight through, or three, a checkpoint, a fresh process state and one more: the
 /// same generator, discriminator, optimizer states (both networks' next updates agree) and
 /// progression strip.
 #[test]
