@@ -1,5 +1,6 @@
 //! The autoencoder's hyper-parameters (the `model` part of a run's `config.json`).
 
+use atelier_derive::Params;
 use atelier_train::TrainConfig;
 use serde::{Deserialize, Serialize};
 
@@ -9,19 +10,21 @@ pub const DEFAULT_NOISE_SIGMA: f64 = 0.3;
 pub const DEFAULT_SPARSITY: f64 = 1e-3;
 
 /// Which lecture variant to train.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Params)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Variant {
     /// Reconstruct the input: `L(x, g(f(x)))`.
     Plain,
     /// Reconstruct the clean image from a noisy one: `L(x, g(f(clip(x + σε))))`.
     Denoising {
-        /// σ of the Gaussian noise added to inputs in `[0, 1]`.
+        /// σ of the input noise of --variant denoising (on pixels in `[0, 1]`).
+        #[param]
         noise_sigma: f64,
     },
     /// Reconstruct with an L1 penalty on the code: `L(x, x̂) + λ·Σ|aᵢ|`.
     Sparse {
-        /// λ, the weight of the activity penalty.
+        /// λ of the sparsity penalty of --variant sparse: the weight of the code's activity.
+        #[param(flag = "sparsity")]
         lambda: f64,
     },
 }
@@ -53,13 +56,19 @@ impl Variant {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+atelier_core::choice_value!(Variant);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Params)]
 #[serde(deny_unknown_fields)]
 pub struct AutoencoderConfig {
-    /// Code size k (`--latent`).
+    /// Code size k.
+    #[param]
     pub latent: usize,
+    /// Lecture variant.
+    #[param(nested)]
     pub variant: Variant,
     /// Adam's learning rate.
+    #[param(flag = "lr")]
     pub learning_rate: f64,
 }
 

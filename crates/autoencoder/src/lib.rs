@@ -52,3 +52,4 @@ pub mod step;
 pub use config::{AutoencoderConfig, Variant};
 pub use model::{Autoencoder, Decoder, Encoder};
 pub use step::AutoencoderExperiment;
+pub mod lecture;

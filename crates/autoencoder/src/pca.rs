@@ -10,7 +10,7 @@
 //! step (an exact Jacobi eigen-decomposition of the small matrix `QᵀCQ`); `C` and `C·Q` are
 //! computed on the device, the orthonormalisation in f64 on the host.
 
-use atelier_data::Rng;
+use atelier_core::Rng;
 use atelier_layers::linalg::symmetric_eigen;
 use atelier_train::host::{DeviceReadError, to_host_f32};
 use burn::prelude::*;

@@ -237,3 +237,16 @@ mod tests {
         }
     }
 }
+
+/// `--backend NAME` on every command: parsed here, the one place that knows which backends this
+/// build has, so `--backend cuda` without CUDA is the same error everywhere (no list of choices:
+/// clap would refuse `cuda` with its own words).
+impl atelier_core::params::ParamValue for Backend {
+    fn parse(text: &str) -> Result<Self, String> {
+        text.parse().map_err(|e: BackendError| e.to_string())
+    }
+
+    fn show(&self) -> String {
+        self.name().to_string()
+    }
+}

@@ -6,7 +6,7 @@ use atelier_train::{LrSchedule, TrainConfig};
 use serde::{Deserialize, Serialize};
 
 /// The factor of a step-decay schedule unless `--lr-decay-factor` says otherwise.
-pub const DEFAULT_LR_DECAY_FACTOR: f64 = 0.1;
+pub const DEFAULT_LR_DECAY_FACTOR: f64 = atelier_train::schedule::DEFAULT_DECAY_FACTOR;
 
 /// Which network of the lecture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

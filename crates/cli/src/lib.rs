@@ -1,189 +1,290 @@
-//! The command line of the `atelier` runner, defined once.
+//! The command line of the `atelier` runner, built from the registry of lectures.
 //!
 //! `cargo xtask` runs `data …` itself (no tensors needed, so it compiles without Burn) and hands
-//! every other command, `--help` included, to the runner, which parses these definitions. They
-//! are typed with the model crates' own enums ([`choice!`]) and the backend crate's [`Backend`],
-//! and `--help` states each model's real defaults, read from the model crates' configs
-//! ([`help`]). Every flag that is not given is `None`, so a value from `--config` or a resumed
-//! run's `config.json` is only overridden by what the user actually typed. A flag that does not
-//! apply to a command does not exist there: clap refuses it.
+//! every other command, `--help` included, to the runner, which parses it here. No lecture is
+//! named in this crate: `train`, `eval`, `bench`, `sample` and the lectures' own verbs get one
+//! subcommand per lecture of the registry, with the flags that lecture declares (each once, on
+//! its config's field) and the defaults its presets hold. A flag that does not apply to a command
+//! does not exist there: clap refuses it. A flag that is not typed is not in [`Typed`], so a value
+//! from `--config` or a resumed run's `config.json` is only overridden by what the user typed.
 
-#[macro_use]
-mod choice;
-mod bench;
-mod demo;
-mod eval;
-pub mod help;
-mod sample;
-mod sweep;
-mod train;
+pub mod args;
+pub mod fixed;
 
 use atelier_backend::Backend;
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use atelier_core::params::{ParamInfo, Params, Typed};
+use atelier_lecture::flags::{RunBackend, RunFlags};
+use atelier_lecture::{AnyLecture, Registry, SharedVerb};
+use clap::{ArgMatches, Args, Command, FromArgMatches};
 
-pub use bench::{
-    BENCH_ALL_MODELS, BenchAllArgs, BenchArgs, BenchCommand, BenchModel, BenchOpsArgs, LstmBenchArgs, Reference,
-    ReferenceArgs,
-};
-pub use demo::{DemoArgs, ReportArgs};
-pub use eval::{
-    AutoencoderEvalArgs, ClassifierEvalArgs, ClusterArgs, CycleganEvalArgs, DcganEvalArgs, DqnEvalArgs,
-    EmojiEvaluatorEvalArgs, EvalCommand, EvalRunArgs, EvalTarget, EvaluatorArg, FacenetEvalArgs, ImagesEvalArgs,
-    LstmEvalArgs, OutputSize, Pix2pixEvalArgs, ReferenceArg, SearchArgs, SegmentArgs, SegmentationEvalArgs,
-    TranslateArgs, VaeEvalArgs,
-};
-pub use sample::{SampleCommand, SampleTarget};
-pub use sweep::{DqnSweepArgs, SweepCommand, SweepModel};
-pub use train::{
-    AutoencoderTrainArgs, ClassifierTrainArgs, CommonTrainArgs, CycleganTrainArgs, DcganTrainArgs, DqnTrainArgs,
-    EmojiEvaluatorTrainArgs, FacenetTrainArgs, ImageDataArgs, LrDecayArgs, LstmTrainArgs, Pix2pixTrainArgs, RunArgs,
-    SegmentationTrainArgs, TrainCommand, TrainModel, VaeTrainArgs,
+pub use fixed::{
+    BenchAllArgs, BenchArgs, BenchOpsArgs, DataArgs, DemoArgs, EvaluatorArg, ImagesEvalArgs, Reference, ReferenceArgs,
+    ReferenceArg, ReportArgs, SampleArgs, TranslateArgs,
 };
 
-#[derive(Debug, Parser)]
-#[command(
-    name = "cargo xtask",
-    bin_name = "cargo xtask",
-    about = "Atelier: the deep-learning-for-images course on Burn",
-    version
-)]
-pub struct Cli {
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Train a model; writes one run directory (config, provenance, metrics, checkpoints, images, plots).
-    Train(Box<TrainCommand>),
-    /// Evaluate a trained run on the test set; prints a table and writes <run>/eval.json.
-    Eval(EvalCommand),
-    /// Measure training throughput (images/s) and peak memory, one row per backend.
-    Bench(BenchCommand),
-    /// Train one model for several seeds, evaluate each, and print mean ± std in one table.
-    Sweep(SweepCommand),
-    /// Translate a folder of your own images with a trained pix2pix or CycleGAN run (PNGs out).
+/// A command line, parsed.
+pub enum Parsed {
+    /// `train [<lecture>] …`: no lecture with `--config FILE` or `--resume RUN` alone.
+    Train { lecture: Option<&'static dyn AnyLecture>, typed: Typed },
+    Eval { lecture: &'static dyn AnyLecture, typed: Typed },
+    EvalImages(ImagesEvalArgs),
+    Bench { lecture: &'static dyn AnyLecture, args: BenchArgs, typed: Typed },
+    BenchAll(BenchAllArgs),
+    BenchOps(BenchOpsArgs),
+    /// A verb of the lectures (`segment`, `search`, …): the run's lecture answers it.
+    Verb { name: String, typed: Typed },
     Translate(TranslateArgs),
-    /// Segment a folder of your own images with a trained segmentation run (masks and overlays out).
-    Segment(SegmentArgs),
-    /// Find the gallery images nearest to a query image with a trained FaceNet run ("which emoji/person is this?").
-    Search(SearchArgs),
-    /// Group a folder of images by identity with a trained FaceNet run (k-means on the embeddings).
-    Cluster(ClusterArgs),
-    /// Write images generated by a trained run as PNGs (a folder `eval images` can score).
-    Sample(SampleCommand),
-    /// List the backends of this build and the device each one finds.
+    Sample { lecture: &'static dyn AnyLecture, args: SampleArgs },
     Backends,
-    /// The main job: every lecture, briefly (≤ 15 minutes on 2 cores), on whatever data is found; then the report.
     Demo(DemoArgs),
-    /// Write the course report: one static page (index.html) from a runs folder.
     Report(ReportArgs),
-    /// Get data: download the canonical files, or write the embedded mini set (`cargo xtask data
-    /// --help`; xtask runs these itself, without tensors).
-    #[command(disable_help_flag = true)]
-    Data(DataArgs),
+    Data,
 }
 
-/// The arguments of `data …`, which xtask parses and runs (the runner only names the command).
-#[derive(Debug, Args)]
-pub struct DataArgs {
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    pub args: Vec<String>,
-}
-
-impl Command {
+impl Parsed {
     /// The backend typed with `--backend` when the command runs on one backend.
     pub fn backend(&self) -> Option<Backend> {
+        let typed_backend = |typed: &Typed| {
+            typed.0.iter().find(|(f, _)| f == "backend").and_then(|(_, v)| v.first()).and_then(|b| b.parse().ok())
+        };
         match self {
-            Command::Train(train) => train.model.as_ref().and_then(|model| model.common().backend),
-            Command::Eval(eval) => eval.target.backend(),
-            Command::Bench(bench) => match bench.model.args().backend.as_slice() {
+            Parsed::Train { typed, .. } | Parsed::Eval { typed, .. } | Parsed::Verb { typed, .. } => {
+                typed_backend(typed)
+            }
+            Parsed::EvalImages(args) => args.backend,
+            Parsed::Bench { args, .. } => match args.backend.as_slice() {
                 [one] => Some(*one),
                 _ => None,
             },
-            Command::Sweep(sweep) => match &sweep.model {
-                SweepModel::Dqn(args) => args.backend,
-            },
-            Command::Sample(sample) => sample.backend,
-            Command::Translate(translate) => translate.backend,
-            Command::Segment(segment) => segment.backend,
-            Command::Search(search) => search.backend,
-            Command::Cluster(cluster) => cluster.backend,
-            Command::Demo(demo) => demo.backend,
-            Command::Backends | Command::Data(_) | Command::Report(_) => None,
+            Parsed::BenchAll(_) | Parsed::BenchOps(_) => None,
+            Parsed::Translate(args) => args.backend,
+            Parsed::Sample { args, .. } => args.backend,
+            Parsed::Demo(args) => args.backend,
+            Parsed::Backends | Parsed::Report(_) | Parsed::Data => None,
         }
     }
-}
 
-impl Command {
-    /// Whether the command may open a GPU device: `backends`, a non-CPU `--backend`, or `bench`
-    /// measuring one (`bench dqn` measures wgpu unless told otherwise).
+    /// Whether the command may open a GPU device: `backends`, a non-CPU `--backend`, or a bench
+    /// that measures one by default.
     pub fn may_open_gpu(&self) -> bool {
         match self {
-            Command::Backends => true,
-            Command::Bench(bench) => {
-                let args = bench.model.args();
-                args.backend.iter().any(|b| !b.is_cpu())
-                    || (args.backend.is_empty() && matches!(bench.model, BenchModel::Dqn(_)))
+            Parsed::Backends => true,
+            Parsed::Bench { lecture, args, .. } => {
+                let defaults = lecture.bench_info().map(|b| b.default_backends).unwrap_or_default();
+                let measured = if args.backend.is_empty() { &defaults } else { &args.backend };
+                measured.iter().any(|b| !b.is_cpu())
             }
             command => command.backend().is_some_and(|b| !b.is_cpu()),
         }
     }
 }
 
-/// The models of `bench`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ModelName {
-    Autoencoder,
-    Vae,
-    Classifier,
-    Lstm,
-    Dqn,
-    Dcgan,
-    Pix2pix,
-    Cyclegan,
-    Segmentation,
-    Facenet,
+/// The whole command line, from the registry.
+pub fn command(registry: &Registry) -> Command {
+    let lectures = registry.all();
+    let with = |command: Command, params: &[ParamInfo]| args::with_flags(command, params, &[]);
+
+    let train = lectures.iter().fold(
+        with(Command::new("train"), &RunFlags::params())
+            .about("Train a model; writes one run directory (config, provenance, metrics, checkpoints, images, plots).")
+            .args_conflicts_with_subcommands(true),
+        |train, lecture| {
+            train.subcommand(args::with_flags(
+                Command::new(lecture.id()).about(lecture.about().train),
+                &lecture.train_flags(),
+                &lecture.train_defaults(),
+            ))
+        },
+    );
+
+    let eval = lectures
+        .iter()
+        .fold(
+            Command::new("eval")
+                .about("Evaluate a trained run on the test set; prints a table and writes <run>/eval.json.")
+                .subcommand_required(true),
+            |eval, lecture| {
+                let mut flags = lecture.eval_flags();
+                flags.extend(companion_flags(registry, *lecture));
+                eval.subcommand(with(Command::new(lecture.id()).about(lecture.about().eval), &flags))
+            },
+        )
+        .subcommand(ImagesEvalArgs::augment_args(Command::new("images")).about(
+            "A folder of PNGs (generated samples, translations) scored with the ruler that fits them: 28×28 grey → \
+             the Fashion evaluator, 64×64 colour → the colour evaluator (FCD, IS, coverage, style).",
+        ));
+
+    let bench = lectures
+        .iter()
+        .filter_map(|lecture| lecture.bench_info().map(|info| (lecture, info)))
+        .fold(
+            Command::new("bench")
+                .about("Measure training throughput (images/s) and peak memory, one row per backend.")
+                .subcommand_required(true),
+            |bench, (lecture, info)| {
+                bench.subcommand(with(BenchArgs::augment_args(Command::new(lecture.id())).about(info.about), &info.params))
+            },
+        )
+        .subcommand(BenchAllArgs::augment_args(Command::new("all")).about(
+            "Every lecture's bench in one table (each model and backend in a fresh process), optionally beside \
+             PyTorch running the same models in the same sitting.",
+        ))
+        .subcommand(BenchOpsArgs::augment_args(Command::new("ops")).about(
+            "The primitives of the training steps (convolutions, transposed convolutions, matmul, batch norm, the \
+             lectures' own) at the lectures' shapes: forward and forward + backward, optionally beside PyTorch.",
+        ));
+    let bench_ids = registry.names_where(|l| l.bench_info().is_some());
+    let bench = bench.mut_subcommand("all", |all| {
+        all.mut_arg("models", |a| a.value_parser(clap::builder::PossibleValuesParser::new(bench_ids)))
+    });
+
+    let sample = registry.all().iter().filter(|l| l.shares().contains(&SharedVerb::Sample)).fold(
+        Command::new("sample")
+            .about("Write images generated by a trained run as PNGs (a folder `eval images` can score).")
+            .subcommand_required(true),
+        |sample, lecture| {
+            sample.subcommand(SampleArgs::augment_args(Command::new(lecture.id())).about(lecture.about().train))
+        },
+    );
+
+    let directions: Vec<&'static str> = {
+        let mut all: Vec<&'static str> = lectures.iter().flat_map(|l| l.directions().iter().map(|(d, _)| *d)).collect();
+        all.dedup();
+        all
+    };
+    let translate = TranslateArgs::augment_args(Command::new("translate"))
+        .about("Translate a folder of your own images with a trained translation run (PNGs out).")
+    .mut_arg("direction", |a| match directions.is_empty() {
+        true => a,
+        false => a.value_parser(clap::builder::PossibleValuesParser::new(directions)),
+    });
+
+    let mut root = Command::new("cargo xtask")
+        .bin_name("cargo xtask")
+        .about("Atelier: the deep-learning-for-images course on Burn")
+        .version(env!("CARGO_PKG_VERSION"))
+        .subcommand_required(true)
+        .subcommand(train)
+        .subcommand(eval)
+        .subcommand(bench)
+        .subcommand(translate);
+    for (name, about, params) in verbs(registry) {
+        root = root.subcommand(with(Command::new(name).about(about), &params));
+    }
+    root.subcommand(sample)
+        .subcommand(Command::new("backends").about("List the backends of this build and the device each one finds."))
+        .subcommand(DemoArgs::augment_args(Command::new("demo")).about(
+            "The main job: every lecture, briefly (≤ 15 minutes on 2 cores), on whatever data is found; then the \
+             report.",
+        ))
+        .subcommand(
+            ReportArgs::augment_args(Command::new("report"))
+                .about("Write the course report: one static page (index.html) from a runs folder."),
+        )
+        .subcommand(
+            DataArgs::augment_args(Command::new("data"))
+                .about(
+                    "Get data: download the canonical files, or write the embedded mini set (`cargo xtask data \
+                     --help`; xtask runs these itself, without tensors).",
+                )
+                .disable_help_flag(true),
+        )
 }
 
-impl ModelName {
-    /// The name as typed on the command line (`autoencoder`, `vae`, …).
-    pub fn name(self) -> &'static str {
-        match self {
-            ModelName::Autoencoder => "autoencoder",
-            ModelName::Vae => "vae",
-            ModelName::Classifier => "classifier",
-            ModelName::Lstm => "lstm",
-            ModelName::Dqn => "dqn",
-            ModelName::Dcgan => "dcgan",
-            ModelName::Pix2pix => "pix2pix",
-            ModelName::Cyclegan => "cyclegan",
-            ModelName::Segmentation => "segmentation",
-            ModelName::Facenet => "facenet",
+/// The flags under which other lectures offer the runs this lecture's `eval` can draw beside its own.
+fn companion_flags(registry: &Registry, lecture: &dyn AnyLecture) -> Vec<ParamInfo> {
+    #[derive(Default, atelier_derive::Params)]
+    struct Companion {
+        /// A companion run.
+        #[param(value_name = "RUN_DIR")]
+        run: Option<std::path::PathBuf>,
+    }
+    let template = Companion::params().remove(0);
+    registry
+        .all()
+        .iter()
+        .flat_map(|provider| provider.companions())
+        .filter(|offered| lecture.accepts().contains(&offered.kind))
+        .map(|offered| ParamInfo { flag: offered.flag, field: offered.flag, help: offered.help, ..template.clone() })
+        .collect()
+}
+
+/// The lectures' own verbs, each once (flags of a verb two lectures share are merged): name,
+/// help, flags (the run and backend first).
+fn verbs(registry: &Registry) -> Vec<(&'static str, &'static str, Vec<ParamInfo>)> {
+    let mut verbs: Vec<(&'static str, &'static str, Vec<ParamInfo>)> = Vec::new();
+    for verb in registry.all().iter().flat_map(|l| l.verbs()) {
+        match verbs.iter_mut().find(|(name, _, _)| *name == verb.name) {
+            Some((_, _, params)) => params.extend(verb.params),
+            None => {
+                let mut params = RunBackend::params();
+                params.extend(verb.params);
+                verbs.push((verb.name, verb.about, params));
+            }
         }
     }
-}
-
-/// The command line, with each model's defaults in `--help`.
-pub fn command() -> clap::Command {
-    help::with_defaults(Cli::command())
+    verbs
 }
 
 /// Parses `args` (the program name first); `--help` and errors come back as `clap::Error`.
-pub fn try_parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+pub fn try_parse_from<I, T>(registry: &Registry, args: I) -> Result<Parsed, clap::Error>
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let mut command = command();
+    let mut command = command(registry);
     let matches = command.try_get_matches_from_mut(args)?;
-    Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
+    from_matches(registry, &matches).map_err(|e| e.format(&mut command))
 }
 
 /// Parses the process's arguments; prints help or the error and exits when asked or refused.
-pub fn parse() -> Cli {
-    try_parse_from(std::env::args_os()).unwrap_or_else(|e| e.exit())
+pub fn parse(registry: &Registry) -> Parsed {
+    try_parse_from(registry, std::env::args_os()).unwrap_or_else(|e| e.exit())
 }
 
-#[cfg(test)]
-mod tests;
+fn from_matches(registry: &Registry, matches: &ArgMatches) -> Result<Parsed, clap::Error> {
+    let lecture = |id: &str| registry.get(id).expect("clap accepts only the registry's lectures");
+    let (name, sub) = matches.subcommand().expect("a subcommand is required");
+    Ok(match name {
+        "train" => match sub.subcommand() {
+            Some((id, flags)) => {
+                let lecture = lecture(id);
+                let mut typed = args::typed(sub, &RunFlags::params());
+                typed.0.extend(args::typed(flags, &lecture.train_flags()).0);
+                Parsed::Train { lecture: Some(lecture), typed }
+            }
+            None => Parsed::Train { lecture: None, typed: args::typed(sub, &RunFlags::params()) },
+        },
+        "eval" => match sub.subcommand().expect("a subcommand is required") {
+            ("images", flags) => Parsed::EvalImages(ImagesEvalArgs::from_arg_matches(flags)?),
+            (id, flags) => {
+                let lecture = lecture(id);
+                let mut params = lecture.eval_flags();
+                params.extend(companion_flags(registry, lecture));
+                Parsed::Eval { lecture, typed: args::typed(flags, &params) }
+            }
+        },
+        "bench" => match sub.subcommand().expect("a subcommand is required") {
+            ("all", flags) => Parsed::BenchAll(BenchAllArgs::from_arg_matches(flags)?),
+            ("ops", flags) => Parsed::BenchOps(BenchOpsArgs::from_arg_matches(flags)?),
+            (id, flags) => {
+                let lecture = lecture(id);
+                let params = lecture.bench_info().map(|b| b.params).unwrap_or_default();
+                Parsed::Bench { lecture, args: BenchArgs::from_arg_matches(flags)?, typed: args::typed(flags, &params) }
+            }
+        },
+        "translate" => Parsed::Translate(TranslateArgs::from_arg_matches(sub)?),
+        "sample" => {
+            let (id, flags) = sub.subcommand().expect("a subcommand is required");
+            Parsed::Sample { lecture: lecture(id), args: SampleArgs::from_arg_matches(flags)? }
+        }
+        "backends" => Parsed::Backends,
+        "demo" => Parsed::Demo(DemoArgs::from_arg_matches(sub)?),
+        "report" => Parsed::Report(ReportArgs::from_arg_matches(sub)?),
+        "data" => Parsed::Data,
+        verb => {
+            let params = verbs(registry).into_iter().find(|(n, _, _)| *n == verb).map(|(_, _, p)| p).unwrap_or_default();
+            Parsed::Verb { name: verb.to_string(), typed: args::typed(sub, &params) }
+        }
+    })
+}

@@ -11,7 +11,7 @@
 //! lists drawn on the host (no read back). The decisions are drawn from the step's seeded host
 //! RNG, so a resumed run draws the same.
 
-use atelier_data::Rng;
+use atelier_core::Rng;
 use burn::prelude::*;
 
 #[derive(Debug, Clone)]

@@ -158,7 +158,7 @@ impl CycleGanExperiment {
         (x, y): (Tensor<4>, Tensor<4>),
         (fake_y, fake_x): (Tensor<4>, Tensor<4>),
         lr: f64,
-        rng: &mut atelier_data::Rng,
+        rng: &mut atelier_core::Rng,
     ) -> DiscriminatorStep {
         let shown_y = self.pool_y.query(fake_y, rng); // [n, c, s, s]
         let shown_x = self.pool_x.query(fake_x, rng); // [n, c, s, s]

@@ -14,7 +14,7 @@
 //!
 //! [`AugmentConfig`] bundles the transforms used in training; its default does nothing.
 
-use crate::rng::Rng;
+use atelier_core::rng::Rng;
 
 /// What to do with values that noise pushes outside `[0, 1]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

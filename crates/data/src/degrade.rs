@@ -1,6 +1,6 @@
 //! Controlled damage to images, to calibrate the ruler: FCD must grow with each (host, f32).
 
-use crate::Rng;
+use atelier_core::Rng;
 
 /// `clip(x + σ·ε, 0, 1)`, `ε ~ N(0, 1)` per pixel from `seed`.
 pub fn gaussian_noise(pixels: &[f32], sigma: f32, seed: u64) -> Vec<f32> {

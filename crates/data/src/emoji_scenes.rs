@@ -23,7 +23,7 @@ use crate::colour::ColourImage;
 use crate::emoji::{CATEGORIES, EmojiSet, EmojiSplit};
 use crate::error::DataError;
 use crate::masks::MaskedImages;
-use crate::rng::Rng;
+use atelier_core::rng::Rng;
 use crate::scenes::SceneSplit;
 
 /// Side of the canvas.

@@ -16,7 +16,7 @@ use crate::colour::ColourImage;
 use crate::dataset::Split;
 use crate::emoji::{EmojiSet, EmojiSplit};
 use crate::folders::LabelledImages;
-use crate::rng::Rng;
+use atelier_core::rng::Rng;
 
 /// The colour of an image's surroundings: what augmentation fills uncovered pixels with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

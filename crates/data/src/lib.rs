@@ -39,8 +39,7 @@
 //!
 //! ## Also here
 //!
-//! [`fetch`] lists the canonical download URLs and checksums, [`rng`] is the one
-//! deterministic random generator of the course, and [`augment`] holds the
+//! [`fetch`] lists the canonical download URLs and checksums, and [`augment`] holds the
 //! augmentations of the lecture on data augmentation. [`scenes`] composites garments into
 //! 64×64 Fashion-MNIST scenes with a label for every pixel, for the segmentation lecture.
 //!
@@ -69,7 +68,7 @@ pub mod lab;
 pub mod masks;
 pub mod pairs;
 pub mod record;
-pub mod rng;
+
 pub mod scenes;
 pub mod source;
 pub mod subset;
@@ -88,7 +87,7 @@ pub use idx::{
 pub use masks::MaskedImages;
 pub use pairs::{PairSet, StyledImages};
 pub use record::{DataMismatch, DataRecord, FileRecord, check_same_data};
-pub use rng::Rng;
+
 pub use scenes::{FASHION_SCENE_CLASSES, Garments, Scene, SceneConfig, SceneGenerator, SceneSplit};
 pub use source::{DataSource, locate, locate_on_disk, locate_with};
 pub use subset::{SubsetSummary, class_balanced_indices, write_subset};

@@ -43,7 +43,7 @@
 
 use crate::dataset::{Dataset, FASHION_MNIST_CLASSES, NUM_CLASSES};
 use crate::error::DataError;
-use crate::rng::Rng;
+use atelier_core::rng::Rng;
 
 /// Side of the default square canvas, in pixels.
 pub const DEFAULT_CANVAS_SIZE: usize = 64;

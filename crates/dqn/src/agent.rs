@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use atelier_data::Rng;
+use atelier_core::Rng;
 use atelier_train::agent::{Agent, EnvStep};
 use atelier_train::host::{DeviceReadError, to_host_f32};
 use atelier_train::{

@@ -20,7 +20,7 @@
 //!
 //! The state is integrated in `f64` (as gymnasium does with NumPy floats) and observed as `f32`.
 
-use atelier_data::Rng;
+use atelier_core::Rng;
 use serde::{Deserialize, Serialize};
 
 /// What one step of an environment returns.

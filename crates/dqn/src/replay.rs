@@ -4,7 +4,7 @@
 //! and serialisable to bytes, so a checkpoint holds it and a resumed run samples exactly what the
 //! uninterrupted run would have sampled.
 
-use atelier_data::Rng;
+use atelier_core::Rng;
 use burn::prelude::*;
 
 /// Transitions `(s, a, r, s', terminal)` in flat arrays, oldest overwritten first.

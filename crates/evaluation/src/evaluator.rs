@@ -1,6 +1,6 @@
 //! The frozen evaluator: penultimate features and class probabilities of images.
 
-use atelier_classifier::{Classifier, ClassifierConfig};
+use atelier_lecture::FrozenNet;
 use atelier_train::host::{DeviceReadError, to_host_f32};
 use burn::prelude::*;
 use burn::tensor::activation::softmax;
@@ -8,10 +8,10 @@ use burn::tensor::activation::softmax;
 /// Images per forward pass.
 const BATCH: usize = 500;
 
-/// A trained classifier used as a fixed measuring instrument.
+/// A trained classifier used as a fixed measuring instrument (rebuilt by the lecture that trains
+/// such classifiers, through the registry: see [`crate::fashion`]).
 pub struct Evaluator {
-    pub model: Classifier,
-    pub config: ClassifierConfig,
+    pub net: Box<dyn FrozenNet>,
 }
 
 /// What the evaluator sees in a set of images (host vectors, row-major).
@@ -39,12 +39,12 @@ impl Evaluator {
             let n = BATCH.min(count - start);
             let pixels = images[start * PIXELS..(start + n) * PIXELS].to_vec();
             let x = Tensor::<4>::from_data(TensorData::new(pixels, [n, 1, 28, 28]), device); // [n, 1, 28, 28]
-            let phi = self.model.features(x); // [n, h]
+            let (phi, logits) = self.net.features_and_logits(x); // [n, h], [n, classes]
             feature_dim = phi.dims()[1];
-            let p = softmax(self.model.dense.logits(phi.clone()), 1); // [n, classes]
+            let p = softmax(logits, 1); // [n, classes]
             features.extend(to_host_f32(phi, "the evaluator's features")?);
             probabilities.extend(to_host_f32(p, "the evaluator's class probabilities")?);
         }
-        Ok(EvaluatorOutputs { count, features, feature_dim, probabilities, classes: self.config.classes })
+        Ok(EvaluatorOutputs { count, features, feature_dim, probabilities, classes: self.net.classes() })
     }
 }

@@ -15,10 +15,17 @@
 //!   hold at least 1% of the images (mode collapse shows as a low count).
 //! - **PSNR** `10·log₁₀(1/MSE)` and **SSIM** (Wang et al. 2004) for paired outputs ([`ssim`]).
 //!
-//! This crate does no file IO: the runner reads image folders and the evaluator's weights.
+//! The measuring modules do no file IO. [`fashion`] and [`emoji::ruler`] read the installed
+//! evaluators from `assets/` (the Fashion evaluator's network comes back through the registry:
+//! the lecture that trains classifiers rebuilds it, and no lecture is imported here); [`scorer`]
+//! scores generated sets against a real split; [`paired`] scores translations against their
+//! targets. Any lecture may use these instruments.
 
 pub mod emoji;
 pub mod evaluator;
+pub mod fashion;
+pub mod paired;
+pub mod scorer;
 pub mod scores;
 pub mod ssim;
 
@@ -28,5 +35,7 @@ pub use atelier_data::degrade;
 
 pub use emoji::{EmojiEvaluatorConfig, EmojiEvaluatorExperiment, EmojiEvaluatorNet, EmojiEvaluatorOutputs};
 pub use evaluator::{Evaluator, EvaluatorOutputs};
+pub use paired::{Rendered, paired_scores};
+pub use scorer::{DEFAULT_LIMIT, RealSplit, Scorer};
 pub use scores::{Coverage, coverage, fcd, inception_score};
 pub use ssim::ssim;

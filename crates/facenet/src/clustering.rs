@@ -5,7 +5,7 @@
 //!   NMI    = I(C; Y) / ((H(C) + H(Y)) / 2)        (arithmetic normalisation, scikit-learn's default)
 //! ```
 
-use atelier_data::Rng;
+use atelier_core::Rng;
 
 /// Lloyd's k-means with k-means++ seeding (Arthur & Vassilvitskii 2007) on `points` (`n` rows of
 /// `dim`), at most `iterations` rounds. Returns each point's cluster in `0..k`.

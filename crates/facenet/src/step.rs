@@ -113,7 +113,7 @@ pub fn load_model(
 mod tests {
     use super::*;
     use crate::config::{FacenetTask, Mining};
-    use atelier_data::Rng;
+    use atelier_core::Rng;
 
     /// Two identities of 2×2 grey images: dark-left vs dark-right patterns, two views each.
     fn batch(device: &Device) -> IdentityBatch {

@@ -1,6 +1,6 @@
 //! Walking through a latent space.
 
-use atelier_data::Rng;
+use atelier_core::Rng;
 use burn::prelude::*;
 
 /// `n` codes `z ~ N(0, I)` of size `k`, drawn on the host from `seed`, so the same seed gives the

@@ -4,7 +4,7 @@
 //! backend (forward values and gradients).
 
 use atelier_backend::test_backends;
-use atelier_data::Rng;
+use atelier_core::Rng;
 use atelier_layers::loss::{
     accuracy, bernoulli_nll, binary_cross_entropy_with_logits, cross_entropy, mean_squared_error,
 };

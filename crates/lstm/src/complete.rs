@@ -10,7 +10,7 @@
 //! The bottom half's negative log-likelihood given the top half is exact under this model:
 //! `−log p(x_{14..27} | x_{0..13}) = Σ_{t≥14} Σ_j NLL(x_{t,j}; ℓ_{t,j})` with teacher forcing.
 
-use atelier_data::Rng;
+use atelier_core::Rng;
 use atelier_layers::loss::bernoulli_nll;
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;

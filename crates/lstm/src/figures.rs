@@ -1,6 +1,6 @@
 //! The lecture's picture: "image completions sampled from a PixelRNN".
 
-use atelier_data::Rng;
+use atelier_core::Rng;
 use atelier_train::Figure;
 use burn::prelude::*;
 

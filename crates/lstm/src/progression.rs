@@ -19,7 +19,7 @@
 
 use std::sync::Arc;
 
-use atelier_data::Rng;
+use atelier_core::Rng;
 use atelier_train::BatchSource;
 use burn::prelude::*;
 
@@ -86,7 +86,7 @@ pub enum Pool {
 /// Whether parameter pair `(family, a, b)` is held out (a fixed hash, independent of the seed).
 pub fn pool_of(family: Family, a: i64, b: i64) -> Pool {
     let key = ((family as u64) << 40) ^ (((a + 1000) as u64) << 20) ^ (b + 1000) as u64;
-    if atelier_data::rng::mix(key).is_multiple_of(5) { Pool::Test } else { Pool::Train }
+    if atelier_core::rng::mix(key).is_multiple_of(5) { Pool::Test } else { Pool::Train }
 }
 
 /// Every parameter pair of `family` in `pool`.

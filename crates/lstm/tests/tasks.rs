@@ -2,7 +2,7 @@
 //! checkpoint round trips, the progression data and its baselines, and bad settings.
 
 use atelier_backend::{Backend, test_backends};
-use atelier_data::Rng;
+use atelier_core::Rng;
 use atelier_lstm::complete::{binarize, complete, nll_of_rows_from, row_nll, shifted_rows};
 use atelier_lstm::eval::{score, sequence_entries};
 use atelier_lstm::progression::{Family, Pool, SequenceBatch, SequenceItem, generate, pool_of};

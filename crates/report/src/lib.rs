@@ -5,25 +5,25 @@
 //! (copied pictures, curves drawn again as SVG from each run's `metrics.csv`). No script, no
 //! network, no CDN: it opens from `file://`.
 //!
-//! One section per lecture in the course's order ([`course::COURSE`]): what it teaches, its
+//! One section per lecture in the course's order (the registry's, given to [`write_report`] as
+//! each lecture's `atelier_core::course::CourseEntry`): what it teaches, its
 //! objective as MathML, then for the newest run of each kind (or every run): the numbers of
 //! `eval.json` beside the README's targets (✓/✗), the pictures, the curves, the provenance and the
 //! commands that reproduce it. A lecture with no run says how to make one; a running, stopped,
 //! failed or unevaluated run says so; a failed demo lecture is named. Files the report does not
 //! know are ignored.
 
-pub mod course;
 pub mod error;
 pub mod files;
 pub mod html;
-mod math;
 pub mod page;
 pub mod records;
 pub mod runs;
-pub mod targets;
 
 use std::fs;
 use std::path::{Path, PathBuf};
+
+use atelier_core::course::CourseEntry;
 
 pub use error::ReportError;
 pub use page::Tally;
@@ -50,8 +50,8 @@ pub struct ReportSummary {
     pub tally: Tally,
 }
 
-/// Writes the report; returns where `index.html` is.
-pub fn write_report(options: &ReportOptions) -> Result<ReportSummary, ReportError> {
+/// Writes the report of the course's lectures (`course`, in order); returns where `index.html` is.
+pub fn write_report(options: &ReportOptions, course: &[CourseEntry]) -> Result<ReportSummary, ReportError> {
     refuse_out_inside_runs(&options.runs, &options.out)?;
     let runs = runs::scan(&options.runs)?;
     let demo = records::read_demo(&options.runs)?;
@@ -64,9 +64,9 @@ pub fn write_report(options: &ReportOptions) -> Result<ReportSummary, ReportErro
     }
     let runs_folder = options.runs.to_string_lossy().trim_end_matches('/').to_string();
 
-    let mut selected: Vec<(&course::Lecture, Vec<runs::Run>)> = Vec::new();
-    for lecture in course::COURSE {
-        selected.push((lecture, runs::select(&runs, lecture.model, options.selection)));
+    let mut selected: Vec<(&CourseEntry, Vec<runs::Run>)> = Vec::new();
+    for lecture in course {
+        selected.push((lecture, runs::select(&runs, lecture.id, options.selection)));
     }
     let mut views = Vec::new();
     for (lecture, chosen) in &selected {

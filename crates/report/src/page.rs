@@ -8,12 +8,12 @@ use std::fmt::Write as _;
 
 use atelier_core::clock;
 
-use crate::course::Lecture;
+use atelier_core::course::CourseEntry as Lecture;
 use crate::files::Shown;
 use crate::html::{duration, escape, number};
 use crate::records::{BenchRow, DemoOutcome, DemoRecord};
 use crate::runs::{Evaluation, Run, RunState};
-use crate::targets::{Target, Verdict};
+use atelier_core::course::{Target, Verdict};
 
 /// One run as the page shows it.
 pub struct RunView<'a> {
@@ -127,7 +127,7 @@ fn lecture_section(view: &LectureView, tally: &mut Tally) -> String {
         id = l.id,
         title = escape(l.title),
         teaches = escape(l.teaches),
-        math = (l.objective)(),
+        math = l.objective,
         note = escape(l.objective_note),
     );
     if let Some((record, entry)) = view.demo {

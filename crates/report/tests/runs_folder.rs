@@ -6,6 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use atelier_core::canvas::{Canvas, Rgb};
+use atelier_core::course::{CourseEntry, Goal, Target};
 use atelier_report::{ReportError, ReportOptions, Selection, write_report};
 use serde_json::json;
 
@@ -51,8 +52,33 @@ fn write_run(runs: &Path, spec: &RunSpec) -> PathBuf {
     dir
 }
 
+/// A course of six lectures as the registry would give it: each with an objective, the first and
+/// the last with targets (a classifier's per architecture, an agent's for every run).
+fn course() -> Vec<CourseEntry> {
+    let target = |metric, kind, goal| Target { metric, kind, goal, reference: "the README" };
+    ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn"]
+        .into_iter()
+        .map(|id| CourseEntry {
+            id,
+            title: "A lecture",
+            teaches: "What it teaches.",
+            objective: "<math display=\"block\"><mi>L</mi></math>".into(),
+            objective_note: "What the symbols mean.",
+            make_run: Box::leak(format!("cargo xtask demo --lecture {id}").into_boxed_str()),
+            targets: match id {
+                "classifier" => vec![
+                    target("test_accuracy", Some("cnn"), Goal::AtLeast(0.92)),
+                    target("test_accuracy", Some("vgg"), Goal::AtLeast(0.935)),
+                ],
+                "dqn" => vec![target("mean_return", None, Goal::AtLeast(475.0))],
+                _ => Vec::new(),
+            },
+        })
+        .collect()
+}
+
 fn report(runs: &Path, out: &Path, selection: Selection) -> String {
-    write_report(&ReportOptions { runs: runs.to_path_buf(), out: out.to_path_buf(), selection }).unwrap();
+    write_report(&ReportOptions { runs: runs.to_path_buf(), out: out.to_path_buf(), selection }, &course()).unwrap();
     fs::read_to_string(out.join("index.html")).unwrap()
 }
 
@@ -235,8 +261,8 @@ fn the_report_folder_cannot_be_inside_the_runs_folder() {
     let runs = dir.path().join("runs");
     fs::create_dir_all(&runs).unwrap();
     for out in [runs.clone(), runs.join("report")] {
-        let err = write_report(&ReportOptions { runs: runs.clone(), out: out.clone(), selection: Selection::Newest })
-            .unwrap_err();
+        let options = ReportOptions { runs: runs.clone(), out: out.clone(), selection: Selection::Newest };
+        let err = write_report(&options, &course()).unwrap_err();
         assert!(matches!(err, ReportError::OutInsideRuns(_)), "{err}");
         assert!(err.to_string().contains("--out"), "{err}");
     }

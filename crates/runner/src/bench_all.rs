@@ -8,22 +8,17 @@ use std::path::Path;
 use std::process::Command;
 
 use atelier_backend::Backend;
-use atelier_cli::{BENCH_ALL_MODELS, BenchAllArgs, Reference};
+use atelier_cli::{BenchAllArgs, Reference};
+use atelier_lecture::{InAll, Registry};
 use serde_json::Value;
 
-use crate::repo;
-
-/// The batch size and timed steps of `model` in `bench all`: the flags', except pix2pix (64×64
-/// colour pairs, ~20 images/s on two cores) and segmentation (64×64 scenes, ~7 images/s), measured
-/// at the PyTorch reference's batch of 32 and at most 10 steps. `bench segmentation` times the FCN
-/// and U-Net; `bench all` keeps its last line, U-Net's. CycleGAN (four ResNet generator passes
-/// per pair at 64×64, a few pairs/s) times at most 5 steps of 32.
-fn batch_and_steps(model: &str, args: &BenchAllArgs) -> (usize, usize) {
-    match model {
-        "pix2pix" | "segmentation" | "facenet" => (32, args.bench.steps.min(10)),
-        "cyclegan" => (32, args.bench.steps.min(5)),
-        _ => (args.bench.batch_size, args.bench.steps),
-    }
+/// The batch size and timed steps of a lecture in `bench all`: the flags', except where the
+/// lecture's bench fixes its own (a slow step measured at the PyTorch reference's batch and a few
+/// steps). A bench with several rows keeps its last line.
+fn batch_and_steps(in_all: &InAll, args: &BenchAllArgs) -> (usize, usize) {
+    let batch = in_all.batch_size.unwrap_or(args.bench.batch_size);
+    let steps = in_all.max_steps.map_or(args.bench.steps, |most| args.bench.steps.min(most));
+    (batch, steps)
 }
 /// The reference script, relative to the repository root.
 pub const PYTORCH_SCRIPT: &str = "crates/runner/reference/pytorch_reference.py";
@@ -42,7 +37,7 @@ struct Measured {
     data_share: Option<f64>,
 }
 
-pub fn run(args: &BenchAllArgs) -> Result<(), String> {
+pub fn run(args: &BenchAllArgs, registry: &Registry) -> Result<(), String> {
     let backends = if args.bench.backend.is_empty() { vec![Backend::Flex] } else { args.bench.backend.clone() };
     if args.rounds == 0 || args.bench.steps == 0 || args.bench.batch_size == 0 {
         return Err("--rounds, --steps and --batch-size must be at least 1".into());
@@ -53,9 +48,13 @@ pub fn run(args: &BenchAllArgs) -> Result<(), String> {
         check_pytorch(&python)?;
     }
     let threads = atelier_core::threads::cpu_threads();
-    // `bench lstm` measures our cell here; `--model` keeps the course's order.
-    let models: Vec<&'static str> =
-        BENCH_ALL_MODELS.into_iter().filter(|m| args.models.is_empty() || args.models.iter().any(|a| a == m)).collect();
+    // `--model` keeps the course's order.
+    let models: Vec<(&'static str, InAll)> = registry
+        .all()
+        .iter()
+        .filter_map(|l| l.bench_info().map(|info| (l.id(), info.in_all)))
+        .filter(|(m, _)| args.models.is_empty() || args.models.iter().any(|a| a == m))
+        .collect();
     eprintln!(
         "bench all: {} model(s) × {} backend(s), {} round(s), {threads} CPU threads",
         models.len(),
@@ -64,19 +63,19 @@ pub fn run(args: &BenchAllArgs) -> Result<(), String> {
     );
     let mut rows: Vec<Measured> = Vec::new();
     let mut failures: Vec<String> = Vec::new();
-    for model in models {
+    for (model, in_all) in models {
         let mut samples: Vec<Vec<Measured>> = vec![Vec::new(); backends.len() + 1];
         for round in 0..args.rounds {
             for (i, &backend) in backends.iter().enumerate() {
                 eprintln!("  {model} on {backend} (round {}) …", round + 1);
-                match ours(model, backend, args) {
+                match ours(model, &in_all, backend, args) {
                     Ok(m) => samples[i].push(m),
                     Err(e) => failures.push(format!("{model} on {backend}: {e}")),
                 }
             }
             if reference == Some(Reference::Pytorch) {
                 eprintln!("  {model} in PyTorch (round {}) …", round + 1);
-                match pytorch(model, &python, threads, args) {
+                match pytorch(model, &in_all, &python, threads, args) {
                     Ok(m) => samples[backends.len()].push(m),
                     Err(e) => failures.push(format!("{model} in PyTorch: {e}")),
                 }
@@ -99,7 +98,7 @@ pub fn run(args: &BenchAllArgs) -> Result<(), String> {
 }
 
 /// `bench <model> --json` for one backend in a fresh process.
-fn ours(model: &'static str, backend: Backend, args: &BenchAllArgs) -> Result<Measured, String> {
+fn ours(model: &'static str, in_all: &InAll, backend: Backend, args: &BenchAllArgs) -> Result<Measured, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut command = Command::new(exe);
     command.env("BURN_DEVICE", backend.name()).args([
@@ -110,20 +109,24 @@ fn ours(model: &'static str, backend: Backend, args: &BenchAllArgs) -> Result<Me
         "--backend",
         backend.name(),
     ]);
-    if model == "lstm" {
-        command.args(["--cell", "ours"]);
-    }
-    let (batch, steps) = batch_and_steps(model, args);
+    command.args(in_all.flags);
+    let (batch, steps) = batch_and_steps(in_all, args);
     command.args(["--batch-size", &batch.to_string()]);
     command.args(["--warmup", &args.bench.warmup.to_string(), "--steps", &steps.to_string()]);
     parse(model, &run_for_line(command)?)
 }
 
 /// The reference script for one model, with our batch size and thread count.
-fn pytorch(model: &'static str, python: &Path, threads: usize, args: &BenchAllArgs) -> Result<Measured, String> {
+fn pytorch(
+    model: &'static str,
+    in_all: &InAll,
+    python: &Path,
+    threads: usize,
+    args: &BenchAllArgs,
+) -> Result<Measured, String> {
     let mut command = Command::new(python);
-    command.arg(repo::root().join(PYTORCH_SCRIPT)).arg(model);
-    let (batch, steps) = batch_and_steps(model, args);
+    command.arg(atelier_lecture::repo::root().join(PYTORCH_SCRIPT)).arg(model);
+    let (batch, steps) = batch_and_steps(in_all, args);
     command.args(["--batch", &batch.to_string(), "--threads", &threads.to_string()]);
     command.args(["--warmup", &args.bench.warmup.to_string(), "--steps", &steps.to_string()]);
     parse(model, &run_for_line(command)?)

@@ -14,8 +14,8 @@ use atelier_backend::Backend;
 use atelier_cli::{BenchOpsArgs, Reference};
 use atelier_layers::blocks::{doubling_deconv, halving_conv};
 use atelier_layers::im2col::{ConvGeometry, conv2d_im2col};
-use atelier_lstm::{LstmCell, State};
-use atelier_train::scalar_to_host;
+use atelier_lecture::bench::finish;
+use atelier_lecture::{Op, OpCall, Pass, Registry};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNormConfig, PaddingConfig2d};
 use burn::prelude::*;
@@ -23,12 +23,12 @@ use burn::tensor::Distribution;
 use serde::{Deserialize, Serialize};
 
 use crate::bench_all::PYTORCH_SCRIPT;
-use crate::repo;
 
-/// The ops, in the order the lectures meet them (names shared with the PyTorch script). An
-/// `…_im2col` row is the op above it in our second formulation (`atelier_layers::im2col`: shifted
-/// views stacked, one matrix product), timed beside Burn's kernel; PyTorch has no such row.
-pub const OPS: [&str; 12] = [
+/// The shared ops, in the order the lectures meet them (names shared with the PyTorch script); the
+/// lectures' own ops (the LSTM step) follow, in the course's order. An `…_im2col` row is the op
+/// above it in our second formulation (`atelier_layers::im2col`: shifted views stacked, one matrix
+/// product), timed beside Burn's kernel; PyTorch has no such row.
+pub const OPS: [&str; 11] = [
     "conv4x4s2_1to32_28",
     "conv4x4s2_32to64_14",
     "conv4x4s2_32to64_14_im2col",
@@ -40,7 +40,6 @@ pub const OPS: [&str; 12] = [
     "deconv4x4s2_128to64_7",
     "matmul_3136x128",
     "batchnorm_64_14",
-    "lstm_step_28to128",
 ];
 
 /// Stride 1, padding 1, no dilation: [`same_size_conv`]'s geometry.
@@ -55,7 +54,7 @@ struct OpTiming {
     forward_backward_ms: f64,
 }
 
-pub fn run(args: &BenchOpsArgs) -> Result<(), String> {
+pub fn run(args: &BenchOpsArgs, registry: &Registry) -> Result<(), String> {
     let backend = match args.bench.backend.as_slice() {
         [] => Backend::Flex,
         [one] => *one,
@@ -71,8 +70,13 @@ pub fn run(args: &BenchOpsArgs) -> Result<(), String> {
         args.bench.batch_size, args.bench.steps
     );
     let mut ours = Vec::new();
-    for op in OPS {
-        ours.push(time_op(op, &device, args).map_err(|e| format!("{op}: {e}"))?);
+    for name in OPS {
+        let prepare = |n: usize, device: &Device, pass| prepare(name, n, device, pass);
+        ours.push(time_op(name, prepare, &device, args).map_err(|e| format!("{name}: {e}"))?);
+    }
+    let lectures: Vec<Op> = registry.all().iter().filter_map(|l| l.bench_info()).flat_map(|info| info.ops).collect();
+    for op in lectures {
+        ours.push(time_op(op.name, op.prepare, &device, args).map_err(|e| format!("{}: {e}", op.name))?);
     }
     let reference = match args.reference.reference {
         Some(Reference::Pytorch) => pytorch(args, threads)?,
@@ -110,22 +114,21 @@ pub fn run(args: &BenchOpsArgs) -> Result<(), String> {
 }
 
 /// Times one op: forward on the plain device, forward + backward on the autodiff device.
-fn time_op(op: &str, device: &Device, args: &BenchOpsArgs) -> Result<OpTiming, String> {
+fn time_op(
+    op: &str,
+    prepare: impl Fn(usize, &Device, Pass) -> Result<OpCall, String>,
+    device: &Device,
+    args: &BenchOpsArgs,
+) -> Result<OpTiming, String> {
     let n = args.bench.batch_size;
-    let forward = timed(args, prepare(op, n, &device.clone(), Pass::Forward)?)?;
-    let forward_backward = timed(args, prepare(op, n, &device.clone().autodiff(), Pass::ForwardBackward)?)?;
+    let forward = timed(args, prepare(n, &device.clone(), Pass::Forward)?)?;
+    let forward_backward = timed(args, prepare(n, &device.clone().autodiff(), Pass::ForwardBackward)?)?;
     Ok(OpTiming {
         op: op.to_string(),
         backend: "ours".into(),
         forward_ms: forward,
         forward_backward_ms: forward_backward,
     })
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pass {
-    Forward,
-    ForwardBackward,
 }
 
 /// Milliseconds per call of `f`, after the warm-up calls.
@@ -140,12 +143,9 @@ fn timed(args: &BenchOpsArgs, mut f: impl FnMut() -> Result<f32, String>) -> Res
     Ok(start.elapsed().as_secs_f64() * 1000.0 / args.bench.steps as f64)
 }
 
-/// One call of an op.
-type Call = Box<dyn FnMut() -> Result<f32, String>>;
-
 /// Builds the op's module and input once (a training step holds them already) and returns the
 /// call to time: the op on the input, then (backward pass) the gradients, and one number read back.
-fn prepare(op: &str, n: usize, device: &Device, pass: Pass) -> Result<Call, String> {
+fn prepare(op: &str, n: usize, device: &Device, pass: Pass) -> Result<OpCall, String> {
     let normal = |shape: [usize; 4]| {
         let x = Tensor::<4>::random(shape, Distribution::Normal(0.0, 1.0), device);
         if pass == Pass::ForwardBackward { x.require_grad() } else { x }
@@ -200,29 +200,8 @@ fn prepare(op: &str, n: usize, device: &Device, pass: Pass) -> Result<Call, Stri
             let (norm, x) = (BatchNormConfig::new(64).init(device), normal([n, 64, 14, 14]));
             Box::new(move || finish(norm.forward(x.clone()).sum(), x.clone(), pass))
         }
-        "lstm_step_28to128" => {
-            let cell = LstmCell::new(28, 128, device);
-            let x = normal([1, 1, n, 28]);
-            let zeros = State::zeros(n, 128, device);
-            Box::new(move || {
-                let state = cell.step(x.clone().reshape([n, 28]), zeros.clone()); // h_1: [n, 128]
-                finish(state.hidden.sum(), x.clone(), pass)
-            })
-        }
         other => return Err(format!("unknown op {other}")),
     })
-}
-
-/// Runs the op, differentiates the sum of its output for the backward pass, reads one number.
-fn finish(out: Tensor<1>, input: Tensor<4>, pass: Pass) -> Result<f32, String> {
-    match pass {
-        Pass::Forward => scalar_to_host(out, "op output").map_err(|e| e.to_string()),
-        Pass::ForwardBackward => {
-            let grads = out.backward();
-            let grad = input.grad(&grads).ok_or("the input has no gradient")?;
-            scalar_to_host(grad.sum(), "input gradient").map_err(|e| e.to_string())
-        }
-    }
 }
 
 /// A 3×3 convolution keeping the side (padding 1): `channels` = `[in, out]`.
@@ -232,7 +211,7 @@ fn same_size_conv(channels: [usize; 2], device: &Device) -> Conv2d {
 
 /// The call of `conv`'s own weights through our im2col formulation (its stride and padding in
 /// `geometry`), on `x`.
-fn im2col_call(conv: Conv2d, x: Tensor<4>, geometry: ConvGeometry, pass: Pass) -> Call {
+fn im2col_call(conv: Conv2d, x: Tensor<4>, geometry: ConvGeometry, pass: Pass) -> OpCall {
     Box::new(move || {
         let bias = conv.bias.as_ref().map(|b| b.val());
         finish(conv2d_im2col(x.clone(), conv.weight.val(), bias, geometry).sum(), x.clone(), pass)
@@ -243,7 +222,7 @@ fn im2col_call(conv: Conv2d, x: Tensor<4>, geometry: ConvGeometry, pass: Pass) -
 fn pytorch(args: &BenchOpsArgs, threads: usize) -> Result<Vec<OpTiming>, String> {
     let python = args.reference.interpreter();
     let output = Command::new(&python)
-        .arg(repo::root().join(PYTORCH_SCRIPT))
+        .arg(atelier_lecture::repo::root().join(PYTORCH_SCRIPT))
         .arg("ops")
         .args(["--batch", &args.bench.batch_size.to_string(), "--threads", &threads.to_string()])
         .args(["--warmup", &args.bench.warmup.to_string(), "--steps", &args.bench.steps.to_string()])

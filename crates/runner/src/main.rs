@@ -1,41 +1,31 @@
-//! `atelier`: the binary `cargo xtask` hands tensor work to. Each command maps to a model crate
-//! and the shared training loop. Model crates do no file IO: the loop (`atelier-train`) writes a
-//! run's checkpoints, metrics and plots; this binary reads and writes its configs, PNG folders and
-//! evaluation results (see ARCHITECTURE.md, "Who reads and writes files").
+//! `atelier`: the binary `cargo xtask` hands tensor work to. The command line is built from the
+//! registry of lectures ([`registry`]); `train`, `eval`, `bench`, `sample`, `translate` and the
+//! lectures' own verbs go to the lecture the command (or the run's `config.json`) names, through
+//! the `Lecture` trait. Lectures do no file IO in their model modules: the shared loop writes a
+//! run's checkpoints, metrics and plots; their wiring and this binary read and write the rest (see
+//! ARCHITECTURE.md, "Who reads and writes files").
 
 mod backends;
 mod bench;
 mod bench_all;
 mod bench_ops;
-mod config;
-mod data;
+mod commands;
 mod demo;
 mod environment;
-mod eval;
-mod evaluator;
-mod images;
-mod models;
-mod paired;
-mod png_folder;
-mod recorded_data;
-mod repo;
+mod registry;
 mod report;
-mod sample;
-mod scorer;
-mod sweep;
-mod train;
-mod written;
 
 use std::process::ExitCode;
 
-use atelier_cli::Command;
+use atelier_cli::Parsed;
 
 fn main() -> ExitCode {
-    let cli = atelier_cli::parse();
+    let registry = registry::lectures();
+    let parsed = atelier_cli::parse(&registry);
     // Before any device opens: run again with the environment the runtimes read, if it is not set.
     // A resumed or repeated run without --backend uses the backend its config.json records.
-    let backend = cli.command.backend().or_else(|| train::recorded_backend(&cli.command));
-    let opens_gpu = cli.command.may_open_gpu() || backend.is_some_and(|b| !b.is_cpu());
+    let backend = parsed.backend().or_else(|| commands::recorded_backend(&parsed));
+    let opens_gpu = parsed.may_open_gpu() || backend.is_some_and(|b| !b.is_cpu());
     match environment::rerun_if_needed(backend, opens_gpu) {
         Ok(Some(exit_code)) => return exit_code,
         Ok(None) => {}
@@ -44,20 +34,15 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    let result = match cli.command {
-        Command::Train(cmd) => train::run(*cmd).map(|_| ()),
-        Command::Eval(cmd) => eval::run(&cmd).map(|_| ()),
-        Command::Bench(cmd) => bench::run(&cmd),
-        Command::Sweep(cmd) => sweep::run(&cmd),
-        Command::Sample(cmd) => sample::run(&cmd),
-        Command::Translate(cmd) => models::pix2pix::translate::run(&cmd),
-        Command::Segment(cmd) => models::segmentation::segment::run(&cmd),
-        Command::Search(cmd) => models::facenet::search::search(&cmd),
-        Command::Cluster(cmd) => models::facenet::search::cluster(&cmd),
-        Command::Backends => backends::run(),
-        Command::Demo(args) => demo::run(&args),
-        Command::Report(args) => report::run(&args),
-        Command::Data(_) => Err("`data` commands are run by `cargo xtask data …` (no tensors needed)".to_string()),
+    let result = match parsed {
+        Parsed::Backends => backends::run(),
+        Parsed::Demo(args) => demo::run(&args, &registry),
+        Parsed::Report(args) => report::run(&args, &registry),
+        Parsed::Bench { lecture, args, typed } => bench::run(lecture, &args, &typed),
+        Parsed::BenchAll(args) => bench_all::run(&args, &registry),
+        Parsed::BenchOps(args) => bench_ops::run(&args, &registry),
+        Parsed::Data => Err("`data` commands are run by `cargo xtask data …` (no tensors needed)".to_string()),
+        command => commands::run(command, &registry),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

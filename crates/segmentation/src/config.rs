@@ -4,7 +4,7 @@ use atelier_train::{ClockUnit, LrSchedule, TrainConfig};
 use serde::{Deserialize, Serialize};
 
 /// The factor of `--lr-decay-every` when `--lr-decay-factor` is not given.
-pub const DEFAULT_LR_DECAY_FACTOR: f64 = 0.1;
+pub const DEFAULT_LR_DECAY_FACTOR: f64 = atelier_train::schedule::DEFAULT_DECAY_FACTOR;
 
 /// Which network of the lecture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -115,7 +115,7 @@ pub fn colour_masks(masks: Tensor<3, Int>, classes: usize) -> Tensor<4> {
 mod tests {
     use super::*;
     use crate::config::Architecture;
-    use atelier_data::Rng;
+    use atelier_core::Rng;
 
     /// Two 16×16 grey images: a bright square (class 1) and a dim bar (class 2) on black (class 0).
     fn batch(device: &Device) -> MaskBatch {

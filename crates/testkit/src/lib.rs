@@ -1,12 +1,17 @@
-//! What the model crates' test files share (a dev-dependency, never a runtime one).
+//! What the lectures' test files share (a dev-dependency, never a runtime one): the device-RNG
+//! lock, embedded images and step contexts for model tests, and ([`commands`]) the real binary on
+//! the embedded sets for end-to-end tests.
 //!
 //! Each backend's device RNG is one per process, shared by every test thread of a test binary.
 //! A test that compares two seeded runs takes the lock exclusively ([`exclusive_rng`]); every
 //! other test that seeds or draws takes it shared ([`shared_rng`]), so they still run in parallel.
 
+pub mod commands;
+
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use atelier_data::{DataSource, Rng, load_from};
+use atelier_data::{DataSource, load_from};
+use atelier_core::Rng;
 use atelier_train::{ImageBatch, ImageSource, StepContext};
 use burn::prelude::*;
 

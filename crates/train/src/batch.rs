@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use atelier_data::augment::AugmentConfig;
-use atelier_data::{Rng, Split};
+use atelier_data::Split;
+use atelier_core::Rng;
 use burn::prelude::*;
 
 /// A source of batches: the loop picks the indices (a seeded permutation), the source builds them.

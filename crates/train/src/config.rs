@@ -1,28 +1,44 @@
-//! Settings of the loop itself, shared by every model (`train` flags `--epochs`, `--batch-size`,
-//! `--seed`, …). Model hyper-parameters live in each model crate's config.
+//! Settings of the loop itself, shared by every model: each field marked `#[param]` is a flag of
+//! every `train` command (`--epochs`, `--batch-size`, `--seed`, …), declared here once. Model
+//! hyper-parameters live in each lecture's config.
 
+use atelier_derive::Params;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Params)]
 #[serde(deny_unknown_fields)]
 pub struct TrainConfig {
     /// Passes over the training set.
+    #[param]
     pub epochs: usize,
-    /// Images per optimisation step.
+    /// Examples per step.
+    #[param]
     pub batch_size: usize,
-    /// The one seed: weight init, shuffling, noise and augmentation all derive from it.
+    /// Seed of everything random: weights, shuffling, noise, augmentation.
+    #[param]
     pub seed: u64,
-    /// Steps between host reads of the running losses (progress bar, metrics.csv, NaN guard).
+    /// Steps between reads of the running losses (progress bar, metrics.csv, NaN guard).
+    #[param]
     pub log_every: usize,
-    /// Steps between checkpoints (also written at the end of every epoch).
+    /// Steps between checkpoints (also at every epoch end).
+    #[param]
     pub checkpoint_every: usize,
     /// How many checkpoints to keep on disk (the newest ones).
     pub keep_checkpoints: usize,
-    /// Stop after this many steps in total (None: run all epochs). Used by tests and quick looks.
+    /// Stop after this many steps in total (a quick look; resumable).
+    ///
+    /// None: run all epochs.
+    #[param]
     pub max_steps: Option<u64>,
-    /// Use only the first N training images (None: all of them).
+    /// Train on the first N training examples only.
+    ///
+    /// None: all of them.
+    #[param(value_name = "N")]
     pub train_limit: Option<usize>,
-    /// Use only the first N test images for the per-epoch validation (None: all of them).
+    /// Validate on the first N test examples only.
+    ///
+    /// None: all of them.
+    #[param(value_name = "N")]
     pub valid_limit: Option<usize>,
 }
 

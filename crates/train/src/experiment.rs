@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use atelier_data::Rng;
+use atelier_core::Rng;
 use burn::prelude::*;
 
 /// A model (or several, with their optimizers) that the shared loop can train.

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use atelier_data::Rng;
+use atelier_core::Rng;
 use burn::prelude::*;
 
 use crate::batch::BatchSource;

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use atelier_data::augment::AugmentConfig;
 use atelier_data::identities::augment_view;
-use atelier_data::{IdentityImages, Rng};
+use atelier_data::IdentityImages;
+use atelier_core::Rng;
 use burn::prelude::*;
 
 use crate::batch::BatchSource;

@@ -1,7 +1,11 @@
 //! Learning-rate schedules, the one type every model uses: image models count epochs, agents
 //! count environment steps of a run of known length.
 
+use atelier_core::params::{ApplyError, Arity, ParamInfo, ParamValue, Params, one};
 use serde::{Deserialize, Serialize};
+
+/// The factor of a step decay that `--lr-decay-every` starts when `--lr-decay-factor` is not given.
+pub const DEFAULT_DECAY_FACTOR: f64 = 0.1;
 
 /// How the learning rate changes over a run.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
@@ -83,9 +87,108 @@ impl LrSchedule {
     }
 }
 
+/// A schedule's two flags, for the models trained in epochs: `--lr-decay-every N` makes (or
+/// changes) a step decay, `--lr-decay-factor F` changes its factor (alone on a constant rate it is
+/// refused: nothing would decay). `--help` says "never" for a constant rate.
+impl Params for LrSchedule {
+    fn params() -> Vec<ParamInfo> {
+        let flag = |flag, help, value_name, check: fn(&str) -> Result<(), String>| ParamInfo {
+            field: "lr_schedule",
+            flag,
+            help,
+            value_name: Some(value_name),
+            unit: None,
+            arity: Arity::One,
+            choices: None,
+            selects: false,
+            required: false,
+            within: None,
+            fallback: None,
+            check,
+        };
+        vec![
+            flag(
+                "lr-decay-every",
+                "Multiply the learning rate by --lr-decay-factor every this many epochs.",
+                "EPOCHS",
+                |text| <usize as ParamValue>::parse(text).map(drop),
+            ),
+            flag("lr-decay-factor", "The factor of the step decay.", "F", |text| {
+                <f64 as ParamValue>::parse(text).map(drop)
+            }),
+        ]
+    }
+
+    fn shown(&self, flag: &str) -> Option<String> {
+        match (flag, *self) {
+            ("lr-decay-every", LrSchedule::Constant) => Some("never".into()),
+            ("lr-decay-every", LrSchedule::StepDecay { every_epochs, .. }) => Some(every_epochs.to_string()),
+            ("lr-decay-every", LrSchedule::Linear { .. }) => Some("linear, per step".into()),
+            ("lr-decay-factor", LrSchedule::StepDecay { factor, .. }) => Some(factor.to_string()),
+            ("lr-decay-factor", LrSchedule::Constant) => Some(DEFAULT_DECAY_FACTOR.to_string()),
+            ("lr-decay-factor", LrSchedule::Linear { end_factor }) => Some(end_factor.to_string()),
+            _ => None,
+        }
+    }
+
+    fn apply(&mut self, flag: &str, values: &[String]) -> Result<(), ApplyError> {
+        match (flag, *self) {
+            ("lr-decay-every", LrSchedule::StepDecay { factor, .. }) => {
+                *self = LrSchedule::StepDecay { every_epochs: one(flag, values)?, factor };
+            }
+            ("lr-decay-every", LrSchedule::Constant) => {
+                *self = LrSchedule::StepDecay { every_epochs: one(flag, values)?, factor: DEFAULT_DECAY_FACTOR };
+            }
+            ("lr-decay-factor", LrSchedule::StepDecay { every_epochs, .. }) => {
+                *self = LrSchedule::StepDecay { every_epochs, factor: one(flag, values)? };
+            }
+            ("lr-decay-factor", LrSchedule::Constant) => {
+                return Err(ApplyError::Invalid(
+                    "--lr-decay-factor needs a step decay: give --lr-decay-every too (this run's learning rate is \
+                     constant)"
+                        .into(),
+                ));
+            }
+            ("lr-decay-every" | "lr-decay-factor", other) => {
+                return Err(ApplyError::Invalid(format!(
+                    "--lr-decay-every and --lr-decay-factor do not apply to the schedule {other:?}"
+                )));
+            }
+            _ => return Err(ApplyError::NotMine),
+        }
+        Ok(())
+    }
+
+    fn refuse_unused(&self, _typed: &[&str]) -> Result<(), String> {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_decay_flags_make_and_change_a_step_decay() {
+        let apply = |mut schedule: LrSchedule, flags: &[(&str, &str)]| {
+            for (flag, value) in flags {
+                schedule.apply(flag, &[value.to_string()]).map_err(|e| format!("{e:?}"))?;
+            }
+            Ok::<_, String>(schedule)
+        };
+        let constant = LrSchedule::Constant;
+        assert_eq!(apply(constant, &[("lr-decay-every", "4")]), Ok(LrSchedule::StepDecay { every_epochs: 4, factor: 0.1 }));
+        assert_eq!(
+            apply(constant, &[("lr-decay-every", "3"), ("lr-decay-factor", "0.3")]),
+            Ok(LrSchedule::StepDecay { every_epochs: 3, factor: 0.3 })
+        );
+        let vgg = LrSchedule::StepDecay { every_epochs: 9, factor: 0.1 };
+        assert_eq!(apply(vgg, &[("lr-decay-factor", "0.5")]), Ok(LrSchedule::StepDecay { every_epochs: 9, factor: 0.5 }));
+        assert!(apply(constant, &[("lr-decay-factor", "0.5")]).unwrap_err().contains("needs a step decay"));
+        assert_eq!((constant.shown("lr-decay-every"), constant.shown("lr-decay-factor")), (Some("never".into()), Some("0.1".into())));
+        assert_eq!(vgg.shown("lr-decay-every"), Some("9".into()));
+        assert_eq!(constant.apply("latent", &[]), Err(ApplyError::NotMine));
+    }
 
     #[test]
     fn step_decay_divides_the_rate_every_n_epochs() {

@@ -3,7 +3,7 @@
 //! Streams are keyed by purpose and position, so the numbers used at step `t` do not depend on
 //! how the run got there (straight through or resumed from a checkpoint).
 
-use atelier_data::rng::mix;
+use atelier_core::rng::mix;
 use burn::prelude::*;
 
 /// Purposes of derived seeds; each gets its own stream.

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use atelier_core::run_dir::RunDir;
-use atelier_data::Rng;
+use atelier_core::Rng;
 use burn::prelude::*;
 
 use crate::config::TrainConfig;

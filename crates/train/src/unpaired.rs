@@ -4,7 +4,8 @@
 
 use std::sync::Arc;
 
-use atelier_data::{Rng, UnpairedSet};
+use atelier_data::UnpairedSet;
+use atelier_core::Rng;
 use burn::prelude::*;
 
 use crate::batch::{BatchSource, PairBatch};

@@ -1,5 +1,6 @@
 //! The VAE's hyper-parameters (the `model` part of a run's `config.json`).
 
+use atelier_derive::Params;
 use atelier_train::TrainConfig;
 use serde::{Deserialize, Serialize};
 
@@ -7,7 +8,7 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_GAUSSIAN_SIGMA: f64 = 0.1;
 
 /// The decoder's distribution `p(x|z)`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Params)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Likelihood {
     /// Independent Bernoulli pixels on dynamically binarised images (reported in nats).
@@ -15,7 +16,8 @@ pub enum Likelihood {
     /// Independent Gaussians `N(x; sigmoid(logit), s²)` on grey pixels in `[0, 1]` (a density:
     /// a different model, whose nats are not comparable with the Bernoulli's).
     Gaussian {
-        /// The fixed standard deviation `s` of every pixel.
+        /// Fixed pixel std s of --likelihood gaussian.
+        #[param(flag = "gaussian-sigma")]
         sigma: f64,
     },
 }
@@ -43,17 +45,25 @@ impl Likelihood {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+atelier_core::choice_value!(Likelihood);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Params)]
 #[serde(deny_unknown_fields)]
 pub struct VaeConfig {
-    /// Latent size k (`--latent`).
+    /// Latent size k.
+    #[param]
     pub latent: usize,
+    /// Decoder distribution p(x|z).
+    #[param(nested)]
     pub likelihood: Likelihood,
-    /// Weight β of the KL term once warmed up (1 = the true ELBO).
+    /// Weight β of the KL term (1 = the true ELBO).
+    #[param]
     pub beta: f64,
     /// Steps over which the KL weight rises linearly from 0 to β (0 = no warm-up).
+    #[param(flag = "kl-warmup", value_name = "STEPS")]
     pub kl_warmup_steps: u64,
     /// Adam's learning rate.
+    #[param(flag = "lr")]
     pub learning_rate: f64,
 }
 

@@ -1,7 +1,7 @@
 //! Evaluation numbers (no IO): the test −ELBO with its two parts, the importance-sampled
 //! log-likelihood, and which latent dimensions the model uses.
 
-use atelier_data::Rng;
+use atelier_core::Rng;
 use atelier_train::host::{DeviceReadError, scalar_to_host, to_host_f32};
 use burn::prelude::*;
 

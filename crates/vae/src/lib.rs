@@ -62,3 +62,4 @@ pub mod step;
 pub use config::{Likelihood, VaeConfig};
 pub use model::{Decoder, Encoder, Posterior, Vae};
 pub use step::VaeExperiment;
+pub mod lecture;

@@ -66,7 +66,7 @@ fn each_half_step_moves_only_its_own_side() {
     assert!(changed(&g0, &g1) > g0.len() / 2, "the generator step moves both generators");
     assert_eq!(changed(&d0, &d1), 0, "…and leaves both discriminators alone");
 
-    let _ = gan.discriminator_step((x, y), (fake_y, fake_x), 2e-4, &mut atelier_data::Rng::new(1));
+    let _ = gan.discriminator_step((x, y), (fake_y, fake_x), 2e-4, &mut atelier_core::Rng::new(1));
     let (g2, d2) = (values(&gan.generators), values(&gan.discriminators));
     assert_eq!(changed(&g1, &g2), 0, "the discriminator step leaves the generators alone");
     assert!(changed(&d1, &d2) > d1.len() / 2, "…and moves both discriminators");

@@ -1,5 +1,6 @@
 //! The colour evaluator's hyper-parameters (the `model` part of its run's `config.json`).
 
+use atelier_derive::Params;
 use atelier_train::TrainConfig;
 use serde::{Deserialize, Serialize};
 
@@ -7,7 +8,7 @@ use serde::{Deserialize, Serialize};
 /// most `log₂ 64 + 1 = 7` blocks fit.
 const MAX_BLOCKS: usize = 7;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Params)]
 #[serde(deny_unknown_fields)]
 pub struct EmojiEvaluatorConfig {
     /// Emoji categories the content head tells apart (9).
@@ -17,6 +18,7 @@ pub struct EmojiEvaluatorConfig {
     /// Output channels of the convolution blocks; the last one is the feature size.
     pub widths: Vec<usize>,
     /// Adam's learning rate (constant).
+    #[param(flag = "lr")]
     pub learning_rate: f64,
     /// `λ` of `L = CE_content + λ·CE_style`.
     pub style_weight: f64,

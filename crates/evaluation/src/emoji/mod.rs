@@ -30,12 +30,16 @@
 //! `cbr` = Conv2d(3×3, padding 1) – BatchNorm – ReLU, the blocks of `torch_ref_color.py`'s
 //! FaceNet embedder (without its projection). 393,163 parameters as Burn counts them.
 //!
-//! This module does no file IO: the runner reads images and writes the weights.
+//! The model modules do no file IO: [`ruler`] reads the installed evaluator from
+//! `assets/emoji-evaluator/`, and [`lecture`] trains, scores and installs it (`train` / `eval
+//! emoji-evaluator`).
 
 pub mod config;
+pub mod lecture;
 pub mod loss;
 pub mod model;
 pub mod outputs;
+pub mod ruler;
 pub mod step;
 
 pub use config::EmojiEvaluatorConfig;

@@ -98,7 +98,7 @@ mod tests {
 
     /// `n` random images of `size`×`size` with random content and style labels.
     fn random_batch(n: usize, size: usize, config: &EmojiEvaluatorConfig, device: &Device) -> StyledBatch {
-        let mut rng = atelier_data::Rng::new(7);
+        let mut rng = atelier_core::Rng::new(7);
         let mut labels = |classes: usize| {
             let ints: Vec<i64> = (0..n).map(|_| rng.below(classes) as i64).collect();
             Tensor::<1, Int>::from_data(TensorData::new(ints, [n]), device)

@@ -15,21 +15,26 @@ use std::time::Instant;
 use atelier_cli::DemoArgs;
 use atelier_core::atomic::write_json_atomic;
 use atelier_core::clock;
+use atelier_core::course::CourseEntry;
+use atelier_lecture::{Companion, Registry};
 use atelier_report::records::{DEMO_FILE, DemoLecture, DemoOutcome, DemoRecord};
 use atelier_report::{ReportOptions, Selection};
 
-use plan::{LectureData, LecturePlan, PLANS, Setting};
+use plan::{LectureData, LecturePlan, Setting, plans};
 
-pub fn run(args: &DemoArgs) -> Result<(), String> {
-    let chosen: Vec<&LecturePlan> = if args.lecture.is_empty() {
-        PLANS.iter().collect()
-    } else {
-        PLANS.iter().filter(|p| args.lecture.iter().any(|l| l == p.lecture)).collect()
-    };
+pub fn run(args: &DemoArgs, registry: &Registry) -> Result<(), String> {
+    let all = plans(registry);
+    if let Some(unknown) = args.lecture.iter().find(|l| !all.iter().any(|p| p.lecture == l.as_str())) {
+        let names: Vec<&str> = all.iter().map(|p| p.lecture).collect();
+        return Err(format!("no lecture {unknown:?}; the lectures are: {}", names.join(", ")));
+    }
+    let chosen: Vec<&LecturePlan> =
+        all.iter().filter(|p| args.lecture.is_empty() || args.lecture.iter().any(|l| l == p.lecture)).collect();
     if args.list {
-        list(args.scale);
+        list(&all, args.scale);
         return Ok(());
     }
+    let course = registry.course();
     let backend = args.backend.map(|b| b.name());
     // Data missing or broken fails the lectures that read it, not the others.
     let train_images = if chosen.iter().any(|p| p.data() == LectureData::Fashion) {
@@ -72,17 +77,17 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
 
     let total = chosen.len();
     let course_start = Instant::now();
-    let mut autoencoder_run: Option<PathBuf> = None;
+    // Runs of earlier lectures that later lectures' evaluations draw beside their own, by kind.
+    let mut companions: Vec<(Companion, &'static str, PathBuf)> = Vec::new();
     for (index, plan) in chosen.iter().enumerate() {
-        let title = atelier_report::course::lecture(plan.lecture).map_or(plan.lecture, |l| l.title);
+        let title = course.iter().find(|l| l.id == plan.lecture).map_or(plan.lecture, |l| l.title);
         eprintln!("\n━━ demo [{}/{total}] {} — {title}", index + 1, plan.lecture);
-        eprintln!("   {} ({})", plan.summary, plan.describe_budget(args.scale));
+        eprintln!("   {} ({})", plan.summary(), plan.describe_budget(args.scale));
         let start = Instant::now();
+        let lecture = registry.get(plan.lecture).expect("plans come from the registry");
         let mut extra = Vec::new();
-        if plan.lecture == "vae"
-            && let Some(ae) = &autoencoder_run
-        {
-            extra.extend(["--autoencoder-run".to_string(), ae.to_string_lossy().into_owned()]);
+        for (_, flag, run) in companions.iter().filter(|(kind, _, _)| lecture.accepts().contains(kind)) {
+            extra.extend([format!("--{flag}"), run.to_string_lossy().into_owned()]);
         }
         let result = run_lecture(plan, &setting, &extra);
         let seconds = start.elapsed().as_secs_f64();
@@ -90,15 +95,16 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
         entry.seconds = seconds;
         match result {
             Ok(run) => {
-                if plan.lecture == "autoencoder" {
-                    autoencoder_run = Some(run.clone());
+                for offered in lecture.companions() {
+                    companions.retain(|(kind, _, _)| *kind != offered.kind);
+                    companions.push((offered.kind, offered.flag, run.clone()));
                 }
                 eprintln!(
                     "━━ demo [{}/{total}] {}: passed in {:.0} s — {}",
                     index + 1,
                     plan.lecture,
                     seconds,
-                    headline(plan, &run)
+                    headline(plan, &course, &run)
                 );
                 entry.run = Some(relative(&run, &args.out));
                 entry.outcome = DemoOutcome::Passed;
@@ -119,11 +125,10 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
     record.finished = Some(clock::iso8601(clock::unix_now()));
     save(&record_path, &record)?;
 
-    let report = atelier_report::write_report(&ReportOptions {
-        runs: args.out.clone(),
-        out: args.report.clone(),
-        selection: Selection::Newest,
-    })
+    let report = atelier_report::write_report(
+        &ReportOptions { runs: args.out.clone(), out: args.report.clone(), selection: Selection::Newest },
+        &course,
+    )
     .map_err(|e| e.to_string())?;
     let failed: Vec<&str> = record
         .lectures
@@ -165,10 +170,10 @@ pub fn run(args: &DemoArgs) -> Result<(), String> {
 }
 
 /// `demo --list`.
-fn list(scale: f64) {
+fn list(plans: &[LecturePlan], scale: f64) {
     println!("{:<12} {:<26} what the demo does", "lecture", "budget");
-    for plan in PLANS {
-        println!("{:<12} {:<26} {}", plan.lecture, plan.describe_budget(scale), plan.summary);
+    for plan in plans {
+        println!("{:<12} {:<26} {}", plan.lecture, plan.describe_budget(scale), plan.summary());
     }
 }
 
@@ -177,7 +182,7 @@ fn run_lecture(plan: &LecturePlan, setting: &Setting, extra: &[String]) -> Resul
     if let Err(e) = setting.available(plan.data()) {
         return Err((None, format!("no data: {e}")));
     }
-    let model_dir = setting.runs.join(plan.model);
+    let model_dir = setting.runs.join(plan.lecture);
     let before = run_dirs(&model_dir);
     let train = plan.train_args(setting);
     let trained = child(&train);
@@ -224,20 +229,20 @@ fn run_dirs(model_dir: &Path) -> BTreeSet<PathBuf> {
 }
 
 /// The lecture's targeted numbers from the run's `eval.json`, in one line.
-fn headline(plan: &LecturePlan, run: &Path) -> String {
+fn headline(plan: &LecturePlan, course: &[CourseEntry], run: &Path) -> String {
     let Ok(text) = std::fs::read_to_string(run.join(atelier_core::run_dir::EVAL_FILE)) else {
         return "no eval.json".to_string();
     };
     let Ok(eval) = serde_json::from_str::<serde_json::Value>(&text) else {
         return "eval.json unreadable".to_string();
     };
-    let targets = atelier_report::course::lecture(plan.lecture).map_or(&[][..], |l| l.targets);
+    let targets = course.iter().find(|l| l.id == plan.lecture).map_or(&[][..], |l| &l.targets[..]);
     // The run's kind (its task, architecture, …) picks the targets that apply, as in the report.
     let kind = std::fs::read_to_string(run.join(atelier_core::run_dir::CONFIG_FILE))
         .ok()
         .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
         .and_then(|config| config.get("model").and_then(atelier_report::runs::kind_of))
-        .unwrap_or_else(|| plan.model.to_string());
+        .unwrap_or_else(|| plan.lecture.to_string());
     let mut parts: Vec<String> = Vec::new();
     for target in targets.iter().filter(|t| t.applies_to(&kind)) {
         if let Some(value) = eval.get(target.metric).and_then(serde_json::Value::as_f64)
