@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use atelier_derive::Params;
 use atelier_train::{LrSchedule, TrainConfig};
 use serde::{Deserialize, Serialize};
 
@@ -111,20 +112,33 @@ impl Augmentation {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+atelier_core::choice_value!(Architecture);
+atelier_core::choice_value!(Trainable);
+atelier_core::choice_value!(Augmentation);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Params)]
 #[serde(deny_unknown_fields)]
 pub struct ClassifierConfig {
+    /// Network (each starts from the settings its README result was measured with).
+    #[param(selects, set = Self::select_architecture)]
     pub architecture: Architecture,
     /// Number of classes (10 for Fashion-MNIST and MNIST).
     pub classes: usize,
+    /// Layers to train.
+    #[param]
     pub trainable: Trainable,
+    /// Data augmentation.
+    #[param(flag = "augment")]
     pub augmentation: Augmentation,
-    /// A trained classifier run whose convolution layers start this one (the runner loads it).
+    /// Start from this trained classifier run (its convolution layers; the dense part is new).
+    #[param(flag = "pretrained", value_name = "RUN_DIR")]
     pub pretrained_run: Option<PathBuf>,
     /// Adam's learning rate.
+    #[param(flag = "lr")]
     pub learning_rate: f64,
     /// Its schedule over epochs (absent in a config file: constant).
     #[serde(default)]
+    #[param(flatten)]
     pub lr_schedule: LrSchedule,
 }
 
@@ -152,6 +166,15 @@ impl ClassifierConfig {
             Architecture::Perceptron | Architecture::Mlp | Architecture::Cnn => LrSchedule::Constant,
         };
         Self { architecture, lr_schedule, ..Self::default() }
+    }
+
+    /// `--architecture`: another network than this configuration's takes that network's schedule
+    /// (the VGG's decay), keeping the other settings.
+    pub fn select_architecture(&mut self, architecture: Architecture) -> Result<(), String> {
+        if architecture != self.architecture {
+            *self = Self { architecture, lr_schedule: Self::for_architecture(architecture).lr_schedule, ..self.clone() };
+        }
+        Ok(())
     }
 
     /// The loop settings the README's results were measured with: 10 epochs of 128 images, 12 for

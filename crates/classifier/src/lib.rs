@@ -40,3 +40,4 @@ pub mod step;
 pub use config::{Architecture, Augmentation, ClassifierConfig, Trainable};
 pub use model::Classifier;
 pub use step::ClassifierExperiment;
+pub mod lecture;

@@ -33,6 +33,8 @@ pub enum Parsed {
     BenchOps(BenchOpsArgs),
     /// A verb of the lectures (`segment`, `search`, …): the run's lecture answers it.
     Verb { name: String, typed: Typed },
+    /// A lecture's command that works on no run (`sweep <lecture>`).
+    Command { name: String, lecture: &'static dyn AnyLecture, typed: Typed },
     Translate(TranslateArgs),
     Sample { lecture: &'static dyn AnyLecture, args: SampleArgs },
     Backends,
@@ -48,9 +50,10 @@ impl Parsed {
             typed.0.iter().find(|(f, _)| f == "backend").and_then(|(_, v)| v.first()).and_then(|b| b.parse().ok())
         };
         match self {
-            Parsed::Train { typed, .. } | Parsed::Eval { typed, .. } | Parsed::Verb { typed, .. } => {
-                typed_backend(typed)
-            }
+            Parsed::Train { typed, .. }
+            | Parsed::Eval { typed, .. }
+            | Parsed::Verb { typed, .. }
+            | Parsed::Command { typed, .. } => typed_backend(typed),
             Parsed::EvalImages(args) => args.backend,
             Parsed::Bench { args, .. } => match args.backend.as_slice() {
                 [one] => Some(*one),
@@ -106,7 +109,8 @@ pub fn command(registry: &Registry) -> Command {
             |eval, lecture| {
                 let mut flags = lecture.eval_flags();
                 flags.extend(companion_flags(registry, *lecture));
-                eval.subcommand(with(Command::new(lecture.id()).about(lecture.about().eval), &flags))
+                let command = Command::new(lecture.id()).about(lecture.about().eval);
+                eval.subcommand(args::with_flags(command, &flags, &lecture.eval_defaults()))
             },
         )
         .subcommand(ImagesEvalArgs::augment_args(Command::new("images")).about(
@@ -122,7 +126,8 @@ pub fn command(registry: &Registry) -> Command {
                 .about("Measure training throughput (images/s) and peak memory, one row per backend.")
                 .subcommand_required(true),
             |bench, (lecture, info)| {
-                bench.subcommand(with(BenchArgs::augment_args(Command::new(lecture.id())).about(info.about), &info.params))
+                let command = BenchArgs::augment_args(Command::new(lecture.id())).about(info.about);
+                bench.subcommand(args::with_flags(command, &info.params, &info.defaults))
             },
         )
         .subcommand(BenchAllArgs::augment_args(Command::new("all")).about(
@@ -168,8 +173,15 @@ pub fn command(registry: &Registry) -> Command {
         .subcommand(eval)
         .subcommand(bench)
         .subcommand(translate);
-    for (name, about, params) in verbs(registry) {
-        root = root.subcommand(with(Command::new(name).about(about), &params));
+    for (name, about, params, defaults) in verbs(registry) {
+        root = root.subcommand(args::with_flags(Command::new(name).about(about), &params, &defaults));
+    }
+    for (name, offering) in commands(registry) {
+        let about = offering.first().map_or("", |(_, info)| info.about);
+        let command = offering.iter().fold(Command::new(name).about(about).subcommand_required(true), |command, (id, info)| {
+            command.subcommand(args::with_flags(Command::new(*id).about(info.about), &info.params, &info.defaults))
+        });
+        root = root.subcommand(command);
     }
     root.subcommand(sample)
         .subcommand(Command::new("backends").about("List the backends of this build and the device each one finds."))
@@ -209,21 +221,41 @@ fn companion_flags(registry: &Registry, lecture: &dyn AnyLecture) -> Vec<ParamIn
         .collect()
 }
 
-/// The lectures' own verbs, each once (flags of a verb two lectures share are merged): name,
-/// help, flags (the run and backend first).
-fn verbs(registry: &Registry) -> Vec<(&'static str, &'static str, Vec<ParamInfo>)> {
-    let mut verbs: Vec<(&'static str, &'static str, Vec<ParamInfo>)> = Vec::new();
+/// A verb of the lectures as the command line lists it: name, help, flags (the run and backend
+/// first), defaults.
+type VerbLine = (&'static str, &'static str, Vec<ParamInfo>, Vec<(&'static str, String)>);
+
+/// The lectures' own verbs, each once (flags of a verb two lectures share are merged).
+fn verbs(registry: &Registry) -> Vec<VerbLine> {
+    let mut verbs: Vec<VerbLine> = Vec::new();
     for verb in registry.all().iter().flat_map(|l| l.verbs()) {
-        match verbs.iter_mut().find(|(name, _, _)| *name == verb.name) {
-            Some((_, _, params)) => params.extend(verb.params),
+        match verbs.iter_mut().find(|(name, _, _, _)| *name == verb.name) {
+            Some((_, _, params, defaults)) => {
+                params.extend(verb.params);
+                defaults.extend(verb.defaults);
+            }
             None => {
                 let mut params = RunBackend::params();
                 params.extend(verb.params);
-                verbs.push((verb.name, verb.about, params));
+                verbs.push((verb.name, verb.about, params, verb.defaults));
             }
         }
     }
     verbs
+}
+
+/// The lectures' commands that work on no run, by name, each with the lectures that offer it.
+fn commands(registry: &Registry) -> Vec<(&'static str, Vec<(&'static str, atelier_lecture::VerbInfo)>)> {
+    let mut commands: Vec<(&'static str, Vec<(&'static str, atelier_lecture::VerbInfo)>)> = Vec::new();
+    for lecture in registry.all() {
+        for command in lecture.commands() {
+            match commands.iter_mut().find(|(name, _)| *name == command.name) {
+                Some((_, offering)) => offering.push((lecture.id(), command)),
+                None => commands.push((command.name, vec![(lecture.id(), command)])),
+            }
+        }
+    }
+    commands
 }
 
 /// Parses `args` (the program name first); `--help` and errors come back as `clap::Error`.
@@ -282,8 +314,15 @@ fn from_matches(registry: &Registry, matches: &ArgMatches) -> Result<Parsed, cla
         "demo" => Parsed::Demo(DemoArgs::from_arg_matches(sub)?),
         "report" => Parsed::Report(ReportArgs::from_arg_matches(sub)?),
         "data" => Parsed::Data,
+        name if commands(registry).iter().any(|(n, _)| *n == name) => {
+            let (id, flags) = sub.subcommand().expect("a subcommand is required");
+            let lecture = lecture(id);
+            let params = lecture.commands().into_iter().find(|c| c.name == name).map(|c| c.params).unwrap_or_default();
+            Parsed::Command { name: name.to_string(), lecture, typed: args::typed(flags, &params) }
+        }
         verb => {
-            let params = verbs(registry).into_iter().find(|(n, _, _)| *n == verb).map(|(_, _, p)| p).unwrap_or_default();
+            let params =
+                verbs(registry).into_iter().find(|(n, _, _, _)| *n == verb).map(|(_, _, p, _)| p).unwrap_or_default();
             Parsed::Verb { name: verb.to_string(), typed: args::typed(sub, &params) }
         }
     })

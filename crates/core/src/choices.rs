@@ -1,8 +1,10 @@
 //! [`named_choices!`](crate::named_choices): the command-line names of a model crate's enums.
 
-/// Gives a plain enum the three things the command line reads from a model's choice (see
-/// `atelier_cli::choice!`): `ALL` (every value, in `--help`'s order), `name()` (as typed) and
-/// `about()` (one line of `--help`). Model crates use it for their enums so the CLI keeps no copy.
+/// Gives a plain enum the three things the command line reads from a model's choice: `ALL` (every
+/// value, in `--help`'s order), `name()` (as typed) and `about()` (one line of `--help`), and makes
+/// it a flag's value ([`ParamValue`](crate::params::ParamValue), through
+/// [`choice_value!`](crate::choice_value)). Model crates use it for their enums so the command line
+/// keeps no copy.
 ///
 /// ```
 /// #[derive(Debug, Clone, Copy, PartialEq)]
@@ -31,5 +33,7 @@ macro_rules! named_choices {
                 match self { $($variant => $about),+ }
             }
         }
+
+        $crate::choice_value!($ty);
     };
 }

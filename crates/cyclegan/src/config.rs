@@ -1,5 +1,6 @@
 //! CycleGAN's hyper-parameters (the `model` part of a run's `config.json`).
 
+use atelier_derive::Params;
 use atelier_train::TrainConfig;
 use serde::{Deserialize, Serialize};
 
@@ -89,31 +90,46 @@ impl Direction {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+atelier_core::choice_value!(CycleTask);
+atelier_core::choice_value!(Direction);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Params)]
 #[serde(deny_unknown_fields)]
 pub struct CycleGanConfig {
+    /// The two domains.
+    #[param(selects, set = Self::select_task)]
     pub task: CycleTask,
     /// Channels of both domains (1 or 3).
     pub channels: usize,
-    /// Side of the square images: a multiple of 4, at least 16 (the generator halves it twice;
-    /// the discriminator needs 16 for one logit).
+    /// Side of the square images (a multiple of 4, at least 16): 32 or 64.
+    ///
+    /// The generator halves it twice; the discriminator needs 16 for one logit.
+    #[param]
     pub size: usize,
-    /// Channels of the generator's first feature map (32; the paper's 64).
+    /// Channels of the generators' first feature map (32; the paper's 64).
+    #[param]
     pub ngf: usize,
-    /// Channels of the discriminator's first feature map (32; the paper's 64).
+    /// Channels of the discriminators' first feature map (32; the paper's 64).
+    #[param]
     pub ndf: usize,
-    /// Residual blocks at the bottleneck (6, the paper's choice for 128×128).
+    /// Residual blocks at the generators' bottleneck (6, the paper's choice for 128×128).
+    #[param]
     pub blocks: usize,
-    /// λ_cyc, the weight of the cycle-consistency loss (10; 0 = the adversarial-only ablation).
+    /// λ_cyc, the weight of the cycle-consistency loss; 0 trains the adversarial-only ablation (the
+    /// identity term, λ_id = ratio·λ_cyc, goes with it).
+    #[param(value_name = "LAMBDA")]
     pub cycle_weight: f64,
-    /// The identity loss's weight as a share of λ_cyc: `λ_id = identity_ratio · λ_cyc` (0.5, the
-    /// paper's code; with λ_cyc = 0 the identity term goes too).
+    /// λ_id as a share of λ_cyc: `λ_id = identity_ratio · λ_cyc` (0.5, the paper's code).
+    #[param(only_if = Self::cycles, why = "does nothing with --cycle-weight 0 (λ_id = ratio·λ_cyc)")]
     pub identity_ratio: f64,
-    /// Generated images remembered per domain for the discriminators (50; 0 = no history).
+    /// Generated images remembered per domain for the discriminators (0: no history).
+    #[param]
     pub pool_size: usize,
     /// Adam's learning rate, all four networks (2e-4).
+    #[param(flag = "lr")]
     pub learning_rate: f64,
-    /// Adam's β₁ (0.5).
+    /// Adam's β₁ for all four networks (0.5).
+    #[param(flag = "beta1")]
     pub beta_1: f64,
     /// Share of the epochs at the constant rate; the rest decays linearly towards 0 (0.5, the
     /// paper's 100 + 100 epochs).
@@ -144,6 +160,19 @@ impl CycleGanConfig {
             beta_1: 0.5,
             constant_share: 0.5,
         }
+    }
+
+    /// `--task`: another task than this configuration's starts from that task's preset.
+    pub fn select_task(&mut self, task: CycleTask) -> Result<(), String> {
+        if task != self.task {
+            *self = Self::for_task(task);
+        }
+        Ok(())
+    }
+
+    /// Whether the cycle term (and with it the identity term) trains.
+    pub fn cycles(&self) -> bool {
+        self.cycle_weight != 0.0
     }
 
     /// λ_id = identity_ratio · λ_cyc.

@@ -63,3 +63,4 @@ pub use config::{CycleGanConfig, CycleTask, Direction};
 pub use model::{PatchDiscriminator, ResnetGenerator, to_model_range, to_unit_range};
 pub use pool::ImagePool;
 pub use step::{CycleGanExperiment, Discriminators, Generators, load_generators, translate};
+pub mod lecture;

@@ -26,6 +26,12 @@ pub const FASHION_EDGE_THRESHOLD: f32 = 0.5;
 /// Fashion-MNIST's 28×28 padded to a power of two for the U-Net.
 pub const FASHION_PADDED: usize = 32;
 
+/// What a translation of test pairs translates, in the words two translation lectures compare by:
+/// one lecture's test translations bound another's only when both translate the same thing.
+pub const TWITTER_TO_GOOGLE: &str = "Twitter emoji → the same emoji drawn by Google";
+/// See [`TWITTER_TO_GOOGLE`].
+pub const EDGES_TO_GARMENTS: &str = "Fashion-MNIST edge maps → their garments";
+
 fn style(set: &EmojiSet, vendor: Vendor) -> Result<&[ColourImage], DataError> {
     set.images_of(vendor).ok_or_else(|| DataError::Invalid {
         what: set.source.clone(),

@@ -1,5 +1,7 @@
 //! The DCGAN's hyper-parameters (the `model` part of a run's `config.json`).
 
+use atelier_core::params::ParamValue;
+use atelier_derive::Params;
 use atelier_train::TrainConfig;
 use serde::{Deserialize, Serialize};
 
@@ -54,22 +56,46 @@ impl LabelSmoothing {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+atelier_core::choice_value!(GeneratorLoss);
+
+/// `--smooth-real TARGET`: the real images' target; 1 means no smoothing.
+impl ParamValue for LabelSmoothing {
+    fn parse(text: &str) -> Result<Self, String> {
+        let real: f64 = ParamValue::parse(text)?;
+        Ok(if real == 1.0 { LabelSmoothing::None } else { LabelSmoothing::OneSided { real } })
+    }
+
+    fn show(&self) -> String {
+        self.real_target().to_string()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Params)]
 #[serde(deny_unknown_fields)]
 pub struct DcganConfig {
-    /// Size of the noise vector z (`--latent`).
+    /// Noise size: the length of z.
+    #[param]
     pub latent: usize,
+    /// Generator loss.
+    #[param]
     pub generator_loss: GeneratorLoss,
-    /// k, discriminator steps per generator step.
+    /// k, discriminator steps per generator step; the batch is split into k minibatches.
+    #[param(flag = "d-steps", value_name = "K")]
     pub discriminator_steps: usize,
+    /// One-sided label smoothing: the real images' target, e.g. 0.9 (1 = no smoothing).
+    #[param(flag = "smooth-real", value_name = "TARGET")]
     pub label_smoothing: LabelSmoothing,
     /// Adam's learning rate, both networks.
+    #[param(flag = "lr")]
     pub learning_rate: f64,
-    /// Adam's β₁ (0.5 in DCGAN: less momentum keeps the game stable).
+    /// Adam's β₁ for both networks (0.5 in DCGAN: less momentum keeps the game stable).
+    #[param(flag = "beta1")]
     pub beta_1: f64,
-    /// Steps between evaluator scores of samples (FCD, IS, coverage); 0 = never.
+    /// Steps between FCD / IS / coverage scores of samples during training; 0 = never.
+    #[param(value_name = "STEPS")]
     pub score_every: u64,
-    /// Generated images per score (compared with the whole test set).
+    /// Generated images per score during training (compared with the whole test set).
+    #[param(value_name = "N", only_if = Self::scores, why = "does not apply when samples are never scored (--score-every 0)")]
     pub score_images: usize,
 }
 
@@ -91,6 +117,11 @@ impl Default for DcganConfig {
 }
 
 impl DcganConfig {
+    /// Whether samples are scored during training.
+    pub fn scores(&self) -> bool {
+        self.score_every > 0
+    }
+
     /// The loop settings the README's result was measured with: 20 epochs of 128 images
     /// (9,380 iterations on the full data, about 1 h 35 min on 2 CPU cores).
     pub fn training(&self) -> TrainConfig {

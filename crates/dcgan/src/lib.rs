@@ -74,3 +74,4 @@ pub mod step;
 pub use config::{DcganConfig, GeneratorLoss, LabelSmoothing};
 pub use model::{Discriminator, Generator};
 pub use step::DcganExperiment;
+pub mod lecture;

@@ -1,6 +1,7 @@
 //! Every hyper-parameter of the agent (the `model` part of a run's `config.json`), each with its
 //! meaning. Training length is counted in environment steps.
 
+use atelier_derive::Params;
 use atelier_train::TrainConfig;
 use atelier_train::{ClockUnit, RunClock};
 use serde::{Deserialize, Serialize};
@@ -96,23 +97,33 @@ pub struct Exploration {
     pub fraction: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+atelier_core::choice_value!(TdLoss);
+atelier_core::choice_value!(TargetKind);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Params)]
 #[serde(deny_unknown_fields)]
 pub struct DqnConfig {
-    /// Environment steps of the whole run (`--total-steps`).
+    /// Environment steps of the whole run.
+    #[param]
     pub total_steps: u64,
-    /// Widths of the Q-network's hidden layers (ReLU after each): 4 → hidden… → 2.
+    /// Hidden layer widths of the Q-network, comma-separated (ReLU after each): 4 → hidden… → 2.
+    #[param(delimiter = ',')]
     pub hidden: Vec<usize>,
     /// Adam's learning rate (at step 0, see `lr_schedule`).
+    #[param(flag = "lr")]
     pub learning_rate: f64,
     pub lr_schedule: LrSchedule,
     /// Discount factor γ of future rewards.
+    #[param]
     pub gamma: f64,
-    /// Transitions the replay buffer keeps (the oldest are overwritten).
+    /// Replay buffer capacity in transitions (the oldest are overwritten).
+    #[param]
     pub buffer_capacity: usize,
     /// Transitions per gradient update.
+    #[param]
     pub batch_size: usize,
     /// Environment steps before the first update (the buffer fills while ε is high).
+    #[param]
     pub learning_starts: u64,
     /// Environment steps between training phases.
     pub train_every: u64,
@@ -120,13 +131,19 @@ pub struct DqnConfig {
     pub gradient_steps: usize,
     pub target_update: TargetUpdate,
     pub exploration: Exploration,
+    /// TD loss.
+    #[param]
     pub loss: TdLoss,
+    /// Bootstrap target.
+    #[param]
     pub target: TargetKind,
     /// Clip each parameter tensor's gradient to this L2 norm (None: no clipping).
     pub max_grad_norm: Option<f64>,
     /// Environment steps between greedy evaluations (also written as checkpoints' eval table).
+    #[param]
     pub eval_every: u64,
-    /// Episodes per greedy evaluation.
+    /// Episodes per greedy evaluation during training.
+    #[param]
     pub eval_episodes: usize,
 }
 

@@ -81,3 +81,4 @@ pub mod td;
 pub use agent::DqnAgent;
 pub use config::{DqnConfig, Exploration, LrSchedule, TargetKind, TargetUpdate, TdLoss};
 pub use env::{CartPole, Environment, EpisodeEnd};
+pub mod lecture;

@@ -1,6 +1,7 @@
 //! The metric-learning lecture's hyper-parameters (the `model` part of a run's `config.json`).
 
 use atelier_train::TrainConfig;
+use atelier_derive::Params;
 use serde::{Deserialize, Serialize};
 
 /// Where the identities come from.
@@ -58,27 +59,39 @@ atelier_core::named_choices!(Mining,
     Mining::Random => "random", "a uniformly drawn negative for every positive pair";
 );
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Params)]
 #[serde(deny_unknown_fields)]
 pub struct FacenetConfig {
+    /// Where the identities come from.
+    #[param(selects, set = Self::select_task)]
     pub task: FacenetTask,
     /// Channels of the input images (1 grey, 3 colour); set from the data.
     pub input_channels: usize,
     /// Side of the (square) input images; set from the data.
     pub image_size: usize,
     /// Dimension of the embedding `f(x)` (on the unit sphere).
+    #[param]
     pub dim: usize,
-    /// `α` of the triplet loss, in squared distance (the sphere's diameter squared is 4).
+    /// α of the triplet loss, in squared distance (the sphere's squared diameter is 4).
+    #[param]
     pub margin: f64,
+    /// Which triplets of a batch the loss uses.
+    #[param]
     pub mining: Mining,
+    /// Variation of the training views.
+    #[param(flag = "augment")]
     pub augmentation: Augmentation,
-    /// `P`: identities per batch.
+    /// P: identities per batch (a batch is P × K images).
+    #[param(value_name = "P")]
     pub identities_per_batch: usize,
-    /// `K`: views of each identity per batch (at least 2, so every anchor has a positive).
+    /// K: views of each identity per batch (at least 2, so every anchor has a positive).
+    #[param(value_name = "K")]
     pub views_per_identity: usize,
-    /// Channels of the first conv block; each of the four blocks doubles them (32 → 32-64-128-256).
+    /// Channels of the first conv block (doubled by each of the four: 32 → 32-64-128-256).
+    #[param]
     pub base_channels: usize,
     /// Adam's learning rate.
+    #[param(flag = "lr")]
     pub learning_rate: f64,
 }
 
@@ -111,6 +124,14 @@ impl FacenetConfig {
             base_channels: 32,
             learning_rate: 1e-3,
         }
+    }
+
+    /// `--task`: another task than this configuration's starts from that task's preset.
+    pub fn select_task(&mut self, task: FacenetTask) -> Result<(), String> {
+        if task != self.task {
+            *self = Self::for_task(task);
+        }
+        Ok(())
     }
 
     /// Images per step, `P·K`.

@@ -54,3 +54,4 @@ pub mod verification;
 pub use config::{Augmentation, FacenetConfig, FacenetTask, Mining};
 pub use model::EmbeddingNet;
 pub use step::{FacenetExperiment, load_model};
+pub mod lecture;

@@ -26,6 +26,7 @@ pub struct VerbInfo {
     pub name: &'static str,
     pub about: &'static str,
     pub params: Vec<ParamInfo>,
+    pub defaults: Vec<(&'static str, String)>,
 }
 
 /// A bench's help, flags and `bench all` settings, as the command line and `bench all` read them.
@@ -36,6 +37,7 @@ pub struct BenchInfo {
     pub speed: (&'static str, &'static str),
     pub in_all: InAll,
     pub params: Vec<ParamInfo>,
+    pub defaults: Vec<(&'static str, String)>,
     pub ops: Vec<Op>,
 }
 
@@ -65,9 +67,15 @@ pub trait AnyLecture: Send + Sync {
     fn train_defaults(&self) -> Vec<(&'static str, String)>;
     /// The flags of `eval <id>` (the companions' are added by the command line from the registry).
     fn eval_flags(&self) -> Vec<ParamInfo>;
+    /// `--help`'s default of each of its own eval flags that has one.
+    fn eval_defaults(&self) -> Vec<(&'static str, String)>;
     fn accepts(&self) -> &'static [Companion];
     fn companions(&self) -> Vec<CompanionFlag>;
     fn verbs(&self) -> Vec<VerbInfo>;
+    /// Its commands that work on no run (`sweep`), as the command line lists them.
+    fn commands(&self) -> Vec<VerbInfo>;
+    /// One of those commands.
+    fn run_command(&self, name: &str, typed: Typed) -> Result<(), String>;
     fn bench_info(&self) -> Option<BenchInfo>;
     fn demo(&self) -> Option<DemoPlan>;
     fn directions(&self) -> &'static [(&'static str, &'static str)];
@@ -135,6 +143,10 @@ impl<L: Lecture> AnyLecture for L {
         flags::eval_flags::<L>(self)
     }
 
+    fn eval_defaults(&self) -> Vec<(&'static str, String)> {
+        flags::defaults_of::<L::EvalArgs>()
+    }
+
     fn accepts(&self) -> &'static [Companion] {
         Lecture::accepts(self)
     }
@@ -144,7 +156,23 @@ impl<L: Lecture> AnyLecture for L {
     }
 
     fn verbs(&self) -> Vec<VerbInfo> {
-        Lecture::verbs(self).into_iter().map(|v| VerbInfo { name: v.name, about: v.about, params: v.params }).collect()
+        Lecture::verbs(self)
+            .into_iter()
+            .map(|v| VerbInfo { name: v.name, about: v.about, params: v.params, defaults: v.defaults })
+            .collect()
+    }
+
+    fn commands(&self) -> Vec<VerbInfo> {
+        Lecture::commands(self)
+            .into_iter()
+            .map(|c| VerbInfo { name: c.name, about: c.about, params: c.params, defaults: c.defaults })
+            .collect()
+    }
+
+    fn run_command(&self, name: &str, typed: Typed) -> Result<(), String> {
+        let commands = Lecture::commands(self);
+        let command = commands.iter().find(|c| c.name == name).ok_or_else(|| format!("{} has no {name}", L::ID))?;
+        command.run(self, &typed)
     }
 
     fn bench_info(&self) -> Option<BenchInfo> {
@@ -154,6 +182,7 @@ impl<L: Lecture> AnyLecture for L {
             speed: b.speed,
             in_all: b.in_all,
             params: b.params,
+            defaults: b.defaults,
             ops: b.ops,
         })
     }

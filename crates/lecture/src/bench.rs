@@ -93,6 +93,8 @@ pub struct BenchPlan<L: Lecture> {
     pub in_all: InAll,
     /// Flags of its own (`--cell`).
     pub params: Vec<ParamInfo>,
+    /// `--help`'s default of each of them that has one.
+    pub defaults: Vec<(&'static str, String)>,
     /// Primitives of its step that `bench ops` times, beyond the shared convolutions and products.
     pub ops: Vec<Op>,
     run: Run<L>,
@@ -107,6 +109,7 @@ impl<L: Lecture> BenchPlan<L> {
             speed: ("images/s", "images_per_s"),
             in_all: InAll::default(),
             params: Vec::new(),
+            defaults: Vec::new(),
             ops: Vec::new(),
             run: Box::new(move |lecture, request, _, device| run(lecture, request, device)),
         }
@@ -123,6 +126,7 @@ impl<L: Lecture> BenchPlan<L> {
             speed: ("images/s", "images_per_s"),
             in_all: InAll::default(),
             params: A::params(),
+            defaults: crate::flags::defaults_of::<A>(),
             ops: Vec::new(),
             run: Box::new(move |lecture, request, typed, device| run(lecture, request, &parse_args::<A>(typed)?, device)),
         }

@@ -45,7 +45,6 @@ atelier_core::named_choices!(OutputSize,
     OutputSize::Input => "input", "each input image's own size: the output scaled back up (colorize keeps the input's own lightness at full resolution and scales only the predicted colour, a and b)";
     OutputSize::Model => "model", "the model's size (64×64 for emoji), as the generator drew it";
 );
-atelier_core::choice_value!(OutputSize);
 
 /// A planar picture `[channels, height, width]` in `[0, 1]`, 1 (grey) or 3 (RGB) channels.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,9 +79,11 @@ pub trait Sample {
 pub struct PairedTranslations {
     /// The row's label in a table (`pix2pix, paired (RUN, step 1200)`).
     pub label: String,
-    /// What was translated into what, in words both lectures use (`twitter emoji → google emoji`,
-    /// `fashion edges → garments`): another lecture compares only the same translation.
-    pub translation: &'static str,
+    /// What was translated into what (`atelier_data::translation::TWITTER_TO_GOOGLE`, …): another
+    /// lecture compares only the same translation; None for a translation no other lecture makes.
+    pub translation: Option<&'static str>,
+    /// The run's task, as typed (`--task`), for messages.
+    pub task: &'static str,
     /// The run's image side.
     pub size: usize,
     /// The test pairs' names, in the order of `outputs`.

@@ -143,6 +143,8 @@ pub fn train_defaults<L: Lecture>(lecture: &L) -> Vec<(&'static str, String)> {
         }
         let Some(mut text) = value(info.flag, base) else { continue };
         let base_value = text.clone();
+        // A flag that selects a preset holds, in that preset, the value that selects it.
+        let others = if info.selects { &[][..] } else { others };
         for other in others {
             if let Some(differs) = value(info.flag, other).filter(|v| *v != base_value) {
                 text.push_str(&format!("; {}: {differs}", other.label.as_deref().unwrap_or_default()));
@@ -151,6 +153,16 @@ pub fn train_defaults<L: Lecture>(lecture: &L) -> Vec<(&'static str, String)> {
         defaults.push((info.flag, text));
     }
     defaults
+}
+
+/// `--help`'s default of each one-value flag of an argument struct: its `Default`'s value.
+pub fn defaults_of<A: Params + Default>() -> Vec<(&'static str, String)> {
+    let defaults = A::default();
+    A::params()
+        .into_iter()
+        .filter(|p| p.arity == atelier_core::params::Arity::One)
+        .filter_map(|p| defaults.shown(p.flag).map(|text| (p.flag, text)))
+        .collect()
 }
 
 /// Takes `--run` and `--backend` from a verb's or an evaluation's flags.

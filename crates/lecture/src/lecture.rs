@@ -17,7 +17,7 @@ use crate::capability::{
 use crate::context::Context;
 use crate::demo::DemoPlan;
 use crate::open_run::OpenRun;
-use crate::verb::Verb;
+use crate::verb::{LectureCommand, Verb};
 
 /// One lecture of the course (or one instrument the course trains, such as the colour evaluator).
 ///
@@ -121,6 +121,11 @@ pub trait Lecture: Sized + Send + Sync + 'static {
 
     /// Commands of its own (`segment`, `search`, …).
     fn verbs(&self) -> Vec<Verb<Self>> {
+        Vec::new()
+    }
+
+    /// Commands of its own that work on no run (`sweep`).
+    fn commands(&self) -> Vec<LectureCommand<Self>> {
         Vec::new()
     }
 

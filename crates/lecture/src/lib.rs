@@ -53,4 +53,4 @@ pub use lecture::{About, Clock, Found, Lecture, Preset};
 pub use open_run::OpenRun;
 pub use registry::Registry;
 pub use run_config::RunConfig;
-pub use verb::Verb;
+pub use verb::{LectureCommand, Verb};

@@ -28,13 +28,7 @@ impl<C: DeserializeOwned> OpenRun<C> {
     /// Opens `path` as a run of `lecture` on `backend` (None: the backend it recorded). A run of
     /// another lecture is refused: "RUN is a vae run, not a dcgan run".
     pub fn open(path: &Path, lecture: &str, backend: Option<Backend>) -> Result<Self, String> {
-        let dir = RunDir::open(path).map_err(|e| e.to_string())?;
-        let recorded = RunConfig::load(&dir.config_path())?;
-        let is = recorded.lecture()?;
-        if is != lecture {
-            return Err(format!("{} is {} {is} run, not {} {lecture} run", dir.path().display(), article(is), article(lecture)));
-        }
-        let config = recorded.model().map_err(|e| format!("{}: {e}", dir.config_path().display()))?;
+        let (dir, recorded, config) = read(path, lecture)?;
         let backend = match backend {
             Some(b) => b,
             None => recorded.backend()?,
@@ -45,16 +39,23 @@ impl<C: DeserializeOwned> OpenRun<C> {
 
     /// Opens `path` as a run of `lecture` on `device` (a companion run beside the evaluated one).
     pub fn open_on(path: &Path, lecture: &str, device: Device) -> Result<Self, String> {
-        let dir = RunDir::open(path).map_err(|e| e.to_string())?;
-        let recorded = RunConfig::load(&dir.config_path())?;
-        let is = recorded.lecture()?;
-        if is != lecture {
-            return Err(format!("{} is {} {is} run, not {} {lecture} run", dir.path().display(), article(is), article(lecture)));
-        }
-        let config = recorded.model().map_err(|e| format!("{}: {e}", dir.config_path().display()))?;
+        let (dir, recorded, config) = read(path, lecture)?;
         let backend = recorded.backend()?;
         Ok(Self { dir, recorded, config, backend, device })
     }
+}
+
+/// The directory, recorded config and lecture config of the run at `path`, which must be a run of
+/// `lecture`: "RUN is a vae run, not a dcgan run".
+pub fn read<C: DeserializeOwned>(path: &Path, lecture: &str) -> Result<(RunDir, RunConfig, C), String> {
+    let dir = RunDir::open(path).map_err(|e| e.to_string())?;
+    let recorded = RunConfig::load(&dir.config_path())?;
+    let is = recorded.lecture()?;
+    if is != lecture {
+        return Err(format!("{} is {} {is} run, not {} {lecture} run", dir.path().display(), article(is), article(lecture)));
+    }
+    let config = recorded.model().map_err(|e| format!("{}: {e}", dir.config_path().display()))?;
+    Ok((dir, recorded, config))
 }
 
 impl<C> OpenRun<C> {

@@ -17,6 +17,8 @@ pub struct Verb<L: Lecture> {
     pub about: &'static str,
     /// Its own flags.
     pub params: Vec<ParamInfo>,
+    /// `--help`'s default of each of them that has one.
+    pub defaults: Vec<(&'static str, String)>,
     handler: Handler<L>,
 }
 
@@ -31,12 +33,42 @@ impl<L: Lecture> Verb<L> {
             let args = parse_args::<A>(typed)?;
             run(lecture, opened, &args, ctx)
         });
-        Verb { name, about, params: A::params(), handler }
+        Verb { name, about, params: A::params(), defaults: crate::flags::defaults_of::<A>(), handler }
     }
 
     /// Runs the verb with the flags typed (those of [`Verb::params`]).
     pub fn run(&self, lecture: &L, run: &OpenRun<L::Config>, typed: &Typed, ctx: &Context) -> Result<(), String> {
         (self.handler)(lecture, run, typed, ctx)
+    }
+}
+
+type CommandHandler<L> = Box<dyn Fn(&L, &Typed) -> Result<(), String> + Send + Sync>;
+
+/// A lecture's command that works on no run of its own (`sweep dqn`: one run per seed): a
+/// top-level command with one subcommand per lecture that offers it.
+pub struct LectureCommand<L: Lecture> {
+    pub name: &'static str,
+    /// One line of `--help`.
+    pub about: &'static str,
+    pub params: Vec<ParamInfo>,
+    pub defaults: Vec<(&'static str, String)>,
+    handler: CommandHandler<L>,
+}
+
+impl<L: Lecture> LectureCommand<L> {
+    /// A command whose flags are the fields of `A`.
+    pub fn new<A: Params + Default + 'static>(
+        name: &'static str,
+        about: &'static str,
+        run: fn(&L, &A) -> Result<(), String>,
+    ) -> Self {
+        let handler: CommandHandler<L> = Box::new(move |lecture, typed| run(lecture, &parse_args::<A>(typed)?));
+        LectureCommand { name, about, params: A::params(), defaults: crate::flags::defaults_of::<A>(), handler }
+    }
+
+    /// Runs it with the flags typed.
+    pub fn run(&self, lecture: &L, typed: &Typed) -> Result<(), String> {
+        (self.handler)(lecture, typed)
     }
 }
 

@@ -1,5 +1,6 @@
 //! The sequences lecture's hyper-parameters (the `model` part of a run's `config.json`).
 
+use atelier_derive::Params;
 use atelier_train::TrainConfig;
 use serde::{Deserialize, Serialize};
 
@@ -77,17 +78,22 @@ impl Progression {
 }
 
 /// The lecture's three tasks.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Params)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Task {
     /// Next-term prediction on generated progressions (regression of the next value).
     Sequence {
+        /// Progressions of --task sequence.
+        #[param]
         progression: Progression,
-        /// Terms shown before the one to predict (the lecture shows 3).
+        /// Terms shown before the one to predict, --task sequence (the lecture shows 3).
+        #[param]
         terms: usize,
-        /// Generated training sequences (an epoch).
+        /// Generated training sequences per epoch, --task sequence.
+        #[param(value_name = "N")]
         train_sequences: usize,
-        /// Generated held-out sequences (from parameters never used in training).
+        /// Generated held-out sequences, --task sequence (from parameters never used in training).
+        #[param(value_name = "N")]
         test_sequences: usize,
     },
     /// A 28×28 image read as 28 time steps of 28 pixels; class from the last hidden state.
@@ -127,17 +133,28 @@ impl Task {
 /// How the learning rate changes over epochs (the one schedule type of every model).
 pub use atelier_train::LrSchedule;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+atelier_core::choice_value!(CellKind);
+atelier_core::choice_value!(Progression);
+atelier_core::choice_value!(Task);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Params)]
 #[serde(deny_unknown_fields)]
 pub struct LstmConfig {
+    /// The lecture's task (each starts from the settings its README result was measured with).
+    #[param(selects, nested, set = Self::select_task)]
     pub task: Task,
+    /// Recurrent cell.
+    #[param]
     pub cell: CellKind,
-    /// Units of the recurrent state `h_t` (and `C_t`).
+    /// Hidden units: the size of the recurrent state `h_t` (and `C_t`).
+    #[param]
     pub hidden: usize,
     /// Adam's learning rate.
+    #[param(flag = "lr")]
     pub learning_rate: f64,
     /// Its schedule over epochs (absent in a config file: constant).
     #[serde(default)]
+    #[param(flatten)]
     pub lr_schedule: LrSchedule,
 }
 
@@ -162,6 +179,15 @@ impl LstmConfig {
     /// the learning rate ÷10 after epoch 40 (0.998 exact next values after 60 epochs).
     pub fn for_task(task: Task) -> Self {
         Self { task, lr_schedule: Self::schedule_for(task), ..Self::default() }
+    }
+
+    /// `--task`: another task than this configuration's starts from that task's defaults and
+    /// schedule, keeping the other settings; the same task keeps its own settings.
+    pub fn select_task(&mut self, task: Task) -> Result<(), String> {
+        if task.name() != self.task.name() {
+            *self = Self { task, lr_schedule: Self::schedule_for(task), ..self.clone() };
+        }
+        Ok(())
     }
 
     /// The learning-rate schedule a task's README result was measured with.

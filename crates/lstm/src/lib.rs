@@ -70,3 +70,4 @@ pub use config::{CellKind, LrSchedule, LstmConfig, Progression, Task};
 pub use model::RecurrentModel;
 pub use recurrent::Recurrent;
 pub use step::{ImageTaskExperiment, SequenceExperiment};
+pub mod lecture;

@@ -1,5 +1,6 @@
 //! pix2pix's hyper-parameters (the `model` part of a run's `config.json`).
 
+use atelier_derive::Params;
 use atelier_train::TrainConfig;
 use serde::{Deserialize, Serialize};
 
@@ -36,12 +37,16 @@ impl Objective {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+atelier_core::choice_value!(TranslationTask);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Params)]
 #[serde(deny_unknown_fields)]
 pub struct Pix2PixConfig {
-    /// The translation task (its data and shapes).
+    /// Translation task (its data and shapes).
+    #[param(selects, set = Self::select_task)]
     pub task: TranslationTask,
-    /// The Sobel threshold of the edge-map tasks (grey levels; a black–white step is 4).
+    /// Sobel threshold of the edge-map tasks (grey levels in [0, 1]; a black–white step is 4).
+    #[param(only_if = Self::reads_edges, why = "applies to the edge-map tasks only")]
     pub edge_threshold: f32,
     /// Channels of the input images (1..=3).
     pub input_channels: usize,
@@ -51,16 +56,22 @@ pub struct Pix2PixConfig {
     /// `log2(size)` levels (6 for 64, 5 for 32).
     pub size: usize,
     /// Channels of the generator's first feature map (32; pix2pix at 256×256 uses 64).
+    #[param]
     pub ngf: usize,
     /// Channels of the discriminator's first feature map (32; pix2pix uses 64).
+    #[param]
     pub ndf: usize,
-    /// λ, the weight of `L_L1` (100 in the paper).
+    /// λ, the weight of the L1 term (100 in the paper).
+    #[param(value_name = "LAMBDA")]
     pub l1_weight: f64,
-    /// The weight of the adversarial term (1; 0 = the L1-only baseline, no discriminator step).
+    /// Weight of the adversarial term; 0 trains the L1-only U-Net baseline (no discriminator).
+    #[param]
     pub gan_weight: f64,
     /// Adam's learning rate, both networks (2e-4).
+    #[param(flag = "lr")]
     pub learning_rate: f64,
-    /// Adam's β₁ (0.5, as DCGAN and pix2pix).
+    /// Adam's β₁ for both networks (0.5, as DCGAN and pix2pix).
+    #[param(flag = "beta1", only_if = Self::has_discriminator, why = "does nothing here")]
     pub beta_1: f64,
     /// Dropout probability of the three up blocks next to the bottleneck (0.5): pix2pix's noise `z`.
     pub dropout: f64,
@@ -98,6 +109,24 @@ impl Pix2PixConfig {
     pub fn for_task(task: TranslationTask) -> Self {
         let (input_channels, output_channels, size, colour) = task.shapes();
         Self { task, input_channels, output_channels, size, colour, ..Self::default() }
+    }
+
+    /// `--task`: another task than this configuration's starts from that task's preset.
+    pub fn select_task(&mut self, task: TranslationTask) -> Result<(), String> {
+        if task != self.task {
+            *self = Self::for_task(task);
+        }
+        Ok(())
+    }
+
+    /// Whether the task's input is an edge map (`--edge-threshold` applies).
+    pub fn reads_edges(&self) -> bool {
+        matches!(self.task, TranslationTask::Edges2emoji | TranslationTask::Edges2fashion)
+    }
+
+    /// Whether a discriminator trains (`gan_weight` > 0).
+    pub fn has_discriminator(&self) -> bool {
+        self.gan_weight != 0.0
     }
 
     /// The loop's defaults: batch 32, and epochs sized so a default run takes well under an hour

@@ -84,3 +84,4 @@ pub use config::{ColourSpace, Objective, Pix2PixConfig};
 pub use model::{PatchDiscriminator, UNetGenerator, to_model_range, to_unit_range};
 pub use step::{Pix2PixExperiment, load_generator, translate};
 pub use task::TranslationTask;
+pub mod lecture;

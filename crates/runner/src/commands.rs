@@ -17,7 +17,9 @@ pub fn run(command: Parsed, registry: &Registry) -> Result<(), String> {
     match command {
         Parsed::Train { lecture, typed } => train(lecture, typed, &ctx).map(drop),
         Parsed::Eval { lecture, typed } => lecture.eval(typed, &ctx).map(drop),
+        Parsed::EvalImages(args) => crate::images::run(&args, &ctx).map(drop),
         Parsed::Verb { name, typed } => verb(&name, typed, &ctx),
+        Parsed::Command { name, lecture, typed } => lecture.run_command(&name, typed),
         Parsed::Translate(args) => translate(&args, registry),
         Parsed::Sample { lecture, args } => sample(lecture, &args),
         _ => unreachable!("main runs the other commands"),

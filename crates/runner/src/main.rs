@@ -12,6 +12,7 @@ mod bench_ops;
 mod commands;
 mod demo;
 mod environment;
+mod images;
 mod registry;
 mod report;
 

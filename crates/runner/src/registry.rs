@@ -7,6 +7,17 @@ use atelier_lecture::Registry;
 /// The lectures, in the order the course teaches them.
 pub fn lectures() -> Registry {
     Registry::new(vec![
+        &atelier_classifier::lecture::LECTURE,
         &atelier_autoencoder::lecture::LECTURE,
+        &atelier_vae::lecture::LECTURE,
+        &atelier_dcgan::lecture::LECTURE,
+        &atelier_lstm::lecture::LECTURE,
+        &atelier_dqn::lecture::LECTURE,
+        &atelier_pix2pix::lecture::LECTURE,
+        &atelier_cyclegan::lecture::LECTURE,
+        &atelier_segmentation::lecture::LECTURE,
+        &atelier_facenet::lecture::LECTURE,
+        // Instruments the course trains but does not teach.
+        &atelier_evaluation::emoji::lecture::LECTURE,
     ])
 }

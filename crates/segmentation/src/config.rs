@@ -1,6 +1,7 @@
 //! The segmentation lecture's hyper-parameters (the `model` part of a run's `config.json`).
 
 use atelier_train::{ClockUnit, LrSchedule, TrainConfig};
+use atelier_derive::Params;
 use serde::{Deserialize, Serialize};
 
 /// The factor of `--lr-decay-every` when `--lr-decay-factor` is not given.
@@ -54,30 +55,44 @@ atelier_core::named_choices!(SegmentationTask,
     SegmentationTask::Folder => "folder", "your own images/ + masks/ + classes.txt (--data-dir)";
 );
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Params)]
 #[serde(deny_unknown_fields)]
 pub struct SegmentationConfig {
+    /// Where the images and masks come from.
+    #[param]
     pub task: SegmentationTask,
+    /// The network.
+    #[param(flag = "model")]
     pub architecture: Architecture,
     /// Channels of the input images (1 grey, 3 colour); set from the data.
     pub input_channels: usize,
     /// Number of classes, background included; set from the data.
     pub classes: usize,
-    /// Channels of the first level; each pooling doubles them (32 → 32-64-128-256 at depth 3).
+    /// Channels of the first level (doubled at every pooling: 32 → 32-64-128-256 at depth 3).
+    #[param]
     pub base_channels: usize,
-    /// Poolings (levels below full size); the side must be a multiple of `2^depth`.
+    /// Poolings (image sides must be multiples of 2^depth).
+    #[param]
     pub depth: usize,
-    /// Dilation of the bottleneck's convolutions (1: ordinary; > 1: atrous, DeepLab's idea).
+    /// Dilation of the bottleneck's convolutions (1: none; 2, 4: atrous, DeepLab's idea).
+    #[param]
     pub dilation: usize,
+    /// Class weights of the pixel-wise loss.
+    #[param]
     pub class_weights: ClassWeights,
     /// Adam's learning rate (at epoch 0, see `lr_schedule`).
+    #[param(flag = "lr")]
     pub learning_rate: f64,
     /// How the rate changes over the epochs (`--lr-decay-every`, `--lr-decay-factor`): constant by
     /// default; a step decay lets a long run settle once the constant rate has flattened.
     #[serde(default)]
+    #[param(flatten)]
     pub lr_schedule: LrSchedule,
-    /// Scenes made for training (from training garments or emoji) and for test (from test ones).
+    /// Scenes made for training (fashion-scenes, emoji-scenes: from training garments or emoji).
+    #[param(value_name = "N", only_if = Self::makes_scenes, why = "applies to the scene tasks only (fashion-scenes, emoji-scenes)")]
     pub train_scenes: usize,
+    /// Scenes made for test, from test garments or emoji (the first 500 also validate after each epoch).
+    #[param(value_name = "N", only_if = Self::makes_scenes, why = "applies to the scene tasks only (fashion-scenes, emoji-scenes)")]
     pub test_scenes: usize,
     /// Seed of the scene layouts (fixed, so every run sees the same scenes whatever its `--seed`).
     pub scene_seed: u64,
@@ -105,6 +120,11 @@ impl Default for SegmentationConfig {
 }
 
 impl SegmentationConfig {
+    /// Whether the task makes scenes (not a folder of the user's).
+    pub fn makes_scenes(&self) -> bool {
+        self.task != SegmentationTask::Folder
+    }
+
     /// The loop settings of the README's results: one pass over the 12,000 training scenes in
     /// batches of 32 (375 steps: about 30 minutes of U-Net on 2 CPU cores with flex).
     pub fn training(&self) -> TrainConfig {

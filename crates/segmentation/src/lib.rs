@@ -68,3 +68,4 @@ pub use config::{Architecture, ClassWeights, SegmentationConfig, SegmentationTas
 pub use metrics::{BOUNDARY_RADIUS, ConfusionMatrix, boundary_band};
 pub use model::SegmentationNet;
 pub use step::{SegmentationExperiment, colour_masks, load_model};
+pub mod lecture;
