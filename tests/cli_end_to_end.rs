@@ -3,13 +3,11 @@
 //! error on every command; flags that do not apply are refused with a failing exit status; the
 //! Vulkan driver's complaint about a missing `XDG_RUNTIME_DIR` stays out of the output.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use support::*;
+use atelier_testkit::commands::*;
 
 /// The defaults stated in `train <model> --help`: flag → (default, [(choice, its value)]), from
 /// `[default: 15 (≈ 25 min …); --task sequence: 60; --task complete: 10]`.
@@ -261,7 +259,7 @@ fn flags_that_do_not_apply_are_refused_with_a_failing_status() {
     }
     // Refused once the configuration is resolved: the setting it would change does not exist.
     let cases: [(&[&str], &str); 3] = [
-        (&["train", "autoencoder", "--noise-sigma", "0.3", "--out", out_s], "--noise-sigma does not apply"),
+        (&["train", "autoencoder", "--noise-sigma", "0.3", "--out", out_s], "--noise-sigma applies to --variant denoising only"),
         (
             &["train", "vae", "--gaussian-sigma", "0.2", "--out", out_s],
             "--gaussian-sigma applies to --likelihood gaussian",
@@ -276,7 +274,7 @@ fn flags_that_do_not_apply_are_refused_with_a_failing_status() {
 
 #[test]
 fn the_vulkan_drivers_runtime_dir_complaint_stays_out_of_the_output() {
-    let output = ok(Command::new(BIN).env_remove("XDG_RUNTIME_DIR").arg("backends").output().unwrap());
+    let output = ok(Command::new(bin()).env_remove("XDG_RUNTIME_DIR").arg("backends").output().unwrap());
     let all = format!("{}{}", stdout(&output), stderr(&output));
     assert!(all.contains("flex") && all.contains("wgpu"), "{all}");
     assert!(!all.contains("XDG_RUNTIME_DIR"), "{all}");

@@ -1,12 +1,10 @@
 //! A run is a pure function of its `config.json`: `train` records its data (the folder or
 //! "embedded", each file's size and MD5), and `--resume` / `--config` refuse data that differs.
 
-mod support;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use support::{atelier, ok, read, single_run_of, stderr, train_small_model};
+use atelier_testkit::commands::{atelier, ok, read, single_run_of, stderr, train_small_model};
 
 /// The embedded set's files, as compiled into the binary.
 fn asset_dir() -> PathBuf {

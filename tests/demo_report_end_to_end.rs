@@ -8,14 +8,12 @@
 //! `ATELIER_BROWSER_TEST=required`, so in CI a missing browser fails the test; elsewhere the browser
 //! part prints SKIPPED).
 
-mod support;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
-use support::{atelier, embedded_dir, fails_with, ok, read, scratch, stdout};
+use atelier_testkit::commands::{atelier, embedded_dir, fails_with, ok, read, scratch, stdout};
 
 /// Every lecture of the course, in order (the report's sections).
 const LECTURES: [&str; 10] =

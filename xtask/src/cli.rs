@@ -17,6 +17,10 @@ pub enum XtaskCommand {
     /// Get data: download the canonical files, or write the embedded mini set.
     #[command(subcommand)]
     Data(DataCommand),
+    /// Check the architecture's invariants on the sources (ARCHITECTURE.md, "Invariants"): every
+    /// lecture registered, no file IO or clap in model modules, no lecture importing or naming
+    /// another outside the registry.
+    Tidy,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,5 +1,5 @@
-//! `cargo xtask …`: runs `data` commands itself (getting data needs no tensors, so xtask compiles
-//! without Burn) and hands every other command, `--help` included, unparsed to the `atelier`
+//! `cargo xtask …`: runs `data` commands and `tidy` itself (neither needs tensors, so xtask
+//! compiles without Burn) and hands every other command, `--help` included, unparsed to the `atelier`
 //! runner binary, built with the same profile as the tests so a machine compiles Burn once. The
 //! runner parses the command line (`atelier-cli`), whose `--help` states each model's defaults
 //! from the model crates.
@@ -13,16 +13,20 @@ use clap::Parser;
 mod cli;
 mod data;
 mod scenes;
+mod tidy;
 
 use cli::{DataCommand, XtaskCli, XtaskCommand};
 
 fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().skip(1).collect();
-    if args.first().is_none_or(|first| first != "data") {
+    if args.first().is_none_or(|first| first != "data" && first != "tidy") {
         // The runner prints its own errors; pass its exit code through.
         return run_runner(&args);
     }
-    let XtaskCli { command: XtaskCommand::Data(command) } = XtaskCli::parse();
+    let command = match XtaskCli::parse().command {
+        XtaskCommand::Data(command) => command,
+        XtaskCommand::Tidy => return exit(tidy::run(&project_root())),
+    };
     let result = match command {
         DataCommand::Fetch { dataset, dir } => data::fetch(dataset, dir, &project_root()),
         DataCommand::Pngs { split, data_dir, limit, noise, blur, out } => {
@@ -36,6 +40,10 @@ fn main() -> ExitCode {
             data::subset(from.as_deref(), train_per_class, test_per_class, &project_root().join(out))
         }
     };
+    exit(result)
+}
+
+fn exit(result: Result<(), String>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

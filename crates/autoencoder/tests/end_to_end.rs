@@ -170,7 +170,7 @@ fn bad_input_gets_a_clear_error() {
     fs::create_dir_all(&empty_run).unwrap();
     fs::write(
         empty_run.join("config.json"),
-        read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/autoencoder-config.json")),
+        read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/autoencoder-config.json")),
     )
     .unwrap();
     fails_with(&atelier("flex", &["train", "--resume", empty_run.to_str().unwrap()]), "no checkpoint");

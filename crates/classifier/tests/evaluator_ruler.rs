@@ -1,14 +1,15 @@
-//! The tests that define the ruler, with the evaluator versioned in `assets/evaluator/` on the
+//! The tests that define the ruler this lecture exports (the Fashion evaluator, a classifier rebuilt
+//! by this lecture from `assets/evaluator/`), on the
 //! embedded mini Fashion-MNIST set (2,000 training / 500 test images): FCD(test, train) is small;
 //! FCD grows monotonically with noise and with blur; IS of real images is high; coverage is 10/10
 //! on test images and 1/10 on a single-class set; the weights load on every backend.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use atelier_backend::{Backend, test_backends};
 use atelier_classifier::ClassifierConfig;
-use atelier_classifier::step::load_model;
+use atelier_classifier::lecture::LECTURE;
+use atelier_lecture::Lecture;
 use atelier_data::{DataSource, load_from};
 use atelier_evaluation::degrade::{gaussian_blur, gaussian_noise};
 use atelier_evaluation::{Evaluator, EvaluatorOutputs, coverage, fcd, inception_score};
@@ -23,8 +24,8 @@ fn evaluator(device: &Device) -> Evaluator {
         serde_json::from_str(&std::fs::read_to_string(evaluator_dir().join("evaluator.json")).unwrap()).unwrap();
     let config: ClassifierConfig = serde_json::from_value(card["config"].clone()).unwrap();
     let weights = std::fs::read(evaluator_dir().join("evaluator.bpk")).unwrap();
-    let blobs = BTreeMap::from([("model".to_string(), weights)]);
-    Evaluator { model: load_model(&config, &blobs, device).unwrap(), config }
+    let net = LECTURE.frozen_net(&config, weights, device).expect("the classifier rebuilds frozen nets").unwrap();
+    Evaluator { net }
 }
 
 /// (test pixels, test labels, train pixels) of the embedded set.

@@ -38,6 +38,8 @@ pub enum Parsed {
     Translate(TranslateArgs),
     Sample { lecture: &'static dyn AnyLecture, args: SampleArgs },
     Backends,
+    /// `flags <lecture>`: the lecture's `train` flags as a Markdown table.
+    Flags { lecture: &'static dyn AnyLecture },
     Demo(DemoArgs),
     Report(ReportArgs),
     Data,
@@ -63,7 +65,7 @@ impl Parsed {
             Parsed::Translate(args) => args.backend,
             Parsed::Sample { args, .. } => args.backend,
             Parsed::Demo(args) => args.backend,
-            Parsed::Backends | Parsed::Report(_) | Parsed::Data => None,
+            Parsed::Backends | Parsed::Flags { .. } | Parsed::Report(_) | Parsed::Data => None,
         }
     }
 
@@ -185,6 +187,15 @@ pub fn command(registry: &Registry) -> Command {
     }
     root.subcommand(sample)
         .subcommand(Command::new("backends").about("List the backends of this build and the device each one finds."))
+        .subcommand(
+            Command::new("flags")
+                .about("A lecture's `train` flags with their defaults and help, as a Markdown table (its README's).")
+                .arg(
+                    clap::Arg::new("lecture")
+                        .required(true)
+                        .value_parser(clap::builder::PossibleValuesParser::new(registry.names_where(|_| true))),
+                ),
+        )
         .subcommand(DemoArgs::augment_args(Command::new("demo")).about(
             "The main job: every lecture, briefly (≤ 15 minutes on 2 cores), on whatever data is found; then the \
              report.",
@@ -201,6 +212,33 @@ pub fn command(registry: &Registry) -> Command {
                 )
                 .disable_help_flag(true),
         )
+}
+
+/// A lecture's `train` flags as a Markdown table: flag, default (as `--help` states it), help.
+pub fn flags_table(lecture: &dyn AnyLecture) -> String {
+    let defaults = lecture.train_defaults();
+    let mut table = String::from("| flag | default | what it sets |\n|---|---|---|\n");
+    for info in lecture.train_flags() {
+        let default = defaults.iter().find(|(flag, _)| *flag == info.flag).map_or("—", |(_, d)| d.as_str());
+        let value = match info.arity {
+            atelier_core::params::Arity::Switch => String::new(),
+            _ => format!(" {}", info.value_name.map_or_else(|| info.flag.to_uppercase().replace('-', "_"), str::to_string)),
+        };
+        let choices = info.choices.as_ref().map_or_else(String::new, |c| {
+            let names: Vec<&str> = c.iter().map(|(name, _)| *name).collect();
+            format!(" ({})", names.join(", "))
+        });
+        let cell = |text: &str| text.replace('|', "\\|");
+        table.push_str(&format!(
+            "| `--{}{}` | {} | {}{} |\n",
+            info.flag,
+            value,
+            cell(default),
+            cell(info.help),
+            cell(&choices)
+        ));
+    }
+    table
 }
 
 /// The flags under which other lectures offer the runs this lecture's `eval` can draw beside its own.
@@ -311,6 +349,7 @@ fn from_matches(registry: &Registry, matches: &ArgMatches) -> Result<Parsed, cla
             Parsed::Sample { lecture: lecture(id), args: SampleArgs::from_arg_matches(flags)? }
         }
         "backends" => Parsed::Backends,
+        "flags" => Parsed::Flags { lecture: lecture(sub.get_one::<String>("lecture").expect("required")) },
         "demo" => Parsed::Demo(DemoArgs::from_arg_matches(sub)?),
         "report" => Parsed::Report(ReportArgs::from_arg_matches(sub)?),
         "data" => Parsed::Data,

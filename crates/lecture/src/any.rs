@@ -267,14 +267,13 @@ impl<L: Lecture> AnyLecture for L {
         device: &Device,
     ) -> Option<Result<Box<dyn FrozenNet>, String>> {
         let mut model = model.clone();
-        if let Some(object) = model.as_object_mut() {
-            object.remove(crate::run_config::NAME_KEY);
+        let named = model.as_object_mut().and_then(|object| object.remove(crate::run_config::NAME_KEY));
+        match serde_json::from_value::<L::Config>(model) {
+            Ok(config) => Lecture::frozen_net(self, &config, weights, device),
+            // Another lecture's config (an untagged one is tried on every lecture).
+            Err(_) if named.is_none() => None,
+            Err(e) => Some(Err(format!("not a {} config: {e}", L::ID))),
         }
-        let config: L::Config = match serde_json::from_value(model) {
-            Ok(config) => config,
-            Err(e) => return Some(Err(format!("not a {} config: {e}", L::ID))),
-        };
-        Lecture::frozen_net(self, &config, weights, device)
     }
 }
 

@@ -29,12 +29,19 @@ impl<'a> Context<'a> {
         self.registry.all().iter().flat_map(|l| l.companions()).find(|c| c.kind == kind).map(|c| c.flag)
     }
 
-    /// A classifier rebuilt from a `model` section (tagged with its lecture's name) and its
-    /// weights, by the lecture that trains such classifiers.
+    /// A classifier rebuilt from its config (a lecture's `model` section, tagged with the lecture's
+    /// name or, as an evaluator's card keeps it, untagged) and its weights, by the lecture that
+    /// trains such classifiers.
     pub fn frozen_net(&self, model: &serde_json::Value, weights: Vec<u8>, device: &Device) -> Result<Box<dyn FrozenNet>, String> {
-        let name = model.get(crate::run_config::NAME_KEY).and_then(|n| n.as_str()).unwrap_or_default();
-        let lecture = self.registry.get(name).ok_or_else(|| format!("no lecture {name:?} trains this network"))?;
-        lecture.frozen_net(model, weights, device).unwrap_or_else(|| Err(format!("{name} runs are not classifiers")))
+        let named = model.get(crate::run_config::NAME_KEY).and_then(|n| n.as_str());
+        let candidates: Vec<&dyn crate::AnyLecture> = match named {
+            Some(name) => vec![self.registry.get(name).ok_or_else(|| format!("no lecture {name:?} trains this network"))?],
+            None => self.registry.all().to_vec(),
+        };
+        candidates
+            .into_iter()
+            .find_map(|lecture| lecture.frozen_net(model, weights.clone(), device))
+            .unwrap_or_else(|| Err("no lecture of this build rebuilds this network".into()))
     }
 
     /// The test translations of the run at `path` (a paired translator's), its data found through

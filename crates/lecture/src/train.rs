@@ -43,20 +43,25 @@ pub fn plan<L: Lecture>(lecture: &L, request: &TrainRequest) -> Result<(RunConfi
     if let Some((flag, _)) = typed.0.first() {
         return Err(format!("--{flag} does not apply to train {}", L::ID));
     }
+    // A fresh run's loop settings are those of its resolved configuration (`--task sequence`
+    // trains 60 epochs); a repeated or resumed run keeps its own.
     let (mut config, mut model) = match &request.base {
         Some(base) => {
             let name = base.lecture()?;
             if name != L::ID {
                 return Err(format!("the config is a {name} run; it cannot be trained as {}", L::ID));
             }
-            (base.clone(), base.model::<L::Config>()?)
+            let mut model: L::Config = base.model()?;
+            apply_all(&mut model, &model_typed)?;
+            (base.clone(), model)
         }
         None => {
             let preset = lecture.presets().into_iter().next().ok_or_else(|| format!("{} has no preset", L::ID))?;
-            (RunConfig::new(L::ID, training_of(lecture, &preset.config), &preset.config)?, preset.config)
+            let mut model = preset.config;
+            apply_all(&mut model, &model_typed)?;
+            (RunConfig::new(L::ID, training_of(lecture, &model), &model)?, model)
         }
     };
-    apply_all(&mut model, &model_typed)?;
     if let Some(backend) = backend {
         config.backend = backend.name().to_string();
     }

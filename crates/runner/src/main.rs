@@ -37,6 +37,10 @@ fn main() -> ExitCode {
     }
     let result = match parsed {
         Parsed::Backends => backends::run(),
+        Parsed::Flags { lecture } => {
+            print!("{}", atelier_cli::flags_table(lecture));
+            Ok(())
+        }
         Parsed::Demo(args) => demo::run(&args, &registry),
         Parsed::Report(args) => report::run(&args, &registry),
         Parsed::Bench { lecture, args, typed } => bench::run(lecture, &args, &typed),

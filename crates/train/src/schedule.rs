@@ -187,7 +187,7 @@ mod tests {
         assert!(apply(constant, &[("lr-decay-factor", "0.5")]).unwrap_err().contains("needs a step decay"));
         assert_eq!((constant.shown("lr-decay-every"), constant.shown("lr-decay-factor")), (Some("never".into()), Some("0.1".into())));
         assert_eq!(vgg.shown("lr-decay-every"), Some("9".into()));
-        assert_eq!(constant.apply("latent", &[]), Err(ApplyError::NotMine));
+        assert_eq!(LrSchedule::Constant.apply("latent", &[]), Err(ApplyError::NotMine));
     }
 
     #[test]

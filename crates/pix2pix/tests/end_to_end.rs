@@ -2,13 +2,11 @@
 //! mini emoji set: `train pix2pix` → `eval pix2pix` → `translate`, resume ⇒ the same result, the
 //! L1-only baseline, colorize, edges2fashion, a paired folder of one's own, and the refusals.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 
 use atelier_data::emoji::{EmojiSplit, Vendor};
-use support::{assert_picture, atelier, eval_value, fails_with, ok, read, scratch, single_run_of, stderr};
+use atelier_testkit::commands::{assert_picture, atelier, eval_value, fails_with, ok, read, scratch, single_run_of, stderr};
 
 /// `train pix2pix` on the embedded emoji with a tiny network (ngf = ndf = 8), 64 training pairs,
 /// batch 16: 4 steps per epoch.
@@ -296,7 +294,7 @@ fn bench_pix2pix_reports_images_per_second_as_json() {
     ];
     let started = std::time::Instant::now();
     let output = ok(atelier("flex", &bench));
-    let line: serde_json::Value = serde_json::from_str(support::stdout(&output).trim()).unwrap();
-    support::assert_bench_line(&line, "pix2pix (1 D + 1 G step)", started.elapsed());
+    let line: serde_json::Value = serde_json::from_str(atelier_testkit::commands::stdout(&output).trim()).unwrap();
+    atelier_testkit::commands::assert_bench_line(&line, "pix2pix (1 D + 1 G step)", started.elapsed());
     assert_eq!(line["batch_size"].as_u64(), Some(4));
 }

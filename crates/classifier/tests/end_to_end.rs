@@ -1,11 +1,9 @@
 //! End-to-end tests of `train classifier`, `eval classifier` (with transfer learning) and
 //! `eval images` with the real runner binary on the embedded mini set.
 
-mod support;
-
 use std::fs;
 
-use support::{
+use atelier_testkit::commands::{
     assert_picture, atelier, eval_value, fails_with, ok, read, scratch, single_run_of, stdout, train_small_model,
 };
 
@@ -59,7 +57,7 @@ fn eval_images_scores_a_folder_and_names_bad_files() {
         let pixels: Vec<u8> = data.test.batch_pixels(&[i]).iter().map(|p| (p * 255.0).round() as u8).collect();
         image::GrayImage::from_raw(28, 28, pixels).unwrap().save(dir.join(format!("{i:05}.png"))).unwrap();
     }
-    let embedded = support::embedded_dir();
+    let embedded = atelier_testkit::commands::embedded_dir();
     let args = ["eval", "images", "--dir", dir.to_str().unwrap(), "--data-dir", embedded.to_str().unwrap()];
     let output = ok(atelier("flex", &args));
     assert!(stdout(&output).contains("fcd"), "{}", stdout(&output));

@@ -5,20 +5,18 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-mod support;
-
-use support::{Scratch, assert_bench_line, assert_picture, embedded_dir, fails_with, ok};
+use atelier_testkit::commands::{Scratch, assert_bench_line, assert_picture, embedded_dir, fails_with, ok};
 
 fn scratch(name: &str) -> Scratch {
-    support::scratch(&format!("lstm-{name}"))
+    atelier_testkit::commands::scratch(&format!("lstm-{name}"))
 }
 
 fn atelier(args: &[&str]) -> Output {
-    support::atelier("flex", args)
+    atelier_testkit::commands::atelier("flex", args)
 }
 
 fn single_run(out: &Path) -> PathBuf {
-    support::single_run_of(out, "lstm")
+    atelier_testkit::commands::single_run_of(out, "lstm")
 }
 
 fn eval_json(run: &Path) -> serde_json::Value {

@@ -2,11 +2,9 @@
 //! mini set: `train dcgan` (with the evaluator watching), `sample dcgan`, `eval images`,
 //! `eval dcgan`, `bench dcgan`, and their refusals.
 
-mod support;
-
 use std::fs;
 
-use support::{
+use atelier_testkit::commands::{
     assert_bench_line, assert_picture, atelier, eval_value, fails_with, ok, read, scratch, single_run_of, stderr,
     stdout, train_small_model,
 };
@@ -53,7 +51,7 @@ fn train_sample_and_score_a_dcgan() {
     ok(atelier("flex", &["sample", "dcgan", "--run", run_s, "--n", "30", "--out", pngs_s]));
     let written = fs::read_dir(&pngs).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some()).count();
     assert_eq!(written, 30);
-    let data = support::embedded_dir();
+    let data = atelier_testkit::commands::embedded_dir();
     let scored = ok(atelier(
         "flex",
         &["eval", "images", "--dir", pngs_s, "--limit", "30", "--data-dir", data.to_str().unwrap()],

@@ -2,13 +2,11 @@
 //! from the embedded garments (`train segmentation` → `eval segmentation` (with `--compare`) →
 //! `segment`), resume ⇒ the same result, a mask folder of one's own, the refusals, and the bench.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 
 use image::{GrayImage, Luma};
-use support::{
+use atelier_testkit::commands::{
     assert_picture, atelier, embedded_dir, eval_value, fails_with, ok, read, scratch, single_run_of, stderr,
 };
 
@@ -64,7 +62,7 @@ fn train_eval_compare_and_segment_fashion_scenes() {
     let fcn = single_run_of(&out.join("fcn"), "segmentation");
     let (unet_s, fcn_s) = (unet.to_str().unwrap(), fcn.to_str().unwrap());
     let evaluated = ok(atelier("flex", &["eval", "segmentation", "--run", unet_s, "--compare", fcn_s]));
-    let table = support::stdout(&evaluated);
+    let table = atelier_testkit::commands::stdout(&evaluated);
     assert!(table.contains("mIoU") && table.contains("boundary accuracy") && table.contains("fcn"), "{table}");
     for key in ["miou", "pixel_accuracy", "boundary_accuracy", "iou_background", "fcn/miou", "fcn/boundary_accuracy"] {
         let value = eval_value(&unet, key);
@@ -236,8 +234,8 @@ fn bench_segmentation_times_both_networks_as_json() {
     let started = std::time::Instant::now();
     let output = ok(atelier("flex", &bench));
     let lines: Vec<serde_json::Value> =
-        support::stdout(&output).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        atelier_testkit::commands::stdout(&output).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 2, "{lines:?}");
-    support::assert_bench_line(&lines[0], "segmentation (fcn)", started.elapsed());
-    support::assert_bench_line(&lines[1], "segmentation (unet)", started.elapsed());
+    atelier_testkit::commands::assert_bench_line(&lines[0], "segmentation (fcn)", started.elapsed());
+    atelier_testkit::commands::assert_bench_line(&lines[1], "segmentation (unet)", started.elapsed());
 }

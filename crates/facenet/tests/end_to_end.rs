@@ -2,13 +2,11 @@
 //! the embedded set (`train facenet` → `eval facenet` → `search` → `cluster`), resume ⇒ the same
 //! result, an identity folder of one's own, the refusals, and the bench.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 
 use image::{Rgb, RgbImage};
-use support::{assert_picture, atelier, eval_value, fails_with, ok, read, scratch, single_run_of, stderr, stdout};
+use atelier_testkit::commands::{assert_picture, atelier, eval_value, fails_with, ok, read, scratch, single_run_of, stderr, stdout};
 
 /// `train facenet` with a tiny network (base 4, 16-d): batches of 8 identities × 2 views.
 fn train_tiny(out: &Path, extra: &[&str]) -> std::process::Output {
@@ -254,5 +252,5 @@ fn bench_facenet_times_the_step_as_json() {
     let output = ok(atelier("flex", &bench));
     let lines: Vec<serde_json::Value> = stdout(&output).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 1, "{lines:?}");
-    support::assert_bench_line(&lines[0], "facenet (semi-hard)", started.elapsed());
+    atelier_testkit::commands::assert_bench_line(&lines[0], "facenet (semi-hard)", started.elapsed());
 }

@@ -3,12 +3,10 @@
 //! `translate` both ways, resume ⇒ the same result (history buffer included), edges ↔ garments,
 //! CycleGAN's folder layout, and the refusals.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 
-use support::{
+use atelier_testkit::commands::{
     assert_picture, atelier, embedded_dir, eval_value, fails_with, ok, read, scratch, single_run_of, stderr, stdout,
 };
 

@@ -6,20 +6,18 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Instant;
 
-mod support;
-
-use support::{Scratch, assert_picture, ok, read, stderr};
+use atelier_testkit::commands::{Scratch, assert_picture, ok, read, stderr};
 
 fn scratch(name: &str) -> Scratch {
-    support::scratch(&format!("dqn-{name}"))
+    atelier_testkit::commands::scratch(&format!("dqn-{name}"))
 }
 
 fn atelier(args: &[&str]) -> Output {
-    support::atelier("flex", args)
+    atelier_testkit::commands::atelier("flex", args)
 }
 
 fn single_run(out: &Path) -> PathBuf {
-    support::single_run_of(out, "dqn")
+    atelier_testkit::commands::single_run_of(out, "dqn")
 }
 
 /// A short run: 1,500 steps, learning from step 1,000, evaluations every 750 steps over 10 episodes.
