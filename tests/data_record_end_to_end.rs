@@ -47,7 +47,7 @@ fn a_run_records_its_data_and_refuses_other_data_on_resume_and_config() {
         "autoencoder",
         out.path(),
         "flex",
-        &["--data-dir", "embedded", "--epochs", "2", "--max-steps", "4"],
+        &["--data-dir", "embedded", "--epochs", "2", "--max-steps", "4", "--latent", "8"],
     ));
     assert!(stderr(&first).contains("data: embedded mini Fashion-MNIST"), "{}", stderr(&first));
     let run = single_run_of(out.path(), "autoencoder");
@@ -126,8 +126,8 @@ fn a_run_records_its_data_and_refuses_other_data_on_resume_and_config() {
 fn every_model_that_reads_images_records_and_checks_its_data() {
     let changed = embedded_copy(Some("t10k-images-idx3-ubyte.gz"));
     let cases: [(&str, &[&str]); 6] = [
-        ("autoencoder", &[]),
-        ("vae", &[]),
+        ("autoencoder", &["--latent", "8"]),
+        ("vae", &["--latent", "8"]),
         ("classifier", &[]),
         ("lstm", &["--task", "rows", "--hidden", "16"]),
         ("lstm", &["--task", "complete", "--hidden", "16"]),

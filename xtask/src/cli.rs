@@ -54,37 +54,6 @@ pub enum DataCommand {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
-    /// Write Fashion-MNIST scenes for the segmentation lecture: 64×64 canvases of 1–4 garments of
-    /// one split at random positions (overlap allowed, the later one on top), with a label for
-    /// every pixel.
-    ///
-    /// A pixel is labelled 1 + the class of the garment shown there when that garment's intensity
-    /// is above the threshold, else 0 = background (intensity 0: a garment's fainter pixels are
-    /// dropped). Writes DIR/images/NNNNN.png (grey), DIR/masks/NNNNN.png (8-bit index masks,
-    /// values 0–10), DIR/classes.txt (line k, counting from 0, names label k) and DIR/preview.png (the first 16
-    /// scenes as image | mask; mask colours: background black, then tab10's blue, orange, green,
-    /// red, purple, brown, pink, grey, olive, cyan for labels 1–10). Scene i depends only on the
-    /// seed, the split and i.
-    Scenes {
-        /// The folder to write images/, masks/, classes.txt and preview.png into.
-        #[arg(long, value_name = "DIR")]
-        out: PathBuf,
-        /// The split whose garments make the scenes.
-        #[arg(long, value_enum, default_value_t = SplitArg::Test)]
-        split: SplitArg,
-        /// How many scenes to write (scenes 0 to N − 1).
-        #[arg(long, value_name = "N", default_value_t = 100)]
-        count: usize,
-        /// The seed the scenes are drawn from.
-        #[arg(long, value_name = "S", default_value_t = 0)]
-        seed: u64,
-        /// A garment's pixel is painted and labelled when its intensity in [0, 1] is above this.
-        #[arg(long, value_name = "T", default_value_t = atelier_data::scenes::DEFAULT_THRESHOLD)]
-        threshold: f32,
-        /// Dataset folder [default: the usual search order].
-        #[arg(long, value_name = "DIR")]
-        data_dir: Option<PathBuf>,
-    },
     /// Write the embedded mini emoji set (assets/emoji-mini) from a full emoji folder.
     SubsetEmoji {
         /// Emoji folder [default: the usual search order, which must find a folder].
@@ -138,17 +107,5 @@ mod tests {
         let XtaskCommand::Data(DataCommand::Pngs { split, limit, .. }) = cli.command else { panic!("wrong command") };
         assert_eq!((split, limit), (Some(SplitArg::Train), 10_000));
         assert!(XtaskCli::try_parse_from(["x", "data", "fetch", "cifar"]).is_err());
-    }
-
-    #[test]
-    fn data_scenes_parses_with_its_defaults() {
-        let cli = XtaskCli::try_parse_from(["x", "data", "scenes", "--out", "o"]).unwrap();
-        let XtaskCommand::Data(DataCommand::Scenes { split, count, seed, threshold, data_dir, out }) = cli.command
-        else {
-            panic!("wrong command")
-        };
-        assert_eq!((split, count, seed, data_dir), (SplitArg::Test, 100, 0, None));
-        assert_eq!((threshold, out), (atelier_data::scenes::DEFAULT_THRESHOLD, PathBuf::from("o")));
-        assert!(XtaskCli::try_parse_from(["x", "data", "scenes"]).is_err(), "--out is required");
     }
 }

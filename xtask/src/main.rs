@@ -12,7 +12,6 @@ use clap::Parser;
 
 mod cli;
 mod data;
-mod scenes;
 mod tidy;
 
 use cli::{DataCommand, XtaskCli, XtaskCommand};
@@ -31,9 +30,6 @@ fn main() -> ExitCode {
         DataCommand::Fetch { dataset, dir } => data::fetch(dataset, dir, &project_root()),
         DataCommand::Pngs { split, data_dir, limit, noise, blur, out } => {
             data::pngs(split, data_dir.as_deref(), limit, noise, blur, &out)
-        }
-        DataCommand::Scenes { out, split, count, seed, threshold, data_dir } => {
-            scenes::write_scenes(&scenes::ScenesRequest { split, count, seed, threshold, data_dir, out })
         }
         DataCommand::SubsetEmoji { from, out } => data::subset_emoji(from.as_deref(), &project_root().join(out)),
         DataCommand::Subset { from, train_per_class, test_per_class, out } => {

@@ -12,9 +12,12 @@ fn single_run(out: &Path) -> PathBuf {
     atelier_testkit::commands::single_run_of(out, "autoencoder")
 }
 
-/// A small autoencoder run on the embedded set (see [`atelier_testkit::commands::train_small_model`]).
+/// A small autoencoder run on the embedded set (see [`atelier_testkit::commands::train_small_model`]),
+/// with an 8-dimensional code unless `extra` says otherwise.
 fn train_small(out: &Path, backend: &str, extra: &[&str]) -> Output {
-    atelier_testkit::commands::train_small_model("autoencoder", out, backend, extra)
+    let mut flags: Vec<&str> = if extra.contains(&"--latent") { Vec::new() } else { vec!["--latent", "8"] };
+    flags.extend_from_slice(extra);
+    atelier_testkit::commands::train_small_model("autoencoder", out, backend, &flags)
 }
 
 #[test]

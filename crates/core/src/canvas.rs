@@ -1,4 +1,4 @@
-//! A small RGB raster canvas: the pixels behind image grids, plots and the DQN filmstrip.
+//! A small RGB raster canvas: the pixels behind image grids, plots and an agent's filmstrip.
 //!
 //! Pixels are copied in directly (upscaled images, filled rectangles); everything else — lines,
 //! discs, text in the embedded font ([`crate::text`]) — is drawn with `plotters` on a drawing

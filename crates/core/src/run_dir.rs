@@ -117,8 +117,8 @@ mod tests {
     fn create_lays_out_the_directory_and_open_checks_it() {
         let scratch = tempfile::tempdir().unwrap(); // removed when dropped, passed or failed
         let out = scratch.path();
-        let a = RunDir::create(out, "autoencoder", "flex", 7).unwrap();
-        let b = RunDir::create(out, "autoencoder", "flex", 7).unwrap();
+        let a = RunDir::create(out, "toy", "flex", 7).unwrap();
+        let b = RunDir::create(out, "toy", "flex", 7).unwrap();
         assert_ne!(a.path(), b.path(), "two runs in one second get distinct directories");
         let name = a.path().file_name().unwrap().to_string_lossy().to_string();
         assert!(name.ends_with("-flex-s7"), "{name}");

@@ -53,14 +53,18 @@
 //!
 //! This crate does no file IO.
 
+pub mod batches;
 pub mod config;
 pub mod loss;
 pub mod model;
 pub mod pool;
 pub mod step;
+pub mod unpaired;
 
+pub use batches::UnpairedSource;
 pub use config::{CycleGanConfig, CycleTask, Direction};
 pub use model::{PatchDiscriminator, ResnetGenerator, to_model_range, to_unit_range};
 pub use pool::ImagePool;
+pub use unpaired::UnpairedSet;
 pub use step::{CycleGanExperiment, Discriminators, Generators, load_generators, translate};
 pub mod lecture;

@@ -22,7 +22,7 @@
 //! (the paper's `init_weights`). 1,965,059 parameters in `G` and 167,649 in `D` for RGB at
 //! ngf = ndf = 32, as PyTorch counts the reference.
 //!
-//! Why not pix2pix's `PatchDiscriminator`: that one judges an (input, output) pair with batch
+//! Why not the paired lecture's patch discriminator (Isola et al.): that one judges an (input, output) pair with batch
 //! norm; this one judges a single image with instance norm, and model crates do not depend on
 //! each other. The layer sequence is the same.
 

@@ -98,33 +98,6 @@ fn train_eval_with_the_ablation_and_translate_both_ways() {
         let psnrs = (eval_value(&run, &format!("{way}_psnr_db")), eval_value(&run, &format!("identity_{way}_psnr_db")));
         assert!((gain - (psnrs.0 - psnrs.1)).abs() < 1e-9, "the report's PSNR target: {gain} vs {psnrs:?}");
     }
-    // --pix2pix wants a pix2pix run on the same emoji: its X → Y row (the paired upper bound),
-    // translated at its 64×64 and scored at this run's 32×32.
-    fails_with(&atelier("flex", &["eval", "cyclegan", "--run", run_s, "--pix2pix", ablation_s]), "not a pix2pix run");
-    let paired = out.join("pix2pix");
-    let p2p_args = [
-        "train",
-        "pix2pix",
-        "--out",
-        paired.to_str().unwrap(),
-        "--data-dir",
-        "embedded",
-        "--ngf",
-        "4",
-        "--ndf",
-        "4",
-        "--batch-size",
-        "4",
-        "--max-steps",
-        "1",
-    ];
-    ok(atelier("flex", &p2p_args));
-    let p2p = single_run_of(&paired, "pix2pix");
-    let with_paired = ok(atelier("flex", &["eval", "cyclegan", "--run", run_s, "--pix2pix", p2p.to_str().unwrap()]));
-    assert!(stdout(&with_paired).contains("pix2pix, paired"), "{}", stdout(&with_paired));
-    assert!(eval_value(&run, "pix2pix_x2y_psnr_db").is_finite());
-    assert!(!read(&run.join("eval.json")).contains("pix2pix_y2x"), "pix2pix translates one way");
-
     // A user's images, any size, through G and F, at their own size.
     let input = out.join("mine");
     fs::create_dir_all(&input).unwrap();

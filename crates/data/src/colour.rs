@@ -69,7 +69,7 @@ impl ColourImage {
         self.pixels.chunks_exact(3).all(|p| p[0] == p[1] && p[1] == p[2])
     }
 
-    /// Left half and right half (pix2pix's side-by-side pairs: A on the left, B on the right).
+    /// Left half and right half (the side-by-side pairs of Isola et al.'s datasets: A on the left, B on the right).
     pub fn split_halves(&self) -> (ColourImage, ColourImage) {
         let half = self.width / 2;
         let crop = |x0: usize| {

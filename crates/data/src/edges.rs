@@ -9,7 +9,7 @@
 //! ```
 //!
 //! (borders replicated). An edge map is `1` where `|G| ≥ τ` and `0` elsewhere, drawn as dark
-//! lines on white (`0` = edge) as pix2pix's edges2shoes are. The threshold `τ` is in grey levels of
+//! lines on white (`0` = edge) as Isola et al.'s edges2shoes are. The threshold `τ` is in grey levels of
 //! `[0, 1]` images: the largest `|G|` is `4√2 ≈ 5.66` (a black–white step).
 
 /// The grey level of a planar RGB pixel: ITU-R BT.601 luma `0.299 R + 0.587 G + 0.114 B`.

@@ -2,11 +2,11 @@
 //!
 //! - **Image folder** (torchvision's `ImageFolder`): `root/<class>/<image>`; classes are the
 //!   sub-folder names in sorted order ([`read_image_folder`]).
-//! - **Paired set** (pix2pix): a split folder holds either `A/` and `B/` with the same file
-//!   names, or single images with A on the left half and B on the right (pix2pix's `facades`,
+//! - **Paired set** (Isola et al.'s layout): a split folder holds either `A/` and `B/` with the same file
+//!   names, or single images with A on the left half and B on the right (their `facades`,
 //!   `edges2shoes`, …) ([`read_paired_split`]); a dataset has `train/` and `test/` (or `val/`)
 //!   split folders ([`read_paired_dataset`]).
-//! - **Unpaired set** (CycleGAN): `trainA/ trainB/ testA/ testB/` ([`read_unpaired`]).
+//! - **Unpaired set** (Zhu et al.'s layout): `trainA/ trainB/ testA/ testB/` ([`read_unpaired`]).
 //!
 //! Every image is decoded by [`crate::colour`] (RGBA on white, resized to `size`); an empty
 //! folder, a name in `A/` missing from `B/` (or the reverse) and an undecodable file are errors
@@ -48,7 +48,7 @@ pub struct PairedDataset {
     pub test: ImagePairs,
 }
 
-/// CycleGAN's four folders.
+/// The four folders of an unpaired set.
 #[derive(Debug, Clone)]
 pub struct UnpairedDataset {
     pub train_a: Vec<NamedImage>,
@@ -183,14 +183,14 @@ pub fn read_paired_dataset(root: &Path, size: usize, grey: GreyPolicy) -> Result
     })
 }
 
-/// CycleGAN's `trainA/ trainB/ testA/ testB/`.
+/// An unpaired set's `trainA/ trainB/ testA/ testB/`.
 pub fn read_unpaired(root: &Path, size: usize, grey: GreyPolicy) -> Result<UnpairedDataset, DataError> {
     let read = |name: &str| read_images(&root.join(name), size, grey);
     for name in ["trainA", "trainB", "testA", "testB"] {
         if !root.join(name).is_dir() {
             return Err(DataError::EmptyFolder {
                 path: root.join(name),
-                expected: "CycleGAN's four folders trainA/ trainB/ testA/ testB/".into(),
+                expected: "an unpaired set's four folders trainA/ trainB/ testA/ testB/".into(),
             });
         }
     }

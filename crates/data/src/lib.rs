@@ -1,8 +1,12 @@
-//! # atelier-data: the images every lecture learns from
+//! # atelier-data: the images the lectures learn from
 //!
-//! The course works on 28×28 grayscale images in ten classes: Fashion-MNIST by
-//! default, MNIST digits if you point it there. This crate finds them, reads them,
-//! checks them, and hands them out as floats. It is plain Rust, with no tensor library.
+//! The formats and where they come from: Fashion-MNIST's IDX files (or MNIST digits if you point
+//! it there), the colour emoji sets, image folders (class folders, paired A/B sets, unpaired
+//! `trainA/ trainB/` sets, images with masks); their discovery and provenance, colour decoding,
+//! degradations and augmentation. This crate finds the data, reads it, checks it, and hands it out
+//! as floats or bytes. It is plain Rust, with no tensor library, and serves every lecture alike:
+//! the data a single lecture generates from these (scenes, identities, unpaired halves) lives in
+//! that lecture's crate.
 //!
 //! ## Where the data comes from ([`source`])
 //!
@@ -58,28 +62,23 @@ pub mod edges;
 pub mod embedded;
 pub mod emoji;
 pub mod emoji_mini;
-pub mod emoji_scenes;
 pub mod error;
 pub mod fetch;
 pub mod folders;
-pub mod identities;
 pub mod idx;
 pub mod lab;
 pub mod masks;
 pub mod pairs;
 pub mod record;
 
-pub mod scenes;
 pub mod source;
 pub mod subset;
 pub mod translation;
-pub mod unpaired;
 
 pub use augment::{AugmentConfig, Clip};
 pub use dataset::{Dataset, FASHION_MNIST_CLASSES, MNIST_CLASSES, NUM_CLASSES, Split, load, load_from, to_unit_floats};
 pub use error::DataError;
 pub use fetch::{KnownDataset, verify_md5};
-pub use identities::{Background, IdentityImages};
 pub use idx::{
     ImageSet, encode_idx_images, encode_idx_labels, parse_idx_images, parse_idx_labels, read_idx_images,
     read_idx_labels,
@@ -88,7 +87,5 @@ pub use masks::MaskedImages;
 pub use pairs::{PairSet, StyledImages};
 pub use record::{DataMismatch, DataRecord, FileRecord, check_same_data};
 
-pub use scenes::{FASHION_SCENE_CLASSES, Garments, Scene, SceneConfig, SceneGenerator, SceneSplit};
 pub use source::{DataSource, locate, locate_on_disk, locate_with};
 pub use subset::{SubsetSummary, class_balanced_indices, write_subset};
-pub use unpaired::UnpairedSet;

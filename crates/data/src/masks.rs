@@ -2,7 +2,7 @@
 //!
 //! A [`MaskedImages`] holds `n` images of one shape `[channels, height, width]` (bytes, planar) and
 //! their masks `[height, width]` (one class index per pixel), with the class names. It is filled
-//! from Fashion-MNIST scenes ([`MaskedImages::from_scenes`]) or read from a user's folder
+//! by a lecture's generator or read from a user's folder
 //! ([`read_mask_folder`]):
 //!
 //! ```text
@@ -11,7 +11,7 @@
 //! DIR/classes.txt       one class name per line, line k names class k (class 0 is usually "background")
 //! ```
 //!
-//! This is the layout `cargo xtask data scenes --out DIR` writes, so generated scenes read back.
+//! This is the layout a lecture's generated scenes are written in, so they read back.
 //! A mask value ≥ the number of classes, a mask whose size differs from its image's, a mask that is
 //! not 8-bit greyscale, or an image without its mask is an error naming the file.
 
@@ -20,7 +20,6 @@ use std::path::{Path, PathBuf};
 use image::DynamicImage;
 
 use crate::error::DataError;
-use crate::scenes::SceneGenerator;
 
 /// The class-name file of a mask folder.
 pub const CLASSES_FILE: &str = "classes.txt";
@@ -46,18 +45,6 @@ impl MaskedImages {
     /// An empty set of the given shape and classes.
     pub fn empty(image_shape: [usize; 3], class_names: Vec<String>) -> Self {
         Self { image_shape, images: Vec::new(), masks: Vec::new(), class_names, names: Vec::new() }
-    }
-
-    /// Scenes `0..count` of a generator (grey, one channel); `class_names` names the labels
-    /// ([`crate::scenes::scene_class_names`] of the dataset's classes).
-    pub fn from_scenes(generator: &SceneGenerator, count: usize, class_names: Vec<String>) -> Self {
-        let size = generator.config().canvas_size;
-        let mut set = Self::empty([1, size, size], class_names);
-        for index in 0..count {
-            let scene = generator.scene(index);
-            set.push(&scene.pixels, &scene.labels, format!("scene-{index:05}"));
-        }
-        set
     }
 
     pub fn len(&self) -> usize {
@@ -352,17 +339,5 @@ mod tests {
         assert!(refusal(empty.path()).contains("images"));
         assert!(!is_mask_folder(&empty.path().join("nothing")));
         assert!(is_mask_folder(empty.path()));
-    }
-
-    #[test]
-    fn scenes_fill_a_set_that_agrees_with_the_generator() {
-        let data = crate::load_from(crate::DataSource::Embedded).unwrap();
-        let garments = crate::scenes::Garments::from_dataset(&data, crate::scenes::SceneSplit::Test).unwrap();
-        let generator = SceneGenerator::new(crate::scenes::SceneConfig::default(), garments).unwrap();
-        let set = MaskedImages::from_scenes(&generator, 5, crate::scenes::scene_class_names(&data.class_names));
-        assert_eq!((set.len(), set.image_shape, set.num_classes()), (5, [1, 64, 64], 11));
-        let scene = generator.scene(3);
-        assert_eq!((set.image(3), set.mask(3)), (&scene.pixels[..], &scene.labels[..]));
-        assert_eq!(set.names[3], "scene-00003");
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! A run is a pure function of its `config.json`, so the config names its data: a folder (as an
 //! absolute path) or the embedded mini set, with the name, size and MD5 of each of the four files,
-//! or, for data the run generates itself (the LSTM's progressions, CartPole), what generates it.
+//! or, for data the run generates itself (a synthetic sequence task, an environment), what generates it.
 //! `train --resume` and `train --config` compare that record with the data found now
 //! ([`check_same_data`]) and refuse when a file differs: installing the full dataset in the middle
 //! of a run must not silently switch it from 2,000 to 60,000 images.

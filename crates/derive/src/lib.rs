@@ -370,7 +370,7 @@ fn derive_struct(input: &DeriveInput, fields: &Fields) -> syn::Result<Tokens> {
     })
 }
 
-/// `DoubleDqn` → `double-dqn`: the choice name of a variant (what `name()` says by convention).
+/// `GaussianBlur` → `gaussian-blur`: the choice name of a variant (what `name()` says by convention).
 fn kebab(ident: &syn::Ident) -> String {
     let mut out = String::new();
     for (i, c) in ident.to_string().chars().enumerate() {

@@ -1,5 +1,5 @@
 //! Scoring generated images with the frozen evaluator: FCD, classifier Inception Score and class
-//! coverage against a real reference split (`eval images`, `eval dcgan`, the DCGAN's monitor).
+//! coverage against a real reference split (`eval images`, a generator's eval, a GAN's monitor).
 
 use atelier_core::png_folder::PIXELS;
 use atelier_data::Dataset;
@@ -20,7 +20,7 @@ pub enum RealSplit {
 pub const DEFAULT_LIMIT: usize = 10_000;
 
 /// The frozen evaluator with the real reference set's outputs computed once: scores any number of
-/// generated sets against it (`eval images`, `eval dcgan`, and the GAN's monitor during training).
+/// generated sets against it (`eval images`, a generator's eval, and a GAN's monitor during training).
 pub struct Scorer {
     evaluator: Evaluator,
     card: EvaluatorCard,

@@ -1,7 +1,7 @@
 //! # The metric-learning lecture: FaceNet's triplet loss
 //!
 //! ## Read this first: one training step, top to bottom
-//! 1. **The batch**: `P` identities × `K` views each (`atelier_train::IdentitySource`), FaceNet's
+//! 1. **The batch**: `P` identities × `K` views each ([`batches::IdentitySource`]), FaceNet's
 //!    large mini-batches with several views per identity, so that every anchor has positives and
 //!    plenty of negatives to choose from.
 //! 2. **The network**: `model.rs::EmbeddingNet::forward` ([`model::EmbeddingNet::forward`]): four
@@ -43,15 +43,19 @@
 //!
 //! This crate does no file IO.
 
+pub mod batches;
 pub mod clustering;
 pub mod config;
+pub mod identities;
 pub mod loss;
 pub mod model;
 pub mod retrieval;
 pub mod step;
 pub mod verification;
 
+pub use batches::{IdentityBatch, IdentitySource};
 pub use config::{Augmentation, FacenetConfig, FacenetTask, Mining};
+pub use identities::{Background, IdentityImages};
 pub use model::EmbeddingNet;
 pub use step::{FacenetExperiment, load_model};
 pub mod lecture;

@@ -4,10 +4,11 @@ use std::collections::BTreeMap;
 
 use atelier_layers::pictures::as_rgb;
 use atelier_train::{
-    Experiment, Figure, IdentityBatch, StepContext, StepOutput, load_model_and_optimizer, load_model_blob,
+    Experiment, Figure, StepContext, StepOutput, load_model_and_optimizer, load_model_blob,
     model_and_optimizer_state, pytorch_adam,
 };
 use burn::optim::{GradientsParams, ModuleOptimizer};
+use crate::IdentityBatch;
 use burn::prelude::*;
 
 use crate::config::FacenetConfig;

@@ -1,6 +1,6 @@
 //! Losses of the course, one function per equation, each defined here once: model crates call
 //! these instead of writing their own. Every loss but [`bernoulli_nll`] (kept per element, so the
-//! VAE can sum per image and the LSTM per row) reduces to a mean over the batch, returned as a
+//! likelihood can sum per image or per row) reduces to a mean over the batch, returned as a
 //! `Tensor<1>` of one element, still on the autodiff graph.
 
 use burn::prelude::*;

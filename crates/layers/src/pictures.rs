@@ -2,7 +2,7 @@
 
 use burn::prelude::*;
 
-/// Pixels in `[0, 1]` → the `[−1, 1]` of a generator ending in tanh (DCGAN, pix2pix, CycleGAN):
+/// Pixels in `[0, 1]` → the `[−1, 1]` of a generator ending in tanh (the GANs' generators):
 /// `2x − 1`.
 pub fn to_model_range(images: Tensor<4>) -> Tensor<4> {
     images.mul_scalar(2.0).sub_scalar(1.0)

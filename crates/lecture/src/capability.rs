@@ -10,7 +10,7 @@ use burn::prelude::*;
 pub enum Companion {
     /// A paired translator's outputs on its own test pairs: the upper bound of unpaired translation.
     PairedTranslations,
-    /// A deterministic autoencoder's straight path between two codes, beside a VAE's.
+    /// A deterministic autoencoder's straight path between two codes, beside a variational one's.
     LatentPaths,
 }
 
@@ -23,7 +23,7 @@ pub enum SharedVerb {
     Sample,
 }
 
-/// The flag under which a lecture offers its runs as a [`Companion`] (`--pix2pix RUN`).
+/// The flag under which a lecture offers its runs as a [`Companion`] (`--<id> RUN`).
 #[derive(Debug, Clone, Copy)]
 pub struct CompanionFlag {
     pub kind: Companion,
@@ -77,7 +77,7 @@ pub trait Sample {
 
 /// A run's translations of its own test pairs ([`Companion::PairedTranslations`]).
 pub struct PairedTranslations {
-    /// The row's label in a table (`pix2pix, paired (RUN, step 1200)`).
+    /// The row's label in a table (`<id>, paired (RUN, step 1200)`).
     pub label: String,
     /// What was translated into what (`atelier_data::translation::TWITTER_TO_GOOGLE`, …): another
     /// lecture compares only the same translation; None for a translation no other lecture makes.

@@ -19,7 +19,7 @@ impl<'a> Context<'a> {
         Self { registry, companions: Vec::new() }
     }
 
-    /// The run typed for a kind of companion (`--pix2pix RUN`), if any.
+    /// The run typed for a kind of companion (`--<id> RUN`), if any.
     pub fn companion(&self, kind: Companion) -> Option<&Path> {
         self.companions.iter().find(|(k, _)| *k == kind).map(|(_, path)| path.as_path())
     }

@@ -61,7 +61,7 @@ pub trait Lecture: Sized + Send + Sync + 'static {
         Clock::Epochs
     }
 
-    /// Loop flags that exist but are refused, with why (`batch-size`: a FaceNet batch is P × K).
+    /// Loop flags that exist but are refused, with why (`batch-size`: a batch of P identities × K views).
     fn refused_loop_flags(&self) -> Vec<(&'static str, &'static str)> {
         Vec::new()
     }
@@ -238,6 +238,16 @@ pub enum Clock {
     Epochs,
     /// Environment steps of an agent that gathers its own data: no dataset flags.
     EnvironmentSteps,
+}
+
+impl Clock {
+    /// What the x axis of the lecture's curves counts.
+    pub fn axis(self) -> atelier_core::curves::StepAxis {
+        match self {
+            Clock::Epochs => atelier_core::curves::StepAxis::Optimisation,
+            Clock::EnvironmentSteps => atelier_core::curves::StepAxis::Environment,
+        }
+    }
 }
 
 /// The data a run found: what it records, how it is described, and how to read it.

@@ -26,7 +26,7 @@ pub struct OpenRun<C> {
 
 impl<C: DeserializeOwned> OpenRun<C> {
     /// Opens `path` as a run of `lecture` on `backend` (None: the backend it recorded). A run of
-    /// another lecture is refused: "RUN is a vae run, not a dcgan run".
+    /// another lecture is refused: "RUN is a <other> run, not a <lecture> run".
     pub fn open(path: &Path, lecture: &str, backend: Option<Backend>) -> Result<Self, String> {
         let (dir, recorded, config) = read(path, lecture)?;
         let backend = match backend {
@@ -46,7 +46,7 @@ impl<C: DeserializeOwned> OpenRun<C> {
 }
 
 /// The directory, recorded config and lecture config of the run at `path`, which must be a run of
-/// `lecture`: "RUN is a vae run, not a dcgan run".
+/// `lecture`: "RUN is a <other> run, not a <lecture> run".
 pub fn read<C: DeserializeOwned>(path: &Path, lecture: &str) -> Result<(RunDir, RunConfig, C), String> {
     let dir = RunDir::open(path).map_err(|e| e.to_string())?;
     let recorded = RunConfig::load(&dir.config_path())?;

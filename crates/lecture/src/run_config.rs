@@ -1,5 +1,5 @@
 //! A run's `config.json`: the backend, the data, the loop's settings and the lecture's own
-//! configuration under `model`, tagged with the lecture's name (`"name": "cyclegan"`).
+//! configuration under `model`, tagged with the lecture's name (`"name": ID`).
 //!
 //! The runner reads every run's file the same way; only the lecture named in it knows its
 //! `model` section, which keeps the key order its config struct declares ([`Ordered`]).
@@ -100,15 +100,15 @@ mod tests {
 
     #[test]
     fn the_model_section_is_tagged_in_order_and_read_back_strictly() {
-        let config = RunConfig::new("autoencoder", TrainConfig::default(), &Model { latent: 8, learning_rate: 1e-3 })
+        let config = RunConfig::new("toy", TrainConfig::default(), &Model { latent: 8, learning_rate: 1e-3 })
             .unwrap();
         let text = serde_json::to_string_pretty(&config).unwrap();
         let model_at = text.find("\"model\"").unwrap();
         let order: Vec<usize> =
-            ["\"name\": \"autoencoder\"", "\"latent\": 8", "\"learning_rate\""].iter().map(|k| text.find(k).unwrap()).collect();
+            ["\"name\": \"toy\"", "\"latent\": 8", "\"learning_rate\""].iter().map(|k| text.find(k).unwrap()).collect();
         assert!(model_at < order[0] && order[0] < order[1] && order[1] < order[2], "{text}");
         let back: RunConfig = serde_json::from_str(&text).unwrap();
-        assert_eq!(back.lecture(), Ok("autoencoder"));
+        assert_eq!(back.lecture(), Ok("toy"));
         assert_eq!(back.model::<Model>().unwrap(), Model { latent: 8, learning_rate: 1e-3 });
         let unknown = text.replace("\"latent\"", "\"latnet\"");
         let err = serde_json::from_str::<RunConfig>(&unknown).unwrap().model::<Model>().unwrap_err();

@@ -45,7 +45,7 @@ pub fn plan<L: Lecture>(lecture: &L, request: &TrainRequest) -> Result<(RunConfi
     }
     // A fresh run's loop settings are those of its resolved configuration (`--task sequence`
     // trains 60 epochs); a repeated or resumed run keeps its own.
-    let (mut config, mut model) = match &request.base {
+    let (mut config, model) = match &request.base {
         Some(base) => {
             let name = base.lecture()?;
             if name != L::ID {

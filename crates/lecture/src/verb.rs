@@ -44,7 +44,7 @@ impl<L: Lecture> Verb<L> {
 
 type CommandHandler<L> = Box<dyn Fn(&L, &Typed) -> Result<(), String> + Send + Sync>;
 
-/// A lecture's command that works on no run of its own (`sweep dqn`: one run per seed): a
+/// A lecture's command that works on no run of its own (a sweep: one run per seed): a
 /// top-level command with one subcommand per lecture that offers it.
 pub struct LectureCommand<L: Lecture> {
     pub name: &'static str,

@@ -70,7 +70,7 @@ pub struct Pix2PixConfig {
     /// Adam's learning rate, both networks (2e-4).
     #[param(flag = "lr")]
     pub learning_rate: f64,
-    /// Adam's β₁ for both networks (0.5, as DCGAN and pix2pix).
+    /// Adam's β₁ for both networks (0.5, as Radford et al. and Isola et al.).
     #[param(flag = "beta1", only_if = Self::has_discriminator, why = "does nothing here")]
     pub beta_1: f64,
     /// Dropout probability of the three up blocks next to the bottleneck (0.5): pix2pix's noise `z`.

@@ -57,13 +57,12 @@ pub fn pictures(run: &Run, metric_names: &[String], out: &Path) -> Result<Vec<Sh
 }
 
 /// Draws every metric of the run's `metrics.csv` as an SVG curve; returns them and the metric names.
-pub fn curves(run: &Run, out: &Path) -> Result<(Vec<Shown>, Vec<String>), ReportError> {
+pub fn curves(run: &Run, axis: StepAxis, out: &Path) -> Result<(Vec<Shown>, Vec<String>), ReportError> {
     let path = run.dir.join(METRICS_FILE);
     if !path.is_file() {
         return Ok((Vec::new(), Vec::new()));
     }
     let rows = read_metrics(&path).map_err(|e| ReportError::Malformed { path: path.clone(), reason: e.to_string() })?;
-    let axis = if run.model == "dqn" { StepAxis::Environment } else { StepAxis::Optimisation };
     let mut shown = Vec::new();
     let mut names = Vec::new();
     for (name, plot) in metric_plots(&rows, axis) {
@@ -149,7 +148,7 @@ mod tests {
 
     #[test]
     fn hrefs_are_percent_encoded_and_epochs_parsed() {
-        assert_eq!(href(&["files", "vae/2026-flex-s0", "a b#.png"]), "files/vae/2026-flex-s0/a%20b%23.png");
+        assert_eq!(href(&["files", "gamma/2026-flex-s0", "a b#.png"]), "files/gamma/2026-flex-s0/a%20b%23.png");
         assert_eq!(epoch_of(Path::new("samples/epoch-012-morphing.png")), Some(12));
         assert_eq!(epoch_of(Path::new("samples/eval-morphing.png")), None);
         assert_eq!(safe_name("d/loss x"), "d_loss_x");

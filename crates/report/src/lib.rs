@@ -24,6 +24,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use atelier_core::course::CourseEntry;
+use atelier_core::curves::StepAxis;
 
 pub use error::ReportError;
 pub use page::Tally;
@@ -51,7 +52,12 @@ pub struct ReportSummary {
 }
 
 /// Writes the report of the course's lectures (`course`, in order); returns where `index.html` is.
-pub fn write_report(options: &ReportOptions, course: &[CourseEntry]) -> Result<ReportSummary, ReportError> {
+/// `axis_of` says what a lecture's steps count (optimisation or environment steps), for its curves.
+pub fn write_report(
+    options: &ReportOptions,
+    course: &[CourseEntry],
+    axis_of: &dyn Fn(&str) -> StepAxis,
+) -> Result<ReportSummary, ReportError> {
     refuse_out_inside_runs(&options.runs, &options.out)?;
     let runs = runs::scan(&options.runs)?;
     let demo = records::read_demo(&options.runs)?;
@@ -72,7 +78,7 @@ pub fn write_report(options: &ReportOptions, course: &[CourseEntry]) -> Result<R
     for (lecture, chosen) in &selected {
         let mut run_views = Vec::new();
         for run in chosen {
-            let (curves, metric_names) = files::curves(run, &options.out)?;
+            let (curves, metric_names) = files::curves(run, axis_of(lecture.id), &options.out)?;
             let pictures = files::pictures(run, &metric_names, &options.out)?;
             run_views.push(page::RunView { run, pictures, curves, shown_dir: format!("{runs_folder}/{}", run.id) });
         }

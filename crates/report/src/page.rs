@@ -387,8 +387,7 @@ fn backends_section(runs_folder: &str, bench: &[BenchRow], skipped: &[String]) -
     );
     if bench.is_empty() {
         s.push_str(
-            "<p class=\"no-run\">No bench results yet. Make some:</p>\n<pre><code>cargo xtask bench autoencoder --backend flex --backend wgpu\n\
-             cargo xtask bench dqn</code></pre>\n",
+            "<p class=\"no-run\">No bench results yet. Make some:</p>\n<pre><code>cargo xtask bench all</code></pre>\n",
         );
     } else {
         s.push_str(

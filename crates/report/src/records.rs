@@ -136,24 +136,24 @@ mod tests {
                 r#"{{"model":"{model}","backend":"{backend}","device":"cpu","batch_size":128,"steps":30,"images_per_s":{speed},"peak_memory_mb":150.0}}"#
             )
         };
-        fs::write(bench.join("20261128-080000-autoencoder.jsonl"), line("autoencoder", "flex", 1000.0)).unwrap();
+        fs::write(bench.join("20261128-080000-beta.jsonl"), line("beta", "flex", 1000.0)).unwrap();
         fs::write(
-            bench.join("20261128-090000-autoencoder.jsonl"),
-            format!("{}\nnot json\n", line("autoencoder", "flex", 1200.0)),
+            bench.join("20261128-090000-beta.jsonl"),
+            format!("{}\nnot json\n", line("beta", "flex", 1200.0)),
         )
         .unwrap();
         fs::write(
-            bench.join("20261128-090000-dqn.jsonl"),
-            r#"{"model":"dqn","backend":"flex","device":"cpu","updates_per_s":1300.0,"peak_memory_mb":24.0}"#,
+            bench.join("20261128-090000-zeta.jsonl"),
+            r#"{"model":"zeta","backend":"flex","device":"cpu","updates_per_s":1300.0,"peak_memory_mb":24.0}"#,
         )
         .unwrap();
         fs::write(bench.join("notes.txt"), "ignored").unwrap();
         let (rows, skipped) = read_bench(runs.path()).unwrap();
         assert_eq!(rows.len(), 2);
-        assert_eq!((rows[0].model.as_str(), rows[0].speed, rows[0].unit), ("autoencoder", 1200.0, "images/s"));
-        assert_eq!((rows[1].model.as_str(), rows[1].speed, rows[1].unit), ("dqn", 1300.0, "updates/s"));
+        assert_eq!((rows[0].model.as_str(), rows[0].speed, rows[0].unit), ("beta", 1200.0, "images/s"));
+        assert_eq!((rows[1].model.as_str(), rows[1].speed, rows[1].unit), ("zeta", 1300.0, "updates/s"));
         assert_eq!(skipped.len(), 1);
-        assert!(skipped[0].ends_with("20261128-090000-autoencoder.jsonl:2"), "{skipped:?}");
+        assert!(skipped[0].ends_with("20261128-090000-beta.jsonl:2"), "{skipped:?}");
     }
 
     #[test]
@@ -165,7 +165,7 @@ mod tests {
             finished: None,
             backend: "flex".into(),
             lectures: vec![DemoLecture {
-                lecture: "vae".into(),
+                lecture: "gamma".into(),
                 outcome: DemoOutcome::Failed { message: "boom".into() },
                 run: None,
                 seconds: 1.5,

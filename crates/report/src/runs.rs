@@ -45,8 +45,8 @@ pub struct Run {
     pub id: String,
     /// `model.name` from `config.json` (else the parent folder's name).
     pub model: String,
-    /// The variant that sets its targets: the LSTM task, classifier architecture, autoencoder
-    /// variant or VAE likelihood; else the model's name.
+    /// The variant that sets its targets: the `task`, `architecture`, `variant` or `likelihood` its
+    /// model section records; else the model's name.
     pub kind: String,
     pub config: Option<Value>,
     pub provenance: Option<Provenance>,
@@ -199,11 +199,11 @@ mod tests {
 
     #[test]
     fn kinds_come_from_the_model_section() {
-        let lstm = serde_json::json!({"name": "lstm", "task": {"kind": "rows"}});
-        let cnn = serde_json::json!({"name": "classifier", "architecture": "cnn"});
-        let dqn = serde_json::json!({"name": "dqn", "gamma": 0.99});
-        assert_eq!(kind_of(&lstm).as_deref(), Some("rows"));
+        let epsilon = serde_json::json!({"name": "epsilon", "task": {"kind": "rows"}});
+        let cnn = serde_json::json!({"name": "alpha", "architecture": "cnn"});
+        let zeta = serde_json::json!({"name": "zeta", "gamma": 0.99});
+        assert_eq!(kind_of(&epsilon).as_deref(), Some("rows"));
         assert_eq!(kind_of(&cnn).as_deref(), Some("cnn"));
-        assert_eq!(kind_of(&dqn), None);
+        assert_eq!(kind_of(&zeta), None);
     }
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use atelier_core::canvas::{Canvas, Rgb};
 use atelier_core::course::{CourseEntry, Goal, Target};
+use atelier_core::curves::StepAxis;
 use atelier_report::{ReportError, ReportOptions, Selection, write_report};
 use serde_json::json;
 
@@ -53,10 +54,10 @@ fn write_run(runs: &Path, spec: &RunSpec) -> PathBuf {
 }
 
 /// A course of six lectures as the registry would give it: each with an objective, the first and
-/// the last with targets (a classifier's per architecture, an agent's for every run).
+/// the last with targets (a alpha's per architecture, an agent's for every run).
 fn course() -> Vec<CourseEntry> {
     let target = |metric, kind, goal| Target { metric, kind, goal, reference: "the README" };
-    ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn"]
+    ["alpha", "beta", "gamma", "delta", "epsilon", "zeta"]
         .into_iter()
         .map(|id| CourseEntry {
             id,
@@ -66,19 +67,24 @@ fn course() -> Vec<CourseEntry> {
             objective_note: "What the symbols mean.",
             make_run: Box::leak(format!("cargo xtask demo --lecture {id}").into_boxed_str()),
             targets: match id {
-                "classifier" => vec![
+                "alpha" => vec![
                     target("test_accuracy", Some("cnn"), Goal::AtLeast(0.92)),
                     target("test_accuracy", Some("vgg"), Goal::AtLeast(0.935)),
                 ],
-                "dqn" => vec![target("mean_return", None, Goal::AtLeast(475.0))],
+                "zeta" => vec![target("mean_return", None, Goal::AtLeast(475.0))],
                 _ => Vec::new(),
             },
         })
         .collect()
 }
 
+fn axis_of(id: &str) -> StepAxis {
+    if id == "zeta" { StepAxis::Environment } else { StepAxis::Optimisation }
+}
+
 fn report(runs: &Path, out: &Path, selection: Selection) -> String {
-    write_report(&ReportOptions { runs: runs.to_path_buf(), out: out.to_path_buf(), selection }, &course()).unwrap();
+    write_report(&ReportOptions { runs: runs.to_path_buf(), out: out.to_path_buf(), selection }, &course(), &axis_of)
+        .unwrap();
     fs::read_to_string(out.join("index.html")).unwrap()
 }
 
@@ -89,14 +95,14 @@ fn section<'a>(html: &'a str, lecture: &str) -> &'a str {
 }
 
 fn cnn() -> serde_json::Value {
-    json!({"name": "classifier", "architecture": "cnn"})
+    json!({"name": "alpha", "architecture": "cnn"})
 }
 
 #[test]
 fn an_empty_or_missing_runs_folder_says_how_to_make_each_run() {
     let dir = tempfile::tempdir().unwrap();
     let html = report(&dir.path().join("no-runs-here"), &dir.path().join("report"), Selection::Newest);
-    for lecture in ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn"] {
+    for lecture in ["alpha", "beta", "gamma", "delta", "epsilon", "zeta"] {
         let s = section(&html, lecture);
         assert!(s.contains("class=\"no-run\"") && s.contains("cargo xtask demo --lecture"), "{lecture}: {s}");
         assert!(s.contains("<math display=\"block\">"), "{lecture} states its objective");
@@ -109,11 +115,11 @@ fn an_empty_or_missing_runs_folder_says_how_to_make_each_run() {
 fn every_state_is_shown_and_targets_are_judged_per_kind() {
     let dir = tempfile::tempdir().unwrap();
     let runs = dir.path().join("runs");
-    // Classifier: an older and a newer CNN run (only the newer is shown) and a VGG run.
+    // Alpha: an older and a newer CNN run (only the newer is shown) and a VGG run.
     write_run(
         &runs,
         &RunSpec {
-            model: "classifier",
+            model: "alpha",
             dir: "20261128-080000-flex-s0",
             model_section: cnn(),
             status: "completed",
@@ -124,7 +130,7 @@ fn every_state_is_shown_and_targets_are_judged_per_kind() {
     write_run(
         &runs,
         &RunSpec {
-            model: "classifier",
+            model: "alpha",
             dir: "20261128-090000-flex-s0",
             model_section: cnn(),
             status: "completed",
@@ -135,22 +141,22 @@ fn every_state_is_shown_and_targets_are_judged_per_kind() {
     write_run(
         &runs,
         &RunSpec {
-            model: "classifier",
+            model: "alpha",
             dir: "20261128-090100-flex-s0",
-            model_section: json!({"name": "classifier", "architecture": "vgg"}),
+            model_section: json!({"name": "alpha", "architecture": "vgg"}),
             status: "completed",
             started: "2026-11-28T09:01:00Z",
             eval: Some(r#"{"test_accuracy": 0.93}"#),
         },
     );
-    // Autoencoder still running, VAE failed (with markup in its message), DCGAN not evaluated,
-    // LSTM with a broken eval.json, DQN interrupted.
+    // Beta still running, Gamma failed (with markup in its message), Delta not evaluated,
+    // Epsilon with a broken eval.json, Zeta interrupted.
     write_run(
         &runs,
         &RunSpec {
-            model: "autoencoder",
+            model: "beta",
             dir: "20261128-090200-flex-s0",
-            model_section: json!({"name": "autoencoder", "variant": {"kind": "plain"}}),
+            model_section: json!({"name": "beta", "variant": {"kind": "plain"}}),
             status: "running",
             started: "2026-11-28T09:02:00Z",
             eval: None,
@@ -159,9 +165,9 @@ fn every_state_is_shown_and_targets_are_judged_per_kind() {
     write_run(
         &runs,
         &RunSpec {
-            model: "vae",
+            model: "gamma",
             dir: "20261128-090300-flex-s0",
-            model_section: json!({"name": "vae", "likelihood": {"kind": "bernoulli"}}),
+            model_section: json!({"name": "gamma", "likelihood": {"kind": "bernoulli"}}),
             status: "failed: NaN loss at step 12 <script>",
             started: "2026-11-28T09:03:00Z",
             eval: None,
@@ -170,9 +176,9 @@ fn every_state_is_shown_and_targets_are_judged_per_kind() {
     write_run(
         &runs,
         &RunSpec {
-            model: "dcgan",
+            model: "delta",
             dir: "20261128-090400-flex-s0",
-            model_section: json!({"name": "dcgan"}),
+            model_section: json!({"name": "delta"}),
             status: "completed",
             started: "2026-11-28T09:04:00Z",
             eval: None,
@@ -181,9 +187,9 @@ fn every_state_is_shown_and_targets_are_judged_per_kind() {
     write_run(
         &runs,
         &RunSpec {
-            model: "lstm",
+            model: "epsilon",
             dir: "20261128-090500-flex-s0",
-            model_section: json!({"name": "lstm", "task": {"kind": "rows"}}),
+            model_section: json!({"name": "epsilon", "task": {"kind": "rows"}}),
             status: "completed",
             started: "2026-11-28T09:05:00Z",
             eval: Some("{ not json"),
@@ -192,9 +198,9 @@ fn every_state_is_shown_and_targets_are_judged_per_kind() {
     write_run(
         &runs,
         &RunSpec {
-            model: "dqn",
+            model: "zeta",
             dir: "20261128-090600-flex-s0",
-            model_section: json!({"name": "dqn", "total_steps": 3000}),
+            model_section: json!({"name": "zeta", "total_steps": 3000}),
             status: "interrupted",
             started: "2026-11-28T09:06:00Z",
             eval: Some(r#"{"mean_return": 500.0}"#),
@@ -207,51 +213,53 @@ fn every_state_is_shown_and_targets_are_judged_per_kind() {
     let out = dir.path().join("report");
     let html = report(&runs, &out, Selection::Newest);
 
-    let classifier = section(&html, "classifier");
-    assert!(classifier.contains("data-run=\"classifier/20261128-090000-flex-s0\""));
-    assert!(!classifier.contains("20261128-080000"), "only the newest run of a kind");
-    assert!(classifier.contains("data-run=\"classifier/20261128-090100-flex-s0\""), "the VGG run is another kind");
-    assert!(classifier.contains(
+    let alpha = section(&html, "alpha");
+    assert!(alpha.contains("data-run=\"alpha/20261128-090000-flex-s0\""));
+    assert!(!alpha.contains("20261128-080000"), "only the newest run of a kind");
+    assert!(alpha.contains("data-run=\"alpha/20261128-090100-flex-s0\""), "the VGG run is another kind");
+    assert!(alpha.contains(
         "data-metric=\"test_accuracy\" data-value=\"0.9256\">0.9256</td><td>≥ 0.92</td><td class=\"verdict met\">✓"
     ));
-    assert!(classifier.contains("data-value=\"0.93\">0.93</td><td>≥ 0.935</td><td class=\"verdict missed\">✗"));
-    assert!(html.contains("data-met=\"2\" data-judged=\"3\""), "CNN ✓, VGG ✗, DQN ✓");
+    assert!(alpha.contains("data-value=\"0.93\">0.93</td><td>≥ 0.935</td><td class=\"verdict missed\">✗"));
+    assert!(html.contains("data-met=\"2\" data-judged=\"3\""), "CNN ✓, VGG ✗, Zeta ✓");
 
-    let autoencoder = section(&html, "autoencoder");
-    assert!(autoencoder.contains("data-state=\"running\"") && autoencoder.contains("train --resume"));
+    let beta = section(&html, "beta");
+    assert!(beta.contains("data-state=\"running\"") && beta.contains("train --resume"));
     assert!(
-        autoencoder.contains("class=\"warning not-evaluated\"")
-            && autoencoder.contains("cargo xtask eval autoencoder --run")
+        beta.contains("class=\"warning not-evaluated\"")
+            && beta.contains("cargo xtask eval beta --run")
     );
-    let vae = section(&html, "vae");
-    assert!(vae.contains("data-state=\"failed\"") && vae.contains("NaN loss at step 12 &lt;script&gt;"), "{vae}");
+    let gamma = section(&html, "gamma");
+    assert!(gamma.contains("data-state=\"failed\"") && gamma.contains("NaN loss at step 12 &lt;script&gt;"), "{gamma}");
     assert!(!html.contains("<script"), "markup from files is escaped");
-    assert!(section(&html, "dcgan").contains("Not evaluated yet"));
-    assert!(section(&html, "lstm").contains("eval.json cannot be read"));
-    let dqn = section(&html, "dqn");
-    assert!(dqn.contains("data-state=\"stopped\"") && dqn.contains("stopped: interrupted"));
-    assert!(dqn.contains("3000 environment steps"));
+    assert!(section(&html, "delta").contains("Not evaluated yet"));
+    assert!(section(&html, "epsilon").contains("eval.json cannot be read"));
+    let zeta = section(&html, "zeta");
+    assert!(zeta.contains("data-state=\"stopped\"") && zeta.contains("stopped: interrupted"));
+    assert!(zeta.contains("3000 environment steps"));
+    let agent_curve = fs::read_to_string(out.join("files/zeta/20261128-090600-flex-s0/curves/loss.svg")).unwrap();
+    assert!(agent_curve.contains("loss per environment step"), "an agent's curves count environment steps");
 
     // Pictures: the evaluation's, the newest epoch's only; curves as SVG; a metric's PNG not copied.
-    let files = out.join("files/classifier/20261128-090000-flex-s0");
+    let files = out.join("files/alpha/20261128-090000-flex-s0");
     assert!(files.join("samples/eval-confusion-matrix.png").is_file());
     assert!(files.join("samples/epoch-002-grid.png").is_file());
     assert!(!files.join("samples/epoch-001-grid.png").exists());
     assert!(!files.join("plots/loss.png").exists(), "loss is drawn again as SVG");
     let svg = fs::read_to_string(files.join("curves/loss.svg")).unwrap();
     assert!(svg.starts_with("<svg") && svg.contains("loss per optimisation step"));
-    assert!(classifier.contains("src=\"files/classifier/20261128-090000-flex-s0/curves/accuracy.svg\""));
+    assert!(alpha.contains("src=\"files/alpha/20261128-090000-flex-s0/curves/accuracy.svg\""));
     // Provenance and the command that reproduces the run.
     assert!(
-        classifier.contains("<th>seed</th><td>7</td>") && classifier.contains("<th>git revision</th><td>abc123</td>")
+        alpha.contains("<th>seed</th><td>7</td>") && alpha.contains("<th>git revision</th><td>abc123</td>")
     );
-    assert!(classifier.contains("<th>duration</th><td>4 min 10 s</td>"));
-    assert!(classifier.contains("cargo xtask train --config"));
+    assert!(alpha.contains("<th>duration</th><td>4 min 10 s</td>"));
+    assert!(alpha.contains("cargo xtask train --config"));
 
     // Every run with --all; the stale copies of the earlier report are gone.
     fs::write(out.join("files/stale.txt"), "old").unwrap();
     let all = report(&runs, &out, Selection::All);
-    assert!(section(&all, "classifier").contains("20261128-080000"));
+    assert!(section(&all, "alpha").contains("20261128-080000"));
     assert!(!out.join("files/stale.txt").exists());
 }
 
@@ -262,7 +270,7 @@ fn the_report_folder_cannot_be_inside_the_runs_folder() {
     fs::create_dir_all(&runs).unwrap();
     for out in [runs.clone(), runs.join("report")] {
         let options = ReportOptions { runs: runs.clone(), out: out.clone(), selection: Selection::Newest };
-        let err = write_report(&options, &course()).unwrap_err();
+        let err = write_report(&options, &course(), &axis_of).unwrap_err();
         assert!(matches!(err, ReportError::OutInsideRuns(_)), "{err}");
         assert!(err.to_string().contains("--out"), "{err}");
     }

@@ -239,7 +239,7 @@ mod tests {
 
     fn measured(speed: f64) -> Measured {
         Measured {
-            model: "vae",
+            model: "gamma",
             backend: "flex".into(),
             device: String::new(),
             speed,
@@ -259,12 +259,12 @@ mod tests {
 
     #[test]
     fn results_of_either_kind_parse() {
-        let ours = serde_json::json!({"model": "vae", "backend": "flex", "device": "cpu", "images_per_s": 1200.5, "peak_memory_mb": 150.0, "threads": 2});
-        let m = parse("vae", &ours).unwrap();
+        let ours = serde_json::json!({"model": "gamma", "backend": "flex", "device": "cpu", "images_per_s": 1200.5, "peak_memory_mb": 150.0, "threads": 2});
+        let m = parse("gamma", &ours).unwrap();
         assert_eq!((m.speed, m.unit, m.threads), (1200.5, "images/s", 2));
-        let dqn = serde_json::json!({"model": "dqn", "backend": "pytorch", "updates_per_s": 700.0});
-        assert_eq!(parse("dqn", &dqn).unwrap().unit, "updates/s");
-        assert!(parse("vae", &serde_json::json!({"model": "vae"})).is_err());
+        let zeta = serde_json::json!({"model": "zeta", "backend": "pytorch", "updates_per_s": 700.0});
+        assert_eq!(parse("zeta", &zeta).unwrap().unit, "updates/s");
+        assert!(parse("gamma", &serde_json::json!({"model": "gamma"})).is_err());
         assert_eq!(to_json(&m)["images_per_s"], 1200.5);
     }
 }

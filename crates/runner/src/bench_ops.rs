@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::bench_all::PYTORCH_SCRIPT;
 
 /// The shared ops, in the order the lectures meet them (names shared with the PyTorch script); the
-/// lectures' own ops (the LSTM step) follow, in the course's order. An `…_im2col` row is the op
+/// lectures' own ops (a recurrent cell's step) follow, in the course's order. An `…_im2col` row is the op
 /// above it in our second formulation (`atelier_layers::im2col`: shifted views stacked, one matrix
 /// product), timed beside Burn's kernel; PyTorch has no such row.
 pub const OPS: [&str; 11] = [
@@ -166,7 +166,7 @@ fn prepare(op: &str, n: usize, device: &Device, pass: Pass) -> Result<OpCall, St
         "conv3x3_32to64_14_im2col" => {
             im2col_call(same_size_conv([32, 64], device), normal([n, 32, 14, 14]), SAME_SIZE_3X3, pass)
         }
-        // U-Net's first level at 64×64 (segmentation, pix2pix), batch 32 whatever --batch-size says.
+        // U-Net's first level at 64×64 (the U-Nets'), batch 32 whatever --batch-size says.
         "conv3x3_32to32_64_b32" => {
             let (conv, x) = (same_size_conv([32, 32], device), normal([32, 32, 64, 64]));
             Box::new(move || finish(conv.forward(x.clone()).sum(), x.clone(), pass))

@@ -2,17 +2,14 @@
 //! read from the registry.
 
 use atelier_cli::ReportArgs;
+use atelier_core::curves::StepAxis;
 use atelier_lecture::Registry;
-use atelier_report::{ReportOptions, Selection};
+use atelier_report::{ReportOptions, ReportSummary, Selection};
 
 pub fn run(args: &ReportArgs, registry: &Registry) -> Result<(), String> {
     let selection = if args.all { Selection::All } else { Selection::Newest };
     let course = registry.course();
-    let summary = atelier_report::write_report(
-        &ReportOptions { runs: args.runs.clone(), out: args.out.clone(), selection },
-        &course,
-    )
-    .map_err(|e| e.to_string())?;
+    let summary = write(registry, &ReportOptions { runs: args.runs.clone(), out: args.out.clone(), selection })?;
     println!(
         "report: {}  ({} run(s) in {} of {} lectures; targets met: {} of {} judged)",
         summary.index.display(),
@@ -23,4 +20,10 @@ pub fn run(args: &ReportArgs, registry: &Registry) -> Result<(), String> {
         summary.tally.judged
     );
     Ok(())
+}
+
+/// The report of the registry's course (`report`, and `demo` at its end).
+pub fn write(registry: &Registry, options: &ReportOptions) -> Result<ReportSummary, String> {
+    let axis_of = |id: &str| registry.get(id).map_or(StepAxis::Optimisation, |lecture| lecture.clock().axis());
+    atelier_report::write_report(options, &registry.course(), &axis_of).map_err(|e| e.to_string())
 }

@@ -45,9 +45,9 @@
 //! - **The FCN here is U-Net without skips** (same encoder, same decoder), so the comparison
 //!   isolates the skips; Long et al.'s FCN-32s upsamples once from a VGG backbone.
 //!
-//! ## Why pix2pix's U-Net does not share these blocks
+//! ## Why the image-to-image U-Net does not share these blocks
 //! Both are U-Nets (an encoder–decoder whose decoder concatenates the encoder map of its size), but
-//! their blocks differ in every layer: pix2pix's generator (Isola et al.) halves the side with one
+//! their blocks differ in every layer: the image-to-image generator (Isola et al.) halves the side with one
 //! 4×4 stride-2 convolution and LeakyReLU per level down to a 1×1 bottleneck and doubles it with a
 //! 4×4 transposed convolution, batch norm and dropout; this one (Ronneberger et al.) keeps the side
 //! through two 3×3 convolutions, halves it by max-pooling and doubles it with a 2×2 transposed
@@ -58,12 +58,16 @@
 //!
 //! This crate does no file IO.
 
+pub mod batch;
 pub mod config;
+pub mod emoji_scenes;
 pub mod loss;
 pub mod metrics;
 pub mod model;
+pub mod scenes;
 pub mod step;
 
+pub use batch::{MaskBatch, MaskSource};
 pub use config::{Architecture, ClassWeights, SegmentationConfig, SegmentationTask};
 pub use metrics::{BOUNDARY_RADIUS, ConfusionMatrix, boundary_band};
 pub use model::SegmentationNet;

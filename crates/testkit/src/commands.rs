@@ -158,7 +158,7 @@ pub fn assert_bench_line(line: &serde_json::Value, model: &str, elapsed: std::ti
 }
 
 /// `train <model>` on the embedded set with small defaults (256 images, batch 64 → 4 steps per
-/// epoch; `--latent 8` for the models that have one); `extra` flags replace the defaults of the same name.
+/// epoch); `extra` flags replace the defaults of the same name.
 pub fn train_small_model(model: &str, out: &Path, backend: &str, extra: &[&str]) -> Output {
     let data = embedded_dir();
     let defaults = [
@@ -170,12 +170,10 @@ pub fn train_small_model(model: &str, out: &Path, backend: &str, extra: &[&str])
         ("--batch-size", "64"),
         ("--log-every", "2"),
         ("--checkpoint-every", "2"),
-        ("--latent", "8"),
     ];
     let mut args = vec!["train", model];
     for (flag, value) in defaults {
-        let has_latent = matches!(model, "autoencoder" | "vae");
-        if !extra.contains(&flag) && (flag != "--latent" || has_latent) {
+        if !extra.contains(&flag) {
             args.extend([flag, value]);
         }
     }

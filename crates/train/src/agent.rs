@@ -46,7 +46,7 @@ pub const EVAL_TABLE_FILE: &str = "eval_returns.csv";
 
 /// An agent the loop can train: it owns its environment, memory, networks and optimizers.
 pub trait Agent: Sized {
-    /// The agent's pictures (the DQN's filmstrip), drawn by the loop into `samples/`.
+    /// The agent's pictures (a filmstrip of an episode), drawn by the loop into `samples/`.
     type Figure: Picture;
 
     /// One environment step at step `ctx.step`: act, observe, remember, and learn when it is time.

@@ -42,7 +42,6 @@ pub mod experiment;
 pub mod figures;
 pub mod fit;
 pub mod host;
-pub mod identity;
 mod metrics_log;
 pub mod monitor;
 pub mod progress;
@@ -52,20 +51,15 @@ pub mod seed;
 pub mod session;
 pub mod state;
 pub mod stop;
-pub mod unpaired;
 mod window;
 
 pub use agent::{Agent, AgentProgress, AgentReport, AgentSchedule, EnvStep, EvalRow, run_agent};
-pub use batch::{
-    BatchSource, ImageBatch, ImageSource, MaskBatch, MaskSource, PairAugment, PairBatch, PairSource, StyledBatch,
-    StyledSource,
-};
+pub use batch::{BatchSource, ImageBatch, ImageSource, PairAugment, PairBatch, PairSource};
 pub use config::TrainConfig;
 pub use error::TrainError;
 pub use experiment::{Experiment, Figure, StepContext, StepOutput};
 pub use fit::{fit, fit_monitored};
 pub use host::{DeviceReadError, scalar_to_host, to_host_f32};
-pub use identity::{IdentityBatch, IdentitySource};
 pub use monitor::{Monitor, MonitorReport, WARNINGS_FILE};
 pub use schedule::{ClockUnit, LrSchedule, RunClock};
 pub use session::{Resume, Session};
@@ -74,4 +68,3 @@ pub use state::{
     optimizer_from_bytes, optimizer_to_bytes, pytorch_adam, pytorch_adam_beta1,
 };
 pub use stop::Outcome;
-pub use unpaired::UnpairedSource;

@@ -241,7 +241,7 @@ mod tests {
     }
 
     /// The JSON a run's `config.json` records for each schedule, unchanged from the two types it
-    /// replaces (the image models' and DQN's), so old runs still load.
+    /// replaces (every lecture's), so old runs still load.
     #[test]
     fn config_json_of_every_schedule() {
         let json = |s: LrSchedule| serde_json::to_string(&s).unwrap();

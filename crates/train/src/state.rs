@@ -42,7 +42,7 @@ pub fn pytorch_adam_beta1(beta_1: f64) -> ModuleOptimizer {
     burn::optim::AdamConfig::new().with_beta_1(beta_1 as f32).with_beta_2(0.999).with_epsilon(1e-8).init()
 }
 
-/// The blob names of a two-player (generator + discriminator) checkpoint: DCGAN's, pix2pix's.
+/// The blob names of a two-player (generator + discriminator) checkpoint: the GANs'.
 pub const GENERATOR_BLOB: &str = "generator";
 pub const DISCRIMINATOR_BLOB: &str = "discriminator";
 pub const GENERATOR_OPTIMIZER_BLOB: &str = "generator_optimizer";

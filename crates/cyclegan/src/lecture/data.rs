@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 use atelier_data::colour::{GreyPolicy, resize_planes};
 use atelier_data::emoji::{self, EmojiSource, EmojiSplit, Vendor};
 use atelier_data::translation::{edges_to_fashion_pairs, style_pairs};
-use atelier_data::unpaired::{emoji_halves, fashion_halves, folder_domains};
-use atelier_data::{DataRecord, DataSource, PairSet, StyledImages, UnpairedSet};
+use crate::unpaired::{emoji_halves, fashion_halves, folder_domains};
+use atelier_data::{DataRecord, DataSource, PairSet, StyledImages};
 
-use crate::{CycleGanConfig, CycleTask};
+use crate::{CycleGanConfig, CycleTask, UnpairedSet};
 
 /// The data behind a task, found but not yet read.
 #[derive(Debug, Clone)]

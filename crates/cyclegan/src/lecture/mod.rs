@@ -19,7 +19,8 @@ use atelier_lecture::{
     SharedVerb, Translate, time_steps,
 };
 use atelier_train::seed::seed_device_for_init;
-use atelier_train::{Outcome, Session, TrainConfig, TrainError, UnpairedSource};
+use crate::UnpairedSource;
+use atelier_train::{Outcome, Session, TrainConfig, TrainError};
 use burn::prelude::*;
 
 use crate::{CycleGanConfig, CycleGanExperiment, CycleTask, Direction, load_generators};

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use atelier_lecture::figures::{TrainPlot, write_train_plots};
-use atelier_train::{BatchSource, Outcome, PairSource, Session, TrainError, UnpairedSource, fit};
+use crate::UnpairedSource;
+use atelier_train::{BatchSource, Outcome, PairSource, Session, TrainError, fit};
 
 use super::data::CycleData;
 use crate::{CycleGanConfig, CycleGanExperiment};

@@ -13,7 +13,8 @@ use atelier_data::translation::styled_images;
 use atelier_data::{DataRecord, StyledImages};
 use atelier_derive::Params;
 use atelier_lecture::{About, Context, Found, Lecture, OpenRun, Preset, repo};
-use atelier_train::{Outcome, PairAugment, Session, StyledSource, TrainConfig, TrainError, fit};
+use super::StyledSource;
+use atelier_train::{Outcome, PairAugment, Session, TrainConfig, TrainError, fit};
 use burn::prelude::*;
 
 use super::ruler::{CARD, DIR, EmojiEvaluatorCard, WEIGHTS};

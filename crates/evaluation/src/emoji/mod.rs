@@ -28,12 +28,13 @@
 //! φ – Linear(256→9) = content logits,   φ – Linear(256→2) = style logits
 //! ```
 //! `cbr` = Conv2d(3×3, padding 1) – BatchNorm – ReLU, the blocks of `torch_ref_color.py`'s
-//! FaceNet embedder (without its projection). 393,163 parameters as Burn counts them.
+//! metric-learning embedder (without its projection). 393,163 parameters as Burn counts them.
 //!
 //! The model modules do no file IO: [`ruler`] reads the installed evaluator from
 //! `assets/emoji-evaluator/`, and [`lecture`] trains, scores and installs it (`train` / `eval
 //! emoji-evaluator`).
 
+pub mod batch;
 pub mod config;
 pub mod lecture;
 pub mod loss;
@@ -42,6 +43,7 @@ pub mod outputs;
 pub mod ruler;
 pub mod step;
 
+pub use batch::{StyledBatch, StyledSource};
 pub use config::EmojiEvaluatorConfig;
 pub use loss::evaluator_loss;
 pub use model::{EmojiEvaluatorNet, EvaluatorLogits};

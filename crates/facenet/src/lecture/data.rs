@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use atelier_data::colour::GreyPolicy;
 use atelier_data::emoji::{EmojiSource, EmojiSplit, Vendor};
 use atelier_data::folders::read_image_folder;
-use atelier_data::{Background, DataRecord, DataSource, IdentityImages};
+use atelier_data::{DataRecord, DataSource};
+use crate::{Background, IdentityImages};
 
 use crate::{FacenetConfig, FacenetTask};
 

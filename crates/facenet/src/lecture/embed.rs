@@ -1,6 +1,6 @@
 //! Embeddings of many images and their distances, a block at a time on the device.
 
-use atelier_data::IdentityImages;
+use crate::IdentityImages;
 use atelier_train::host::to_host_f32;
 use burn::prelude::*;
 

@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use atelier_core::Rng;
-use atelier_data::IdentityImages;
+use crate::IdentityImages;
 use atelier_evaluation::emoji::ruler::EmojiRuler;
 use atelier_lecture::{Context, OpenRun};
 use burn::prelude::*;

@@ -7,7 +7,7 @@ use atelier_core::picture::Picture;
 use atelier_core::plot::{LinePlot, Scale, Series};
 use atelier_core::run_dir::RunDir;
 use atelier_core::scatter::ScatterPlot;
-use atelier_data::IdentityImages;
+use crate::IdentityImages;
 
 use super::embed::Vectors;
 use super::eval::{FigureInput, Protocol};

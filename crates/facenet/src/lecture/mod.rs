@@ -21,7 +21,8 @@ use atelier_lecture::{
     time_steps,
 };
 use atelier_train::seed::seed_device_for_init;
-use atelier_train::{IdentitySource, Outcome, Session, TrainConfig, TrainError};
+use crate::batches::IdentitySource;
+use atelier_train::{Outcome, Session, TrainConfig, TrainError};
 use burn::prelude::*;
 
 use crate::{FacenetConfig, FacenetExperiment, FacenetTask};

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use atelier_core::Rng;
 use atelier_core::atomic::write_atomic;
 use atelier_data::colour::{GreyPolicy, image_files, read_image};
-use atelier_data::{Background, IdentityImages};
+use crate::{Background, IdentityImages};
 use atelier_derive::Params;
 use atelier_lecture::{Context, OpenRun};
 

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use atelier_data::AugmentConfig;
-use atelier_train::{IdentitySource, Outcome, Session, TrainError, fit};
+use crate::batches::IdentitySource;
+use atelier_train::{Outcome, Session, TrainError, fit};
 
 use super::data::{self, IdentityData};
 use crate::{Augmentation, FacenetConfig, FacenetExperiment};
@@ -24,9 +25,9 @@ pub fn view_augmentation(augmentation: Augmentation) -> AugmentConfig {
 }
 
 /// The embedded emoji's training identities (what `bench facenet` draws its batches from).
-pub fn bench_identities() -> Result<atelier_data::IdentityImages, String> {
+pub fn bench_identities() -> Result<crate::IdentityImages, String> {
     let set = atelier_data::emoji_mini::load(&data::EMOJI_STYLES).map_err(|e| e.to_string())?;
-    Ok(atelier_data::IdentityImages::from_emoji(&set, atelier_data::emoji::EmojiSplit::Train))
+    Ok(crate::IdentityImages::from_emoji(&set, atelier_data::emoji::EmojiSplit::Train))
 }
 
 pub fn train(config: &FacenetConfig, session: &Session, data: IdentityData) -> Result<Outcome, TrainError> {

@@ -125,11 +125,10 @@ pub fn run(args: &DemoArgs, registry: &Registry) -> Result<(), String> {
     record.finished = Some(clock::iso8601(clock::unix_now()));
     save(&record_path, &record)?;
 
-    let report = atelier_report::write_report(
+    let report = crate::report::write(
+        registry,
         &ReportOptions { runs: args.out.clone(), out: args.report.clone(), selection: Selection::Newest },
-        &course,
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     let failed: Vec<&str> = record
         .lectures
         .iter()
@@ -194,7 +193,7 @@ fn run_lecture(plan: &LecturePlan, setting: &Setting, extra: &[String]) -> Resul
     Ok(run)
 }
 
-/// The emoji lectures' training pairs: the training split of the emoji that `train pix2pix` finds.
+/// The emoji lectures' training pairs: the training split of the emoji that their training finds.
 fn emoji_training_pairs(setting: &Setting) -> Result<usize, String> {
     use atelier_data::emoji;
     let embedded = setting.data_dir.as_deref().filter(|d| d.as_os_str() == atelier_data::source::EMBEDDED_NAME);

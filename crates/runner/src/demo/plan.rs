@@ -76,12 +76,6 @@ impl Setting {
 }
 
 impl LecturePlan {
-    /// The plan of a lecture id.
-    #[cfg(test)]
-    pub fn of(lecture: &str) -> Option<LecturePlan> {
-        plans(&crate::registry::lectures()).into_iter().find(|p| p.lecture == lecture)
-    }
-
     /// What the short version does.
     pub fn summary(&self) -> &'static str {
         self.plan.summary
@@ -173,6 +167,14 @@ mod tests {
         }
     }
 
+    /// A made-up lecture's plan: `budget`, no flags of its own.
+    fn plan(budget: Budget) -> LecturePlan {
+        LecturePlan {
+            lecture: "toy",
+            plan: DemoPlan { summary: "a toy lecture", budget, train_flags: &[], eval_flags: &[] },
+        }
+    }
+
     fn flag(args: &[String], name: &str) -> Option<String> {
         args.iter().position(|a| a == name).map(|i| args[i + 1].clone())
     }
@@ -187,37 +189,37 @@ mod tests {
 
     #[test]
     fn the_same_budget_on_small_and_full_data() {
-        let ae = LecturePlan::of("autoencoder").unwrap();
-        let full = ae.train_args(&setting(60_000, 1.0));
+        let images = plan(Budget::Images(60_000));
+        let full = images.train_args(&setting(60_000, 1.0));
         assert_eq!((flag(&full, "--epochs"), flag(&full, "--train-limit")), (Some("1".into()), Some("60000".into())));
-        let mini = ae.train_args(&setting(2_000, 1.0));
+        let mini = images.train_args(&setting(2_000, 1.0));
         assert_eq!((flag(&mini, "--epochs"), flag(&mini, "--train-limit")), (Some("30".into()), Some("2000".into())));
-        let smoke = ae.train_args(&setting(2_000, 0.01));
+        let smoke = images.train_args(&setting(2_000, 0.01));
         assert_eq!((flag(&smoke, "--epochs"), flag(&smoke, "--train-limit")), (Some("1".into()), Some("600".into())));
         assert_eq!(flag(&smoke, "--valid-limit"), Some("100".into()));
-        let dqn = LecturePlan::of("dqn").unwrap().train_args(&setting(0, 0.001));
-        assert_eq!(flag(&dqn, "--total-steps"), Some("2000".into()), "never below the agent's warm-up");
-        assert_eq!(flag(&dqn, "--epochs"), None);
+        let agent = plan(Budget::EnvironmentSteps(100_000)).train_args(&setting(0, 0.001));
+        assert_eq!(flag(&agent, "--total-steps"), Some("2000".into()), "never below the agent's warm-up");
+        assert_eq!(flag(&agent, "--epochs"), None);
     }
 
     #[test]
-    fn the_emoji_lecture_counts_emoji_pairs_and_never_gets_the_fashion_folder() {
-        let pix2pix = LecturePlan::of("pix2pix").unwrap();
-        assert_eq!(pix2pix.data(), LectureData::Emoji);
+    fn an_emoji_lecture_counts_emoji_pairs_and_never_gets_the_fashion_folder() {
+        let emoji = plan(Budget::EmojiPairs(2_560));
+        assert_eq!(emoji.data(), LectureData::Emoji);
         let mut fashion_dir = setting(60_000, 1.0);
         fashion_dir.data_dir = Some("/usr/share/datasets/fashion-mnist".into());
-        let mini = pix2pix.train_args(&fashion_dir);
+        let mini = emoji.train_args(&fashion_dir);
         // 2,560 pairs over the 216 embedded pairs: 12 epochs.
         assert_eq!((flag(&mini, "--epochs"), flag(&mini, "--train-limit")), (Some("12".into()), Some("216".into())));
         assert_eq!(flag(&mini, "--data-dir"), None);
-        assert_eq!(flag(&pix2pix.eval_args(Path::new("r"), &fashion_dir, &[]), "--data-dir"), None);
+        assert_eq!(flag(&emoji.eval_args(Path::new("r"), &fashion_dir, &[]), "--data-dir"), None);
         fashion_dir.emoji_pairs = Ok(3_032);
-        let full = pix2pix.train_args(&fashion_dir);
+        let full = emoji.train_args(&fashion_dir);
         assert_eq!((flag(&full, "--epochs"), flag(&full, "--train-limit")), (Some("1".into()), Some("2560".into())));
         let mut embedded = setting(2_000, 1.0);
         embedded.data_dir = Some(atelier_data::source::EMBEDDED_NAME.into());
-        assert_eq!(flag(&pix2pix.train_args(&embedded), "--data-dir"), Some("embedded".into()));
-        let classifier = LecturePlan::of("classifier").unwrap();
-        assert_eq!(flag(&classifier.train_args(&embedded), "--data-dir"), Some("embedded".into()));
+        assert_eq!(flag(&emoji.train_args(&embedded), "--data-dir"), Some("embedded".into()));
+        let fashion = plan(Budget::Images(60_000));
+        assert_eq!(flag(&fashion.train_args(&embedded), "--data-dir"), Some("embedded".into()));
     }
 }

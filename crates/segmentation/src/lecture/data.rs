@@ -5,9 +5,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use atelier_data::emoji::{EmojiSource, Vendor};
-use atelier_data::emoji_scenes::EmojiSceneGenerator;
+use crate::emoji_scenes::EmojiSceneGenerator;
 use atelier_data::masks::{is_mask_folder, read_mask_folder};
-use atelier_data::scenes::{Garments, SceneConfig, SceneGenerator, SceneSplit, scene_class_names};
+use crate::scenes::{Garments, SceneConfig, SceneGenerator, SceneSplit, masked_scenes, scene_class_names};
 use atelier_data::{DataRecord, DataSource, MaskedImages};
 
 use crate::{SegmentationConfig, SegmentationTask};
@@ -94,7 +94,7 @@ impl SegmentationSource {
                     let garments = Garments::from_dataset(&data, split).map_err(e)?;
                     let config = SceneConfig { seed: config.scene_seed, ..SceneConfig::default() };
                     let generator = SceneGenerator::new(config, garments).map_err(e)?;
-                    Ok(MaskedImages::from_scenes(&generator, count, scene_class_names(&data.class_names)))
+                    Ok(masked_scenes(&generator, count, scene_class_names(&data.class_names)))
                 };
                 let train = scenes(SceneSplit::Train, config.train_scenes)?;
                 let test = scenes(SceneSplit::Test, config.test_scenes)?;
@@ -173,5 +173,5 @@ pub fn bench_scenes() -> Result<MaskedImages, String> {
     let data = atelier_data::load_from(DataSource::Embedded).map_err(|e| e.to_string())?;
     let garments = Garments::from_dataset(&data, SceneSplit::Train).map_err(|e| e.to_string())?;
     let generator = SceneGenerator::new(SceneConfig::default(), garments).map_err(|e| e.to_string())?;
-    Ok(MaskedImages::from_scenes(&generator, 256, scene_class_names(&data.class_names)))
+    Ok(masked_scenes(&generator, 256, scene_class_names(&data.class_names)))
 }

@@ -5,6 +5,7 @@
 mod course;
 mod data;
 mod eval;
+mod scenes;
 mod segment;
 mod train;
 
@@ -14,14 +15,15 @@ use std::sync::Arc;
 use atelier_core::course::CourseEntry;
 use atelier_derive::Params;
 use atelier_lecture::{
-    About, BenchPlan, BenchRequest, Budget, Context, DemoPlan, Found, InAll, Lecture, OpenRun, Preset, Verb,
+    About, BenchPlan, BenchRequest, Budget, Context, DemoPlan, Found, InAll, Lecture, LectureCommand, OpenRun, Preset,
+    Verb,
     time_steps,
 };
 use atelier_train::seed::seed_device_for_init;
-use atelier_train::{MaskSource, Outcome, Session, TrainConfig, TrainError};
+use atelier_train::{Outcome, Session, TrainConfig, TrainError};
 use burn::prelude::*;
 
-use crate::{Architecture, SegmentationConfig, SegmentationExperiment};
+use crate::{Architecture, MaskSource, SegmentationConfig, SegmentationExperiment};
 use data::{SegmentationData, SegmentationSource};
 
 /// The lecture, as the registry lists it.
@@ -120,6 +122,15 @@ impl Lecture for SegmentationLecture {
             "segment",
             "Segment a folder of your own images with a trained segmentation run (masks and overlays out).",
             segment::run,
+        )]
+    }
+
+    fn commands(&self) -> Vec<LectureCommand<Self>> {
+        vec![LectureCommand::new(
+            "scenes",
+            "Write Fashion-MNIST scenes (1–4 garments on a 64×64 canvas, a label per pixel) as a mask folder: \
+             images/, masks/, classes.txt and preview.png.",
+            scenes::run,
         )]
     }
 

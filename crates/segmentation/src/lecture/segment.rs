@@ -96,10 +96,10 @@ fn class_names(config: &SegmentationConfig, run_config: &RunConfig) -> Vec<Strin
         SegmentationTask::Folder if from_folder.is_some() => from_folder.unwrap_or_default(),
         // The garments' dataset names the labels (Fashion-MNIST's, or MNIST's digits).
         SegmentationTask::FashionScenes => match atelier_data::locate(run_config.data_dir.as_deref()) {
-            Ok(source) => atelier_data::scenes::scene_class_names(&atelier_data::dataset::class_names_for(&source)),
-            Err(_) => atelier_data::FASHION_SCENE_CLASSES.iter().map(|s| s.to_string()).collect(),
+            Ok(source) => crate::scenes::scene_class_names(&atelier_data::dataset::class_names_for(&source)),
+            Err(_) => crate::scenes::FASHION_SCENE_CLASSES.iter().map(|s| s.to_string()).collect(),
         },
-        SegmentationTask::EmojiScenes => atelier_data::emoji_scenes::emoji_scene_class_names(),
+        SegmentationTask::EmojiScenes => crate::emoji_scenes::emoji_scene_class_names(),
         SegmentationTask::Folder => (0..config.classes).map(|k| format!("class {k}")).collect(),
     }
 }

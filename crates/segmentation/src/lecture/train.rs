@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use atelier_train::{MaskSource, Outcome, PairAugment, Session, TrainError, fit};
+use crate::MaskSource;
+use atelier_train::{Outcome, PairAugment, Session, TrainError, fit};
 
 use super::data::SegmentationData;
 use crate::loss::inverse_frequency_weights;

@@ -1,9 +1,11 @@
-//! `data scenes`: Fashion-MNIST scenes for the segmentation lecture, written as PNGs to look at.
+//! `scenes segmentation`: Fashion-MNIST scenes for the lecture, written as PNGs to look at (and to
+//! train on as a mask folder: `train segmentation --data-dir DIR`).
 //!
 //! `DIR/images/NNNNN.png` are the grey 64×64 scenes, `DIR/masks/NNNNN.png` their 8-bit index masks
 //! (label 0 = background, 1 + class where a garment's pixel is above the threshold; see
-//! `atelier_data::scenes`), `DIR/classes.txt` names label k on line k (counting from 0), and `DIR/preview.png`
-//! shows the first 16 scenes as image | mask in [`atelier_core::canvas::label_colour`]'s palette, with its legend.
+//! [`crate::scenes`]), `DIR/classes.txt` names label k on line k (counting from 0), and
+//! `DIR/preview.png` shows the first 16 scenes as image | mask in
+//! [`atelier_core::canvas::label_colour`]'s palette, with its legend.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -11,9 +13,9 @@ use std::path::{Path, PathBuf};
 use atelier_core::canvas::label_planes;
 use atelier_core::grid::{ImageBatch, LabeledRows, Row};
 use atelier_core::png::{self, Channels};
-use atelier_data::scenes::{self, Garments, Scene, SceneConfig, SceneGenerator, SceneSplit};
+use atelier_derive::Params;
 
-use crate::cli::SplitArg;
+use crate::scenes::{self, Garments, Scene, SceneConfig, SceneGenerator, SceneSplit};
 
 /// How many scenes the preview shows (the first ones).
 const PREVIEW_SCENES: usize = 16;
@@ -24,28 +26,50 @@ const PREVIEW_SCALE: usize = 2;
 /// Side of a colour swatch in the preview's legend, before scaling.
 const SWATCH_SIZE: usize = 32;
 
-/// What `data scenes` was asked for.
-#[derive(Debug, Clone)]
-pub struct ScenesRequest {
-    pub split: SplitArg,
-    pub count: usize,
-    pub seed: u64,
-    pub threshold: f32,
-    pub data_dir: Option<PathBuf>,
+/// The flags of `scenes segmentation`.
+#[derive(Debug, Params)]
+pub struct ScenesArgs {
+    /// The folder to write images/, masks/, classes.txt and preview.png into.
+    #[param(value_name = "DIR", required)]
     pub out: PathBuf,
+    /// The split whose garments make the scenes.
+    #[param]
+    pub split: SceneSplit,
+    /// How many scenes to write (scenes 0 to N − 1).
+    #[param(value_name = "N")]
+    pub count: usize,
+    /// The seed the scenes are drawn from.
+    #[param(value_name = "S")]
+    pub seed: u64,
+    /// A garment's pixel is painted and labelled when its intensity in [0, 1] is above this.
+    #[param(value_name = "T")]
+    pub threshold: f32,
+    /// Dataset folder [default: the usual search order].
+    #[param(value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Default for ScenesArgs {
+    fn default() -> Self {
+        Self {
+            out: PathBuf::new(),
+            split: SceneSplit::Test,
+            count: 100,
+            seed: 0,
+            threshold: scenes::DEFAULT_THRESHOLD,
+            data_dir: None,
+        }
+    }
 }
 
 /// Writes scenes 0..count of a split: images, masks, class names and a preview. Everything is
 /// checked (flags, data, config) before the first file is written.
-pub fn write_scenes(request: &ScenesRequest) -> Result<(), String> {
+pub fn run(_: &super::SegmentationLecture, request: &ScenesArgs) -> Result<(), String> {
     if request.count == 0 {
         return Err("--count must be at least 1".to_string());
     }
     let data = atelier_data::load(request.data_dir.as_deref()).map_err(|e| e.to_string())?;
-    let split = match request.split {
-        SplitArg::Train => SceneSplit::Train,
-        SplitArg::Test => SceneSplit::Test,
-    };
+    let split = request.split;
     let config = SceneConfig { seed: request.seed, threshold: request.threshold, ..SceneConfig::default() };
     let garments = Garments::from_dataset(&data, split).map_err(|e| e.to_string())?;
     let generator = SceneGenerator::new(config, garments).map_err(|e| e.to_string())?;

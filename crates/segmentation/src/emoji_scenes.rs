@@ -3,7 +3,7 @@
 //! A scene is a 64×64 RGB canvas with a background (a plain colour, stripes or noise, drawn at
 //! random) and 1–3 emoji of one split, each scaled to a side between 24 and 40 pixels and placed
 //! fully inside the canvas (overlap allowed, the later one on top). Every pixel is labelled
-//! `0` = background or `1 + c` where `c` is the emoji category ([`crate::emoji::CATEGORIES`], 9):
+//! `0` = background or `1 + c` where `c` is the emoji category ([`atelier_data::emoji::CATEGORIES`], 9):
 //! 10 classes, [`emoji_scene_class_names`].
 //!
 //! ## Where an emoji is
@@ -19,10 +19,10 @@
 //! ([`crate::scenes`]); training scenes use training emoji and test scenes test emoji, so the test
 //! is on emoji the network never saw.
 
-use crate::colour::ColourImage;
-use crate::emoji::{CATEGORIES, EmojiSet, EmojiSplit};
-use crate::error::DataError;
-use crate::masks::MaskedImages;
+use atelier_data::colour::ColourImage;
+use atelier_data::emoji::{CATEGORIES, EmojiSet, EmojiSplit};
+use atelier_data::error::DataError;
+use atelier_data::masks::MaskedImages;
 use atelier_core::rng::Rng;
 use crate::scenes::SceneSplit;
 
@@ -225,7 +225,7 @@ mod tests {
 
     #[test]
     fn scenes_are_deterministic_labelled_and_split_apart() {
-        let set = crate::emoji_mini::load(&[crate::emoji::Vendor::Google]).unwrap();
+        let set = atelier_data::emoji_mini::load(&[atelier_data::emoji::Vendor::Google]).unwrap();
         let train = EmojiSceneGenerator::new(&set, SceneSplit::Train, 0).unwrap();
         let test = EmojiSceneGenerator::new(&set, SceneSplit::Test, 0).unwrap();
         assert!(train.sprites() > test.sprites() && test.sprites() > 0);

@@ -13,12 +13,12 @@
 
 use std::collections::HashMap;
 
-use crate::dataset::Split;
-use crate::emoji::{EmojiSet, EmojiSplit, SIZE, Vendor};
-use crate::error::DataError;
-use crate::folders::NamedImage;
-use crate::pairs::StyledImages;
-use crate::translation::edges_to_fashion_pairs;
+use atelier_data::dataset::Split;
+use atelier_data::emoji::{EmojiSet, EmojiSplit, SIZE, Vendor};
+use atelier_data::error::DataError;
+use atelier_data::folders::NamedImage;
+use atelier_data::pairs::StyledImages;
+use atelier_data::translation::edges_to_fashion_pairs;
 
 /// Style label of the `X` images and of the `Y` images in their [`StyledImages`].
 pub const DOMAIN_X: usize = 0;
@@ -111,7 +111,7 @@ mod tests {
 
     #[test]
     fn the_emoji_halves_never_share_an_emoji() {
-        let set = crate::emoji_mini::load(&[Vendor::Twitter, Vendor::Google]).unwrap();
+        let set = atelier_data::emoji_mini::load(&[Vendor::Twitter, Vendor::Google]).unwrap();
         let halves = emoji_halves(&set, Vendor::Twitter, Vendor::Google).unwrap();
         let train = set.indices(EmojiSplit::Train);
         assert_eq!(halves.x.len() + halves.y.len(), train.len(), "every training image lands in one half");
@@ -138,7 +138,7 @@ mod tests {
 
     #[test]
     fn the_fashion_halves_are_edges_then_garments_of_other_images() {
-        let data = crate::load_from(crate::DataSource::Embedded).unwrap();
+        let data = atelier_data::load_from(atelier_data::DataSource::Embedded).unwrap();
         let halves = fashion_halves(&data.train, 0.5, Some(10)).unwrap();
         assert_eq!((halves.x.len(), halves.y.len(), halves.shape()), (5, 5, [1, 32, 32]));
         let pairs = edges_to_fashion_pairs(&data.train, 0.5, Some(10)).unwrap();

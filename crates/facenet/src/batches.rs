@@ -4,12 +4,12 @@
 use std::sync::Arc;
 
 use atelier_data::augment::AugmentConfig;
-use atelier_data::identities::augment_view;
-use atelier_data::IdentityImages;
+use crate::identities::augment_view;
+use crate::identities::IdentityImages;
 use atelier_core::Rng;
 use burn::prelude::*;
 
-use crate::batch::BatchSource;
+use atelier_train::batch::BatchSource;
 
 /// Views with their identities.
 #[derive(Debug, Clone)]
@@ -148,7 +148,7 @@ impl BatchSource for IdentitySource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use atelier_data::Background;
+    use crate::identities::Background;
 
     /// Five identities with 1, 2, 3, 4 and 6 images (one pixel each, the value its index).
     fn set() -> Arc<IdentityImages> {

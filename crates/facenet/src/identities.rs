@@ -11,11 +11,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::augment::AugmentConfig;
-use crate::colour::ColourImage;
-use crate::dataset::Split;
-use crate::emoji::{EmojiSet, EmojiSplit};
-use crate::folders::LabelledImages;
+use atelier_data::augment::AugmentConfig;
+use atelier_data::colour::ColourImage;
+use atelier_data::dataset::Split;
+use atelier_data::emoji::{EmojiSet, EmojiSplit};
+use atelier_data::folders::LabelledImages;
 use atelier_core::rng::Rng;
 
 /// The colour of an image's surroundings: what augmentation fills uncovered pixels with.
@@ -145,7 +145,7 @@ impl IdentityImages {
             });
         }
         let styles = set.vendors.iter().map(|v| v.name().to_string()).collect();
-        let mut out = Self::empty([3, crate::emoji::SIZE, crate::emoji::SIZE], names, styles, Background::White);
+        let mut out = Self::empty([3, atelier_data::emoji::SIZE, atelier_data::emoji::SIZE], names, styles, Background::White);
         for (style, images) in set.images.iter().enumerate() {
             for (entry, image) in set.entries.iter().zip(images) {
                 if entry.split == split {
@@ -230,7 +230,7 @@ fn luminance(planar: &[u8], plane: usize) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::idx::ImageSet;
+    use atelier_data::idx::ImageSet;
 
     #[test]
     fn a_split_becomes_one_identity_per_class() {
@@ -248,7 +248,7 @@ mod tests {
 
     #[test]
     fn the_embedded_emoji_give_identities_in_both_styles() {
-        let set = crate::emoji_mini::load(&[crate::emoji::Vendor::Google, crate::emoji::Vendor::Twitter]).unwrap();
+        let set = atelier_data::emoji_mini::load(&[atelier_data::emoji::Vendor::Google, atelier_data::emoji::Vendor::Twitter]).unwrap();
         let test = IdentityImages::from_emoji(&set, EmojiSplit::Test);
         let train = IdentityImages::from_emoji(&set, EmojiSplit::Train);
         assert_eq!(test.style_names, ["google", "twitter"]);

@@ -4,11 +4,11 @@
 
 use std::sync::Arc;
 
-use atelier_data::UnpairedSet;
+use crate::unpaired::UnpairedSet;
 use atelier_core::Rng;
 use burn::prelude::*;
 
-use crate::batch::{BatchSource, PairBatch};
+use atelier_train::batch::{BatchSource, PairBatch};
 
 /// The two domains of a training set; a batch is `inputs` = `X` images, `targets` = `Y` images,
 /// `labels` = the `X` images' classes.

@@ -32,7 +32,7 @@
 //! splits use separate streams, so training and test scenes do not share layouts.
 //!
 //! ```
-//! use atelier_data::scenes::{Garments, SceneConfig, SceneGenerator, SceneSplit};
+//! use atelier_segmentation::scenes::{Garments, SceneConfig, SceneGenerator, SceneSplit};
 //! let data = atelier_data::load_from(atelier_data::DataSource::Embedded)?;
 //! let garments = Garments::from_dataset(&data, SceneSplit::Test)?;
 //! let scenes = SceneGenerator::new(SceneConfig::default(), garments)?;
@@ -41,8 +41,9 @@
 //! # Ok::<(), atelier_data::DataError>(())
 //! ```
 
-use crate::dataset::{Dataset, FASHION_MNIST_CLASSES, NUM_CLASSES};
-use crate::error::DataError;
+use atelier_data::dataset::{Dataset, FASHION_MNIST_CLASSES, NUM_CLASSES};
+use atelier_data::error::DataError;
+use atelier_data::masks::MaskedImages;
 use atelier_core::rng::Rng;
 
 /// Side of the default square canvas, in pixels.
@@ -86,6 +87,16 @@ pub enum SceneSplit {
 }
 
 impl SceneSplit {
+    pub const ALL: [SceneSplit; 2] = [SceneSplit::Train, SceneSplit::Test];
+
+    /// One line of `--help`.
+    pub fn about(self) -> &'static str {
+        match self {
+            SceneSplit::Train => "the training split's garments",
+            SceneSplit::Test => "the test split's garments",
+        }
+    }
+
     /// The lower-case name, as on the command line.
     pub fn name(self) -> &'static str {
         match self {
@@ -102,6 +113,8 @@ impl SceneSplit {
         }
     }
 }
+
+atelier_core::choice_value!(SceneSplit);
 
 /// How scenes are made.
 #[derive(Debug, Clone, PartialEq)]
@@ -286,7 +299,7 @@ pub struct Scene {
 impl Scene {
     /// The intensities as floats in `[0, 1]`, the form the networks eat. // [size * size]
     pub fn unit_pixels(&self) -> Vec<f32> {
-        crate::dataset::to_unit_floats(&self.pixels)
+        atelier_data::dataset::to_unit_floats(&self.pixels)
     }
 }
 
@@ -392,6 +405,18 @@ pub fn is_garment_pixel(value: u8, threshold: f32) -> bool {
 /// The random generator of scene `index` of `split`: forked from the seed by split, then by index.
 fn scene_rng(seed: u64, split: SceneSplit, index: usize) -> Rng {
     Rng::new(seed).fork(split.stream()).fork(index as u64)
+}
+
+/// Scenes `0..count` of a generator as a masked set (grey, one channel); `class_names` names the
+/// labels ([`scene_class_names`] of the dataset's classes).
+pub fn masked_scenes(generator: &SceneGenerator, count: usize, class_names: Vec<String>) -> MaskedImages {
+    let size = generator.config().canvas_size;
+    let mut set = MaskedImages::empty([1, size, size], class_names);
+    for index in 0..count {
+        let scene = generator.scene(index);
+        set.push(&scene.pixels, &scene.labels, format!("scene-{index:05}"));
+    }
+    set
 }
 
 #[cfg(test)]
@@ -579,7 +604,7 @@ mod tests {
 
     #[test]
     fn real_garments_from_the_embedded_set_make_scenes() {
-        let data = crate::load_from(crate::DataSource::Embedded).unwrap();
+        let data = atelier_data::load_from(atelier_data::DataSource::Embedded).unwrap();
         for split in [SceneSplit::Train, SceneSplit::Test] {
             let garments = Garments::from_dataset(&data, split).unwrap();
             assert_eq!(garments.shape(), (SIDE, SIDE));
@@ -600,5 +625,17 @@ mod tests {
             }
             assert!(classes_seen.iter().all(|&seen| seen), "{split:?}: every label occurs in 50 scenes");
         }
+    }
+
+    #[test]
+    fn scenes_fill_a_set_that_agrees_with_the_generator() {
+        let data = atelier_data::load_from(atelier_data::DataSource::Embedded).unwrap();
+        let garments = Garments::from_dataset(&data, SceneSplit::Test).unwrap();
+        let generator = SceneGenerator::new(SceneConfig::default(), garments).unwrap();
+        let set = masked_scenes(&generator, 5, scene_class_names(&data.class_names));
+        assert_eq!((set.len(), set.image_shape, set.num_classes()), (5, [1, 64, 64], 11));
+        let scene = generator.scene(3);
+        assert_eq!((set.image(3), set.mask(3)), (&scene.pixels[..], &scene.labels[..]));
+        assert_eq!(set.names[3], "scene-00003");
     }
 }
