@@ -279,3 +279,41 @@ fn the_vulkan_drivers_runtime_dir_complaint_stays_out_of_the_output() {
     assert!(all.contains("flex") && all.contains("wgpu"), "{all}");
     assert!(!all.contains("XDG_RUNTIME_DIR"), "{all}");
 }
+
+/// Each lecture README's table of flags (between `<!-- flags:begin ID -->` and `<!-- flags:end -->`)
+/// is what `atelier flags ID` prints from the declarations: a default changed in code shows here
+/// until the README is regenerated. Every lecture `train` offers has such a table.
+#[test]
+fn each_lectures_readme_lists_its_flags_as_the_code_declares_them() {
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut documented = Vec::new();
+    for entry in std::fs::read_dir(&crates).unwrap() {
+        let readme = entry.unwrap().path().join("README.md");
+        let Ok(text) = std::fs::read_to_string(&readme) else { continue };
+        let Some(start) = text.find("<!-- flags:begin ") else { continue };
+        let rest = &text[start + "<!-- flags:begin ".len()..];
+        let (id, rest) = rest.split_once(" -->\n").expect("<!-- flags:begin ID -->");
+        let table = &rest[..rest.find("<!-- flags:end -->").expect("<!-- flags:end -->")];
+        let printed = stdout(&ok(atelier("flex", &["flags", id])));
+        assert!(
+            table == printed,
+            "{}: the flags table differs from `cargo xtask flags {id}`; paste its output between the markers",
+            readme.display()
+        );
+        documented.push(id.to_string());
+    }
+    let help = stdout(&ok(atelier("flex", &["train", "--help"])));
+    let lectures: Vec<&str> = help
+        .lines()
+        .skip_while(|line| !line.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .collect();
+    assert!(lectures.len() >= 10, "{help}");
+    for lecture in lectures {
+        assert!(documented.iter().any(|d| d == lecture), "no README lists the flags of {lecture}: {documented:?}");
+    }
+}
+
