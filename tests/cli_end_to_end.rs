@@ -259,7 +259,10 @@ fn flags_that_do_not_apply_are_refused_with_a_failing_status() {
     }
     // Refused once the configuration is resolved: the setting it would change does not exist.
     let cases: [(&[&str], &str); 3] = [
-        (&["train", "autoencoder", "--noise-sigma", "0.3", "--out", out_s], "--noise-sigma applies to --variant denoising only"),
+        (
+            &["train", "autoencoder", "--noise-sigma", "0.3", "--out", out_s],
+            "--noise-sigma applies to --variant denoising only",
+        ),
         (
             &["train", "vae", "--gaussian-sigma", "0.2", "--out", out_s],
             "--gaussian-sigma applies to --likelihood gaussian",
@@ -316,4 +319,3 @@ fn each_lectures_readme_lists_its_flags_as_the_code_declares_them() {
         assert!(documented.iter().any(|d| d == lecture), "no README lists the flags of {lecture}: {documented:?}");
     }
 }
-

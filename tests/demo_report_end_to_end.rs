@@ -12,8 +12,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use serde_json::Value;
 use atelier_testkit::commands::{atelier, embedded_dir, fails_with, ok, read, scratch, stdout};
+use serde_json::Value;
 
 /// Every lecture of the course, in order (the report's sections).
 const LECTURES: [&str; 10] =

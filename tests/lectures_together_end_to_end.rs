@@ -56,7 +56,10 @@ fn a_plain_autoencoders_latent_path_is_drawn_beside_the_vaes() {
     let vae = tiny_vae(&out.join("vae"));
     let vae_s = vae.to_str().unwrap();
     // Only an autoencoder run is accepted as one.
-    let err = fails_with(&atelier("flex", &["eval", "vae", "--run", vae_s, "--autoencoder-run", vae_s]), "not an autoencoder run");
+    let err = fails_with(
+        &atelier("flex", &["eval", "vae", "--run", vae_s, "--autoencoder-run", vae_s]),
+        "not an autoencoder run",
+    );
     assert!(err.contains("vae run"), "{err}");
 
     let alone = ok(atelier("flex", &["eval", "vae", "--run", vae_s]));

@@ -169,7 +169,8 @@ fn registered(root: &Path, lectures: &[LectureCrate]) -> Result<Vec<Violation>, 
         let text = read(&path)?;
         for (i, line) in text.lines().enumerate() {
             if line.trim_start().starts_with("impl Lecture for ") {
-                let krate = relative(root, &path).components().nth(1).map(|c| c.as_os_str().to_string_lossy().into_owned());
+                let krate =
+                    relative(root, &path).components().nth(1).map(|c| c.as_os_str().to_string_lossy().into_owned());
                 let ident = format!("atelier_{}", krate.unwrap_or_default().replace('-', "_"));
                 if !registry.contains(&format!("&{ident}::")) {
                     found.push(Violation {
@@ -239,11 +240,15 @@ fn manifest_dependencies(root: &Path, lecture: &LectureCrate, all: &[LectureCrat
     let path = root.join("crates").join(&lecture.folder).join("Cargo.toml");
     let mut found = Vec::new();
     for (line, name) in dependencies(&read(&path)?) {
-        if let Some(other) = all.iter().find(|o| o.folder != lecture.folder && name == format!("atelier-{}", o.folder)) {
+        if let Some(other) = all.iter().find(|o| o.folder != lecture.folder && name == format!("atelier-{}", o.folder))
+        {
             found.push(Violation {
                 path: relative(root, &path),
                 line,
-                what: format!("the lecture {} depends on the lecture {} (ask the registry instead)", lecture.id, other.id),
+                what: format!(
+                    "the lecture {} depends on the lecture {} (ask the registry instead)",
+                    lecture.id, other.id
+                ),
             });
         }
     }
@@ -386,7 +391,10 @@ fn names_outside_their_place(root: &Path, lectures: &[LectureCrate]) -> Result<V
                     found.push(Violation {
                         path: relative(root, path),
                         line: i + 1,
-                        what: format!("names the lecture {} outside its place (crates/{}/)", lecture.id, lecture.folder),
+                        what: format!(
+                            "names the lecture {} outside its place (crates/{}/)",
+                            lecture.id, lecture.folder
+                        ),
                     });
                 }
             }
@@ -440,24 +448,38 @@ mod tests {
         };
         // A lecture importing another, in its code and in its manifest.
         let found = plant("an import", &|copy| {
-            append(&copy.join(format!("crates/{}/src/lib.rs", a.folder)), &format!("\npub use {}::lecture;\n", b.ident));
+            append(
+                &copy.join(format!("crates/{}/src/lib.rs", a.folder)),
+                &format!("\npub use {}::lecture;\n", b.ident),
+            );
         });
         assert!(found.iter().any(|v| v.what.contains(&format!("names the lecture {}", b.id))), "{found:?}");
         let found = plant("a dependency", &|copy| {
             let manifest = copy.join(format!("crates/{}/Cargo.toml", a.folder));
             let text = fs::read_to_string(&manifest).unwrap();
-            let text = text.replacen("[dependencies]\n", &format!("[dependencies]\natelier-{}.workspace = true\n", b.folder), 1);
+            let text = text.replacen(
+                "[dependencies]\n",
+                &format!("[dependencies]\natelier-{}.workspace = true\n", b.folder),
+                1,
+            );
             fs::write(manifest, text).unwrap();
         });
         assert!(found.iter().any(|v| v.what.contains("depends on the lecture")), "{found:?}");
         // File IO and clap in a model module.
         let found = plant("file IO", &|copy| {
-            append(&copy.join(format!("crates/{}/src/lib.rs", a.folder)), "\nfn peek() { let _ = std::fs::read(\"x\"); }\n");
+            append(
+                &copy.join(format!("crates/{}/src/lib.rs", a.folder)),
+                "\nfn peek() { let _ = std::fs::read(\"x\"); }\n",
+            );
         });
         assert!(found.iter().any(|v| v.what.contains("file IO")), "{found:?}");
         let found = plant("clap", &|copy| {
             let manifest = copy.join(format!("crates/{}/Cargo.toml", a.folder));
-            let text = fs::read_to_string(&manifest).unwrap().replacen("[dependencies]\n", "[dependencies]\nclap.workspace = true\n", 1);
+            let text = fs::read_to_string(&manifest).unwrap().replacen(
+                "[dependencies]\n",
+                "[dependencies]\nclap.workspace = true\n",
+                1,
+            );
             fs::write(manifest, text).unwrap();
         });
         assert!(found.iter().any(|v| v.what.contains("depends on clap")), "{found:?}");

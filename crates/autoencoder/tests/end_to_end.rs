@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use atelier_testkit::commands::{bin, assert_picture, atelier, embedded_dir, fails_with, ok, read, scratch, stderr};
+use atelier_testkit::commands::{assert_picture, atelier, bin, embedded_dir, fails_with, ok, read, scratch, stderr};
 
 /// The only run directory under `out/autoencoder/`.
 fn single_run(out: &Path) -> PathBuf {
@@ -194,8 +194,8 @@ fn wgpu_trains_when_an_adapter_exists() {
     let probe = ok(atelier("flex", &["backends"]));
     let listing = String::from_utf8_lossy(&probe.stdout).to_string();
     let wgpu_line = listing.lines().find(|l| l.starts_with("wgpu")).unwrap_or_default().to_string();
-    if !wgpu_line.contains("available") || std::env::var("ATELIER_TEST_WGPU").is_ok_and(|v| v == "skip") {
-        eprintln!("SKIPPED wgpu end-to-end: {wgpu_line}");
+    let adapter = if wgpu_line.contains("available") { Ok(()) } else { Err(wgpu_line.clone()) };
+    if !atelier_backend::WgpuTestPolicy::from_env().runs(adapter, "wgpu end-to-end") {
         return;
     }
     let out = scratch("wgpu");

@@ -127,22 +127,76 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     format!("{text} (on Linux, a Vulkan driver is needed: `apt-get install mesa-vulkan-drivers` gives a software one)")
 }
 
+/// Whether the test suites must exercise wgpu, read from `ATELIER_WGPU_TEST` (the same shape as
+/// the report's `ATELIER_BROWSER_TEST`):
+///
+/// | value      | meaning                                                                 |
+/// |------------|-------------------------------------------------------------------------|
+/// | `required` | a missing adapter fails the tests (CI sets this: `.ci/run` installs Mesa) |
+/// | `skip`     | wgpu is skipped on purpose (e.g. a laptop without Vulkan drivers)         |
+/// | unset      | wgpu runs when an adapter exists, and the skip is printed otherwise       |
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WgpuTestPolicy {
+    Required,
+    Skip,
+    IfAvailable,
+}
+
+/// The environment variable [`WgpuTestPolicy`] is read from.
+pub const WGPU_TEST_VARIABLE: &str = "ATELIER_WGPU_TEST";
+
+impl WgpuTestPolicy {
+    /// The policy this process runs under. Any other value than `required`/`skip` is a mistake
+    /// worth stopping for, not a silent default.
+    pub fn from_env() -> WgpuTestPolicy {
+        match std::env::var(WGPU_TEST_VARIABLE).as_deref() {
+            Err(_) | Ok("") => WgpuTestPolicy::IfAvailable,
+            Ok("required") => WgpuTestPolicy::Required,
+            Ok("skip") => WgpuTestPolicy::Skip,
+            Ok(other) => panic!("{WGPU_TEST_VARIABLE}={other:?} is not one of `required`, `skip` (or unset)"),
+        }
+    }
+
+    /// Decides whether a wgpu test runs, given whether an adapter was found (`Err` says why not):
+    /// `true` runs it, `false` skips it with the reason printed, and a required-but-absent
+    /// adapter panics with that reason, so CI fails.
+    pub fn runs(self, adapter: Result<(), String>, what: &str) -> bool {
+        match (self, adapter) {
+            (WgpuTestPolicy::Skip, _) => {
+                eprintln!("SKIPPED {what}: {WGPU_TEST_VARIABLE}=skip");
+                false
+            }
+            (_, Ok(())) => true,
+            (WgpuTestPolicy::IfAvailable, Err(why)) => {
+                eprintln!("SKIPPED {what}: {why}");
+                false
+            }
+            (WgpuTestPolicy::Required, Err(why)) => {
+                panic!("{WGPU_TEST_VARIABLE}=required but wgpu has no adapter: {why}")
+            }
+        }
+    }
+}
+
 /// The backends the test suites stamp every core check out for: `flex` and `ndarray` always,
-/// `wgpu` when a Vulkan adapter exists (Mesa's `llvmpipe` counts). When wgpu is skipped, the
-/// reason is printed, so a green run never hides that the GPU path went untested.
-/// `ATELIER_TEST_WGPU=skip` skips it on purpose (e.g. on a laptop without Vulkan drivers).
+/// `wgpu` as [`WgpuTestPolicy`] says (when an adapter exists, by default; Mesa's `llvmpipe`
+/// counts). When wgpu is skipped, the reason is printed, so a green run never hides that the GPU
+/// path went untested; under `ATELIER_WGPU_TEST=required` a missing adapter fails instead.
 pub fn test_backends() -> Vec<(Backend, Device)> {
     let mut backends: Vec<(Backend, Device)> = [Backend::Flex, Backend::Ndarray]
         .into_iter()
         .map(|b| (b, b.device().expect("CPU backends always open")))
         .collect();
-    if std::env::var("ATELIER_TEST_WGPU").is_ok_and(|v| v == "skip") {
-        eprintln!("SKIPPED wgpu: ATELIER_TEST_WGPU=skip");
+    let policy = WgpuTestPolicy::from_env();
+    if policy == WgpuTestPolicy::Skip {
+        policy.runs(Ok(()), "wgpu");
         return backends;
     }
     match Backend::Wgpu.device() {
         Ok(device) => backends.push((Backend::Wgpu, device)),
-        Err(err) => eprintln!("SKIPPED wgpu: {err}"),
+        Err(err) => {
+            policy.runs(Err(err.to_string()), "wgpu");
+        }
     }
     backends
 }
@@ -210,6 +264,18 @@ mod tests {
         for backend in Backend::compiled() {
             assert_eq!(backend.name().parse::<Backend>().unwrap(), backend);
         }
+    }
+
+    #[test]
+    fn a_required_wgpu_without_an_adapter_fails_and_the_others_decide_quietly() {
+        let absent = || Err("no Vulkan adapter".to_string());
+        assert!(WgpuTestPolicy::Required.runs(Ok(()), "t"));
+        assert!(WgpuTestPolicy::IfAvailable.runs(Ok(()), "t"));
+        assert!(!WgpuTestPolicy::IfAvailable.runs(absent(), "t"));
+        assert!(!WgpuTestPolicy::Skip.runs(Ok(()), "t"));
+        let failure = std::panic::catch_unwind(|| WgpuTestPolicy::Required.runs(absent(), "t")).unwrap_err();
+        let text = failure.downcast_ref::<String>().unwrap();
+        assert!(text.contains("ATELIER_WGPU_TEST=required") && text.contains("no Vulkan adapter"), "{text}");
     }
 
     #[test]

@@ -172,7 +172,8 @@ impl ClassifierConfig {
     /// (the VGG's decay), keeping the other settings.
     pub fn select_architecture(&mut self, architecture: Architecture) -> Result<(), String> {
         if architecture != self.architecture {
-            *self = Self { architecture, lr_schedule: Self::for_architecture(architecture).lr_schedule, ..self.clone() };
+            *self =
+                Self { architecture, lr_schedule: Self::for_architecture(architecture).lr_schedule, ..self.clone() };
         }
         Ok(())
     }

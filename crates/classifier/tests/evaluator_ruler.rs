@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use atelier_backend::{Backend, test_backends};
 use atelier_classifier::ClassifierConfig;
 use atelier_classifier::lecture::LECTURE;
-use atelier_lecture::Lecture;
 use atelier_data::{DataSource, load_from};
 use atelier_evaluation::degrade::{gaussian_blur, gaussian_noise};
 use atelier_evaluation::{Evaluator, EvaluatorOutputs, coverage, fcd, inception_score};
+use atelier_lecture::Lecture;
 use burn::prelude::*;
 
 fn evaluator_dir() -> PathBuf {

@@ -15,7 +15,6 @@ pub fn backend(name: &str) -> Result<Backend, String> {
     ParamValue::parse(name)
 }
 
-
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Run only this lecture (repeat the flag for several) [default: every lecture, in the course's order].

@@ -13,33 +13,55 @@ pub mod fixed;
 
 use atelier_backend::Backend;
 use atelier_core::params::{ParamInfo, Params, Typed};
-use atelier_lecture::flags::{RunBackend, RunFlags};
+use atelier_lecture::flags::RunFlags;
 use atelier_lecture::{AnyLecture, Registry, SharedVerb};
 use clap::{ArgMatches, Args, Command, FromArgMatches};
 
 pub use fixed::{
-    BenchAllArgs, BenchArgs, BenchOpsArgs, DataArgs, DemoArgs, EvaluatorArg, ImagesEvalArgs, Reference, ReferenceArgs,
-    ReferenceArg, ReportArgs, SampleArgs, TranslateArgs,
+    BenchAllArgs, BenchArgs, BenchOpsArgs, DataArgs, DemoArgs, EvaluatorArg, ImagesEvalArgs, Reference, ReferenceArg,
+    ReferenceArgs, ReportArgs, SampleArgs, TranslateArgs,
 };
 
 /// A command line, parsed.
 pub enum Parsed {
     /// `train [<lecture>] …`: no lecture with `--config FILE` or `--resume RUN` alone.
-    Train { lecture: Option<&'static dyn AnyLecture>, typed: Typed },
-    Eval { lecture: &'static dyn AnyLecture, typed: Typed },
+    Train {
+        lecture: Option<&'static dyn AnyLecture>,
+        typed: Typed,
+    },
+    Eval {
+        lecture: &'static dyn AnyLecture,
+        typed: Typed,
+    },
     EvalImages(ImagesEvalArgs),
-    Bench { lecture: &'static dyn AnyLecture, args: BenchArgs, typed: Typed },
+    Bench {
+        lecture: &'static dyn AnyLecture,
+        args: BenchArgs,
+        typed: Typed,
+    },
     BenchAll(BenchAllArgs),
     BenchOps(BenchOpsArgs),
     /// A verb of the lectures (`segment`, `search`, …): the run's lecture answers it.
-    Verb { name: String, typed: Typed },
+    Verb {
+        name: String,
+        typed: Typed,
+    },
     /// A lecture's command that works on no run (`sweep <lecture>`).
-    Command { name: String, lecture: &'static dyn AnyLecture, typed: Typed },
+    Command {
+        name: String,
+        lecture: &'static dyn AnyLecture,
+        typed: Typed,
+    },
     Translate(TranslateArgs),
-    Sample { lecture: &'static dyn AnyLecture, args: SampleArgs },
+    Sample {
+        lecture: &'static dyn AnyLecture,
+        args: SampleArgs,
+    },
     Backends,
     /// `flags <lecture>`: the lecture's `train` flags as a Markdown table.
-    Flags { lecture: &'static dyn AnyLecture },
+    Flags {
+        lecture: &'static dyn AnyLecture,
+    },
     Demo(DemoArgs),
     Report(ReportArgs),
     Data,
@@ -110,7 +132,7 @@ pub fn command(registry: &Registry) -> Command {
                 .subcommand_required(true),
             |eval, lecture| {
                 let mut flags = lecture.eval_flags();
-                flags.extend(companion_flags(registry, *lecture));
+                flags.extend(registry.companion_flags(*lecture));
                 let command = Command::new(lecture.id()).about(lecture.about().eval);
                 eval.subcommand(args::with_flags(command, &flags, &lecture.eval_defaults()))
             },
@@ -161,10 +183,10 @@ pub fn command(registry: &Registry) -> Command {
     };
     let translate = TranslateArgs::augment_args(Command::new("translate"))
         .about("Translate a folder of your own images with a trained translation run (PNGs out).")
-    .mut_arg("direction", |a| match directions.is_empty() {
-        true => a,
-        false => a.value_parser(clap::builder::PossibleValuesParser::new(directions)),
-    });
+        .mut_arg("direction", |a| match directions.is_empty() {
+            true => a,
+            false => a.value_parser(clap::builder::PossibleValuesParser::new(directions)),
+        });
 
     let mut root = Command::new("cargo xtask")
         .bin_name("cargo xtask")
@@ -175,14 +197,15 @@ pub fn command(registry: &Registry) -> Command {
         .subcommand(eval)
         .subcommand(bench)
         .subcommand(translate);
-    for (name, about, params, defaults) in verbs(registry) {
+    for (name, about, params, defaults) in registry.verbs() {
         root = root.subcommand(args::with_flags(Command::new(name).about(about), &params, &defaults));
     }
-    for (name, offering) in commands(registry) {
+    for (name, offering) in registry.commands() {
         let about = offering.first().map_or("", |(_, info)| info.about);
-        let command = offering.iter().fold(Command::new(name).about(about).subcommand_required(true), |command, (id, info)| {
-            command.subcommand(args::with_flags(Command::new(*id).about(info.about), &info.params, &info.defaults))
-        });
+        let command =
+            offering.iter().fold(Command::new(name).about(about).subcommand_required(true), |command, (id, info)| {
+                command.subcommand(args::with_flags(Command::new(*id).about(info.about), &info.params, &info.defaults))
+            });
         root = root.subcommand(command);
     }
     root.subcommand(sample)
@@ -212,88 +235,6 @@ pub fn command(registry: &Registry) -> Command {
                 )
                 .disable_help_flag(true),
         )
-}
-
-/// A lecture's `train` flags as a Markdown table: flag, default (as `--help` states it), help.
-pub fn flags_table(lecture: &dyn AnyLecture) -> String {
-    let defaults = lecture.train_defaults();
-    let mut table = String::from("| flag | default | what it sets |\n|---|---|---|\n");
-    for info in lecture.train_flags() {
-        let default = defaults.iter().find(|(flag, _)| *flag == info.flag).map_or("—", |(_, d)| d.as_str());
-        let value = match info.arity {
-            atelier_core::params::Arity::Switch => String::new(),
-            _ => format!(" {}", info.value_name.map_or_else(|| info.flag.to_uppercase().replace('-', "_"), str::to_string)),
-        };
-        let choices = info.choices.as_ref().map_or_else(String::new, |c| {
-            let names: Vec<&str> = c.iter().map(|(name, _)| *name).collect();
-            format!(" ({})", names.join(", "))
-        });
-        let cell = |text: &str| text.replace('|', "\\|");
-        table.push_str(&format!(
-            "| `--{}{}` | {} | {}{} |\n",
-            info.flag,
-            value,
-            cell(default),
-            cell(info.help),
-            cell(&choices)
-        ));
-    }
-    table
-}
-
-/// The flags under which other lectures offer the runs this lecture's `eval` can draw beside its own.
-fn companion_flags(registry: &Registry, lecture: &dyn AnyLecture) -> Vec<ParamInfo> {
-    #[derive(Default, atelier_derive::Params)]
-    struct Companion {
-        /// A companion run.
-        #[param(value_name = "RUN_DIR")]
-        run: Option<std::path::PathBuf>,
-    }
-    let template = Companion::params().remove(0);
-    registry
-        .all()
-        .iter()
-        .flat_map(|provider| provider.companions())
-        .filter(|offered| lecture.accepts().contains(&offered.kind))
-        .map(|offered| ParamInfo { flag: offered.flag, field: offered.flag, help: offered.help, ..template.clone() })
-        .collect()
-}
-
-/// A verb of the lectures as the command line lists it: name, help, flags (the run and backend
-/// first), defaults.
-type VerbLine = (&'static str, &'static str, Vec<ParamInfo>, Vec<(&'static str, String)>);
-
-/// The lectures' own verbs, each once (flags of a verb two lectures share are merged).
-fn verbs(registry: &Registry) -> Vec<VerbLine> {
-    let mut verbs: Vec<VerbLine> = Vec::new();
-    for verb in registry.all().iter().flat_map(|l| l.verbs()) {
-        match verbs.iter_mut().find(|(name, _, _, _)| *name == verb.name) {
-            Some((_, _, params, defaults)) => {
-                params.extend(verb.params);
-                defaults.extend(verb.defaults);
-            }
-            None => {
-                let mut params = RunBackend::params();
-                params.extend(verb.params);
-                verbs.push((verb.name, verb.about, params, verb.defaults));
-            }
-        }
-    }
-    verbs
-}
-
-/// The lectures' commands that work on no run, by name, each with the lectures that offer it.
-fn commands(registry: &Registry) -> Vec<(&'static str, Vec<(&'static str, atelier_lecture::VerbInfo)>)> {
-    let mut commands: Vec<(&'static str, Vec<(&'static str, atelier_lecture::VerbInfo)>)> = Vec::new();
-    for lecture in registry.all() {
-        for command in lecture.commands() {
-            match commands.iter_mut().find(|(name, _)| *name == command.name) {
-                Some((_, offering)) => offering.push((lecture.id(), command)),
-                None => commands.push((command.name, vec![(lecture.id(), command)])),
-            }
-        }
-    }
-    commands
 }
 
 /// Parses `args` (the program name first); `--help` and errors come back as `clap::Error`.
@@ -330,7 +271,7 @@ fn from_matches(registry: &Registry, matches: &ArgMatches) -> Result<Parsed, cla
             (id, flags) => {
                 let lecture = lecture(id);
                 let mut params = lecture.eval_flags();
-                params.extend(companion_flags(registry, lecture));
+                params.extend(registry.companion_flags(lecture));
                 Parsed::Eval { lecture, typed: args::typed(flags, &params) }
             }
         },
@@ -353,7 +294,7 @@ fn from_matches(registry: &Registry, matches: &ArgMatches) -> Result<Parsed, cla
         "demo" => Parsed::Demo(DemoArgs::from_arg_matches(sub)?),
         "report" => Parsed::Report(ReportArgs::from_arg_matches(sub)?),
         "data" => Parsed::Data,
-        name if commands(registry).iter().any(|(n, _)| *n == name) => {
+        name if registry.commands().iter().any(|(n, _)| *n == name) => {
             let (id, flags) = sub.subcommand().expect("a subcommand is required");
             let lecture = lecture(id);
             let params = lecture.commands().into_iter().find(|c| c.name == name).map(|c| c.params).unwrap_or_default();
@@ -361,7 +302,7 @@ fn from_matches(registry: &Registry, matches: &ArgMatches) -> Result<Parsed, cla
         }
         verb => {
             let params =
-                verbs(registry).into_iter().find(|(n, _, _, _)| *n == verb).map(|(_, _, p, _)| p).unwrap_or_default();
+                registry.verbs().into_iter().find(|(n, ..)| *n == verb).map(|(_, _, p, _)| p).unwrap_or_default();
             Parsed::Verb { name: verb.to_string(), typed: args::typed(sub, &params) }
         }
     })

@@ -120,7 +120,8 @@ impl Typed {
 
     /// The flags that belong to `params`, removed from `self`.
     pub fn split_off(&mut self, params: &[ParamInfo]) -> Typed {
-        let (mine, rest) = std::mem::take(&mut self.0).into_iter().partition(|(f, _)| params.iter().any(|p| p.flag == *f));
+        let (mine, rest) =
+            std::mem::take(&mut self.0).into_iter().partition(|(f, _)| params.iter().any(|p| p.flag == *f));
         self.0 = rest;
         Typed(mine)
     }
@@ -313,10 +314,7 @@ mod tests {
         assert_eq!(<f64 as ParamValue>::parse("2e-4").map(|v| v.show()), Ok("0.0002".to_string()));
         let list: Vec<usize> = many("hidden", &["64,32".to_string()], Some(',')).unwrap();
         assert_eq!((list.clone(), show_many(&list, Some(','))), (vec![64, 32], "64,32".to_string()));
-        assert_eq!(
-            one::<usize>("n", &[]).unwrap_err(),
-            ApplyError::Invalid("--n takes one value (got 0)".to_string())
-        );
+        assert_eq!(one::<usize>("n", &[]).unwrap_err(), ApplyError::Invalid("--n takes one value (got 0)".to_string()));
     }
 
     #[test]

@@ -65,6 +65,6 @@ pub use batches::UnpairedSource;
 pub use config::{CycleGanConfig, CycleTask, Direction};
 pub use model::{PatchDiscriminator, ResnetGenerator, to_model_range, to_unit_range};
 pub use pool::ImagePool;
-pub use unpaired::UnpairedSet;
 pub use step::{CycleGanExperiment, Discriminators, Generators, load_generators, translate};
+pub use unpaired::UnpairedSet;
 pub mod lecture;

@@ -322,7 +322,9 @@ fn derive_struct(input: &DeriveInput, fields: &Fields) -> syn::Result<Tokens> {
                 let value: #t = #core::one(#name, values)?;
                 #path(self, Some(value)).map_err(#core::ApplyError::Invalid)?;
             },
-            (Some(_), _) => return Err(syn::Error::new(field.span(), "`set` takes one value: not for lists or switches")),
+            (Some(_), _) => {
+                return Err(syn::Error::new(field.span(), "`set` takes one value: not for lists or switches"));
+            }
             (None, _) => store_value(flag, quote!(self.#field)),
         };
         applied.push(quote!(#name => { #store return Ok(()); }));

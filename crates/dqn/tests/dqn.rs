@@ -2,8 +2,8 @@
 //! truncation, the TD target and losses on chosen values, refusals, learning, determinism, resume.
 
 use atelier_backend::test_backends;
-use atelier_core::picture::Picture;
 use atelier_core::Rng;
+use atelier_core::picture::Picture;
 use atelier_dqn::agent::{Policy, greedy_returns, load_policy};
 use atelier_dqn::config::{Exploration, LrSchedule, TargetKind, TargetUpdate, TdLoss};
 use atelier_dqn::env::{MAX_EPISODE_STEPS, THETA_THRESHOLD};

@@ -42,12 +42,8 @@ pub fn paired_scores(images: &Rendered, targets: &Rendered) -> Result<[f64; 4], 
         mse += sq / x.len() as f64;
         psnr += atelier_layers::quality::psnr_db((sq / x.len() as f64).max(1e-10));
         for ch in 0..c {
-            ssim += crate::ssim(
-                &x[ch * plane..(ch + 1) * plane],
-                &y[ch * plane..(ch + 1) * plane],
-                side,
-                side,
-            )? / c as f64;
+            ssim +=
+                crate::ssim(&x[ch * plane..(ch + 1) * plane], &y[ch * plane..(ch + 1) * plane], side, side)? / c as f64;
         }
     }
     let n = n as f64;

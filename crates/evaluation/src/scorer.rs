@@ -38,7 +38,13 @@ pub struct Scores {
 
 impl Scorer {
     /// Loads the evaluator and passes the first `limit` images of the reference split through it.
-    pub fn new(ctx: &Context, data: &Dataset, reference: RealSplit, limit: usize, device: &Device) -> Result<Self, String> {
+    pub fn new(
+        ctx: &Context,
+        data: &Dataset,
+        reference: RealSplit,
+        limit: usize,
+        device: &Device,
+    ) -> Result<Self, String> {
         let split = match reference {
             RealSplit::Test => &data.test,
             RealSplit::Train => &data.train,

@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use atelier_data::augment::AugmentConfig;
-use crate::identities::augment_view;
 use crate::identities::IdentityImages;
+use crate::identities::augment_view;
 use atelier_core::Rng;
+use atelier_data::augment::AugmentConfig;
 use burn::prelude::*;
 
 use atelier_train::batch::BatchSource;

@@ -1,7 +1,7 @@
 //! The metric-learning lecture's hyper-parameters (the `model` part of a run's `config.json`).
 
-use atelier_train::TrainConfig;
 use atelier_derive::Params;
+use atelier_train::TrainConfig;
 use serde::{Deserialize, Serialize};
 
 /// Where the identities come from.

@@ -11,12 +11,12 @@
 
 use std::collections::BTreeMap;
 
+use atelier_core::rng::Rng;
 use atelier_data::augment::AugmentConfig;
 use atelier_data::colour::ColourImage;
 use atelier_data::dataset::Split;
 use atelier_data::emoji::{EmojiSet, EmojiSplit};
 use atelier_data::folders::LabelledImages;
-use atelier_core::rng::Rng;
 
 /// The colour of an image's surroundings: what augmentation fills uncovered pixels with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,7 +145,8 @@ impl IdentityImages {
             });
         }
         let styles = set.vendors.iter().map(|v| v.name().to_string()).collect();
-        let mut out = Self::empty([3, atelier_data::emoji::SIZE, atelier_data::emoji::SIZE], names, styles, Background::White);
+        let mut out =
+            Self::empty([3, atelier_data::emoji::SIZE, atelier_data::emoji::SIZE], names, styles, Background::White);
         for (style, images) in set.images.iter().enumerate() {
             for (entry, image) in set.entries.iter().zip(images) {
                 if entry.split == split {
@@ -248,7 +249,11 @@ mod tests {
 
     #[test]
     fn the_embedded_emoji_give_identities_in_both_styles() {
-        let set = atelier_data::emoji_mini::load(&[atelier_data::emoji::Vendor::Google, atelier_data::emoji::Vendor::Twitter]).unwrap();
+        let set = atelier_data::emoji_mini::load(&[
+            atelier_data::emoji::Vendor::Google,
+            atelier_data::emoji::Vendor::Twitter,
+        ])
+        .unwrap();
         let test = IdentityImages::from_emoji(&set, EmojiSplit::Test);
         let train = IdentityImages::from_emoji(&set, EmojiSplit::Train);
         assert_eq!(test.style_names, ["google", "twitter"]);

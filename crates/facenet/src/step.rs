@@ -2,13 +2,13 @@
 
 use std::collections::BTreeMap;
 
+use crate::IdentityBatch;
 use atelier_layers::pictures::as_rgb;
 use atelier_train::{
-    Experiment, Figure, StepContext, StepOutput, load_model_and_optimizer, load_model_blob,
-    model_and_optimizer_state, pytorch_adam,
+    Experiment, Figure, StepContext, StepOutput, load_model_and_optimizer, load_model_blob, model_and_optimizer_state,
+    pytorch_adam,
 };
 use burn::optim::{GradientsParams, ModuleOptimizer};
-use crate::IdentityBatch;
 use burn::prelude::*;
 
 use crate::config::FacenetConfig;

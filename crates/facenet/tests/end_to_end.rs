@@ -5,8 +5,10 @@
 use std::fs;
 use std::path::Path;
 
+use atelier_testkit::commands::{
+    assert_picture, atelier, eval_value, fails_with, ok, read, scratch, single_run_of, stderr, stdout,
+};
 use image::{Rgb, RgbImage};
-use atelier_testkit::commands::{assert_picture, atelier, eval_value, fails_with, ok, read, scratch, single_run_of, stderr, stdout};
 
 /// `train facenet` with a tiny network (base 4, 16-d): batches of 8 identities × 2 views.
 fn train_tiny(out: &Path, extra: &[&str]) -> std::process::Output {

@@ -142,7 +142,8 @@ fn binary_cross_entropy_on_probabilities_by_hand() {
         let y = Tensor::<1>::from_floats([1.0, 0.0], &device);
         let expected = (2f64.ln() + (4.0f64 / 3.0).ln()) / 2.0;
         assert_close(&values(binary_cross_entropy(p, y)), &[expected], 1e-6, &format!("{backend}"));
-        let saturated = binary_cross_entropy(Tensor::<1>::from_floats([0.0], &device), Tensor::from_floats([1.0], &device));
+        let saturated =
+            binary_cross_entropy(Tensor::<1>::from_floats([0.0], &device), Tensor::from_floats([1.0], &device));
         assert_close(&values(saturated), &[-(1e-7f64.ln())], 1e-3, &format!("{backend}: clamped"));
     }
 }

@@ -95,8 +95,12 @@ pub trait AnyLecture: Send + Sync {
     /// Its bench on `device`.
     fn bench(&self, request: &BenchRequest, typed: &Typed, device: &Device) -> Result<Vec<BenchRow>, String>;
 
-    fn translator(&self, path: &Path, backend: Option<Backend>, direction: Option<&str>)
-    -> Result<Box<dyn Translate>, String>;
+    fn translator(
+        &self,
+        path: &Path,
+        backend: Option<Backend>,
+        direction: Option<&str>,
+    ) -> Result<Box<dyn Translate>, String>;
     fn sampler(&self, path: &Path, backend: Option<Backend>) -> Result<Box<dyn Sample>, String>;
     fn paired_translations(
         &self,

@@ -128,7 +128,9 @@ impl<L: Lecture> BenchPlan<L> {
             params: A::params(),
             defaults: crate::flags::defaults_of::<A>(),
             ops: Vec::new(),
-            run: Box::new(move |lecture, request, typed, device| run(lecture, request, &parse_args::<A>(typed)?, device)),
+            run: Box::new(move |lecture, request, typed, device| {
+                run(lecture, request, &parse_args::<A>(typed)?, device)
+            }),
         }
     }
 
@@ -153,7 +155,13 @@ impl<L: Lecture> BenchPlan<L> {
     }
 
     /// Measures on `device`.
-    pub fn run(&self, lecture: &L, request: &BenchRequest, typed: &Typed, device: &Device) -> Result<Vec<BenchRow>, String> {
+    pub fn run(
+        &self,
+        lecture: &L,
+        request: &BenchRequest,
+        typed: &Typed,
+        device: &Device,
+    ) -> Result<Vec<BenchRow>, String> {
         (self.run)(lecture, request, typed, device)
     }
 }

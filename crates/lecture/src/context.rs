@@ -32,10 +32,17 @@ impl<'a> Context<'a> {
     /// A classifier rebuilt from its config (a lecture's `model` section, tagged with the lecture's
     /// name or, as an evaluator's card keeps it, untagged) and its weights, by the lecture that
     /// trains such classifiers.
-    pub fn frozen_net(&self, model: &serde_json::Value, weights: Vec<u8>, device: &Device) -> Result<Box<dyn FrozenNet>, String> {
+    pub fn frozen_net(
+        &self,
+        model: &serde_json::Value,
+        weights: Vec<u8>,
+        device: &Device,
+    ) -> Result<Box<dyn FrozenNet>, String> {
         let named = model.get(crate::run_config::NAME_KEY).and_then(|n| n.as_str());
         let candidates: Vec<&dyn crate::AnyLecture> = match named {
-            Some(name) => vec![self.registry.get(name).ok_or_else(|| format!("no lecture {name:?} trains this network"))?],
+            Some(name) => {
+                vec![self.registry.get(name).ok_or_else(|| format!("no lecture {name:?} trains this network"))?]
+            }
             None => self.registry.all().to_vec(),
         };
         candidates
@@ -46,7 +53,12 @@ impl<'a> Context<'a> {
 
     /// The test translations of the run at `path` (a paired translator's), its data found through
     /// `data_dir` or the usual search order.
-    pub fn paired_translations(&self, path: &Path, data_dir: Option<&Path>, device: &Device) -> Result<PairedTranslations, String> {
+    pub fn paired_translations(
+        &self,
+        path: &Path,
+        data_dir: Option<&Path>,
+        device: &Device,
+    ) -> Result<PairedTranslations, String> {
         let (lecture, flag) = self.registry.companion(Companion::PairedTranslations, path)?;
         lecture.paired_translations(path, data_dir, device).unwrap_or_else(|| Err(format!("--{flag}: not supported")))
     }

@@ -132,10 +132,7 @@ pub fn train_defaults<L: Lecture>(lecture: &L) -> Vec<(&'static str, String)> {
         let info = <L::Config as Params>::params().into_iter().find(|p| p.flag == flag)?;
         preset.config.shown(flag).or(info.fallback)
     };
-    let mut defaults = vec![
-        ("out", DEFAULT_OUT.to_string()),
-        ("backend", TrainBackend::default().backend.show()),
-    ];
+    let mut defaults = vec![("out", DEFAULT_OUT.to_string()), ("backend", TrainBackend::default().backend.show())];
     let Some((base, others)) = presets.split_first() else { return defaults };
     for info in loops.iter().chain(<L::Config as Params>::params().iter()) {
         if refused.contains(&info.flag) {
@@ -170,4 +167,34 @@ pub fn run_and_backend(typed: &mut Typed) -> Result<(PathBuf, Option<Backend>), 
     let run: PathBuf = typed.take_one("run")?.ok_or("--run RUN_DIR is required")?;
     let backend: Option<Backend> = typed.take_one("backend")?;
     Ok((run, backend))
+}
+
+/// A lecture's `train` flags as a Markdown table: flag, default (as `--help` states it), help.
+pub fn markdown_table(lecture: &dyn crate::AnyLecture) -> String {
+    let defaults = lecture.train_defaults();
+    let mut table = String::from("| flag | default | what it sets |\n|---|---|---|\n");
+    for info in lecture.train_flags() {
+        let default = defaults.iter().find(|(flag, _)| *flag == info.flag).map_or("—", |(_, d)| d.as_str());
+        let value = match info.arity {
+            atelier_core::params::Arity::Switch => String::new(),
+            _ => format!(
+                " {}",
+                info.value_name.map_or_else(|| info.flag.to_uppercase().replace('-', "_"), str::to_string)
+            ),
+        };
+        let choices = info.choices.as_ref().map_or_else(String::new, |c| {
+            let names: Vec<&str> = c.iter().map(|(name, _)| *name).collect();
+            format!(" ({})", names.join(", "))
+        });
+        let cell = |text: &str| text.replace('|', "\\|");
+        table.push_str(&format!(
+            "| `--{}{}` | {} | {}{} |\n",
+            info.flag,
+            value,
+            cell(default),
+            cell(info.help),
+            cell(&choices)
+        ));
+    }
+    table
 }

@@ -85,8 +85,7 @@ pub trait Lecture: Sized + Send + Sync + 'static {
 
     /// Reads the data found. A setting the data decides (a folder's classes, image size) is
     /// written into `config` here, before the run directory exists.
-    fn load(&self, source: Self::Source, config: &mut Self::Config, train: &TrainConfig)
-    -> Result<Self::Data, String>;
+    fn load(&self, source: Self::Source, config: &mut Self::Config, train: &TrainConfig) -> Result<Self::Data, String>;
 
     /// Trains through the shared loop (`atelier_train::fit`, or `run_agent` for an agent).
     fn train(

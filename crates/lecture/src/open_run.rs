@@ -52,7 +52,12 @@ pub fn read<C: DeserializeOwned>(path: &Path, lecture: &str) -> Result<(RunDir, 
     let recorded = RunConfig::load(&dir.config_path())?;
     let is = recorded.lecture()?;
     if is != lecture {
-        return Err(format!("{} is {} {is} run, not {} {lecture} run", dir.path().display(), article(is), article(lecture)));
+        return Err(format!(
+            "{} is {} {is} run, not {} {lecture} run",
+            dir.path().display(),
+            article(is),
+            article(lecture)
+        ));
     }
     let config = recorded.model().map_err(|e| format!("{}: {e}", dir.config_path().display()))?;
     Ok((dir, recorded, config))

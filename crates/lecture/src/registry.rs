@@ -4,10 +4,13 @@
 use std::path::Path;
 
 use atelier_core::course::CourseEntry;
+use atelier_core::params::{ParamInfo, Params};
 use atelier_core::run_dir::RunDir;
+use atelier_derive::Params;
 
-use crate::any::AnyLecture;
+use crate::any::{AnyLecture, VerbInfo};
 use crate::capability::Companion;
+use crate::flags::RunBackend;
 use crate::open_run::article;
 use crate::run_config::RunConfig;
 
@@ -80,4 +83,63 @@ impl Registry {
     pub fn names_where(&self, offers: impl Fn(&dyn AnyLecture) -> bool) -> Vec<&'static str> {
         self.lectures.iter().filter(|l| offers(**l)).map(|l| l.id()).collect()
     }
+
+    /// The flags under which other lectures offer the runs this lecture's `eval` can draw beside its own.
+    pub fn companion_flags(&self, lecture: &dyn AnyLecture) -> Vec<ParamInfo> {
+        #[derive(Default, Params)]
+        struct CompanionRun {
+            /// A companion run.
+            #[param(value_name = "RUN_DIR")]
+            run: Option<std::path::PathBuf>,
+        }
+        let template = CompanionRun::params().remove(0);
+        self.lectures
+            .iter()
+            .flat_map(|provider| provider.companions())
+            .filter(|offered| lecture.accepts().contains(&offered.kind))
+            .map(|offered| ParamInfo {
+                flag: offered.flag,
+                field: offered.flag,
+                help: offered.help,
+                ..template.clone()
+            })
+            .collect()
+    }
+
+    /// The lectures' own verbs, each once (flags of a verb two lectures share are merged).
+    pub fn verbs(&self) -> Vec<VerbLine> {
+        let mut verbs: Vec<VerbLine> = Vec::new();
+        for verb in self.lectures.iter().flat_map(|l| l.verbs()) {
+            match verbs.iter_mut().find(|(name, _, _, _)| *name == verb.name) {
+                Some((_, _, params, defaults)) => {
+                    params.extend(verb.params);
+                    defaults.extend(verb.defaults);
+                }
+                None => {
+                    let mut params = RunBackend::params();
+                    params.extend(verb.params);
+                    verbs.push((verb.name, verb.about, params, verb.defaults));
+                }
+            }
+        }
+        verbs
+    }
+
+    /// The lectures' commands that work on no run, by name, each with the lectures that offer it.
+    pub fn commands(&self) -> Vec<(&'static str, Vec<(&'static str, VerbInfo)>)> {
+        let mut commands: Vec<(&'static str, Vec<(&'static str, VerbInfo)>)> = Vec::new();
+        for lecture in &self.lectures {
+            for command in lecture.commands() {
+                match commands.iter_mut().find(|(name, _)| *name == command.name) {
+                    Some((_, offering)) => offering.push((lecture.id(), command)),
+                    None => commands.push((command.name, vec![(lecture.id(), command)])),
+                }
+            }
+        }
+        commands
+    }
 }
+
+/// A verb of the lectures as the command line lists it: name, help, flags (the run and backend
+/// first), defaults.
+pub type VerbLine = (&'static str, &'static str, Vec<ParamInfo>, Vec<(&'static str, String)>);

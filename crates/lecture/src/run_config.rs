@@ -53,7 +53,10 @@ impl RunConfig {
 
     /// The lecture that wrote it (`model.name`).
     pub fn lecture(&self) -> Result<&str, String> {
-        self.model.get(NAME_KEY).and_then(Ordered::as_str).ok_or_else(|| "the config names no model (model.name)".into())
+        self.model
+            .get(NAME_KEY)
+            .and_then(Ordered::as_str)
+            .ok_or_else(|| "the config names no model (model.name)".into())
     }
 
     /// The `model` section as the lecture's config type.
@@ -100,8 +103,7 @@ mod tests {
 
     #[test]
     fn the_model_section_is_tagged_in_order_and_read_back_strictly() {
-        let config = RunConfig::new("toy", TrainConfig::default(), &Model { latent: 8, learning_rate: 1e-3 })
-            .unwrap();
+        let config = RunConfig::new("toy", TrainConfig::default(), &Model { latent: 8, learning_rate: 1e-3 }).unwrap();
         let text = serde_json::to_string_pretty(&config).unwrap();
         let model_at = text.find("\"model\"").unwrap();
         let order: Vec<usize> =

@@ -112,8 +112,8 @@ pub fn run<L: Lecture>(lecture: &L, request: TrainRequest, ctx: &Context) -> Res
             (run, Resume::FromLatestCheckpoint, provenance)
         }
         None => {
-            let run = RunDir::create(&request.out, L::ID, backend.name(), config.train.seed)
-                .map_err(|e| e.to_string())?;
+            let run =
+                RunDir::create(&request.out, L::ID, backend.name(), config.train.seed).map_err(|e| e.to_string())?;
             let provenance =
                 Provenance::new(BURN_VERSION, backend.name(), &device_name, &found.description, &repo::root());
             (run, Resume::Fresh, provenance)
@@ -158,7 +158,10 @@ pub fn run<L: Lecture>(lecture: &L, request: TrainRequest, ctx: &Context) -> Res
 
 /// The config a `train` continues (`--resume RUN`) or repeats (`--config FILE`), with the run it
 /// resumes; None when neither is given.
-pub fn base_config(config: Option<&Path>, resume: Option<&Path>) -> Result<Option<(RunConfig, Option<PathBuf>)>, String> {
+pub fn base_config(
+    config: Option<&Path>,
+    resume: Option<&Path>,
+) -> Result<Option<(RunConfig, Option<PathBuf>)>, String> {
     match (config, resume) {
         (Some(_), Some(_)) => Err("give either --config or --resume, not both".into()),
         (Some(path), None) => Ok(Some((RunConfig::load(path)?, None))),

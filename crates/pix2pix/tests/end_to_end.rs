@@ -6,7 +6,9 @@ use std::fs;
 use std::path::Path;
 
 use atelier_data::emoji::{EmojiSplit, Vendor};
-use atelier_testkit::commands::{assert_picture, atelier, eval_value, fails_with, ok, read, scratch, single_run_of, stderr};
+use atelier_testkit::commands::{
+    assert_picture, atelier, eval_value, fails_with, ok, read, scratch, single_run_of, stderr,
+};
 
 /// `train pix2pix` on the embedded emoji with a tiny network (ngf = ndf = 8), 64 training pairs,
 /// batch 16: 4 steps per epoch.

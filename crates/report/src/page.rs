@@ -8,11 +8,11 @@ use std::fmt::Write as _;
 
 use atelier_core::clock;
 
-use atelier_core::course::CourseEntry as Lecture;
 use crate::files::Shown;
 use crate::html::{duration, escape, number};
 use crate::records::{BenchRow, DemoOutcome, DemoRecord};
 use crate::runs::{Evaluation, Run, RunState};
+use atelier_core::course::CourseEntry as Lecture;
 use atelier_core::course::{Target, Verdict};
 
 /// One run as the page shows it.

@@ -137,11 +137,8 @@ mod tests {
             )
         };
         fs::write(bench.join("20261128-080000-beta.jsonl"), line("beta", "flex", 1000.0)).unwrap();
-        fs::write(
-            bench.join("20261128-090000-beta.jsonl"),
-            format!("{}\nnot json\n", line("beta", "flex", 1200.0)),
-        )
-        .unwrap();
+        fs::write(bench.join("20261128-090000-beta.jsonl"), format!("{}\nnot json\n", line("beta", "flex", 1200.0)))
+            .unwrap();
         fs::write(
             bench.join("20261128-090000-zeta.jsonl"),
             r#"{"model":"zeta","backend":"flex","device":"cpu","updates_per_s":1300.0,"peak_memory_mb":24.0}"#,

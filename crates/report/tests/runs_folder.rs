@@ -225,10 +225,7 @@ fn every_state_is_shown_and_targets_are_judged_per_kind() {
 
     let beta = section(&html, "beta");
     assert!(beta.contains("data-state=\"running\"") && beta.contains("train --resume"));
-    assert!(
-        beta.contains("class=\"warning not-evaluated\"")
-            && beta.contains("cargo xtask eval beta --run")
-    );
+    assert!(beta.contains("class=\"warning not-evaluated\"") && beta.contains("cargo xtask eval beta --run"));
     let gamma = section(&html, "gamma");
     assert!(gamma.contains("data-state=\"failed\"") && gamma.contains("NaN loss at step 12 &lt;script&gt;"), "{gamma}");
     assert!(!html.contains("<script"), "markup from files is escaped");
@@ -250,9 +247,7 @@ fn every_state_is_shown_and_targets_are_judged_per_kind() {
     assert!(svg.starts_with("<svg") && svg.contains("loss per optimisation step"));
     assert!(alpha.contains("src=\"files/alpha/20261128-090000-flex-s0/curves/accuracy.svg\""));
     // Provenance and the command that reproduces the run.
-    assert!(
-        alpha.contains("<th>seed</th><td>7</td>") && alpha.contains("<th>git revision</th><td>abc123</td>")
-    );
+    assert!(alpha.contains("<th>seed</th><td>7</td>") && alpha.contains("<th>git revision</th><td>abc123</td>"));
     assert!(alpha.contains("<th>duration</th><td>4 min 10 s</td>"));
     assert!(alpha.contains("cargo xtask train --config"));
 

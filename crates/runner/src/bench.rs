@@ -59,7 +59,12 @@ pub fn run(lecture: &'static dyn AnyLecture, args: &BenchArgs, typed: &Typed) ->
 }
 
 /// Measures every row of the lecture's bench on `backend`, in this process.
-fn measure(lecture: &dyn AnyLecture, request: &BenchRequest, typed: &Typed, backend: Backend) -> Result<Vec<Value>, String> {
+fn measure(
+    lecture: &dyn AnyLecture,
+    request: &BenchRequest,
+    typed: &Typed,
+    backend: Backend,
+) -> Result<Vec<Value>, String> {
     let device = backend.device().map_err(|e| e.to_string())?;
     let rows = lecture.bench(request, typed, &device)?;
     let device_name = backend.describe().device_name.unwrap_or_else(|e| e);
@@ -87,7 +92,14 @@ fn measure_in_child(id: &str, args: &BenchArgs, typed: &Typed, backend: Backend)
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     eprintln!("measuring {backend} …");
     let mut command = Command::new(exe);
-    command.env("BURN_DEVICE", backend.name()).args(["bench", id, "--json", "--no-record", "--backend", backend.name()]);
+    command.env("BURN_DEVICE", backend.name()).args([
+        "bench",
+        id,
+        "--json",
+        "--no-record",
+        "--backend",
+        backend.name(),
+    ]);
     for (flag, values) in &typed.0 {
         for value in values {
             command.arg(format!("--{flag}")).arg(value);

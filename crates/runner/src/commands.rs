@@ -27,18 +27,27 @@ pub fn run(command: Parsed, registry: &Registry) -> Result<(), String> {
 }
 
 /// `train [<lecture>] …`: the lecture typed, else the one the `--config` or resumed run names.
-pub fn train(lecture: Option<&'static dyn AnyLecture>, mut typed: Typed, ctx: &Context) -> Result<std::path::PathBuf, String> {
+pub fn train(
+    lecture: Option<&'static dyn AnyLecture>,
+    mut typed: Typed,
+    ctx: &Context,
+) -> Result<std::path::PathBuf, String> {
     let (config, resume, out) = run_flags(&mut typed)?;
     let base = base_config(config.as_deref(), resume.as_deref())?;
     let lecture = match (lecture, &base) {
         (Some(lecture), _) => lecture,
         (None, Some((config, _))) => {
             let name = config.lecture()?;
-            ctx.registry.get(name).ok_or_else(|| format!("the config is a {name} run, which this build does not know"))?
+            ctx.registry
+                .get(name)
+                .ok_or_else(|| format!("the config is a {name} run, which this build does not know"))?
         }
         (None, None) => {
             let names: Vec<String> = ctx.registry.all().iter().map(|l| format!("`train {}`", l.id())).collect();
-            return Err(format!("name a model ({}, …) or give --config FILE / --resume RUN_DIR", names[..names.len().min(3)].join(", ")));
+            return Err(format!(
+                "name a model ({}, …) or give --config FILE / --resume RUN_DIR",
+                names[..names.len().min(3)].join(", ")
+            ));
         }
     };
     let (base, resume) = match base {
@@ -62,11 +71,17 @@ pub fn recorded_backend(command: &Parsed) -> Option<Backend> {
 
 /// A lecture's own verb: the run typed with `--run` names the lecture that answers it.
 fn verb(name: &str, typed: Typed, ctx: &Context) -> Result<(), String> {
-    let run = typed.0.iter().find(|(f, _)| f == "run").and_then(|(_, v)| v.first()).ok_or("--run RUN_DIR is required")?;
+    let run =
+        typed.0.iter().find(|(f, _)| f == "run").and_then(|(_, v)| v.first()).ok_or("--run RUN_DIR is required")?;
     let lecture = ctx.registry.of_run(Path::new(run))?;
     if !lecture.verbs().iter().any(|v| v.name == name) {
         let offering = ctx.registry.names_where(|l| l.verbs().iter().any(|v| v.name == name));
-        return Err(format!("{run} is {} {} run; {name} needs a run of {}", article(lecture.id()), lecture.id(), offering.join(" or ")));
+        return Err(format!(
+            "{run} is {} {} run; {name} needs a run of {}",
+            article(lecture.id()),
+            lecture.id(),
+            offering.join(" or ")
+        ));
     }
     lecture.run_verb(name, typed, ctx)
 }

@@ -38,7 +38,7 @@ fn main() -> ExitCode {
     let result = match parsed {
         Parsed::Backends => backends::run(),
         Parsed::Flags { lecture } => {
-            print!("{}", atelier_cli::flags_table(lecture));
+            print!("{}", atelier_lecture::flags::markdown_table(lecture));
             Ok(())
         }
         Parsed::Demo(args) => demo::run(&args, &registry),

@@ -1,7 +1,7 @@
 //! The segmentation lecture's hyper-parameters (the `model` part of a run's `config.json`).
 
-use atelier_train::{ClockUnit, LrSchedule, TrainConfig};
 use atelier_derive::Params;
+use atelier_train::{ClockUnit, LrSchedule, TrainConfig};
 use serde::{Deserialize, Serialize};
 
 /// The factor of `--lr-decay-every` when `--lr-decay-factor` is not given.

@@ -19,12 +19,12 @@
 //! ([`crate::scenes`]); training scenes use training emoji and test scenes test emoji, so the test
 //! is on emoji the network never saw.
 
+use crate::scenes::SceneSplit;
+use atelier_core::rng::Rng;
 use atelier_data::colour::ColourImage;
 use atelier_data::emoji::{CATEGORIES, EmojiSet, EmojiSplit};
 use atelier_data::error::DataError;
 use atelier_data::masks::MaskedImages;
-use atelier_core::rng::Rng;
-use crate::scenes::SceneSplit;
 
 /// Side of the canvas.
 pub const EMOJI_CANVAS: usize = 64;

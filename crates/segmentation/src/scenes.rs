@@ -41,10 +41,10 @@
 //! # Ok::<(), atelier_data::DataError>(())
 //! ```
 
+use atelier_core::rng::Rng;
 use atelier_data::dataset::{Dataset, FASHION_MNIST_CLASSES, NUM_CLASSES};
 use atelier_data::error::DataError;
 use atelier_data::masks::MaskedImages;
-use atelier_core::rng::Rng;
 
 /// Side of the default square canvas, in pixels.
 pub const DEFAULT_CANVAS_SIZE: usize = 64;

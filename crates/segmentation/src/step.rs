@@ -2,13 +2,13 @@
 
 use std::collections::BTreeMap;
 
+use crate::MaskBatch;
 use atelier_layers::pictures::as_rgb;
 use atelier_train::{
     Experiment, Figure, RunClock, StepContext, StepOutput, load_model_and_optimizer, load_model_blob,
     model_and_optimizer_state, pytorch_adam,
 };
 use burn::optim::{GradientsParams, ModuleOptimizer};
-use crate::MaskBatch;
 use burn::prelude::*;
 
 use crate::config::SegmentationConfig;

@@ -5,10 +5,10 @@
 use std::fs;
 use std::path::Path;
 
-use image::{GrayImage, Luma};
 use atelier_testkit::commands::{
     assert_picture, atelier, embedded_dir, eval_value, fails_with, ok, read, scratch, single_run_of, stderr,
 };
+use image::{GrayImage, Luma};
 
 /// `train segmentation` on scenes of the embedded garments with a tiny network (base 4): 64
 /// training scenes, 32 test scenes, batch 16: 4 steps per epoch.

@@ -10,8 +10,8 @@ pub mod commands;
 
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use atelier_data::{DataSource, load_from};
 use atelier_core::Rng;
+use atelier_data::{DataSource, load_from};
 use atelier_train::{ImageBatch, ImageSource, StepContext};
 use burn::prelude::*;
 

@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use atelier_data::augment::AugmentConfig;
-use atelier_data::Split;
 use atelier_core::Rng;
+use atelier_data::Split;
+use atelier_data::augment::AugmentConfig;
 use burn::prelude::*;
 
 /// A source of batches: the loop picks the indices (a seeded permutation), the source builds them.

@@ -177,15 +177,24 @@ mod tests {
             Ok::<_, String>(schedule)
         };
         let constant = LrSchedule::Constant;
-        assert_eq!(apply(constant, &[("lr-decay-every", "4")]), Ok(LrSchedule::StepDecay { every_epochs: 4, factor: 0.1 }));
+        assert_eq!(
+            apply(constant, &[("lr-decay-every", "4")]),
+            Ok(LrSchedule::StepDecay { every_epochs: 4, factor: 0.1 })
+        );
         assert_eq!(
             apply(constant, &[("lr-decay-every", "3"), ("lr-decay-factor", "0.3")]),
             Ok(LrSchedule::StepDecay { every_epochs: 3, factor: 0.3 })
         );
         let vgg = LrSchedule::StepDecay { every_epochs: 9, factor: 0.1 };
-        assert_eq!(apply(vgg, &[("lr-decay-factor", "0.5")]), Ok(LrSchedule::StepDecay { every_epochs: 9, factor: 0.5 }));
+        assert_eq!(
+            apply(vgg, &[("lr-decay-factor", "0.5")]),
+            Ok(LrSchedule::StepDecay { every_epochs: 9, factor: 0.5 })
+        );
         assert!(apply(constant, &[("lr-decay-factor", "0.5")]).unwrap_err().contains("needs a step decay"));
-        assert_eq!((constant.shown("lr-decay-every"), constant.shown("lr-decay-factor")), (Some("never".into()), Some("0.1".into())));
+        assert_eq!(
+            (constant.shown("lr-decay-every"), constant.shown("lr-decay-factor")),
+            (Some("never".into()), Some("0.1".into()))
+        );
         assert_eq!(vgg.shown("lr-decay-every"), Some("9".into()));
         assert_eq!(LrSchedule::Constant.apply("latent", &[]), Err(ApplyError::NotMine));
     }

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use atelier_core::run_dir::RunDir;
 use atelier_core::Rng;
+use atelier_core::run_dir::RunDir;
 use burn::prelude::*;
 
 use crate::config::TrainConfig;

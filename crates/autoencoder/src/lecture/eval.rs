@@ -23,7 +23,11 @@ const SCATTER_IMAGES: usize = 3000;
 const MORPH_PAIRS: [(usize, usize); 3] = [(0, 1), (2, 3), (4, 9)];
 
 /// Evaluates the run's latest checkpoint on the test set; writes figures into `samples/`.
-pub fn eval(run: &OpenRun<AutoencoderConfig>, data: Dataset, noise_sigma: Option<f64>) -> Result<Vec<(String, f64)>, String> {
+pub fn eval(
+    run: &OpenRun<AutoencoderConfig>,
+    data: Dataset,
+    noise_sigma: Option<f64>,
+) -> Result<Vec<(String, f64)>, String> {
     let (config, seed, device) = (&run.config, run.seed(), &run.device);
     let (step, blobs) = run.latest_checkpoint()?;
     let model = load_model(config, &blobs, device)?;

@@ -12,8 +12,8 @@ use atelier_core::course::CourseEntry;
 use atelier_data::{DataSource, Dataset};
 use atelier_derive::Params;
 use atelier_lecture::{
-    About, BenchPlan, BenchRequest, Budget, Companion, CompanionFlag, Context, DemoPlan, Found, LatentPaths,
-    Lecture, OpenRun, Preset, fashion, time_steps,
+    About, BenchPlan, BenchRequest, Budget, Companion, CompanionFlag, Context, DemoPlan, Found, LatentPaths, Lecture,
+    OpenRun, Preset, fashion, time_steps,
 };
 use atelier_train::seed::seed_device_for_init;
 use atelier_train::{ImageSource, Outcome, Session, TrainConfig, TrainError, fit};
@@ -72,7 +72,12 @@ impl Lecture for AutoencoderLecture {
         fashion::locate(data_dir)
     }
 
-    fn load(&self, source: DataSource, _config: &mut AutoencoderConfig, _train: &TrainConfig) -> Result<Dataset, String> {
+    fn load(
+        &self,
+        source: DataSource,
+        _config: &mut AutoencoderConfig,
+        _train: &TrainConfig,
+    ) -> Result<Dataset, String> {
         fashion::load(source)
     }
 

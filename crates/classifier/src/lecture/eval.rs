@@ -93,7 +93,11 @@ fn all_logits(model: &Classifier, source: &ImageSource, device: &Device) -> Resu
 }
 
 /// Test accuracy, per-class accuracy, the confusion matrix and misclassified examples.
-pub fn eval(run: &OpenRun<ClassifierConfig>, data: Dataset, export_evaluator: bool) -> Result<Vec<(String, f64)>, String> {
+pub fn eval(
+    run: &OpenRun<ClassifierConfig>,
+    data: Dataset,
+    export_evaluator: bool,
+) -> Result<Vec<(String, f64)>, String> {
     let (config, device) = (&run.config, &run.device);
     let (step, blobs) = run.latest_checkpoint()?;
     let model = load_model(config, &blobs, device)?;

@@ -9,10 +9,10 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::unpaired::{emoji_halves, fashion_halves, folder_domains};
 use atelier_data::colour::{GreyPolicy, resize_planes};
 use atelier_data::emoji::{self, EmojiSource, EmojiSplit, Vendor};
 use atelier_data::translation::{edges_to_fashion_pairs, style_pairs};
-use crate::unpaired::{emoji_halves, fashion_halves, folder_domains};
 use atelier_data::{DataRecord, DataSource, PairSet, StyledImages};
 
 use crate::{CycleGanConfig, CycleTask, UnpairedSet};

@@ -143,7 +143,9 @@ pub fn eval(
         _ => None,
     };
     let fashion = match (config.task, &data.fashion) {
-        (CycleTask::EdgesFashion, Some(dataset)) => Some(Scorer::new(ctx, dataset, RealSplit::Test, test.len(), device)?),
+        (CycleTask::EdgesFashion, Some(dataset)) => {
+            Some(Scorer::new(ctx, dataset, RealSplit::Test, test.len(), device)?)
+        }
         _ => None,
     };
     eprintln!("translating {} test images each way ({})", test.len(), data.source);

@@ -12,6 +12,7 @@ mod translate;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::UnpairedSource;
 use atelier_core::course::CourseEntry;
 use atelier_derive::Params;
 use atelier_lecture::{
@@ -19,7 +20,6 @@ use atelier_lecture::{
     SharedVerb, Translate, time_steps,
 };
 use atelier_train::seed::seed_device_for_init;
-use crate::UnpairedSource;
 use atelier_train::{Outcome, Session, TrainConfig, TrainError};
 use burn::prelude::*;
 
@@ -73,8 +73,9 @@ impl Lecture for CycleganLecture {
             .map(|task| {
                 let config = CycleGanConfig::for_task(task);
                 match task {
-                    CycleTask::TwitterGoogle => Preset::default(config)
-                        .costing("≈ 84 min for the emoji on 2 CPU cores at 64×64, 1.2 pairs/s"),
+                    CycleTask::TwitterGoogle => {
+                        Preset::default(config).costing("≈ 84 min for the emoji on 2 CPU cores at 64×64, 1.2 pairs/s")
+                    }
                     CycleTask::EdgesFashion => Preset::selected_by("task", task.name(), config)
                         .costing("over the first 20,000 training images: 10,000 edge maps vs 10,000 garments"),
                     CycleTask::Folder => Preset::selected_by("task", task.name(), config)

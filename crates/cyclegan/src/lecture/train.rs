@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use atelier_lecture::figures::{TrainPlot, write_train_plots};
 use crate::UnpairedSource;
+use atelier_lecture::figures::{TrainPlot, write_train_plots};
 use atelier_train::{BatchSource, Outcome, PairSource, Session, TrainError, fit};
 
 use super::data::CycleData;

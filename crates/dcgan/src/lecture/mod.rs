@@ -82,7 +82,13 @@ impl Lecture for DcganLecture {
         fashion::load(source)
     }
 
-    fn train(&self, config: &DcganConfig, session: &Session, data: Dataset, ctx: &Context) -> Result<Outcome, TrainError> {
+    fn train(
+        &self,
+        config: &DcganConfig,
+        session: &Session,
+        data: Dataset,
+        ctx: &Context,
+    ) -> Result<Outcome, TrainError> {
         run::train(config, session, data, ctx)
     }
 
@@ -119,14 +125,20 @@ impl Lecture for DcganLecture {
     }
 
     fn bench(&self) -> Option<BenchPlan<Self>> {
-        Some(BenchPlan::images("One DCGAN iteration (one D step + one G step).", |_, request: &BenchRequest, device| {
-            let device = device.clone().autodiff();
-            seed_device_for_init(&device, 0);
-            let data = atelier_data::load(None).map_err(|e| e.to_string())?;
-            let source = ImageSource::new(Arc::new(data.train), None);
-            let experiment = DcganExperiment::new(DcganConfig::default(), &device);
-            Ok(vec![time_steps(experiment, &device, &source, request)?.row("dcgan (1 D + 1 G step)", request.batch_size)])
-        }))
+        Some(BenchPlan::images(
+            "One DCGAN iteration (one D step + one G step).",
+            |_, request: &BenchRequest, device| {
+                let device = device.clone().autodiff();
+                seed_device_for_init(&device, 0);
+                let data = atelier_data::load(None).map_err(|e| e.to_string())?;
+                let source = ImageSource::new(Arc::new(data.train), None);
+                let experiment = DcganExperiment::new(DcganConfig::default(), &device);
+                Ok(vec![
+                    time_steps(experiment, &device, &source, request)?
+                        .row("dcgan (1 D + 1 G step)", request.batch_size),
+                ])
+            },
+        ))
     }
 }
 

@@ -146,7 +146,12 @@ pub fn load_run_generator(run: &OpenRun<DcganConfig>) -> Result<(u64, Generator)
 
 /// Generates `count` images, scores them against the test set, draws the samples and
 /// interpolation figures into the run's `samples/`.
-pub fn eval(run: &OpenRun<DcganConfig>, data: Dataset, count: usize, ctx: &Context) -> Result<Vec<(String, f64)>, String> {
+pub fn eval(
+    run: &OpenRun<DcganConfig>,
+    data: Dataset,
+    count: usize,
+    ctx: &Context,
+) -> Result<Vec<(String, f64)>, String> {
     if count < 2 {
         return Err("--limit must be at least 2 (FCD fits a covariance)".into());
     }

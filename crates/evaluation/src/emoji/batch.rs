@@ -91,4 +91,3 @@ impl BatchSource for StyledSource {
         self.build(indices, Some(rng), device)
     }
 }
-

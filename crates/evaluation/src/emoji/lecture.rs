@@ -7,18 +7,21 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use super::StyledSource;
 use atelier_core::atomic::{write_atomic, write_json_atomic};
 use atelier_data::emoji::{self, EmojiSource, EmojiSplit, Vendor};
 use atelier_data::translation::styled_images;
 use atelier_data::{DataRecord, StyledImages};
 use atelier_derive::Params;
 use atelier_lecture::{About, Context, Found, Lecture, OpenRun, Preset, repo};
-use super::StyledSource;
 use atelier_train::{Outcome, PairAugment, Session, TrainConfig, TrainError, fit};
 use burn::prelude::*;
 
 use super::ruler::{CARD, DIR, EmojiEvaluatorCard, WEIGHTS};
-use super::{EmojiEvaluatorConfig, EmojiEvaluatorExperiment, EmojiEvaluatorNet, EmojiEvaluatorOutputs, load_evaluator_net, outputs};
+use super::{
+    EmojiEvaluatorConfig, EmojiEvaluatorExperiment, EmojiEvaluatorNet, EmojiEvaluatorOutputs, load_evaluator_net,
+    outputs,
+};
 use crate::{fcd, inception_score};
 
 /// The instrument, as the registry lists it.

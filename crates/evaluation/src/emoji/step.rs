@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use atelier_layers::loss::accuracy;
 use super::StyledBatch;
+use atelier_layers::loss::accuracy;
 use atelier_train::{
     Experiment, Figure, StepContext, StepOutput, load_model_and_optimizer, model_and_optimizer_state,
     module_from_bytes, pytorch_adam,

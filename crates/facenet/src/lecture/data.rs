@@ -10,11 +10,11 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::{Background, IdentityImages};
 use atelier_data::colour::GreyPolicy;
 use atelier_data::emoji::{EmojiSource, EmojiSplit, Vendor};
 use atelier_data::folders::read_image_folder;
 use atelier_data::{DataRecord, DataSource};
-use crate::{Background, IdentityImages};
 
 use crate::{FacenetConfig, FacenetTask};
 

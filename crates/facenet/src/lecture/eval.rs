@@ -11,8 +11,8 @@
 
 use std::path::{Path, PathBuf};
 
-use atelier_core::Rng;
 use crate::IdentityImages;
+use atelier_core::Rng;
 use atelier_evaluation::emoji::ruler::EmojiRuler;
 use atelier_lecture::{Context, OpenRun};
 use burn::prelude::*;

@@ -2,12 +2,12 @@
 //! the distance histograms of same and different pairs with the threshold, a 2-D projection of the
 //! test embeddings coloured by identity, and one k-means cluster (FaceNet's Figure 7).
 
+use crate::IdentityImages;
 use atelier_core::grid::{ImageBatch, LabeledRows, Row};
 use atelier_core::picture::Picture;
 use atelier_core::plot::{LinePlot, Scale, Series};
 use atelier_core::run_dir::RunDir;
 use atelier_core::scatter::ScatterPlot;
-use crate::IdentityImages;
 
 use super::embed::Vectors;
 use super::eval::{FigureInput, Protocol};

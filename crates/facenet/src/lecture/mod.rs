@@ -14,14 +14,13 @@ mod train;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::batches::IdentitySource;
 use atelier_core::course::CourseEntry;
 use atelier_derive::Params;
 use atelier_lecture::{
-    About, BenchPlan, BenchRequest, Budget, Context, DemoPlan, Found, InAll, Lecture, OpenRun, Preset, Verb,
-    time_steps,
+    About, BenchPlan, BenchRequest, Budget, Context, DemoPlan, Found, InAll, Lecture, OpenRun, Preset, Verb, time_steps,
 };
 use atelier_train::seed::seed_device_for_init;
-use crate::batches::IdentitySource;
 use atelier_train::{Outcome, Session, TrainConfig, TrainError};
 use burn::prelude::*;
 
@@ -107,7 +106,12 @@ impl Lecture for FacenetLecture {
     }
 
     /// The identities, with the image shape they decide written into the config.
-    fn load(&self, source: Identities, config: &mut FacenetConfig, _train: &TrainConfig) -> Result<IdentityData, String> {
+    fn load(
+        &self,
+        source: Identities,
+        config: &mut FacenetConfig,
+        _train: &TrainConfig,
+    ) -> Result<IdentityData, String> {
         let data = source.load()?;
         data::fit_config_to_data(config, &data)?;
         Ok(data)

@@ -8,10 +8,10 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::{Background, IdentityImages};
 use atelier_core::Rng;
 use atelier_core::atomic::write_atomic;
 use atelier_data::colour::{GreyPolicy, image_files, read_image};
-use crate::{Background, IdentityImages};
 use atelier_derive::Params;
 use atelier_lecture::{Context, OpenRun};
 
@@ -135,7 +135,12 @@ pub fn search(_: &FacenetLecture, run: &OpenRun<FacenetConfig>, args: &SearchArg
     Ok(())
 }
 
-pub fn cluster(_: &FacenetLecture, run: &OpenRun<FacenetConfig>, args: &ClusterArgs, _: &Context) -> Result<(), String> {
+pub fn cluster(
+    _: &FacenetLecture,
+    run: &OpenRun<FacenetConfig>,
+    args: &ClusterArgs,
+    _: &Context,
+) -> Result<(), String> {
     let (config, device) = (&run.config, &run.device);
     let model = load(run)?;
     let (set, paths) = read_gallery(&args.dir, config)?;

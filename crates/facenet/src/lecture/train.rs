@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use atelier_data::AugmentConfig;
 use crate::batches::IdentitySource;
+use atelier_data::AugmentConfig;
 use atelier_train::{Outcome, Session, TrainError, fit};
 
 use super::data::{self, IdentityData};

@@ -67,9 +67,11 @@ impl Lecture for LstmLecture {
     fn presets(&self) -> Vec<Preset<LstmConfig>> {
         let default = LstmConfig::default().task;
         let others = Task::ALL.into_iter().filter(|t| t.name() != default.name());
-        std::iter::once(Preset::default(LstmConfig::for_task(default)).costing("≈ 25 min on 2 CPU cores with the full data"))
-            .chain(others.map(|task| Preset::selected_by("task", task.name(), LstmConfig::for_task(task))))
-            .collect()
+        std::iter::once(
+            Preset::default(LstmConfig::for_task(default)).costing("≈ 25 min on 2 CPU cores with the full data"),
+        )
+        .chain(others.map(|task| Preset::selected_by("task", task.name(), LstmConfig::for_task(task))))
+        .collect()
     }
 
     fn training(&self, config: &LstmConfig) -> TrainConfig {
@@ -144,7 +146,12 @@ impl Lecture for LstmLecture {
 }
 
 /// `bench lstm`: the `rows` classifier, with each cell asked for (ours and Burn's by default).
-fn bench_rows(_: &LstmLecture, request: &BenchRequest, args: &BenchArgs, device: &Device) -> Result<Vec<BenchRow>, String> {
+fn bench_rows(
+    _: &LstmLecture,
+    request: &BenchRequest,
+    args: &BenchArgs,
+    device: &Device,
+) -> Result<Vec<BenchRow>, String> {
     let cells = if args.cell.is_empty() { vec![CellKind::Ours, CellKind::Burn] } else { args.cell.clone() };
     let data = atelier_data::load(None).map_err(|e| e.to_string())?;
     let source = ImageSource::new(Arc::new(data.train.clone()), None);

@@ -16,8 +16,8 @@ use atelier_core::course::CourseEntry;
 use atelier_data::translation::{EDGES_TO_GARMENTS, TWITTER_TO_GOOGLE};
 use atelier_derive::Params;
 use atelier_lecture::{
-    About, BenchPlan, BenchRequest, Budget, Companion, CompanionFlag, Context, DemoPlan, Found, InAll, Lecture, OpenRun,
-    PairedTranslations, Preset, SharedVerb, Translate, time_steps,
+    About, BenchPlan, BenchRequest, Budget, Companion, CompanionFlag, Context, DemoPlan, Found, InAll, Lecture,
+    OpenRun, PairedTranslations, Preset, SharedVerb, Translate, time_steps,
 };
 use atelier_train::seed::seed_device_for_init;
 use atelier_train::{Outcome, PairSource, Session, TrainConfig, TrainError};
@@ -123,8 +123,7 @@ impl Lecture for Pix2pixLecture {
         }
         let loaded = run.latest_checkpoint().and_then(|(step, blobs)| {
             let generator = load_generator(&run.config, &blobs, &run.device)?;
-            let described =
-                format!("with {} ({}) at step {step}", run.dir.path().display(), run.config.task.name());
+            let described = format!("with {} ({}) at step {step}", run.dir.path().display(), run.config.task.name());
             let translator =
                 translate::Translator { generator, config: run.config.clone(), device: run.device.clone(), described };
             Ok(Box::new(translator) as Box<dyn Translate>)
@@ -167,7 +166,9 @@ impl Lecture for Pix2pixLecture {
             seed_device_for_init(&device, 0);
             let source = PairSource::new(Arc::new(data::embedded_bench_pairs()?), None);
             let experiment = Pix2PixExperiment::new(Pix2PixConfig::default(), &device);
-            Ok(vec![time_steps(experiment, &device, &source, request)?.row("pix2pix (1 D + 1 G step)", request.batch_size)])
+            Ok(vec![
+                time_steps(experiment, &device, &source, request)?.row("pix2pix (1 D + 1 G step)", request.batch_size),
+            ])
         })
         // 64×64 colour pairs, ~20 images/s on two cores: the reference's batch, a few steps.
         .in_all(InAll { batch_size: Some(32), max_steps: Some(10), flags: &[] });

@@ -59,7 +59,12 @@ fn at_size(config: &Pix2PixConfig, original: &ColourImage, input: &[f32], output
         }
         (OutputSize::Input, ColourSpace::Rgb) => {
             let shown = render(config, input, output);
-            Planar { channels: shown.channels, width, height, pixels: resize_planes(&shown.pixels, side, side, width, height) }
+            Planar {
+                channels: shown.channels,
+                width,
+                height,
+                pixels: resize_planes(&shown.pixels, side, side, width, height),
+            }
         }
     }
 }
@@ -73,7 +78,10 @@ impl Translate for Translator {
         let (config, side) = (&self.config, self.config.size);
         let image = original.clone().resized(side);
         let input = task_input(config, &image.to_planar_unit());
-        let x = Tensor::<4>::from_data(TensorData::new(input.clone(), [1, config.input_channels, side, side]), &self.device);
+        let x = Tensor::<4>::from_data(
+            TensorData::new(input.clone(), [1, config.input_channels, side, side]),
+            &self.device,
+        );
         let output = atelier_train::host::to_host_f32(translate(&self.generator, x), "the translation")
             .map_err(|e| e.to_string())?;
         Ok(at_size(config, original, &input, &output, size))

@@ -4,10 +4,10 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use atelier_data::emoji::{EmojiSource, Vendor};
 use crate::emoji_scenes::EmojiSceneGenerator;
-use atelier_data::masks::{is_mask_folder, read_mask_folder};
 use crate::scenes::{Garments, SceneConfig, SceneGenerator, SceneSplit, masked_scenes, scene_class_names};
+use atelier_data::emoji::{EmojiSource, Vendor};
+use atelier_data::masks::{is_mask_folder, read_mask_folder};
 use atelier_data::{DataRecord, DataSource, MaskedImages};
 
 use crate::{SegmentationConfig, SegmentationTask};

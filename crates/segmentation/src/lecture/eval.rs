@@ -34,7 +34,11 @@ struct Scores {
     boundary: ConfusionMatrix,
 }
 
-pub fn eval(run: &OpenRun<SegmentationConfig>, data: SegmentationData, compare: &[PathBuf]) -> Result<Vec<(String, f64)>, String> {
+pub fn eval(
+    run: &OpenRun<SegmentationConfig>,
+    data: SegmentationData,
+    compare: &[PathBuf],
+) -> Result<Vec<(String, f64)>, String> {
     let (config, device) = (&run.config, &run.device);
     let test = &data.test;
     if test.class_names.len() != config.classes || test.image_shape[0] != config.input_channels {

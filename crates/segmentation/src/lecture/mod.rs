@@ -16,8 +16,7 @@ use atelier_core::course::CourseEntry;
 use atelier_derive::Params;
 use atelier_lecture::{
     About, BenchPlan, BenchRequest, Budget, Context, DemoPlan, Found, InAll, Lecture, LectureCommand, OpenRun, Preset,
-    Verb,
-    time_steps,
+    Verb, time_steps,
 };
 use atelier_train::seed::seed_device_for_init;
 use atelier_train::{Outcome, Session, TrainConfig, TrainError};
@@ -79,7 +78,11 @@ impl Lecture for SegmentationLecture {
         config.validate()
     }
 
-    fn locate(&self, config: &SegmentationConfig, data_dir: Option<&Path>) -> Result<Found<SegmentationSource>, String> {
+    fn locate(
+        &self,
+        config: &SegmentationConfig,
+        data_dir: Option<&Path>,
+    ) -> Result<Found<SegmentationSource>, String> {
         let source = data::locate(config, data_dir)?;
         Ok(Found { record: source.record()?, description: source.to_string(), source })
     }

@@ -167,5 +167,3 @@ fn grid_named(figure: Figure, name: &str) -> Figure {
         other => other,
     }
 }
-
-

@@ -86,7 +86,13 @@ impl Lecture for VaeLecture {
         fashion::load(source)
     }
 
-    fn train(&self, config: &VaeConfig, session: &Session, data: Dataset, _ctx: &Context) -> Result<Outcome, TrainError> {
+    fn train(
+        &self,
+        config: &VaeConfig,
+        session: &Session,
+        data: Dataset,
+        _ctx: &Context,
+    ) -> Result<Outcome, TrainError> {
         let device = &session.device;
         session.seed_device_for_init();
         let experiment = VaeExperiment::new(config.clone(), device);
@@ -102,7 +108,8 @@ impl Lecture for VaeLecture {
         data_dir: Option<&Path>,
         ctx: &Context,
     ) -> Result<Vec<(String, f64)>, String> {
-        let companion = ctx.companion(Companion::LatentPaths).map(|path| ctx.latent_paths(path, &run.device)).transpose()?;
+        let companion =
+            ctx.companion(Companion::LatentPaths).map(|path| ctx.latent_paths(path, &run.device)).transpose()?;
         let options = eval::EvalOptions {
             is_samples: args.is_samples,
             is_images: (args.is_images > 0).then_some(args.is_images),
@@ -123,7 +130,8 @@ impl Lecture for VaeLecture {
     fn sampler(&self, run: &OpenRun<VaeConfig>) -> Option<Result<Box<dyn Sample>, String>> {
         let loaded = run.latest_checkpoint().and_then(|(step, blobs)| {
             let model = load_model(&run.config, &blobs, &run.device)?;
-            Ok(Box::new(Decoded { model, latent: run.config.latent, step, device: run.device.clone() }) as Box<dyn Sample>)
+            Ok(Box::new(Decoded { model, latent: run.config.latent, step, device: run.device.clone() })
+                as Box<dyn Sample>)
         });
         Some(loaded)
     }
