@@ -104,9 +104,18 @@ fn a_run_records_its_data_and_refuses_other_data_on_resume_and_config() {
     assert!(!again.path().join("autoencoder").exists(), "a refused run made a directory");
 
     // The same data resumes (the run recorded --data-dir embedded) and repeats, and the record stays.
-    let resumed = ok(atelier("flex", &["train", "--resume", s(&run)]));
+    let resumed = ok(atelier("flex", &["train", "--resume", s(&run), "--no-max-steps"]));
     assert!(stderr(&resumed).contains("completed 8 steps"), "{}", stderr(&resumed));
     assert_eq!(config_json(&run)["data"], *data);
+    // `eval` scores the data the run trained on, and nothing else, and says which in eval.json.
+    let refused = atelier("flex", &["eval", "autoencoder", "--run", s(&run), "--data-dir", s(changed.path())]);
+    let message = stderr(&refused);
+    assert!(!refused.status.success() && message.contains("eval would score other data"), "{message}");
+    assert!(message.contains("train-labels-idx1-ubyte.gz: recorded "), "{message}");
+    assert!(!run.join("eval.json").exists(), "a refused eval wrote eval.json");
+    ok(atelier("flex", &["eval", "autoencoder", "--run", s(&run)]));
+    let eval: serde_json::Value = serde_json::from_str(&read(&run.join("eval.json"))).unwrap();
+    assert_eq!(eval["data"], *data, "{eval:#}");
     // The same files in a folder are the same data (where they lie is reported, not compared).
     let same = embedded_copy(None);
     ok(atelier(

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::cli::{DatasetArg, SplitArg};
+use atelier_data::fetch::verify_sha512;
 use atelier_data::{KnownDataset, verify_md5};
 
 /// Downloads the four canonical files with curl and verifies their MD5 checksums.
@@ -78,9 +79,9 @@ fn download(url: &str, target: &Path) -> bool {
 /// the 64×64 images and the licences into `dir` (with `tar`). The tarballs are removed afterwards.
 fn fetch_emoji(dir: PathBuf) -> Result<(), String> {
     use atelier_data::emoji::{PACKAGES, Vendor};
-    for (vendor, url, md5, _bytes) in PACKAGES {
+    for (vendor, url, sha512, _bytes) in PACKAGES {
         let inside = format!("package/img/{}/64", vendor.name());
-        fetch_emoji_package(&dir, vendor, url, md5, &["package/emoji.json", "package/LICENSE", &inside])?;
+        fetch_emoji_package(&dir, vendor, url, sha512, &["package/emoji.json", "package/LICENSE", &inside])?;
     }
     let set = atelier_data::emoji::read_folder(&dir, &Vendor::SHIPPABLE).map_err(|e| e.to_string())?;
     let (train, valid, test) = set.split_counts();
@@ -97,9 +98,9 @@ fn fetch_emoji(dir: PathBuf) -> Result<(), String> {
 /// and its licence come with `fetch emoji`), with a note that they are for local use only.
 fn fetch_facebook_emoji(dir: PathBuf) -> Result<(), String> {
     use atelier_data::emoji::FACEBOOK_PACKAGE;
-    let (vendor, url, md5, _bytes) = FACEBOOK_PACKAGE;
+    let (vendor, url, sha512, _bytes) = FACEBOOK_PACKAGE;
     let inside = format!("package/img/{}/64", vendor.name());
-    fetch_emoji_package(&dir, vendor, url, md5, &[&inside])?;
+    fetch_emoji_package(&dir, vendor, url, sha512, &[&inside])?;
     let images = vendor.image_dir(&dir);
     let count = fs::read_dir(&images).map(|d| d.count()).unwrap_or(0);
     println!(
@@ -111,25 +112,27 @@ fn fetch_facebook_emoji(dir: PathBuf) -> Result<(), String> {
     Ok(())
 }
 
-/// One emoji tarball: downloaded (or found) and MD5-checked, `members` unpacked into `dir` without
-/// the tarball's leading `package/`, its licence noted in `LICENSE-<style>-images.txt`.
+/// One emoji tarball: downloaded (or found) and checked against npm's SHA-512, `members`
+/// unpacked (without the tarball's leading `package/`) into a hidden staging folder of `dir`,
+/// checked, then moved into place; its licence noted in `LICENSE-<style>-images.txt`; and last a
+/// `.complete-<style>` marker. Only the marker makes a later fetch say "already here", so an
+/// interrupted download or unpack is redone, never taken for complete.
 fn fetch_emoji_package(
     dir: &Path,
     vendor: atelier_data::emoji::Vendor,
     url: &str,
-    md5: &str,
+    sha512: &str,
     members: &[&str],
 ) -> Result<(), String> {
     use atelier_data::emoji::Vendor;
     fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let images = vendor.image_dir(dir);
-    let tarball = dir.join(format!("emoji-datasource-{}-16.0.0.tgz", vendor.name()));
-    let catalogue_ready = dir.join("emoji.json").is_file() || vendor == Vendor::Facebook;
-    if images.is_dir() && catalogue_ready && fs::read_dir(&images).map(|d| d.count()).unwrap_or(0) > 3000 {
-        eprintln!("{}: already here", images.display());
+    let marker = dir.join(format!(".complete-{}", vendor.name()));
+    if marker.is_file() {
+        eprintln!("{}: already here", vendor.image_dir(dir).display());
         return Ok(());
     }
-    if !(tarball.exists() && verify_md5(&tarball, md5).is_ok()) {
+    let tarball = dir.join(format!("emoji-datasource-{}-16.0.0.tgz", vendor.name()));
+    if !(tarball.exists() && verify_sha512(&tarball, sha512).is_ok()) {
         let partial = tarball.with_extension("tgz.part");
         if !download(url, &partial) {
             return Err(format!(
@@ -140,24 +143,44 @@ fn fetch_emoji_package(
                 dir.display()
             ));
         }
-        verify_md5(&partial, md5).map_err(|e| {
+        verify_sha512(&partial, sha512).map_err(|e| {
             let _ = fs::remove_file(&partial);
             e.to_string()
         })?;
         fs::rename(&partial, &tarball).map_err(|e| format!("{}: {e}", tarball.display()))?;
     }
     eprintln!("{}: checksum ok, unpacking", tarball.display());
+    let staging = dir.join(format!(".unpacking-{}", vendor.name()));
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
+    }
+    fs::create_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
     let status = Command::new("tar")
         .arg("-xzf")
         .arg(&tarball)
         .arg("-C")
-        .arg(dir)
+        .arg(&staging)
         .arg("--strip-components=1")
         .args(members)
         .status();
     if !matches!(status, Ok(s) if s.success()) {
         return Err(format!("could not unpack {} with tar", tarball.display()));
     }
+    let unpacked: Vec<&str> = members.iter().map(|m| m.strip_prefix("package/").unwrap_or(m)).collect();
+    if let Some(missing) = unpacked.iter().find(|m| !staging.join(m).exists()) {
+        return Err(format!("{} has no {missing}", tarball.display()));
+    }
+    for member in &unpacked {
+        let (from, to) = (staging.join(member), dir.join(member));
+        if to.is_dir() {
+            fs::remove_dir_all(&to).map_err(|e| format!("{}: {e}", to.display()))?;
+        }
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        fs::rename(&from, &to).map_err(|e| format!("{}: {e}", to.display()))?;
+    }
+    fs::remove_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
     let licence = match vendor {
         Vendor::Google => {
             "Google Noto Emoji images: Apache License 2.0 (https://github.com/googlefonts/noto-emoji/blob/main/LICENSE)"
@@ -170,11 +193,9 @@ fn fetch_emoji_package(
         }
     };
     let note = dir.join(format!("LICENSE-{}-images.txt", vendor.name()));
-    fs::write(
-        &note,
-        format!("{licence}\nCatalogue (emoji.json): MIT, Copyright (c) 2013 Cal Henderson (emoji-data)\n"),
-    )
-    .map_err(|e| format!("{}: {e}", note.display()))?;
+    let text = format!("{licence}\nCatalogue (emoji.json): MIT, Copyright (c) 2013 Cal Henderson (emoji-data)\n");
+    atelier_core::atomic::write_atomic(&note, text.as_bytes()).map_err(|e| e.to_string())?;
+    atelier_core::atomic::write_atomic(&marker, format!("sha512 {sha512}\n").as_bytes()).map_err(|e| e.to_string())?;
     let _ = fs::remove_file(&tarball);
     Ok(())
 }
@@ -260,14 +281,14 @@ mod tests {
         let status =
             Command::new("tar").arg("-czf").arg(&tarball).arg("-C").arg(dir.join("staging")).arg("package").status();
         assert!(status.unwrap().success(), "tar makes the test tarball");
-        let md5 = atelier_data::fetch::md5_of_file(&tarball).unwrap();
-        (tarball, md5)
+        let sha512 = atelier_data::fetch::sha512_of_file(&tarball).unwrap();
+        (tarball, sha512)
     }
 
     #[test]
     fn a_checked_tarball_is_unpacked_with_its_licence_note_and_a_bad_one_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let (_, md5) = tarball(dir.path());
+        let (_, sha512) = tarball(dir.path());
         let unreachable = "file:///nonexistent/emoji.tgz";
         // A tarball whose checksum differs is not trusted: it is downloaded again, which fails here.
         let refused =
@@ -275,11 +296,19 @@ mod tests {
         assert!(refused.unwrap_err().contains("could not download"));
         assert!(!Vendor::Facebook.image_dir(dir.path()).exists(), "nothing unpacked from an unchecked tarball");
 
-        fetch_emoji_package(dir.path(), Vendor::Facebook, unreachable, &md5, &["package/img/facebook/64"]).unwrap();
+        // Images left by an interrupted unpack do not count as a fetch: only the marker does.
+        fs::create_dir_all(Vendor::Facebook.image_dir(dir.path())).unwrap();
+        fs::write(Vendor::Facebook.image_dir(dir.path()).join("half.png"), b"").unwrap();
+        fetch_emoji_package(dir.path(), Vendor::Facebook, unreachable, &sha512, &["package/img/facebook/64"]).unwrap();
+        assert!(!Vendor::Facebook.image_dir(dir.path()).join("half.png").exists(), "the partial folder is replaced");
+        assert!(dir.path().join(".complete-facebook").is_file(), "the marker is written last");
+        assert!(!dir.path().join(".unpacking-facebook").exists(), "no staging folder is left");
         let image = Vendor::Facebook.image_dir(dir.path()).join("1f600.png");
         assert_eq!(fs::read(&image).unwrap(), b"not really a png");
         let note = fs::read_to_string(dir.path().join("LICENSE-facebook-images.txt")).unwrap();
         assert!(note.contains("Local use only"), "{note}");
         assert!(!dir.path().join("emoji-datasource-facebook-16.0.0.tgz").exists(), "the tarball is removed");
+        // Complete: the next fetch neither downloads nor unpacks.
+        fetch_emoji_package(dir.path(), Vendor::Facebook, unreachable, &sha512, &["package/img/facebook/64"]).unwrap();
     }
 }

@@ -53,6 +53,9 @@ pub struct ReportArgs {
     /// Show every run of each lecture, not only the newest of each kind.
     #[arg(long)]
     pub all: bool,
+    /// Write into a folder that holds other files than an earlier report (its files/ is replaced).
+    #[arg(long)]
+    pub force: bool,
 }
 
 fn positive_factor(text: &str) -> Result<f64, String> {
@@ -193,6 +196,9 @@ pub struct TranslateArgs {
     /// Folder the translations are written to, as PNGs under the same names.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Replace files already in --out (without it, a file in the way stops the command before it writes).
+    #[arg(long)]
+    pub force: bool,
     /// The size of the PNGs written.
     #[arg(long, default_value = "input", value_parser = crate::args::choice_parser::<OutputSize>())]
     pub size: OutputSize,
@@ -213,6 +219,9 @@ pub struct SampleArgs {
     /// The folder to write 00000.png, 00001.png, … into (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Replace files already in --out (without it, a file in the way stops the command before it writes).
+    #[arg(long)]
+    pub force: bool,
     /// Seed of the noise.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,

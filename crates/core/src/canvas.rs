@@ -244,8 +244,7 @@ impl Canvas {
         png::encode(&self.pixels, self.width, self.height, png::Channels::Rgb)
     }
 
-    /// Writes the canvas as a PNG file, atomically: the bytes go to `<path>.tmp`,
-    /// which is then renamed to `path`.
+    /// Writes the canvas as a PNG file, atomically ([`crate::atomic::write_atomic`]).
     pub fn save_png(&self, path: &Path) -> Result<(), ImageError> {
         png::save(path, &self.pixels, self.width, self.height, png::Channels::Rgb)
     }
@@ -390,7 +389,7 @@ mod tests {
         assert_eq!(decoded.dimensions(), (7, 3));
         assert_eq!(decoded.get_pixel(6, 2).0, [10, 20, 30]);
         assert_eq!(decoded.get_pixel(0, 0).0, [255, 255, 255]);
-        assert!(!path.with_extension("png.tmp").exists());
+        assert_eq!(std::fs::read_dir(path.parent().unwrap()).unwrap().count(), 1, "no temporary is left");
     }
 
     #[test]

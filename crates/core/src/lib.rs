@@ -12,6 +12,7 @@ pub mod grid;
 pub mod heatmap;
 pub mod mathml;
 pub mod metrics;
+pub mod outputs;
 pub mod params;
 pub mod picture;
 pub mod plot;

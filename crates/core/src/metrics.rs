@@ -38,6 +38,13 @@ impl MetricsWriter {
 
     /// Reopens an existing table for a resumed run, dropping rows logged after `last_step`.
     pub fn resume(path: &Path, last_step: u64) -> io::Result<Self> {
+        // A run killed in the middle of a row leaves it torn (no final newline): it is dropped,
+        // as every row after the checkpoint is.
+        let text = std::fs::read_to_string(path).map_err(|e| with_path(e, path))?;
+        if !text.is_empty() && !text.ends_with('\n') {
+            let whole = text.rfind('\n').map_or(0, |i| i + 1);
+            write_atomic(path, &text.as_bytes()[..whole])?;
+        }
         let kept: Vec<MetricRow> = read_metrics(path)?.into_iter().filter(|r| r.step <= last_step).collect();
         let mut text = format!("{HEADER}\n");
         for row in &kept {
@@ -124,6 +131,12 @@ mod tests {
         let rows = read_metrics(&path).unwrap();
         assert_eq!(rows.iter().map(|r| r.step).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
         assert_eq!(rows[3].value, 9.0);
+        // A row torn by a kill mid-write is dropped on resume, not an unreadable file.
+        let mut torn = std::fs::read_to_string(&path).unwrap();
+        torn.push_str("5,0,tra");
+        std::fs::write(&path, torn).unwrap();
+        drop(MetricsWriter::resume(&path, 4).unwrap());
+        assert_eq!(read_metrics(&path).unwrap().len(), 4);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Every PNG the project writes goes through here: encoded in memory, then written atomically
-//! ([`crate::atomic::write_atomic`]: `<name>.tmp`, fsync, rename), so a reader or a killed run
+//! ([`crate::atomic::write_atomic`]: a unique temporary, fsync, rename), so a reader or a killed run
 //! never sees half an image — canvases, plots, sample folders (`00000.png`, …) alike.
 
 use std::path::Path;

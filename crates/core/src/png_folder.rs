@@ -50,15 +50,28 @@ pub fn quantize(pixels: &mut [f32]) {
     }
 }
 
-/// Writes `count` images (`[count, 28, 28]` pixels in `[0, 1]`) as `00000.png`, `00001.png`, … in `dir`,
-/// each atomically (a reader never sees half an image).
-pub fn write_png_folder(dir: &Path, pixels: &[f32]) -> Result<usize, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut written = 0;
-    for (i, image) in pixels.chunks_exact(PIXELS).enumerate() {
-        let path = dir.join(format!("{i:05}.png"));
-        crate::png::save_gray_unit(&path, image, SIDE as usize, SIDE as usize).map_err(|e| e.to_string())?;
-        written += 1;
+/// The name of the `index`-th image of a folder: `00000.png`, `00001.png`, …
+pub fn file_name(index: usize) -> String {
+    format!("{index:05}.png")
+}
+
+/// One 28×28 image (pixels in `[0, 1]`, clamped; NaN → black) as grey PNG bytes.
+pub fn encode_image(pixels: &[f32]) -> Result<Vec<u8>, String> {
+    let bytes: Vec<u8> = pixels.iter().map(|&v| crate::canvas::unit_to_byte(v)).collect();
+    crate::png::encode(&bytes, SIDE as usize, SIDE as usize, crate::png::Channels::Gray).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_encoded_image_reads_back_to_the_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut pixels: Vec<f32> = (0..PIXELS).map(|i| (i % 256) as f32 / 255.0).collect();
+        std::fs::write(dir.path().join(file_name(0)), encode_image(&pixels).unwrap()).unwrap();
+        assert_eq!(file_name(12), "00012.png");
+        quantize(&mut pixels);
+        assert_eq!(read_png_folder(dir.path(), 10).unwrap(), pixels);
     }
-    Ok(written)
 }

@@ -101,17 +101,54 @@ impl RunDir {
         self.path.join("plots")
     }
 
-    /// Writes `eval.json`: flat `"name": number` pairs, sorted by name.
+    /// Writes `eval.json`: flat `"name": number` pairs, sorted by name ([`eval_value`]).
     pub fn write_eval(&self, values: &[(String, f64)]) -> io::Result<()> {
-        let map: serde_json::Map<String, serde_json::Value> =
-            values.iter().map(|(k, v)| (k.clone(), serde_json::json!(v))).collect();
+        write_json_atomic(&self.eval_path(), &eval_map(values))
+    }
+
+    /// [`RunDir::write_eval`] with the record of the data scored under `"data"` (its source,
+    /// counts, file names, sizes and MD5s), so `eval.json` says what it measured.
+    pub fn write_eval_with_data(&self, values: &[(String, f64)], data: serde_json::Value) -> io::Result<()> {
+        let mut map = eval_map(values);
+        map.insert(EVAL_DATA_KEY.to_string(), data);
         write_json_atomic(&self.eval_path(), &map)
     }
 }
 
+/// The key of `eval.json` that records the data scored.
+pub const EVAL_DATA_KEY: &str = "data";
+
+fn eval_map(values: &[(String, f64)]) -> serde_json::Map<String, serde_json::Value> {
+    values.iter().map(|(k, v)| (k.clone(), eval_value(*v))).collect()
+}
+
+/// A score as `eval.json` holds it: a finite number as itself; NaN or ∞ (a measure not defined on
+/// this data: no boundary pixels, no query with a match, a degenerate covariance) as the string
+/// `"not defined: …"`, never `null` and never a number that looks like a result.
+pub fn eval_value(value: f64) -> serde_json::Value {
+    if value.is_finite() {
+        serde_json::json!(value)
+    } else {
+        let why = if value.is_nan() { "not a number" } else { "infinite" };
+        serde_json::Value::String(format!("{NOT_DEFINED}: the measure is {why} on this data"))
+    }
+}
+
+/// How `eval.json` marks a measure that has no value on the data scored.
+pub const NOT_DEFINED: &str = "not defined";
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scores_that_are_not_numbers_are_written_as_not_defined_never_null() {
+        assert_eq!(eval_value(0.25), serde_json::json!(0.25));
+        for value in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let written = eval_value(value);
+            assert!(written.as_str().is_some_and(|s| s.starts_with("not defined: ")), "{written}");
+        }
+    }
 
     #[test]
     fn create_lays_out_the_directory_and_open_checks_it() {

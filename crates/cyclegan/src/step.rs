@@ -286,7 +286,11 @@ impl Experiment for CycleGanExperiment {
         let device = self.device;
         let (generators, discriminators, generator_optimizer, discriminator_optimizer) =
             players_from_blobs((self.generators, self.discriminators), (adam(&config), adam(&config)), blobs)?;
-        let pool = |name| pool_from_bytes(blob(blobs, name)?, config.pool_size, &device);
+        let image_shape = [config.channels, config.size, config.size];
+        let pool = |name| {
+            pool_from_bytes(blob(blobs, name)?, config.pool_size, image_shape, &device)
+                .map_err(|e| format!("{name}: {e}"))
+        };
         Ok(Self {
             generators,
             discriminators,
@@ -311,20 +315,40 @@ fn pool_to_bytes(pool: &ImagePool) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-fn pool_from_bytes(bytes: &[u8], capacity: usize, device: &Device) -> Result<ImagePool, String> {
+/// The inverse of [`pool_to_bytes`], checked: whole numbers, at most `capacity` images of the
+/// configured `[channels, size, size]`; anything else is an error naming what does not fit.
+fn pool_from_bytes(
+    bytes: &[u8],
+    capacity: usize,
+    image_shape: [usize; 3],
+    device: &Device,
+) -> Result<ImagePool, String> {
     if bytes.is_empty() {
         return Ok(ImagePool::new(capacity));
     }
-    let bad = || format!("the history buffer's {} bytes are not a shape and its values", bytes.len());
-    if bytes.len() < 32 {
-        return Err(bad());
+    const HEADER: usize = 4 * 8;
+    if bytes.len() < HEADER || !(bytes.len() - HEADER).is_multiple_of(4) {
+        return Err(format!("the history buffer's {} bytes are not a shape and its values", bytes.len()));
     }
-    let dims: Vec<usize> = bytes[..32].chunks(8).map(|c| u64::from_le_bytes(c.try_into().unwrap()) as usize).collect();
-    let values: Vec<f32> = bytes[32..].chunks(4).map(|c| f32::from_le_bytes(c.try_into().unwrap())).collect();
-    if !(bytes.len() - 32).is_multiple_of(4) || values.len() != dims.iter().product::<usize>() {
-        return Err(bad());
+    let word = |i: usize| {
+        let mut le = [0u8; 8];
+        le.copy_from_slice(&bytes[i * 8..(i + 1) * 8]);
+        u64::from_le_bytes(le) as usize
+    };
+    let dims = [word(0), word(1), word(2), word(3)]; // [m, c, h, w]
+    if dims[1..] != image_shape || dims[0] > capacity {
+        return Err(format!(
+            "the history buffer holds {}×{:?} images; this run's configuration takes at most {capacity}×{image_shape:?}",
+            dims[0],
+            &dims[1..]
+        ));
     }
-    let images = Tensor::<4>::from_data(TensorData::new(values, [dims[0], dims[1], dims[2], dims[3]]), device);
+    let values: Vec<f32> =
+        bytes[HEADER..].chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+    if values.len() != dims.iter().product::<usize>() {
+        return Err(format!("the history buffer's shape {dims:?} does not match its {} values", values.len()));
+    }
+    let images = Tensor::<4>::from_data(TensorData::new(values, dims), device);
     ImagePool::with_images(capacity, Some(images))
 }
 

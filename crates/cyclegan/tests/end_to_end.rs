@@ -132,7 +132,12 @@ fn a_resumed_run_ends_where_an_uninterrupted_one_does() {
     let whole = single_run_of(&out.join("whole"), "cyclegan");
     ok(train_tiny(&out.join("parts"), &["--max-steps", "2"]));
     let parts = single_run_of(&out.join("parts"), "cyclegan");
-    let resumed = ok(atelier("flex", &["train", "--resume", parts.to_str().unwrap()]));
+    // A resume with another image size would meet a history pool of the old size: refused by name.
+    let config_before = fs::read(parts.join("config.json")).unwrap();
+    let refused = atelier("flex", &["train", "cyclegan", "--resume", parts.to_str().unwrap(), "--size", "32"]);
+    fails_with(&refused, "--size: the run was trained with");
+    assert_eq!(fs::read(parts.join("config.json")).unwrap(), config_before);
+    let resumed = ok(atelier("flex", &["train", "--resume", parts.to_str().unwrap(), "--no-max-steps"]));
     assert!(stderr(&resumed).contains("completed 4 steps"), "{}", stderr(&resumed));
     for run in [&whole, &parts] {
         ok(atelier("flex", &["eval", "cyclegan", "--run", run.to_str().unwrap()]));

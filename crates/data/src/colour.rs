@@ -182,9 +182,44 @@ pub fn image_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, DataError> {
     Ok(files)
 }
 
+/// [`image_files`] of a dataset folder, where each image is known by its name without the
+/// extension (its partner, its mask): two files that share one (`x.png`, `x.jpg`) are refused by
+/// name rather than both used.
+pub fn dataset_image_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, DataError> {
+    let files = image_files(dir)?;
+    let mut seen: std::collections::BTreeMap<std::ffi::OsString, &std::path::PathBuf> = Default::default();
+    for file in &files {
+        if let Some(earlier) = seen.insert(file.file_stem().unwrap_or_default().to_os_string(), file) {
+            return Err(DataError::Invalid {
+                what: dir.display().to_string(),
+                reason: format!(
+                    "{} and {} share the name {}; keep one of them",
+                    earlier.file_name().unwrap_or_default().to_string_lossy(),
+                    file.file_name().unwrap_or_default().to_string_lossy(),
+                    file.file_stem().unwrap_or_default().to_string_lossy()
+                ),
+            });
+        }
+    }
+    Ok(files)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dataset_folder_refuses_two_images_of_one_name_and_keeps_dotted_names_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["scan.001.png", "scan.png", "notes.txt"] {
+            std::fs::write(dir.path().join(name), b"").unwrap();
+        }
+        let files = dataset_image_files(dir.path()).unwrap();
+        assert_eq!(files.len(), 2, "scan.001 and scan are two names");
+        std::fs::write(dir.path().join("scan.jpg"), b"").unwrap();
+        let err = dataset_image_files(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("scan.jpg and scan.png share the name scan"), "{err}");
+    }
 
     #[test]
     fn planes_resize_one_by_one_and_keep_constants() {

@@ -55,30 +55,30 @@ pub const CATEGORIES: [&str; 9] = [
 /// The category left out (skin-tone and hair swatches).
 pub const LEFT_OUT_CATEGORY: &str = "Component";
 
-/// The npm tarballs `cargo xtask data fetch emoji` downloads: `(style, url, md5, bytes)`.
-/// Checksums of the published 16.0.0 tarballs (`npm pack emoji-datasource-<style>@16.0.0`,
-/// also listed by the registry as sha1 a80ac3e8… / e2bd39a8…).
+/// The npm tarballs `cargo xtask data fetch emoji` downloads: `(style, url, sha512, bytes)`.
+/// The SHA-512 is the strongest checksum npm publishes: the registry's `dist.integrity` of the
+/// 16.0.0 tarballs (`npm view emoji-datasource-<style>@16.0.0 dist.integrity`), in hex.
 pub const PACKAGES: [(Vendor, &str, &str, u64); 2] = [
     (
         Vendor::Google,
         "https://registry.npmjs.org/emoji-datasource-google/-/emoji-datasource-google-16.0.0.tgz",
-        "afdb2b1eb6e038ffd8c59dd6f654720f",
+        "6517b17f3b3b315a0b9e6cd998db0ee132a19c0269e43fbe566e8fa54a47fe31104257a6a7797cf028d9f83a19d9f68cf51e10c5990e3c90a84fc0e53e17d0dc",
         74_344_091,
     ),
     (
         Vendor::Twitter,
         "https://registry.npmjs.org/emoji-datasource-twitter/-/emoji-datasource-twitter-16.0.0.tgz",
-        "19fb55ef34e83997e985f687762798eb",
+        "ec5fae0ae1c7fbb427adcd793f9b676ef2a483d13ab65ce2e0c9d3dae5b5465378a4b613cdae9c3ff76cb487d20ccb698c52d6b997b05a0f2305bb8bd9ec842d",
         61_683_754,
     ),
 ];
 
-/// The Facebook style's tarball (`cargo xtask data fetch emoji-facebook`): images only, for local
+/// The Facebook style's tarball (`cargo xtask data fetch emoji-facebook`, SHA-512 as above): images only, for local
 /// use (no clear licence: never embedded, never shipped); 3,645 of the catalogue's 3,786 images.
 pub const FACEBOOK_PACKAGE: (Vendor, &str, &str, u64) = (
     Vendor::Facebook,
     "https://registry.npmjs.org/emoji-datasource-facebook/-/emoji-datasource-facebook-16.0.0.tgz",
-    "0526f66bd3032a9df5d0f3c7a80156e6",
+    "6fd67125d07b9cc5867241f5bf20a33d2a2c69ae8c258ba88cf3c5890d0b9832194bcbe51b8e785ca7264c52ab5c830003bd8ee0c449318161bd623ca63c9c89",
     102_958_917,
 );
 
@@ -248,13 +248,29 @@ pub fn read_folder(root: &Path, vendors: &[Vendor]) -> Result<EmojiSet, DataErro
         }
         let mut style = Vec::with_capacity(entries.len());
         for entry in &entries {
-            let path = dir.join(&entry.image);
+            let path = dir.join(inside_folder(&entry.image)?);
             let bytes = std::fs::read(&path).map_err(|e| DataError::io(&path, e))?;
             style.push(decode(&bytes, &path, GreyPolicy::Convert)?.resized(SIZE));
         }
         images.push(style);
     }
     Ok(EmojiSet { entries, vendors: vendors.to_vec(), images, source: root.display().to_string() })
+}
+
+/// A catalogue's image name, which must be a plain file name: a path that could leave the image
+/// folder (`../x.png`, `/etc/x`, `a/b.png`) is refused by name.
+fn inside_folder(name: &str) -> Result<&str, DataError> {
+    let plain = !name.is_empty()
+        && Path::new(name).components().count() == 1
+        && matches!(Path::new(name).components().next(), Some(std::path::Component::Normal(_)));
+    if plain {
+        Ok(name)
+    } else {
+        Err(DataError::Invalid {
+            what: "emoji.json".to_string(),
+            reason: format!("the image name {name:?} is not a plain file name inside the image folder"),
+        })
+    }
 }
 
 /// Where emoji come from.
@@ -315,6 +331,15 @@ pub fn load(source: &EmojiSource, vendors: &[Vendor]) -> Result<EmojiSet, DataEr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn catalogue_image_names_never_leave_the_image_folder() {
+        assert_eq!(inside_folder("1f600.png").unwrap(), "1f600.png");
+        for bad in ["../secret.png", "/etc/passwd", "a/b.png", "", ".."] {
+            let err = inside_folder(bad).unwrap_err().to_string();
+            assert!(err.contains("not a plain file name"), "{bad}: {err}");
+        }
+    }
 
     const CATALOGUE: &str = r#"[
       {"unified": "1F44B", "image": "1f44b.png", "short_name": "wave", "category": "People & Body",

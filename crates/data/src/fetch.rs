@@ -35,28 +35,30 @@ impl KnownDataset {
         KnownDataset::ALL.into_iter().find(|known| known.name() == name)
     }
 
-    /// The four files as `(file name, url, md5 of the .gz file)`, in standard order.
+    /// The four files as `(file name, url, md5 of the .gz file)`, in standard order. Over https
+    /// (Fashion-MNIST from its own repository; its S3 website serves plain http only); MD5 is the
+    /// checksum both datasets publish.
     pub fn files(&self) -> [(&'static str, &'static str, &'static str); 4] {
         match self {
             KnownDataset::FashionMnist => [
                 (
                     "train-images-idx3-ubyte.gz",
-                    "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/train-images-idx3-ubyte.gz",
+                    "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/train-images-idx3-ubyte.gz",
                     "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
                 ),
                 (
                     "train-labels-idx1-ubyte.gz",
-                    "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/train-labels-idx1-ubyte.gz",
+                    "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/train-labels-idx1-ubyte.gz",
                     "25c81989df183df01b3e8a0aad5dffbe",
                 ),
                 (
                     "t10k-images-idx3-ubyte.gz",
-                    "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/t10k-images-idx3-ubyte.gz",
+                    "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/t10k-images-idx3-ubyte.gz",
                     "bef4ecab320f06d8554ea6380940ec79",
                 ),
                 (
                     "t10k-labels-idx1-ubyte.gz",
-                    "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/t10k-labels-idx1-ubyte.gz",
+                    "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/t10k-labels-idx1-ubyte.gz",
                     "bb300cfdad3c16e7a12a480ee83cd310",
                 ),
             ],
@@ -101,6 +103,31 @@ pub fn md5_of_file(path: &Path) -> Result<String, DataError> {
     Ok(format!("{:x}", context.compute()))
 }
 
+/// The SHA-512 of a file's bytes, as 128 lowercase hex digits (npm's `integrity`, decoded).
+pub fn sha512_of_file(path: &Path) -> Result<String, DataError> {
+    let mut file = std::fs::File::open(path).map_err(|e| DataError::io(path, e))?;
+    let mut hasher = crate::sha512::Sha512::default();
+    let mut buffer = vec![0; 1 << 16];
+    loop {
+        let n = file.read(&mut buffer).map_err(|e| DataError::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+    }
+    Ok(hasher.hex())
+}
+
+/// Checks that the file at `path` has the SHA-512 `expected` (hex, any case).
+pub fn verify_sha512(path: &Path, expected: &str) -> Result<(), DataError> {
+    let found = sha512_of_file(path)?;
+    if found.eq_ignore_ascii_case(expected.trim()) {
+        Ok(())
+    } else {
+        Err(DataError::Checksum { path: path.to_path_buf(), expected: expected.to_string(), found })
+    }
+}
+
 /// Checks that the file at `path` has the md5 `expected` (hex, any case).
 pub fn verify_md5(path: &Path, expected: &str) -> Result<(), DataError> {
     let found = md5_of_file(path)?;
@@ -114,6 +141,19 @@ pub fn verify_md5(path: &Path, expected: &str) -> Result<(), DataError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sha512_of_a_known_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("abc");
+        std::fs::write(&path, b"abc").unwrap();
+        // FIPS 180-2, appendix C.1: SHA-512("abc").
+        let abc = "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a\
+                   2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f";
+        assert_eq!(sha512_of_file(&path).unwrap(), abc);
+        assert!(verify_sha512(&path, &abc.to_uppercase()).is_ok());
+        assert!(verify_sha512(&path, &"0".repeat(128)).is_err());
+    }
     use crate::source::STANDARD_FILES;
     use crate::source::tests::unique_temp_dir;
 

@@ -15,7 +15,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::colour::{ColourImage, GreyPolicy, image_files, read_image};
+use crate::colour::{ColourImage, GreyPolicy, dataset_image_files, read_image};
 use crate::error::DataError;
 
 /// One decoded image and the file stem it came from.
@@ -63,7 +63,7 @@ fn stem(path: &Path) -> String {
 
 /// Every image directly in `dir`, decoded at `size`; an empty folder is an error.
 pub fn read_images(dir: &Path, size: usize, grey: GreyPolicy) -> Result<Vec<NamedImage>, DataError> {
-    let files = image_files(dir)?;
+    let files = dataset_image_files(dir)?;
     if files.is_empty() {
         return Err(DataError::EmptyFolder { path: dir.to_path_buf(), expected: "PNG or JPEG files".into() });
     }
@@ -97,7 +97,7 @@ pub fn read_paired_split(dir: &Path, size: usize, grey: GreyPolicy) -> Result<Im
     if dir_a.is_dir() || dir_b.is_dir() {
         return read_two_folders(&dir_a, &dir_b, size, grey);
     }
-    let files = image_files(dir)?;
+    let files = dataset_image_files(dir)?;
     if files.is_empty() {
         return Err(DataError::EmptyFolder {
             path: dir.to_path_buf(),
@@ -132,7 +132,7 @@ fn read_two_folders(dir_a: &Path, dir_b: &Path, size: usize, grey: GreyPolicy) -
                 expected: "the other half of the pairs".into(),
             });
         }
-        let files = image_files(dir)?;
+        let files = dataset_image_files(dir)?;
         if files.is_empty() {
             return Err(DataError::EmptyFolder { path: dir.to_path_buf(), expected: "PNG or JPEG files".into() });
         }

@@ -70,6 +70,7 @@ pub mod lab;
 pub mod masks;
 pub mod pairs;
 pub mod record;
+pub mod sha512;
 
 pub mod source;
 pub mod subset;

@@ -128,7 +128,7 @@ pub fn read_mask_folder(dir: &Path) -> Result<MaskedImages, DataError> {
             });
         }
     }
-    let files = crate::colour::image_files(&images_dir)?;
+    let files = crate::colour::dataset_image_files(&images_dir)?;
     if files.is_empty() {
         return Err(DataError::EmptyFolder { path: images_dir, expected: "PNG or JPEG images".into() });
     }
@@ -201,10 +201,13 @@ pub fn read_class_names(path: &Path) -> Result<Vec<String>, DataError> {
     Ok(names)
 }
 
-/// The mask of `image`: `masks/<stem>.png`.
+/// The mask of `image`: `masks/<name without its last extension>.png` (`scan.001.jpg` →
+/// `masks/scan.001.png`).
 fn mask_path_for(masks_dir: &Path, image: &Path) -> Result<PathBuf, DataError> {
     let stem = image.file_stem().unwrap_or_default();
-    let path = masks_dir.join(stem).with_extension("png");
+    let mut file = stem.to_os_string();
+    file.push(".png");
+    let path = masks_dir.join(file);
     if path.is_file() {
         Ok(path)
     } else {
@@ -278,6 +281,22 @@ mod tests {
         assert_eq!(set.mask(0), [0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2]);
         assert_eq!(set.class_pixel_counts(), [4, 4, 16]);
         assert_eq!(set.select(&[1]).mask(0), [2; 12]);
+    }
+
+    #[test]
+    fn dotted_names_find_their_own_mask_and_twin_images_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        write_folder(dir.path(), "background\nthing\n");
+        grey(2, 1, |_, _| 50).save(dir.path().join("images/scan.001.png")).unwrap();
+        grey(2, 1, |_, _| 1).save(dir.path().join("masks/scan.001.png")).unwrap();
+        grey(2, 1, |_, _| 90).save(dir.path().join("images/scan.png")).unwrap();
+        grey(2, 1, |_, _| 0).save(dir.path().join("masks/scan.png")).unwrap();
+        let set = read_mask_folder(dir.path()).unwrap();
+        assert_eq!(set.names, ["scan.001", "scan"]);
+        assert_eq!(set.mask(0), [1, 1], "scan.001's own mask, not scan's");
+        image::RgbImage::from_pixel(2, 1, image::Rgb([1, 2, 3])).save(dir.path().join("images/scan.jpg")).unwrap();
+        let err = read_mask_folder(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("scan.jpg and scan.png share the name scan"), "{err}");
     }
 
     #[test]

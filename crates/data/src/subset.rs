@@ -10,7 +10,7 @@
 //! The subset keeps the *first* `n` examples of each class, in file order: no random
 //! numbers, so the same input always gives the same files. The IDX files are gzipped
 //! at level 9 with a fixed header (no timestamp, no file name), so they are
-//! byte-for-byte reproducible too. Every file is written to `name.tmp` and then
+//! byte-for-byte reproducible too. Every file is written to a unique temporary and then
 //! renamed, so an interrupted run never leaves a half-written file behind.
 
 use std::fmt::Write as _;
@@ -155,13 +155,9 @@ fn gzip_best(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     encoder.finish()
 }
 
-/// Writes `path.tmp`, then renames it to `path`.
+/// Writes `path` atomically (a unique temporary, fsync, rename).
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), DataError> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes).map_err(|e| DataError::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| DataError::io(path, e))
+    atelier_core::atomic::write_atomic(path, bytes).map_err(|e| DataError::io(path, e))
 }
 
 /// The README of a subset folder. Deterministic: no dates, no absolute output path.
@@ -254,7 +250,9 @@ mod tests {
         let readme = std::fs::read_to_string(first.join("README.md")).unwrap();
         assert!(readme.contains("--train-per-class 3 --test-per-class 2"), "{readme}");
         assert!(readme.contains(&summary.files[0].md5_uncompressed), "{readme}");
-        assert!(!first.join("README.md.tmp").exists());
+        assert!(
+            !std::fs::read_dir(&first).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".tmp"))
+        );
 
         let small = load_from(DataSource::Flag(first.to_path_buf())).unwrap();
         let indices = class_balanced_indices(&full.train.labels, 3, 10).unwrap();

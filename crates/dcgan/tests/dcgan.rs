@@ -159,7 +159,14 @@ fn session(run: &RunDir, device: &Device, max_steps: Option<u64>, resume: Resume
         valid_limit: Some(8),
         ..TrainConfig::default()
     };
-    Session { run: run.clone(), config, device: device.clone(), stop: Arc::new(AtomicBool::new(false)), resume }
+    Session {
+        run: run.clone(),
+        config,
+        device: device.clone(),
+        stop: Arc::new(AtomicBool::new(false)),
+        resume,
+        after_restore: Default::default(),
+    }
 }
 
 /// Four steps straight through, or three, a checkpoint, a fresh process state and one more: the

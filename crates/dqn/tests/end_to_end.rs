@@ -75,7 +75,7 @@ fn same_seed_same_metrics_and_a_resumed_run_repeats_the_uninterrupted_one() {
     let first = ok(train_short(&stopped, &["--seed", "5", "--max-steps", "1130"]));
     assert!(stderr(&first).contains("stopped at --max-steps 1130"), "{}", stderr(&first));
     let run = single_run(&stopped);
-    ok(atelier(&["train", "--resume", run.to_str().unwrap()]));
+    ok(atelier(&["train", "--resume", run.to_str().unwrap(), "--no-max-steps"]));
     assert_eq!(metrics(&stopped), metrics(&straight), "resumed run = uninterrupted run");
     assert_eq!(read(&run.join("eval_returns.csv")), read(&single_run(&straight).join("eval_returns.csv")));
 }

@@ -27,6 +27,9 @@ impl Rendered {
 /// `l1`, `psnr_db`, `ssim`, `psnr_pooled_db` of `images` against `targets`.
 pub fn paired_scores(images: &Rendered, targets: &Rendered) -> Result<[f64; 4], String> {
     let (n, c, side) = (images.count(), images.channels, images.side);
+    if n == 0 {
+        return Err("there are no test pairs to score".to_string());
+    }
     let plane = side * side;
     let (mut l1, mut psnr, mut ssim, mut mse) = (0.0, 0.0, 0.0, 0.0);
     for i in 0..n {
@@ -48,4 +51,15 @@ pub fn paired_scores(images: &Rendered, targets: &Rendered) -> Result<[f64; 4], 
     }
     let n = n as f64;
     Ok([l1 / n, psnr / n, ssim / n, atelier_layers::quality::psnr_db((mse / n).max(1e-10))])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_test_split_is_an_error_not_a_perfect_score() {
+        let empty = Rendered { channels: 3, side: 8, pixels: Vec::new() };
+        assert_eq!(paired_scores(&empty, &empty).unwrap_err(), "there are no test pairs to score");
+    }
 }

@@ -16,7 +16,13 @@ pub fn fcd(a: &EvaluatorOutputs, b: &EvaluatorOutputs) -> Result<f64, String> {
     let d = a.feature_dim;
     let (mean_a, cov_a) = mean_and_covariance(&a.features, a.count, d);
     let (mean_b, cov_b) = mean_and_covariance(&b.features, b.count, d);
-    Ok(frechet_distance(&mean_a, &cov_a, &mean_b, &cov_b).max(0.0))
+    let distance = frechet_distance(&mean_a, &cov_a, &mean_b, &cov_b);
+    if !distance.is_finite() {
+        // `f64::max` would turn NaN into 0: the best possible score.
+        return Err(format!("FCD came out {distance} (the feature covariances are degenerate)"));
+    }
+    // Only rounding makes the exact distance negative.
+    Ok(distance.max(0.0))
 }
 
 /// Classifier Inception Score `exp(E_x KL(p(y|x) ‖ p(y)))` with `p(y) = E_x p(y|x)`;
@@ -77,6 +83,15 @@ mod tests {
     fn outputs(probabilities: Vec<f32>, classes: usize) -> EvaluatorOutputs {
         let count = probabilities.len() / classes;
         EvaluatorOutputs { count, features: probabilities.clone(), feature_dim: classes, probabilities, classes }
+    }
+
+    #[test]
+    fn a_distance_that_is_not_a_number_is_an_error_never_a_perfect_zero() {
+        let good = outputs(vec![0.9, 0.1, 0.2, 0.8, 0.5, 0.5], 2);
+        let broken = outputs(vec![f32::NAN, 0.1, 0.2, 0.8, 0.5, 0.5], 2);
+        let err = fcd(&good, &broken).unwrap_err();
+        assert!(err.contains("FCD came out NaN"), "{err}");
+        assert!(fcd(&good, &good).unwrap().abs() < 1e-6);
     }
 
     #[test]

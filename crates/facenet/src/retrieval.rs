@@ -22,7 +22,7 @@ pub struct Retrieval {
     hits_at_1: usize,
     hits_at_5: usize,
     average_precision_sum: f64,
-    /// Queries whose identity has no gallery image (they count as misses).
+    /// Queries whose identity has no other gallery image: left out of the averages, and counted.
     pub without_match: usize,
 }
 
@@ -32,7 +32,10 @@ pub struct RetrievalScores {
     pub recall_at_1: f64,
     pub recall_at_5: f64,
     pub map_at_r: f64,
+    /// Queries scored (those with at least one gallery image of their identity).
     pub queries: usize,
+    /// Queries left out: no other image of their identity in the gallery (Recall@k is not defined).
+    pub queries_without_match: usize,
 }
 
 impl Retrieval {
@@ -61,12 +64,15 @@ impl Retrieval {
     }
 
     pub fn scores(&self) -> RetrievalScores {
-        let n = self.queries.max(1) as f64;
+        // With no query to score, the averages are NaN: "not defined" in eval.json.
+        let scored = self.queries - self.without_match;
+        let n = scored as f64;
         RetrievalScores {
             recall_at_1: self.hits_at_1 as f64 / n,
             recall_at_5: self.hits_at_5 as f64 / n,
             map_at_r: self.average_precision_sum / n,
-            queries: self.queries,
+            queries: scored,
+            queries_without_match: self.without_match,
         }
     }
 }
@@ -123,8 +129,13 @@ mod tests {
         let s = r.scores();
         assert_eq!((s.recall_at_1, s.recall_at_5, s.queries), (0.5, 1.0, 2));
         assert!((s.map_at_r - (0.25 + 2.0 / 3.0) / 2.0).abs() < 1e-12, "{s:?}");
-        // A query without any gallery image of its identity is a miss, counted apart.
+        // A query without any gallery image of its identity is left out of the averages and counted.
         r.add(&[0.1; 5], &gallery, 7, None);
-        assert_eq!((r.scores().recall_at_1, r.without_match), (1.0 / 3.0, 1));
+        let s = r.scores();
+        assert_eq!((s.recall_at_1, s.queries, s.queries_without_match), (0.5, 2, 1));
+        // With no query to score, Recall@k is not defined (NaN), not 0.
+        let mut lonely = Retrieval::default();
+        lonely.add(&[0.1; 5], &gallery, 7, None);
+        assert!(lonely.scores().recall_at_1.is_nan());
     }
 }

@@ -27,8 +27,21 @@ pub fn run<L: Lecture>(lecture: &L, mut typed: Typed, ctx: &Context) -> Result<V
     let run = OpenRun::<L::Config>::open(&path, L::ID, backend)?;
     let ctx = Context { registry: ctx.registry, companions };
     let data_dir = run.data_dir(data_dir.as_deref());
+    // The data scored is the data the run trained on (names, sizes, MD5s), wherever it is found
+    // from: a relative folder read from another place, or another dataset, is refused.
+    let found = lecture.locate(&run.config, data_dir.as_deref())?.record;
+    if let Some(recorded) = &run.recorded.data {
+        atelier_data::record::check_same_data(recorded, &found).map_err(|mismatch| {
+            format!(
+                "{}: eval would score other data than the run trained on ({mismatch}\n  give --data-dir with the \
+                 recorded data)",
+                run.dir.path().display()
+            )
+        })?;
+    }
     let entries = lecture.eval(&run, &args, data_dir.as_deref(), &ctx)?;
-    run.dir.write_eval(&entries).map_err(|e| e.to_string())?;
+    let record = serde_json::to_value(run.recorded.data.as_ref().unwrap_or(&found)).map_err(|e| e.to_string())?;
+    run.dir.write_eval_with_data(&entries, record).map_err(|e| e.to_string())?;
     println!("{:<40} {:>12}", "metric", "value");
     for (name, value) in &entries {
         println!("{name:<40} {value:>12.4}");

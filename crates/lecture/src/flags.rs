@@ -24,11 +24,14 @@ pub struct RunFlags {
     /// Where run directories go.
     #[param(value_name = "DIR")]
     pub out: PathBuf,
+    /// With --resume: drop the run's recorded --max-steps and train on to its --epochs.
+    #[param]
+    pub no_max_steps: bool,
 }
 
 impl Default for RunFlags {
     fn default() -> Self {
-        Self { config: None, resume: None, out: PathBuf::from(DEFAULT_OUT) }
+        Self { config: None, resume: None, out: PathBuf::from(DEFAULT_OUT), no_max_steps: false }
     }
 }
 
@@ -157,7 +160,7 @@ pub fn defaults_of<A: Params + Default>() -> Vec<(&'static str, String)> {
     let defaults = A::default();
     A::params()
         .into_iter()
-        .filter(|p| p.arity == atelier_core::params::Arity::One)
+        .filter(|p| p.arity == atelier_core::params::Arity::One && !p.required)
         .filter_map(|p| defaults.shown(p.flag).map(|text| (p.flag, text)))
         .collect()
 }

@@ -37,6 +37,7 @@ pub mod open_run;
 pub mod ordered;
 pub mod registry;
 pub mod repo;
+pub mod resume;
 pub mod run_config;
 pub mod train;
 pub mod verb;

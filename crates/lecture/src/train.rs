@@ -7,18 +7,19 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use atelier_backend::BURN_VERSION;
-use atelier_core::atomic::write_json_atomic;
+use atelier_core::atomic::{write_atomic, write_json_atomic};
 use atelier_core::params::{Params, Typed, apply_all};
 use atelier_core::provenance::Provenance;
 use atelier_core::run_dir::RunDir;
 use atelier_train::checkpoint;
-use atelier_train::{Outcome, Resume, Session};
+use atelier_train::{AfterRestore, Outcome, Resume, Session};
 
 use crate::any::{TrainRequest, training_of};
 use crate::context::Context;
 use crate::data_record::settle;
 use crate::lecture::{Clock, Lecture};
 use crate::repo;
+use crate::resume;
 use crate::run_config::RunConfig;
 
 /// The config of a fresh run with no flags: the default preset and its loop settings.
@@ -38,6 +39,10 @@ pub fn plan<L: Lecture>(lecture: &L, request: &TrainRequest) -> Result<(RunConfi
     let backend: Option<atelier_backend::Backend> = typed.take_one("backend")?;
     let data_dir: Option<PathBuf> = typed.take_one("data-dir")?;
     let max_steps: Option<u64> = typed.take_one("max-steps")?;
+    let no_max_steps = typed.take("no-max-steps").is_some();
+    if no_max_steps && (request.resume.is_none() || max_steps.is_some()) {
+        return Err("--no-max-steps goes with --resume RUN_DIR (and without --max-steps)".into());
+    }
     let model_typed = typed.split_off(&<L::Config as Params>::params());
     let loop_typed = typed.split_off(&atelier_train::TrainConfig::params());
     if let Some((flag, _)) = typed.0.first() {
@@ -51,7 +56,16 @@ pub fn plan<L: Lecture>(lecture: &L, request: &TrainRequest) -> Result<(RunConfi
             if name != L::ID {
                 return Err(format!("the config is a {name} run; it cannot be trained as {}", L::ID));
             }
-            let mut model: L::Config = base.model()?;
+            let recorded: L::Config = base.model()?;
+            if request.resume.is_some() {
+                resume::refuse_changes(&recorded, &model_typed, "architecture and data")?;
+                resume::refuse_changes(
+                    &base.train,
+                    &resume::without(&loop_typed, resume::LOOP_FLAGS_A_RESUME_MAY_CHANGE),
+                    "data order",
+                )?;
+            }
+            let mut model = recorded;
             apply_all(&mut model, &model_typed)?;
             (base.clone(), model)
         }
@@ -69,12 +83,18 @@ pub fn plan<L: Lecture>(lecture: &L, request: &TrainRequest) -> Result<(RunConfi
         if let Some(why) = lecture.refuses_data_dir(&model) {
             return Err(format!("--data-dir {why}"));
         }
-        config.data_dir = Some(dir);
+        // Recorded absolute, so `eval`, `segment` and a resume from any folder find the same files.
+        let absolute =
+            if dir.as_os_str() == atelier_data::source::EMBEDDED_NAME { None } else { dir.canonicalize().ok() };
+        config.data_dir = Some(absolute.unwrap_or(dir));
     }
     apply_all(&mut config.train, &loop_typed)?;
-    if max_steps.is_some() || request.resume.is_some() {
-        // --max-steps stops one invocation; a resumed run goes on unless it is given again.
+    // The step limit is part of the run: a resumed run keeps its own unless told otherwise.
+    if max_steps.is_some() {
         config.train.max_steps = max_steps;
+    }
+    if no_max_steps {
+        config.train.max_steps = None;
     }
     lecture.settle(&model, &mut config.train);
     config.backend()?;
@@ -106,9 +126,11 @@ pub fn run<L: Lecture>(lecture: &L, request: TrainRequest, ctx: &Context) -> Res
                 .unwrap_or_else(|| {
                     Provenance::new(BURN_VERSION, backend.name(), &device_name, &found.description, &repo::root())
                 });
+            let step = checkpoint_step(&run)?;
+            resume::refuse_a_budget_behind(&config.train, step)?;
             provenance.status = "running".into();
             provenance.finished = None;
-            provenance.resumed_at_steps.push(checkpoint_step(&run)?);
+            provenance.resumed_at_steps.push(step);
             (run, Resume::FromLatestCheckpoint, provenance)
         }
         None => {
@@ -119,14 +141,36 @@ pub fn run<L: Lecture>(lecture: &L, request: TrainRequest, ctx: &Context) -> Res
             (run, Resume::Fresh, provenance)
         }
     };
-    write_json_atomic(&run.config_path(), &config).map_err(|e| e.to_string())?;
-    write_json_atomic(&run.run_path(), &provenance).map_err(|e| e.to_string())?;
+    // A new run's files are written now; a resumed run's only once its checkpoint has loaded, so
+    // a resume that fails (a damaged checkpoint, weights that do not fit) changes none of them.
+    let files = vec![(run.config_path(), json_bytes(&config)?), (run.run_path(), json_bytes(&provenance)?)];
+    let after_restore = match resume {
+        Resume::Fresh => {
+            for (path, bytes) in files {
+                write_atomic(&path, &bytes).map_err(|e| e.to_string())?;
+            }
+            AfterRestore::default()
+        }
+        Resume::FromLatestCheckpoint => AfterRestore::new(files),
+    };
     eprintln!("run: {}  (backend {backend} on {device_name})", run.path().display());
 
     let stop = Arc::new(AtomicBool::new(false));
     install_ctrl_c(stop.clone());
-    let session = Session { run: run.clone(), config: config.train.clone(), device: device.autodiff(), stop, resume };
+    let session = Session {
+        run: run.clone(),
+        config: config.train.clone(),
+        device: device.autodiff(),
+        stop,
+        resume,
+        after_restore,
+    };
     let result = lecture.train(&model, &session, data, ctx);
+    if resume == Resume::FromLatestCheckpoint && !session.after_restore.written() {
+        // The resume failed before its state loaded: the run stays exactly as it was.
+        let error = result.err().map_or_else(|| "the checkpoint was never loaded".to_string(), |e| e.to_string());
+        return Err(format!("{}: cannot resume: {error}", run.path().display()));
+    }
     let status = match &result {
         Ok(Outcome::Completed { steps, images_per_second }) => {
             let unit = match lecture.clock() {
@@ -178,6 +222,13 @@ pub fn run_flags(typed: &mut Typed) -> Result<(Option<PathBuf>, Option<PathBuf>,
     let resume: Option<PathBuf> = typed.take_one("resume")?;
     let out: Option<PathBuf> = typed.take_one("out")?;
     Ok((config, resume, out.unwrap_or_else(|| PathBuf::from(crate::flags::DEFAULT_OUT))))
+}
+
+/// A value as `config.json`/`run.json` hold it: pretty JSON and a final newline.
+fn json_bytes<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, String> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+    text.push('\n');
+    Ok(text.into_bytes())
 }
 
 /// The step of the run's latest checkpoint (where a resumed run continues).

@@ -112,6 +112,32 @@ fn train_eval_and_translate_twitter_to_google() {
         let image = image::open(own_size.join(name)).unwrap();
         assert_eq!((image.width(), image.height()), size, "{name}");
     }
+    // The user's files are never replaced: not by writing into the input folder, not by two inputs
+    // sharing a stem, not by a second translation into the same folder (unless --force).
+    let (input_s, own_s) = (input.to_str().unwrap(), own_size.to_str().unwrap());
+    let before = fs::read(input.join("wide.png")).unwrap();
+    let into_input = atelier("flex", &["translate", "--run", run_s, "--in", input_s, "--out", input_s]);
+    fails_with(&into_input, &format!("--out {input_s} is the input folder"));
+    let inside = input.join("out");
+    let inside_s = inside.to_str().unwrap();
+    fails_with(&atelier("flex", &["translate", "--run", run_s, "--in", input_s, "--out", inside_s]), "is inside");
+    assert!(!inside.exists());
+    let again = atelier("flex", &["translate", "--run", run_s, "--in", input_s, "--out", own_s]);
+    fails_with(&again, "wide.png already exists (and 1 more); pass --force");
+    let twins = out.join("twins");
+    fs::create_dir_all(&twins).unwrap();
+    fs::copy(input.join("wide.png"), twins.join("a.png")).unwrap();
+    fs::copy(input.join("small.jpg"), twins.join("a.jpg")).unwrap();
+    let twins_out = out.join("twins-out");
+    let collision = atelier(
+        "flex",
+        &["translate", "--run", run_s, "--in", twins.to_str().unwrap(), "--out", twins_out.to_str().unwrap()],
+    );
+    fails_with(&collision, "would both write");
+    assert!(!twins_out.exists(), "nothing written after a refusal");
+    assert_eq!(fs::read(input.join("wide.png")).unwrap(), before, "the user's image is untouched");
+    ok(atelier("flex", &["translate", "--run", run_s, "--in", input_s, "--out", own_s, "--force"]));
+
     let translated = out.join("translated");
     ok(atelier(
         "flex",
@@ -153,13 +179,66 @@ fn a_resumed_run_ends_where_an_uninterrupted_one_does() {
     let parts = out.join("parts");
     ok(train_tiny(&parts, &["--max-steps", "2"]));
     let parts = single_run_of(&parts, "pix2pix");
-    let resumed = ok(atelier("flex", &["train", "--resume", parts.to_str().unwrap()]));
+    // Flags that would change the networks or the order of the data are refused by name, and the
+    // run is left exactly as it was (its config.json unchanged, so it still evaluates).
+    let parts_s = parts.to_str().unwrap();
+    let config_before = fs::read(parts.join("config.json")).unwrap();
+    let refused = atelier("flex", &["train", "pix2pix", "--resume", parts_s, "--ngf", "16"]);
+    let message = fails_with(&refused, "--ngf: the run was trained with 8; a resumed run keeps its architecture");
+    assert_eq!(message.trim().lines().count(), 1, "one sentence: {message}");
+    fails_with(&atelier("flex", &["train", "pix2pix", "--resume", parts_s, "--batch-size", "8"]), "data order");
+    fails_with(&atelier("flex", &["train", "--resume", parts_s]), "already stopped at its --max-steps 2");
+    assert_eq!(fs::read(parts.join("config.json")).unwrap(), config_before);
+    let resumed = ok(atelier("flex", &["train", "--resume", parts.to_str().unwrap(), "--no-max-steps"]));
     assert!(stderr(&resumed).contains("completed 4 steps"), "{}", stderr(&resumed));
     for run in [&whole, &parts] {
         ok(atelier("flex", &["eval", "pix2pix", "--run", run.to_str().unwrap()]));
     }
     for key in ["l1", "psnr_db", "ssim"] {
         assert_eq!(eval_value(&whole, key), eval_value(&parts, key), "{key}");
+    }
+}
+
+/// The tiny run with two epochs (8 steps) and a checkpoint after every step.
+fn every_step_args(out: &Path) -> Vec<String> {
+    let flags = "--ngf 8 --ndf 8 --batch-size 16 --data-dir embedded --train-limit 64 --epochs 2 --checkpoint-every 1 \
+                 --log-every 1";
+    let mut args = vec!["train".to_string(), "pix2pix".into(), "--out".into(), out.to_str().unwrap().into()];
+    args.extend(flags.split_whitespace().map(str::to_string));
+    args
+}
+
+/// `metrics.csv` and (after `eval`) `eval.json` of a run, as bytes.
+fn outcome(run: &Path) -> (Vec<u8>, Vec<u8>) {
+    ok(atelier("flex", &["eval", "pix2pix", "--run", run.to_str().unwrap()]));
+    (fs::read(run.join("metrics.csv")).unwrap(), fs::read(run.join("eval.json")).unwrap())
+}
+
+/// A GAN (two networks, two optimizers) killed with SIGKILL at three random instants after its
+/// first checkpoint (the seed is printed; `ATELIER_KILL_SEED` reproduces it), each time resumed by
+/// a plain `train --resume`: `metrics.csv` and `eval.json` byte for byte those of the run never
+/// interrupted.
+#[test]
+fn a_gan_killed_at_any_instant_resumes_to_the_same_bytes() {
+    let whole = scratch("pix2pix-killed-whole");
+    let args = every_step_args(&whole);
+    ok(atelier("flex", &args.iter().map(String::as_str).collect::<Vec<_>>()));
+    let expected = outcome(&single_run_of(&whole, "pix2pix"));
+    let seed = std::env::var("ATELIER_KILL_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
+    });
+    eprintln!("ATELIER_KILL_SEED={seed}");
+    let mut rng = atelier_core::Rng::new(seed);
+    let mut steps: Vec<u64> = (1..=5).collect();
+    rng.shuffle(&mut steps);
+    for &step in &steps[..3] {
+        let out = scratch("pix2pix-killed");
+        let args = every_step_args(&out);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let delay = std::time::Duration::from_millis(rng.below(300) as u64);
+        let run = atelier_testkit::commands::kill_after_checkpoint(&args, &[], &out, "pix2pix", step, delay);
+        ok(atelier("flex", &["train", "--resume", run.to_str().unwrap()]));
+        assert!(outcome(&run) == expected, "killed after step {step} (+{delay:?}): the resumed run differs");
     }
 }
 

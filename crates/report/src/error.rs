@@ -14,4 +14,11 @@ pub enum ReportError {
     Draw { path: PathBuf, reason: String },
     #[error("the report folder {0} is the runs folder or inside it; choose another --out")]
     OutInsideRuns(PathBuf),
+    #[error("the report folder {0} contains the runs folder; choose another --out")]
+    OutContainsRuns(PathBuf),
+    #[error(
+        "{0} already holds files and is not a report folder (no {marker}); choose a new or empty --out, or pass --force",
+        marker = crate::REPORT_MARKER
+    )]
+    NotAReportFolder(PathBuf),
 }

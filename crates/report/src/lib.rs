@@ -23,6 +23,9 @@ pub mod runs;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+pub use atelier_core::outputs::Existing;
+use atelier_core::outputs::resolved;
+
 use atelier_core::course::CourseEntry;
 use atelier_core::curves::StepAxis;
 
@@ -38,7 +41,13 @@ pub struct ReportOptions {
     /// The report folder (`report/` by default); `index.html` goes there.
     pub out: PathBuf,
     pub selection: Selection,
+    /// Whether a non-empty `out` that holds no earlier report may be written into (`--force`).
+    pub existing: Existing,
 }
+
+/// The file that marks a folder as a report's: only such a folder (or a new or empty one) has its
+/// `files/` replaced, unless `--force`.
+pub const REPORT_MARKER: &str = ".atelier-report";
 
 /// What was written.
 #[derive(Debug, Clone)]
@@ -58,11 +67,12 @@ pub fn write_report(
     course: &[CourseEntry],
     axis_of: &dyn Fn(&str) -> StepAxis,
 ) -> Result<ReportSummary, ReportError> {
-    refuse_out_inside_runs(&options.runs, &options.out)?;
+    check_out(&options.runs, &options.out, options.existing)?;
     let runs = runs::scan(&options.runs)?;
     let demo = records::read_demo(&options.runs)?;
     let (bench, skipped_bench) = records::read_bench(&options.runs)?;
     fs::create_dir_all(&options.out).map_err(|source| ReportError::Write { path: options.out.clone(), source })?;
+    files::write(&options.out.join(REPORT_MARKER), b"written by cargo xtask report\n")?;
     // The copies of an earlier report are replaced, never mixed with this one's.
     let files_dir = options.out.join(files::FILES_DIR);
     if files_dir.exists() {
@@ -98,33 +108,21 @@ pub fn write_report(
     })
 }
 
-/// The report folder must not be the runs folder or inside it (its `files/` would be scanned as
-/// runs, and clearing it could touch runs).
-fn refuse_out_inside_runs(runs: &Path, out: &Path) -> Result<(), ReportError> {
-    let absolute = |p: &Path| -> PathBuf {
-        let joined =
-            if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
-        // Canonicalise the longest existing ancestor, keep the rest as typed.
-        let mut existing = joined.as_path();
-        let mut rest = Vec::new();
-        while !existing.exists() {
-            match (existing.parent(), existing.file_name()) {
-                (Some(parent), Some(name)) => {
-                    rest.push(name.to_os_string());
-                    existing = parent;
-                }
-                _ => break,
-            }
-        }
-        let mut result = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
-        for name in rest.into_iter().rev() {
-            result.push(name);
-        }
-        result
-    };
-    let (runs, out_abs) = (absolute(runs), absolute(out));
-    if out_abs.starts_with(&runs) {
+/// The report folder must not be the runs folder, inside it (its `files/` would be scanned as
+/// runs) or around it (clearing `files/` could touch runs), and a folder that already holds
+/// files must be an earlier report's, unless `--force`.
+fn check_out(runs: &Path, out: &Path, existing: Existing) -> Result<(), ReportError> {
+    let resolved = |p: &Path| resolved(p).unwrap_or_else(|_| p.to_path_buf());
+    let (runs_abs, out_abs) = (resolved(runs), resolved(out));
+    if out_abs.starts_with(&runs_abs) {
         return Err(ReportError::OutInsideRuns(out.to_path_buf()));
+    }
+    if runs_abs.starts_with(&out_abs) {
+        return Err(ReportError::OutContainsRuns(out.to_path_buf()));
+    }
+    let holds_files = fs::read_dir(out).is_ok_and(|mut entries| entries.next().is_some());
+    if holds_files && !out.join(REPORT_MARKER).is_file() && existing == Existing::Refuse {
+        return Err(ReportError::NotAReportFolder(out.to_path_buf()));
     }
     Ok(())
 }

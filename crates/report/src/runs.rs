@@ -179,6 +179,9 @@ fn read_eval(dir: &Path) -> Evaluation {
         .filter_map(|(name, v)| match v {
             Value::Number(n) => n.as_f64().map(|x| (name.clone(), x)),
             Value::Null => Some((name.clone(), f64::NAN)),
+            Value::String(text) if text.starts_with(atelier_core::run_dir::NOT_DEFINED) => {
+                Some((name.clone(), f64::NAN))
+            }
             _ => None,
         })
         .collect();

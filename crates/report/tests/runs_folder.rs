@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use atelier_core::canvas::{Canvas, Rgb};
 use atelier_core::course::{CourseEntry, Goal, Target};
 use atelier_core::curves::StepAxis;
-use atelier_report::{ReportError, ReportOptions, Selection, write_report};
+use atelier_report::{Existing, ReportError, ReportOptions, Selection, write_report};
 use serde_json::json;
 
 struct RunSpec<'a> {
@@ -83,8 +83,12 @@ fn axis_of(id: &str) -> StepAxis {
 }
 
 fn report(runs: &Path, out: &Path, selection: Selection) -> String {
-    write_report(&ReportOptions { runs: runs.to_path_buf(), out: out.to_path_buf(), selection }, &course(), &axis_of)
-        .unwrap();
+    write_report(
+        &ReportOptions { runs: runs.to_path_buf(), out: out.to_path_buf(), selection, existing: Existing::Refuse },
+        &course(),
+        &axis_of,
+    )
+    .unwrap();
     fs::read_to_string(out.join("index.html")).unwrap()
 }
 
@@ -264,9 +268,43 @@ fn the_report_folder_cannot_be_inside_the_runs_folder() {
     let runs = dir.path().join("runs");
     fs::create_dir_all(&runs).unwrap();
     for out in [runs.clone(), runs.join("report")] {
-        let options = ReportOptions { runs: runs.clone(), out: out.clone(), selection: Selection::Newest };
+        let options = ReportOptions {
+            runs: runs.clone(),
+            out: out.clone(),
+            selection: Selection::Newest,
+            existing: Existing::Refuse,
+        };
         let err = write_report(&options, &course(), &axis_of).unwrap_err();
         assert!(matches!(err, ReportError::OutInsideRuns(_)), "{err}");
         assert!(err.to_string().contains("--out"), "{err}");
     }
+}
+
+#[test]
+fn a_folder_of_the_users_is_never_cleared_without_force_and_one_around_the_runs_never() {
+    let dir = tempfile::tempdir().unwrap();
+    let runs = dir.path().join("runs");
+    fs::create_dir_all(&runs).unwrap();
+    let options = |out: &Path, existing| ReportOptions {
+        runs: runs.clone(),
+        out: out.to_path_buf(),
+        selection: Selection::Newest,
+        existing,
+    };
+    // Around the runs folder: refused even with --force (clearing files/ could touch runs).
+    let err = write_report(&options(dir.path(), Existing::Replace), &course(), &axis_of).unwrap_err();
+    assert!(matches!(err, ReportError::OutContainsRuns(_)), "{err}");
+    // A folder of the user's with a files/ of their own: refused, untouched.
+    let theirs = dir.path().join("documents");
+    fs::create_dir_all(theirs.join("files")).unwrap();
+    fs::write(theirs.join("files/thesis.tex"), "mine").unwrap();
+    let err = write_report(&options(&theirs, Existing::Refuse), &course(), &axis_of).unwrap_err();
+    assert!(err.to_string().contains("is not a report folder") && err.to_string().contains("--force"), "{err}");
+    assert_eq!(fs::read_to_string(theirs.join("files/thesis.tex")).unwrap(), "mine");
+    assert!(!theirs.join("index.html").exists());
+    // A new folder becomes a report folder, which the next report may replace.
+    let fresh = dir.path().join("report");
+    write_report(&options(&fresh, Existing::Refuse), &course(), &axis_of).unwrap();
+    write_report(&options(&fresh, Existing::Refuse), &course(), &axis_of).unwrap();
+    assert!(fresh.join(atelier_report::REPORT_MARKER).is_file());
 }

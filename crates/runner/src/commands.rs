@@ -2,10 +2,11 @@
 //! `translate` and `sample`, whose files this module reads and writes while the run's lecture
 //! does the model's part.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use atelier_backend::Backend;
 use atelier_cli::{Parsed, SampleArgs, TranslateArgs};
+use atelier_core::outputs::{Existing, OutputFolder};
 use atelier_core::params::Typed;
 use atelier_data::colour::{ColourImage, GreyPolicy, image_files, read_image};
 use atelier_lecture::train::{base_config, run_flags};
@@ -107,30 +108,41 @@ fn translate(args: &TranslateArgs, registry: &Registry) -> Result<(), String> {
     if files.is_empty() {
         return Err(format!("{}: no PNG or JPEG images to translate", args.input.display()));
     }
+    // Every output name is checked before the first image is read: none an input, none twice,
+    // none already there (unless --force).
+    let inputs = [("the input folder", args.input.as_path()), ("the run", args.run.as_path())];
+    let folder = OutputFolder::open(&args.out, &inputs, Existing::from_force(args.force))?;
+    let planned: Vec<(String, PathBuf)> = files.iter().map(|f| (format!("{}.png", file_stem(f)), f.clone())).collect();
+    let outputs = folder.claim(&planned)?;
     let translator = lecture.translator(&args.run, args.backend, args.direction.as_deref())?;
     eprintln!("translating {} images {}", files.len(), translator.describe());
-    std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
-    for file in &files {
+    for (file, output) in files.iter().zip(&outputs) {
         let original = read_image(file, GreyPolicy::Convert).map_err(|e| e.to_string())?;
         let written = translator.translate(&original, args.size)?;
-        let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        save_planar_unit(&args.out.join(format!("{stem}.png")), &written)?;
+        folder.write(output, &planar_unit_png(&written)?)?;
     }
     println!("wrote {} translations to {}", files.len(), args.out.display());
     Ok(())
 }
 
-/// A planar `[0, 1]` picture as a PNG: 3 channels as RGB, any other count as grey (the first plane).
-fn save_planar_unit(path: &Path, picture: &atelier_lecture::Planar) -> Result<(), String> {
-    use atelier_core::png::{Channels, save, save_gray_unit};
+/// A file's name without its last extension (`scan.001.png` → `scan.001`).
+fn file_stem(path: &Path) -> String {
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// A planar `[0, 1]` picture as PNG bytes: 3 channels as RGB, any other count as grey (the first plane).
+fn planar_unit_png(picture: &atelier_lecture::Planar) -> Result<Vec<u8>, String> {
+    use atelier_core::png::{Channels, encode};
     let (width, height) = (picture.width, picture.height);
-    let saved = if picture.channels == 3 {
+    let encoded = if picture.channels == 3 {
         let rgb = ColourImage::from_planar_unit(&picture.pixels, width, height);
-        save(path, &rgb.pixels, width, height, Channels::Rgb)
+        encode(&rgb.pixels, width, height, Channels::Rgb)
     } else {
-        save_gray_unit(path, &picture.pixels, width, height)
+        let grey: Vec<u8> =
+            picture.pixels[..width * height].iter().map(|&v| atelier_core::canvas::unit_to_byte(v)).collect();
+        encode(&grey, width, height, Channels::Gray)
     };
-    saved.map_err(|e| format!("{}: {e}", path.display()))
+    encoded.map_err(|e| e.to_string())
 }
 
 /// `sample <lecture>`: `--n` generated images as PNGs, for `eval images` to score.
@@ -138,11 +150,18 @@ fn sample(lecture: &'static dyn AnyLecture, args: &SampleArgs) -> Result<(), Str
     if args.n == 0 {
         return Err("--n must be at least 1".into());
     }
+    let inputs = [("the run", args.run.as_path())];
+    let folder = OutputFolder::open(&args.out, &inputs, Existing::from_force(args.force))?;
+    let planned: Vec<(String, PathBuf)> =
+        (0..args.n).map(|i| (atelier_core::png_folder::file_name(i), args.run.clone())).collect();
+    let outputs = folder.claim(&planned)?;
     let sampler = lecture.sampler(&args.run, args.backend)?;
     eprintln!("sampling {} images from the checkpoint at step {}", args.n, sampler.step());
     let pixels = sampler.sample(args.n, args.seed)?;
-    let written = atelier_core::png_folder::write_png_folder(&args.out, &pixels)?;
-    println!("wrote {written} images to {}", args.out.display());
+    for (image, output) in pixels.chunks_exact(atelier_core::png_folder::PIXELS).zip(&outputs) {
+        folder.write(output, &atelier_core::png_folder::encode_image(image)?)?;
+    }
+    println!("wrote {} images to {}", outputs.len(), args.out.display());
     println!("score them: cargo xtask eval images --dir {}", args.out.display());
     Ok(())
 }

@@ -4,12 +4,21 @@
 use atelier_cli::ReportArgs;
 use atelier_core::curves::StepAxis;
 use atelier_lecture::Registry;
+use atelier_report::Existing;
 use atelier_report::{ReportOptions, ReportSummary, Selection};
 
 pub fn run(args: &ReportArgs, registry: &Registry) -> Result<(), String> {
     let selection = if args.all { Selection::All } else { Selection::Newest };
     let course = registry.course();
-    let summary = write(registry, &ReportOptions { runs: args.runs.clone(), out: args.out.clone(), selection })?;
+    let summary = write(
+        registry,
+        &ReportOptions {
+            runs: args.runs.clone(),
+            out: args.out.clone(),
+            selection,
+            existing: Existing::from_force(args.force),
+        },
+    )?;
     println!(
         "report: {}  ({} run(s) in {} of {} lectures; targets met: {} of {} judged)",
         summary.index.display(),

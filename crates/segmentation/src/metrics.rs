@@ -71,7 +71,8 @@ impl ConfusionMatrix {
     pub fn pixel_accuracy(&self) -> f64 {
         let total = self.total();
         let right: u64 = (0..self.classes).map(|k| self.count(k, k)).sum();
-        if total == 0 { 0.0 } else { right as f64 / total as f64 }
+        // No pixel at all (no boundary in these images): the accuracy is not defined, not 0.
+        if total == 0 { f64::NAN } else { right as f64 / total as f64 }
     }
 
     /// Rows normalised to fractions of each true class (for the heatmap). // [classes][classes]
@@ -110,6 +111,11 @@ pub const BOUNDARY_RADIUS: usize = 2;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_accuracy_of_no_pixel_is_not_defined_rather_than_zero() {
+        assert!(ConfusionMatrix::new(3).pixel_accuracy().is_nan());
+    }
 
     /// A 4×4 truth with a 2×2 square of class 1 in the top-left and a prediction that shifts it one
     /// column right: class 1 has TP 2, FP 2, FN 2 → IoU 2/6; background TP 10, FP 2, FN 2 → 10/14.

@@ -105,7 +105,7 @@ fn a_resumed_run_ends_where_an_uninterrupted_one_does() {
     let parts = out.join("parts");
     ok(train_tiny(&parts, &["--max-steps", "2"]));
     let parts = single_run_of(&parts, "segmentation");
-    let resumed = ok(atelier("flex", &["train", "--resume", parts.to_str().unwrap()]));
+    let resumed = ok(atelier("flex", &["train", "--resume", parts.to_str().unwrap(), "--no-max-steps"]));
     assert!(stderr(&resumed).contains("completed 4 steps"), "{}", stderr(&resumed));
     for run in [&whole, &parts] {
         ok(atelier("flex", &["eval", "segmentation", "--run", run.to_str().unwrap()]));
@@ -193,6 +193,47 @@ fn a_mask_folder_trains_and_bad_requests_are_refused_clearly() {
     assert!(read(&run.join("config.json")).contains("\"classes\": 3"));
     ok(atelier("flex", &["eval", "segmentation", "--run", run.to_str().unwrap()]));
     assert!((0.0..=1.0).contains(&eval_value(&run, "iou_square")));
+    // `segment` never writes into the run's own mask folder (its classes.txt is the dataset's), and
+    // never over a file already there without --force.
+    let run_s = run.to_str().unwrap();
+    let images_s = folder.join("images");
+    let images_s = images_s.to_str().unwrap();
+    let into_data = atelier("flex", &["segment", "--run", run_s, "--in", images_s, "--out", folder_s]);
+    fails_with(&into_data, "contains the input folder");
+    let masks_dir = folder.join("masks");
+    let into_masks =
+        atelier("flex", &["segment", "--run", run_s, "--in", images_s, "--out", masks_dir.to_str().unwrap()]);
+    fails_with(&into_masks, "is inside the run's data folder");
+    assert_eq!(read(&folder.join("classes.txt")), "background\nsquare\nbar\n");
+    let segmented = out.join("segmented");
+    let segmented_s = segmented.to_str().unwrap();
+    fs::create_dir_all(&segmented).unwrap();
+    fs::write(segmented.join("classes.txt"), "my notes").unwrap();
+    fails_with(&atelier("flex", &["segment", "--run", run_s, "--in", images_s, "--out", segmented_s]), "--force");
+    assert_eq!(read(&segmented.join("classes.txt")), "my notes");
+    assert!(!segmented.join("00-mask.png").exists(), "nothing written after a refusal");
+    // A picture larger than --max-side is shrunk for the network and its mask comes back at full size.
+    let large = out.join("large");
+    fs::create_dir_all(&large).unwrap();
+    GrayImage::from_fn(96, 48, |x, _| Luma([if x < 48 { 230 } else { 0 }])).save(large.join("wide.png")).unwrap();
+    let shrunk = ok(atelier(
+        "flex",
+        &[
+            "segment",
+            "--run",
+            run_s,
+            "--in",
+            large.to_str().unwrap(),
+            "--out",
+            segmented_s,
+            "--max-side",
+            "32",
+            "--force",
+        ],
+    ));
+    assert!(stderr(&shrunk).contains("96×48 shrunk to 32×16"), "{}", stderr(&shrunk));
+    assert_eq!(image::open(segmented.join("wide-mask.png")).unwrap().to_luma8().dimensions(), (96, 48));
+    assert!(read(&segmented.join("classes.txt")).starts_with("0\tbackground"));
 
     fails_with(&train_tiny(&out.join("x"), &["--task", "folder"]), "--task folder needs --data-dir");
     fails_with(

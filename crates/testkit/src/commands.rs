@@ -160,6 +160,12 @@ pub fn assert_bench_line(line: &serde_json::Value, model: &str, elapsed: std::ti
 /// `train <model>` on the embedded set with small defaults (256 images, batch 64 → 4 steps per
 /// epoch); `extra` flags replace the defaults of the same name.
 pub fn train_small_model(model: &str, out: &Path, backend: &str, extra: &[&str]) -> Output {
+    let args = small_train_args(model, out, backend, extra);
+    atelier(backend, &args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// The command line of [`train_small_model`].
+pub fn small_train_args(model: &str, out: &Path, backend: &str, extra: &[&str]) -> Vec<String> {
     let data = embedded_dir();
     let defaults = [
         ("--backend", backend),
@@ -178,5 +184,53 @@ pub fn train_small_model(model: &str, out: &Path, backend: &str, extra: &[&str])
         }
     }
     args.extend_from_slice(extra);
-    atelier(backend, &args)
+    args.into_iter().map(str::to_string).collect()
+}
+
+/// The step of a run's latest checkpoint, if it has one (read as the loop writes it: `latest`
+/// names `step-<n>` or `step-<n>.<r>`).
+pub fn latest_checkpoint_step(run: &Path) -> Option<u64> {
+    let name = fs::read_to_string(run.join("checkpoints/latest")).ok()?;
+    name.trim().strip_prefix("step-")?.split('.').next()?.parse().ok()
+}
+
+/// Starts `atelier <args>` (a `train` that writes one run under `out/<model>/`) with `env` set,
+/// waits until its checkpoint of step `after_step` (or a later one) exists, lets it go on for
+/// `delay` (it is then in a step, a validation, a figure or a checkpoint: wherever it happens to
+/// be) and kills it with SIGKILL. Returns the run directory.
+///
+/// # Panics
+/// When the run ends before it is killed (the kill would test nothing: give it more steps).
+pub fn kill_after_checkpoint(
+    args: &[&str],
+    env: &[(&str, &str)],
+    out: &Path,
+    model: &str,
+    after_step: u64,
+    delay: std::time::Duration,
+) -> PathBuf {
+    let mut command = Command::new(bin());
+    command.env("BURN_DEVICE", "flex").env_remove("ATELIER_DATA").env("ATELIER_EMOJI", "embedded").args(args);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    let started = std::time::Instant::now();
+    let run = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the run ended ({status}) before its checkpoint of step {after_step}: give it more steps");
+        }
+        let run = fs::read_dir(out.join(model)).ok().and_then(|mut runs| runs.next()).map(|e| e.unwrap().path());
+        if let Some(run) = run.filter(|run| latest_checkpoint_step(run).is_some_and(|s| s >= after_step)) {
+            break run;
+        }
+        assert!(started.elapsed().as_secs() < 600, "no checkpoint of step {after_step} after 10 minutes");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    std::thread::sleep(delay);
+    let finished = child.try_wait().unwrap();
+    assert!(finished.is_none(), "the run ended ({finished:?}) before the kill: give it more steps");
+    child.kill().unwrap(); // SIGKILL on Unix: no handler runs, nothing is flushed
+    child.wait().unwrap();
+    run
 }

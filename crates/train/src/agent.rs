@@ -191,6 +191,7 @@ pub fn run_agent<A: Agent>(
             serde_json::from_slice(bytes).map_err(|e| format!("{LOOP_BLOB}: {e}"))
         })?;
         agent = restart.restore(|blobs| agent.load_state(blobs))?;
+        session.after_restore.write()?;
         step = restart.position.step;
         last_checkpoint = Some(restart.checkpoint);
     }

@@ -67,6 +67,7 @@ where
     let mut last_checkpoint = None;
     if let Some(restart) = Restart::find(session)? {
         experiment = restart.restore(|blobs| experiment.load_state(blobs))?;
+        session.after_restore.write()?;
         position = restart.position;
         last_checkpoint = Some(restart.checkpoint);
     }

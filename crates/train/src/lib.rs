@@ -62,7 +62,7 @@ pub use fit::{fit, fit_monitored};
 pub use host::{DeviceReadError, scalar_to_host, to_host_f32};
 pub use monitor::{Monitor, MonitorReport, WARNINGS_FILE};
 pub use schedule::{ClockUnit, LrSchedule, RunClock};
-pub use session::{Resume, Session};
+pub use session::{AfterRestore, Resume, Session};
 pub use state::{
     load_model_and_optimizer, load_model_blob, model_and_optimizer_state, module_from_bytes, module_to_bytes,
     optimizer_from_bytes, optimizer_to_bytes, pytorch_adam, pytorch_adam_beta1,

@@ -2,7 +2,7 @@
 
 use burn::module::Module;
 use burn::optim::ModuleOptimizer;
-use burn::store::ModuleRecord;
+use burn::store::{ModuleRecord, RecordError};
 use burn::tensor::Bytes;
 
 /// A module's parameters and buffers as burnpack bytes. Saves `valid()` so that BatchNorm
@@ -13,9 +13,41 @@ pub fn module_to_bytes<M: Module>(module: &M) -> Result<Vec<u8>, String> {
 }
 
 /// Loads [`module_to_bytes`]'s bytes into `module` (which keeps its device and autodiff state).
+/// A record that does not fit the module is one sentence: the first mismatch and how many there are.
 pub fn module_from_bytes<M: Module>(module: M, bytes: &[u8]) -> Result<M, String> {
-    let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes.to_vec())).map_err(|e| format!("{e:?}"))?;
-    module.try_load_record(record).map_err(|e| format!("{e:?}"))
+    let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes.to_vec()))
+        .map_err(|e| format!("not a readable set of weights ({})", readable_record_error(e)))?;
+    module.try_load_record(record).map_err(readable_record_error)
+}
+
+/// Burn's record errors (a `Debug` list of every problem) as one sentence.
+fn readable_record_error(error: RecordError) -> String {
+    let text = match error {
+        RecordError::Io(text) => return text,
+        RecordError::Validation(text) => text,
+    };
+    // Burn writes "<kind>: [\"<problem>\", …]".
+    let (kind, list) = text.split_once(": ").unwrap_or(("", text.as_str()));
+    let problems: Vec<String> = list
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .split("\", \"")
+        .map(|p| p.trim_matches('"').replace("Shape { dims: ", "").replace(" }", ""))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let Some(first) = problems.first() else { return text.clone() };
+    let others = match problems.len() {
+        1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    match kind {
+        "Apply errors" => {
+            format!("the saved weights do not fit this model: {first}{others}; were they written with other settings?")
+        }
+        "Missing tensors" => format!("the saved weights lack {first}{others}, which this model has"),
+        "Unused tensors" => format!("the saved weights hold {first}{others}, which this model does not have"),
+        _ => format!("{kind}: {first}{others}"),
+    }
 }
 
 /// An optimizer's state (Adam moments, step counts) as bytes.
@@ -106,4 +138,22 @@ pub fn load_model_and_optimizer<M: Module>(
 /// Loads just the model blob into `model` (evaluation, sampling, transfer learning).
 pub fn load_model_blob<M: Module>(model: M, blobs: &std::collections::BTreeMap<String, Vec<u8>>) -> Result<M, String> {
     module_from_bytes(model, blob(blobs, MODEL_BLOB)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::nn::LinearConfig;
+
+    #[test]
+    fn weights_of_another_shape_are_refused_in_one_sentence() {
+        let device = atelier_backend::Backend::Flex.device().unwrap();
+        let saved = module_to_bytes(&LinearConfig::new(4, 3).init(&device)).unwrap();
+        let err = module_from_bytes(LinearConfig::new(4, 5).init(&device), &saved).unwrap_err();
+        assert!(err.starts_with("the saved weights do not fit this model: "), "{err}");
+        assert!(err.contains("[4, 5]") && err.contains("[4, 3]") && err.contains("(and 1 more)"), "{err}");
+        assert!(!err.contains("Shape {") && !err.contains('\n') && !err.contains("\\\""), "{err}");
+        let garbage = module_from_bytes(LinearConfig::new(4, 3).init(&device), b"not weights").unwrap_err();
+        assert!(garbage.starts_with("not a readable set of weights"), "{garbage}");
+    }
 }

@@ -67,7 +67,14 @@ fn session(out: &std::path::Path) -> Session {
     let run = RunDir::create(out, "mean-pixel", "flex", 0).unwrap();
     let config =
         TrainConfig { epochs: 1, batch_size: 8, log_every: 1, checkpoint_every: 100, ..TrainConfig::default() };
-    Session { run, config, device, stop: Arc::new(AtomicBool::new(false)), resume: Resume::Fresh }
+    Session {
+        run,
+        config,
+        device,
+        stop: Arc::new(AtomicBool::new(false)),
+        resume: Resume::Fresh,
+        after_restore: Default::default(),
+    }
 }
 
 /// The rows of the loop's own metrics (everything but the monitor's).

@@ -336,6 +336,7 @@ fn a_diverging_run_stops_with_the_nan_error_and_keeps_its_last_good_checkpoint()
         device: device.clone(),
         stop: Arc::new(AtomicBool::new(false)),
         resume: Resume::Fresh,
+        after_restore: Default::default(),
     };
     let data = load_from(DataSource::Embedded).unwrap();
     let train = ImageSource::new(Arc::new(data.train), Some(64));

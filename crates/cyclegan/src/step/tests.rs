@@ -119,6 +119,22 @@ fn a_damaged_history_blob_is_refused() {
     blobs.insert(POOL_X_BLOB.to_string(), vec![1, 2, 3]);
     let gan = CycleGanExperiment::new(tiny(), 1, &device);
     assert!(gan.load_state(&blobs).err().unwrap().contains("history buffer"));
+    // A whole header followed by a torn value (35 bytes): an error, not a panic.
+    let header: Vec<u8> = [1u64, 3, 8, 8].iter().flat_map(|d| d.to_le_bytes()).collect();
+    blobs.insert(POOL_X_BLOB.to_string(), [header.clone(), vec![0, 0, 0]].concat());
+    let gan = CycleGanExperiment::new(tiny(), 1, &device);
+    assert!(gan.load_state(&blobs).err().unwrap().contains("history buffer"));
+    // Images of another size than the configuration's: named, not a panic in Tensor::cat later.
+    let config = tiny();
+    let other: Vec<u8> = [1u64, config.channels as u64, config.size as u64 / 2, config.size as u64 / 2]
+        .iter()
+        .flat_map(|d| d.to_le_bytes())
+        .chain(vec![0u8; 4 * config.channels * (config.size / 2) * (config.size / 2)])
+        .collect();
+    blobs.insert(POOL_X_BLOB.to_string(), other);
+    let gan = CycleGanExperiment::new(tiny(), 1, &device);
+    let err = gan.load_state(&blobs).err().unwrap();
+    assert!(err.starts_with("history_x: ") && err.contains("this run's configuration takes"), "{err}");
 }
 
 /// λ_cyc = 0: the adversarial losses alone (no identity term either); the cycle errors are still

@@ -415,5 +415,11 @@ fn measures(prefix: &str, s: &Scores) -> Vec<(String, f64)> {
         ("nmi", s.nmi),
         ("purity", s.purity),
     ];
-    named.into_iter().filter(|(_, v)| v.is_finite()).map(|(name, v)| (format!("{prefix}{name}"), v)).collect()
+    let mut entries: Vec<(String, f64)> = named
+        .into_iter()
+        .filter(|(name, v)| v.is_finite() || name.starts_with("recall") || *name == "map_at_r")
+        .map(|(name, v)| (format!("{prefix}{name}"), v))
+        .collect();
+    entries.push((format!("{prefix}queries_without_match"), s.retrieval.queries_without_match as f64));
+    entries
 }

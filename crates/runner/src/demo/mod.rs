@@ -127,7 +127,12 @@ pub fn run(args: &DemoArgs, registry: &Registry) -> Result<(), String> {
 
     let report = crate::report::write(
         registry,
-        &ReportOptions { runs: args.out.clone(), out: args.report.clone(), selection: Selection::Newest },
+        &ReportOptions {
+            runs: args.out.clone(),
+            out: args.report.clone(),
+            selection: Selection::Newest,
+            existing: atelier_report::Existing::Refuse,
+        },
     )?;
     let failed: Vec<&str> = record
         .lectures

@@ -7,11 +7,11 @@
 //! `DIR/preview.png` shows the first 16 scenes as image | mask in
 //! [`atelier_core::canvas::label_colour`]'s palette, with its legend.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use atelier_core::canvas::label_planes;
 use atelier_core::grid::{ImageBatch, LabeledRows, Row};
+use atelier_core::outputs::{Existing, OutputFolder};
 use atelier_core::png::{self, Channels};
 use atelier_derive::Params;
 
@@ -47,6 +47,9 @@ pub struct ScenesArgs {
     /// Dataset folder [default: the usual search order].
     #[param(value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Replace files already in --out (without it, a file in the way stops the command before it writes).
+    #[param]
+    pub force: bool,
 }
 
 impl Default for ScenesArgs {
@@ -58,6 +61,7 @@ impl Default for ScenesArgs {
             seed: 0,
             threshold: scenes::DEFAULT_THRESHOLD,
             data_dir: None,
+            force: false,
         }
     }
 }
@@ -75,18 +79,23 @@ pub fn run(_: &super::SegmentationLecture, request: &ScenesArgs) -> Result<(), S
     let generator = SceneGenerator::new(config, garments).map_err(|e| e.to_string())?;
     let class_names = scenes::scene_class_names(&data.class_names);
 
+    // Every name is checked before the first file is written: --out is not the dataset's folder,
+    // and no file is already there (unless --force).
     let out = &request.out;
-    let (images_dir, masks_dir) = (out.join("images"), out.join("masks"));
-    for dir in [&images_dir, &masks_dir] {
-        fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
+    let data_dir = data.source.dir().map(Path::to_path_buf);
+    let inputs: Vec<(&str, &Path)> = data_dir.iter().map(|d| ("the dataset folder", d.as_path())).collect();
+    let folder = OutputFolder::open(out, &inputs, Existing::from_force(request.force))?;
+    let mut planned: Vec<(String, PathBuf)> = (0..request.count)
+        .flat_map(|index| ["images", "masks"].map(|sub| (format!("{sub}/{index:05}.png"), out.clone())))
+        .collect();
+    planned.extend(["classes.txt", "preview.png"].map(|name| (name.to_string(), out.clone())));
+    let outputs = folder.claim(&planned)?;
     let mut label_pixels = vec![0usize; class_names.len()];
     let mut preview = Vec::new();
-    for index in 0..request.count {
+    for (index, paths) in (0..request.count).zip(outputs.chunks_exact(2)) {
         let scene = generator.scene(index);
-        let name = format!("{index:05}.png");
-        save_gray(&images_dir.join(&name), &scene.pixels, scene.size)?;
-        save_gray(&masks_dir.join(&name), &scene.labels, scene.size)?;
+        folder.write(&paths[0], &grey_png(&scene.pixels, scene.size)?)?;
+        folder.write(&paths[1], &grey_png(&scene.labels, scene.size)?)?;
         for &label in &scene.labels {
             label_pixels[usize::from(label)] += 1;
         }
@@ -94,12 +103,11 @@ pub fn run(_: &super::SegmentationLecture, request: &ScenesArgs) -> Result<(), S
             preview.push(scene);
         }
     }
-    let classes_path = out.join("classes.txt");
+    let [classes_path, preview_path] = [&outputs[outputs.len() - 2], &outputs[outputs.len() - 1]];
     let classes = class_names.iter().map(|name| format!("{name}\n")).collect::<String>();
-    atelier_core::atomic::write_atomic(&classes_path, classes.as_bytes())
-        .map_err(|e| format!("{}: {e}", classes_path.display()))?;
+    folder.write(classes_path, classes.as_bytes())?;
     let title = format!("{} scenes, seed {}: image | mask", split.name(), request.seed);
-    save_preview(&out.join("preview.png"), &title, &preview, &class_names)?;
+    folder.write(preview_path, &preview_png(&title, &preview, &class_names)?)?;
 
     let total: usize = label_pixels.iter().sum();
     let background = 100.0 * label_pixels[usize::from(scenes::BACKGROUND)] as f64 / total as f64;
@@ -116,13 +124,13 @@ pub fn run(_: &super::SegmentationLecture, request: &ScenesArgs) -> Result<(), S
     Ok(())
 }
 
-fn save_gray(path: &Path, bytes: &[u8], size: usize) -> Result<(), String> {
-    png::save(path, bytes, size, size, Channels::Gray).map_err(|e| e.to_string())
+fn grey_png(bytes: &[u8], size: usize) -> Result<Vec<u8>, String> {
+    png::encode(bytes, size, size, Channels::Gray).map_err(|e| e.to_string())
 }
 
 /// Rows of [`PREVIEW_SCENES_PER_ROW`] scenes, each as its image then its colour-coded mask, and a
 /// legend row of one swatch per label, captioned with its name.
-fn save_preview(path: &Path, title: &str, scenes: &[Scene], class_names: &[String]) -> Result<(), String> {
+fn preview_png(title: &str, scenes: &[Scene], class_names: &[String]) -> Result<Vec<u8>, String> {
     let size = scenes.first().map_or(0, |scene| scene.size);
     let plane = size * size;
     let row_pixels: Vec<(String, Vec<f32>)> = scenes
@@ -153,7 +161,8 @@ fn save_preview(path: &Path, title: &str, scenes: &[Scene], class_names: &[Strin
     let swatches = ImageBatch::new(&legend, class_names.len(), 3, SWATCH_SIZE, SWATCH_SIZE);
     rows.push(Row { label: "labels".to_string(), images: swatches, captions: class_names.to_vec() });
     LabeledRows { title: title.to_string(), rows, marks: Vec::new(), scale: PREVIEW_SCALE }
-        .save_png(path)
+        .render()?
+        .encode_png()
         .map_err(|e| e.to_string())
 }
 
