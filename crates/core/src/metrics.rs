@@ -27,6 +27,9 @@ pub struct MetricRow {
 pub struct MetricsWriter {
     path: PathBuf,
     file: File,
+    /// Rows in the table (header not counted): what a checkpoint records, so a resume keeps
+    /// exactly the rows written before it.
+    rows: u64,
 }
 
 impl MetricsWriter {
@@ -36,8 +39,10 @@ impl MetricsWriter {
         Self::append_to(path)
     }
 
-    /// Reopens an existing table for a resumed run, dropping rows logged after `last_step`.
-    pub fn resume(path: &Path, last_step: u64) -> io::Result<Self> {
+    /// Reopens an existing table for a resumed run: keeps the first `rows` rows when the
+    /// checkpoint recorded how many there were (rows logged at its own step after it was saved, an
+    /// epoch's validation, are dropped too), else the rows up to `last_step` (older checkpoints).
+    pub fn resume(path: &Path, last_step: u64, rows: Option<u64>) -> io::Result<Self> {
         // A run killed in the middle of a row leaves it torn (no final newline): it is dropped,
         // as every row after the checkpoint is.
         let text = std::fs::read_to_string(path).map_err(|e| with_path(e, path))?;
@@ -45,22 +50,35 @@ impl MetricsWriter {
             let whole = text.rfind('\n').map_or(0, |i| i + 1);
             write_atomic(path, &text.as_bytes()[..whole])?;
         }
-        let kept: Vec<MetricRow> = read_metrics(path)?.into_iter().filter(|r| r.step <= last_step).collect();
+        let all = read_metrics(path)?;
+        let kept: Vec<MetricRow> = match rows {
+            Some(n) => all.into_iter().take(n as usize).collect(),
+            None => all.into_iter().filter(|r| r.step <= last_step).collect(),
+        };
         let mut text = format!("{HEADER}\n");
         for row in &kept {
             text.push_str(&format_row(row));
         }
         write_atomic(path, text.as_bytes())?;
-        Self::append_to(path)
+        let mut writer = Self::append_to(path)?;
+        writer.rows = kept.len() as u64;
+        Ok(writer)
     }
 
     fn append_to(path: &Path) -> io::Result<Self> {
         let file = OpenOptions::new().append(true).open(path).map_err(|e| with_path(e, path))?;
-        Ok(Self { path: path.to_path_buf(), file })
+        Ok(Self { path: path.to_path_buf(), file, rows: 0 })
     }
 
     pub fn write(&mut self, row: &MetricRow) -> io::Result<()> {
-        self.file.write_all(format_row(row).as_bytes()).map_err(|e| with_path(e, &self.path))
+        self.file.write_all(format_row(row).as_bytes()).map_err(|e| with_path(e, &self.path))?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Rows written so far (header not counted).
+    pub fn rows(&self) -> u64 {
+        self.rows
     }
 
     pub fn path(&self) -> &Path {
@@ -125,7 +143,7 @@ mod tests {
         let rows = read_metrics(&path).unwrap();
         assert_eq!(rows.len(), 5);
         assert_eq!(rows[2], row(3, 0.1 * 3.0)); // exact f64 round trip
-        let mut w = MetricsWriter::resume(&path, 3).unwrap();
+        let mut w = MetricsWriter::resume(&path, 3, None).unwrap();
         w.write(&row(4, 9.0)).unwrap();
         drop(w);
         let rows = read_metrics(&path).unwrap();
@@ -135,8 +153,16 @@ mod tests {
         let mut torn = std::fs::read_to_string(&path).unwrap();
         torn.push_str("5,0,tra");
         std::fs::write(&path, torn).unwrap();
-        drop(MetricsWriter::resume(&path, 4).unwrap());
+        drop(MetricsWriter::resume(&path, 4, None).unwrap());
         assert_eq!(read_metrics(&path).unwrap().len(), 4);
+        // A checkpoint that recorded its row count keeps exactly those rows, even rows of its own
+        // step written after it (the epoch's validation of a run killed before its next save).
+        let mut w = MetricsWriter::resume(&path, 4, Some(3)).unwrap();
+        assert_eq!(w.rows(), 3);
+        w.write(&row(4, 1.0)).unwrap();
+        assert_eq!(w.rows(), 4);
+        drop(w);
+        assert_eq!(read_metrics(&path).unwrap().iter().map(|r| r.value).collect::<Vec<_>>()[3], 1.0);
     }
 
     #[test]

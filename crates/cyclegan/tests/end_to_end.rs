@@ -134,8 +134,8 @@ fn a_resumed_run_ends_where_an_uninterrupted_one_does() {
     let parts = single_run_of(&out.join("parts"), "cyclegan");
     // A resume with another image size would meet a history pool of the old size: refused by name.
     let config_before = fs::read(parts.join("config.json")).unwrap();
-    let refused = atelier("flex", &["train", "cyclegan", "--resume", parts.to_str().unwrap(), "--size", "32"]);
-    fails_with(&refused, "--size: the run was trained with");
+    let refused = atelier("flex", &["train", "cyclegan", "--resume", parts.to_str().unwrap(), "--size", "64"]);
+    fails_with(&refused, "--size: the run was trained with 32; a resumed run keeps its architecture");
     assert_eq!(fs::read(parts.join("config.json")).unwrap(), config_before);
     let resumed = ok(atelier("flex", &["train", "--resume", parts.to_str().unwrap(), "--no-max-steps"]));
     assert!(stderr(&resumed).contains("completed 4 steps"), "{}", stderr(&resumed));

@@ -123,7 +123,7 @@ fn train_eval_and_translate_twitter_to_google() {
     fails_with(&atelier("flex", &["translate", "--run", run_s, "--in", input_s, "--out", inside_s]), "is inside");
     assert!(!inside.exists());
     let again = atelier("flex", &["translate", "--run", run_s, "--in", input_s, "--out", own_s]);
-    fails_with(&again, "wide.png already exists (and 1 more); pass --force");
+    fails_with(&again, "small.png already exists (and 1 more); pass --force");
     let twins = out.join("twins");
     fs::create_dir_all(&twins).unwrap();
     fs::copy(input.join("wide.png"), twins.join("a.png")).unwrap();

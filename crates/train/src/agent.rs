@@ -185,7 +185,9 @@ pub fn run_agent<A: Agent>(
     let mut step = 0u64;
     let mut progress = AgentProgress::default();
     let mut last_checkpoint = None;
+    let mut restart_position = None;
     if let Some(restart) = Restart::find(session)? {
+        restart_position = Some(restart.position);
         progress = restart.restore(|blobs| {
             let bytes = blobs.get(LOOP_BLOB).ok_or_else(|| format!("has no '{LOOP_BLOB}'"))?;
             serde_json::from_slice(bytes).map_err(|e| format!("{LOOP_BLOB}: {e}"))
@@ -195,7 +197,7 @@ pub fn run_agent<A: Agent>(
         step = restart.position.step;
         last_checkpoint = Some(restart.checkpoint);
     }
-    let mut log = MetricsLog::open(run, last_checkpoint.as_ref().map(|_| step))?;
+    let mut log = MetricsLog::open(run, restart_position)?;
 
     let mut bar = Progress::new(schedule.total_steps, step);
     let mut window = LearningWindow {
@@ -204,8 +206,9 @@ pub fn run_agent<A: Agent>(
     };
     let started = Instant::now();
     let (first_step, first_updates) = (step, progress.updates);
-    let save = |agent: &A, progress: &AgentProgress, step: u64| -> Result<PathBuf, TrainError> {
-        let position = Position { step, epoch: progress.episodes, batch_in_epoch: 0 };
+    // Each checkpoint records how many rows metrics.csv holds, so a resume keeps exactly those.
+    let save = |agent: &A, progress: &AgentProgress, step: u64, log: &MetricsLog| -> Result<PathBuf, TrainError> {
+        let position = Position { metrics_rows: Some(log.rows()), ..Position::at(step, progress.episodes, 0) };
         let state = agent.state().and_then(|mut blobs| {
             let loop_bytes = serde_json::to_vec(progress).map_err(|e| format!("{LOOP_BLOB}: {e}"))?;
             blobs.push((LOOP_BLOB.to_string(), loop_bytes));
@@ -225,7 +228,7 @@ pub fn run_agent<A: Agent>(
             if finished && progress.evaluations.last().is_none_or(|e| e.step != step) {
                 evaluate(&mut agent, schedule, session, step, &mut progress, &mut log)?;
             }
-            let checkpoint = save(&agent, &progress, step)?;
+            let checkpoint = save(&agent, &progress, step, &log)?;
             bar.finish();
             break if finished {
                 let seconds = started.elapsed().as_secs_f64().max(1e-9);
@@ -255,7 +258,7 @@ pub fn run_agent<A: Agent>(
         }
         if step.is_multiple_of(config.checkpoint_every as u64) {
             window.flush(&agent, &mut log, &mut bar, step, &progress, last_checkpoint.as_ref())?;
-            last_checkpoint = Some(save(&agent, &progress, step)?);
+            last_checkpoint = Some(save(&agent, &progress, step, &log)?);
         }
     };
     log.draw_plots(&run.plots_dir(), StepAxis::Environment)?;

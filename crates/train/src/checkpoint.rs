@@ -37,6 +37,17 @@ pub struct Position {
     /// The next batch of that epoch (equal to the batches per epoch when only the epoch's
     /// validation is left to do).
     pub batch_in_epoch: u64,
+    /// Rows `metrics.csv` held when the checkpoint was saved (absent in older checkpoints): a
+    /// resume keeps exactly those.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics_rows: Option<u64>,
+}
+
+impl Position {
+    /// Where a loop stands, with no metrics recorded yet.
+    pub fn at(step: u64, epoch: u64, batch_in_epoch: u64) -> Position {
+        Position { step, epoch, batch_in_epoch, metrics_rows: None }
+    }
 }
 
 /// One file of a checkpoint as its manifest records it.
@@ -221,13 +232,13 @@ mod tests {
         let dir = scratch.path().to_path_buf();
         assert_eq!(latest(&dir).unwrap(), None);
         for step in [10, 20, 30] {
-            let position = Position { step, epoch: 1, batch_in_epoch: step / 10 };
+            let position = Position::at(step, 1, step / 10);
             save(&dir, position, &blobs(step), 2).unwrap();
         }
         let newest = latest(&dir).unwrap().unwrap();
         assert!(newest.ends_with("step-0000000030"));
         let (position, loaded) = load(&newest).unwrap();
-        assert_eq!(position, Position { step: 30, epoch: 1, batch_in_epoch: 3 });
+        assert_eq!(position, Position::at(30, 1, 3));
         assert_eq!(loaded["model"], vec![30u8; 4]);
         assert!(!dir.join("step-0000000010").exists(), "pruned beyond keep = 2");
         assert!(dir.join("step-0000000020").exists());
@@ -241,7 +252,7 @@ mod tests {
     fn saving_a_step_again_never_touches_the_folder_latest_names_until_it_switches() {
         let scratch = tempfile::tempdir().unwrap();
         let dir = scratch.path();
-        let position = Position { step: 5, epoch: 0, batch_in_epoch: 5 };
+        let position = Position { metrics_rows: Some(7), ..Position::at(5, 0, 5) };
         save(dir, position, &blobs(1), 3).unwrap();
         let again = save(dir, position, &blobs(2), 3).unwrap();
         assert!(again.ends_with("step-0000000005.1"), "{again:?}");
@@ -261,13 +272,13 @@ mod tests {
     fn a_damaged_checkpoint_is_named_and_a_partial_save_is_cleared() {
         let scratch = tempfile::tempdir().unwrap();
         let dir = scratch.path();
-        let saved = save(dir, Position { step: 1, epoch: 0, batch_in_epoch: 1 }, &blobs(1), 2).unwrap();
+        let saved = save(dir, Position::at(1, 0, 1), &blobs(1), 2).unwrap();
         fs::write(saved.join("model.bpk"), [9u8; 3]).unwrap();
         let err = latest(dir).unwrap_err().to_string();
         assert!(err.contains("model.bpk: 3 bytes") && err.contains("manifest says 4 bytes"), "{err}");
         // The leftovers of a save killed midway are removed by the next save.
         fs::create_dir(dir.join(".step-0000000002.77.partial")).unwrap();
-        save(dir, Position { step: 2, epoch: 0, batch_in_epoch: 2 }, &blobs(2), 2).unwrap();
+        save(dir, Position::at(2, 0, 2), &blobs(2), 2).unwrap();
         assert!(!dir.join(".step-0000000002.77.partial").exists());
     }
 }

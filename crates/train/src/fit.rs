@@ -63,22 +63,31 @@ where
     let total_steps = step_limit(config.max_steps, batches_per_epoch * config.epochs as u64);
 
     // Where to start: fresh, or from the latest checkpoint.
-    let mut position = Position { step: 0, epoch: 0, batch_in_epoch: 0 };
+    let mut position = Position::at(0, 0, 0);
     let mut last_checkpoint = None;
+    // Where the newest checkpoint stands: a stop right after it reuses it instead of saving the
+    // same position twice.
+    let mut saved_position = None;
+    let mut restart_position = None;
     if let Some(restart) = Restart::find(session)? {
+        restart_position = Some(restart.position);
         experiment = restart.restore(|blobs| experiment.load_state(blobs))?;
         session.after_restore.write()?;
-        position = restart.position;
+        position = Position { metrics_rows: None, ..restart.position };
+        saved_position = Some(position);
         last_checkpoint = Some(restart.checkpoint);
     }
-    let mut log = MetricsLog::open(run, last_checkpoint.as_ref().map(|_| position.step))?;
+    let mut log = MetricsLog::open(run, restart_position)?;
 
     let mut progress = Progress::new(total_steps, position.step);
     let mut window = TrainWindow::new(position.step);
     let mut images_trained = 0usize;
     let started = Instant::now();
     let device = &session.device;
-    let save = |experiment: &E, position: Position| save_checkpoint(session, position, experiment.state());
+    // Each checkpoint records how many rows metrics.csv holds, so a resume keeps exactly those.
+    let save = |experiment: &E, position: Position, log: &MetricsLog| {
+        save_checkpoint(session, Position { metrics_rows: Some(log.rows()), ..position }, experiment.state())
+    };
 
     while position.epoch < config.epochs as u64 {
         let epoch = position.epoch;
@@ -86,7 +95,10 @@ where
         while position.batch_in_epoch < batches_per_epoch {
             if let Some(stop) = Stop::before(session, position.step, total_steps) {
                 window.flush(position.step, epoch, &mut log, &mut progress, last_checkpoint.as_ref())?;
-                let checkpoint = save(&experiment, position)?;
+                let checkpoint = match &last_checkpoint {
+                    Some(path) if saved_position == Some(position) => path.clone(),
+                    _ => save(&experiment, position, &log)?,
+                };
                 // A run stopped mid-epoch (Ctrl-C, --max-steps) still gets the curves so far.
                 log.draw_plots(&run.plots_dir(), StepAxis::Optimisation)?;
                 progress.finish();
@@ -114,7 +126,8 @@ where
             }
             if position.step.is_multiple_of(config.checkpoint_every as u64) {
                 window.flush(position.step, epoch, &mut log, &mut progress, last_checkpoint.as_ref())?;
-                last_checkpoint = Some(save(&experiment, position)?);
+                last_checkpoint = Some(save(&experiment, position, &log)?);
+                saved_position = Some(position);
             }
         }
         window.flush(position.step, epoch, &mut log, &mut progress, last_checkpoint.as_ref())?;
@@ -127,8 +140,9 @@ where
         ));
         draw_figures(&experiment, valid, session, position.step, epoch)?;
         log.draw_plots(&run.plots_dir(), StepAxis::Optimisation)?;
-        position = Position { step: position.step, epoch: epoch + 1, batch_in_epoch: 0 };
-        last_checkpoint = Some(save(&experiment, position)?);
+        position = Position::at(position.step, epoch + 1, 0);
+        last_checkpoint = Some(save(&experiment, position, &log)?);
+        saved_position = Some(position);
     }
     if let Some(m) = monitor.as_deref_mut()
         && m.every() > 0

@@ -5,6 +5,7 @@ use std::path::Path;
 use atelier_core::metrics::{self, MetricRow, MetricsWriter};
 use atelier_core::run_dir::RunDir;
 
+use crate::checkpoint::Position;
 use crate::error::TrainError;
 use atelier_core::curves::{StepAxis, write_metric_plots};
 
@@ -14,15 +15,20 @@ pub(crate) struct MetricsLog {
 }
 
 impl MetricsLog {
-    /// A new table for a fresh run; for a run resumed at step `resumed_at`, the existing table
-    /// without the rows logged after that step (a new one if the run has none yet).
-    pub(crate) fn open(run: &RunDir, resumed_at: Option<u64>) -> Result<Self, TrainError> {
+    /// A new table for a fresh run; for a run resumed at the checkpoint `resumed_at`, the
+    /// existing table as it was when that checkpoint was saved (a new one if the run has none yet).
+    pub(crate) fn open(run: &RunDir, resumed_at: Option<Position>) -> Result<Self, TrainError> {
         let path = run.metrics_path();
         let writer = match resumed_at {
-            Some(step) if metrics::exists(&path) => MetricsWriter::resume(&path, step),
+            Some(at) if metrics::exists(&path) => MetricsWriter::resume(&path, at.step, at.metrics_rows),
             _ => MetricsWriter::create(&path),
         };
         writer.map(|writer| Self { writer }).map_err(|source| TrainError::Metrics { path, source })
+    }
+
+    /// Rows written so far: a checkpoint records it.
+    pub(crate) fn rows(&self) -> u64 {
+        self.writer.rows()
     }
 
     /// Appends one row.
