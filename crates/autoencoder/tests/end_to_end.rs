@@ -293,14 +293,8 @@ fn a_run_killed_at_any_instant_resumes_to_the_same_bytes() {
     let straight = scratch("killed-straight");
     ok(train_small(&straight, "flex", &every_step_flags()));
     let expected = outcome(&single_run(&straight));
-    let seed = std::env::var("ATELIER_KILL_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
-    });
-    eprintln!("ATELIER_KILL_SEED={seed}");
-    let mut rng = atelier_core::Rng::new(seed);
-    let mut steps: Vec<u64> = (1..=6).collect();
-    rng.shuffle(&mut steps);
-    for &step in &steps[..3] {
+    let mut rng = atelier_testkit::commands::kill_rng();
+    for step in atelier_testkit::commands::kill_steps(&mut rng, 6, 3) {
         let out = scratch("killed");
         let args = atelier_testkit::commands::small_train_args("autoencoder", &out, "flex", &every_step_flags());
         let args: Vec<&str> = args.iter().map(String::as_str).collect();

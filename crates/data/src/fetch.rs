@@ -90,47 +90,42 @@ impl KnownDataset {
 
 /// The md5 of a file's bytes, as 32 lowercase hex digits.
 pub fn md5_of_file(path: &Path) -> Result<String, DataError> {
-    let mut file = std::fs::File::open(path).map_err(|e| DataError::io(path, e))?;
     let mut context = md5::Context::new();
+    read_in_pieces(path, |piece| context.consume(piece))?;
+    Ok(format!("{:x}", context.compute()))
+}
+
+/// Feeds a file to `take` in 64 KiB pieces (a download is never read whole into memory).
+fn read_in_pieces(path: &Path, mut take: impl FnMut(&[u8])) -> Result<(), DataError> {
+    let mut file = std::fs::File::open(path).map_err(|e| DataError::io(path, e))?;
     let mut buffer = vec![0; 1 << 16];
     loop {
         let n = file.read(&mut buffer).map_err(|e| DataError::io(path, e))?;
         if n == 0 {
-            break;
+            return Ok(());
         }
-        context.consume(&buffer[..n]);
+        take(&buffer[..n]);
     }
-    Ok(format!("{:x}", context.compute()))
 }
 
 /// The SHA-512 of a file's bytes, as 128 lowercase hex digits (npm's `integrity`, decoded).
 pub fn sha512_of_file(path: &Path) -> Result<String, DataError> {
-    let mut file = std::fs::File::open(path).map_err(|e| DataError::io(path, e))?;
     let mut hasher = crate::sha512::Sha512::default();
-    let mut buffer = vec![0; 1 << 16];
-    loop {
-        let n = file.read(&mut buffer).map_err(|e| DataError::io(path, e))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-    }
+    read_in_pieces(path, |piece| hasher.update(piece))?;
     Ok(hasher.hex())
 }
 
 /// Checks that the file at `path` has the SHA-512 `expected` (hex, any case).
 pub fn verify_sha512(path: &Path, expected: &str) -> Result<(), DataError> {
-    let found = sha512_of_file(path)?;
-    if found.eq_ignore_ascii_case(expected.trim()) {
-        Ok(())
-    } else {
-        Err(DataError::Checksum { path: path.to_path_buf(), expected: expected.to_string(), found })
-    }
+    same_digest(path, expected, sha512_of_file(path)?)
 }
 
 /// Checks that the file at `path` has the md5 `expected` (hex, any case).
 pub fn verify_md5(path: &Path, expected: &str) -> Result<(), DataError> {
-    let found = md5_of_file(path)?;
+    same_digest(path, expected, md5_of_file(path)?)
+}
+
+fn same_digest(path: &Path, expected: &str, found: String) -> Result<(), DataError> {
     if found.eq_ignore_ascii_case(expected.trim()) {
         Ok(())
     } else {

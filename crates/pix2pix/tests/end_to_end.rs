@@ -224,14 +224,8 @@ fn a_gan_killed_at_any_instant_resumes_to_the_same_bytes() {
     let args = every_step_args(&whole);
     ok(atelier("flex", &args.iter().map(String::as_str).collect::<Vec<_>>()));
     let expected = outcome(&single_run_of(&whole, "pix2pix"));
-    let seed = std::env::var("ATELIER_KILL_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
-    });
-    eprintln!("ATELIER_KILL_SEED={seed}");
-    let mut rng = atelier_core::Rng::new(seed);
-    let mut steps: Vec<u64> = (1..=5).collect();
-    rng.shuffle(&mut steps);
-    for &step in &steps[..3] {
+    let mut rng = atelier_testkit::commands::kill_rng();
+    for step in atelier_testkit::commands::kill_steps(&mut rng, 5, 3) {
         let out = scratch("pix2pix-killed");
         let args = every_step_args(&out);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -234,3 +234,21 @@ pub fn kill_after_checkpoint(
     child.wait().unwrap();
     run
 }
+
+/// The kill tests' random generator: seeded from the clock, or from `ATELIER_KILL_SEED` to replay
+/// a failure; the seed is printed either way.
+pub fn kill_rng() -> atelier_core::Rng {
+    let seed = std::env::var("ATELIER_KILL_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
+    });
+    eprintln!("ATELIER_KILL_SEED={seed}");
+    atelier_core::Rng::new(seed)
+}
+
+/// `count` different steps from `1..=last`, drawn with `rng`.
+pub fn kill_steps(rng: &mut atelier_core::Rng, last: u64, count: usize) -> Vec<u64> {
+    let mut steps: Vec<u64> = (1..=last).collect();
+    rng.shuffle(&mut steps);
+    steps.truncate(count);
+    steps
+}
