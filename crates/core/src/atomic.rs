@@ -40,9 +40,14 @@ pub fn write_new_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// Serializes `value` as pretty JSON and writes it atomically.
 pub fn write_json_atomic<T: serde::Serialize>(path: &Path, value: &T) -> io::Result<()> {
+    write_atomic(path, &json_bytes(value)?)
+}
+
+/// `value` as the JSON files hold it: pretty, with a final newline.
+pub fn json_bytes<T: serde::Serialize>(value: &T) -> io::Result<Vec<u8>> {
     let mut text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
     text.push('\n');
-    write_atomic(path, text.as_bytes())
+    Ok(text.into_bytes())
 }
 
 /// Flushes the folder holding `path`, so a rename or a new entry in it is on disk.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use atelier_backend::BURN_VERSION;
-use atelier_core::atomic::{write_atomic, write_json_atomic};
+use atelier_core::atomic::{json_bytes, write_atomic, write_json_atomic};
 use atelier_core::params::{Params, Typed, apply_all};
 use atelier_core::provenance::Provenance;
 use atelier_core::run_dir::RunDir;
@@ -143,7 +143,10 @@ pub fn run<L: Lecture>(lecture: &L, request: TrainRequest, ctx: &Context) -> Res
     };
     // A new run's files are written now; a resumed run's only once its checkpoint has loaded, so
     // a resume that fails (a damaged checkpoint, weights that do not fit) changes none of them.
-    let files = vec![(run.config_path(), json_bytes(&config)?), (run.run_path(), json_bytes(&provenance)?)];
+    let files = vec![
+        (run.config_path(), json_bytes(&config).map_err(|e| e.to_string())?),
+        (run.run_path(), json_bytes(&provenance).map_err(|e| e.to_string())?),
+    ];
     let after_restore = match resume {
         Resume::Fresh => {
             for (path, bytes) in files {
@@ -222,13 +225,6 @@ pub fn run_flags(typed: &mut Typed) -> Result<(Option<PathBuf>, Option<PathBuf>,
     let resume: Option<PathBuf> = typed.take_one("resume")?;
     let out: Option<PathBuf> = typed.take_one("out")?;
     Ok((config, resume, out.unwrap_or_else(|| PathBuf::from(crate::flags::DEFAULT_OUT))))
-}
-
-/// A value as `config.json`/`run.json` hold it: pretty JSON and a final newline.
-fn json_bytes<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, String> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
-    text.push('\n');
-    Ok(text.into_bytes())
 }
 
 /// The step of the run's latest checkpoint (where a resumed run continues).

@@ -15,7 +15,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use atelier_core::atomic::{sync_dir, sync_parent, with_path, write_atomic, write_json_atomic};
+use atelier_core::atomic::{json_bytes, sync_parent, with_path, write_atomic, write_json_atomic};
 use serde::{Deserialize, Serialize};
 
 const LATEST: &str = "latest";
@@ -70,11 +70,11 @@ pub fn save(dir: &Path, position: Position, blobs: &[(String, Vec<u8>)], keep: u
         write_atomic(&partial.join(&file), bytes)?;
         manifest.insert(file, record(bytes));
     }
-    let position_text = format!("{}\n", serde_json::to_string_pretty(&position).map_err(io::Error::other)?);
-    write_atomic(&partial.join(POSITION), position_text.as_bytes())?;
-    manifest.insert(POSITION.to_string(), record(position_text.as_bytes()));
+    let position_bytes = json_bytes(&position)?;
+    write_atomic(&partial.join(POSITION), &position_bytes)?;
+    manifest.insert(POSITION.to_string(), record(&position_bytes));
+    // Each write above flushed the file and this folder's entry (`write_atomic`).
     write_json_atomic(&partial.join(MANIFEST), &manifest)?;
-    sync_dir(&partial)?;
     abort_at("blobs-written", position.step);
     let final_dir = dir.join(&name);
     fs::rename(&partial, &final_dir).map_err(|e| with_path(e, &final_dir))?;

@@ -96,13 +96,12 @@ pub fn run(
         let image = read_image(file, GreyPolicy::Convert).map_err(|e| e.to_string())?;
         let (width, height) = (image.width, image.height);
         let (seen_width, seen_height) = within(width, height, args.max_side);
-        let seen = if (seen_width, seen_height) == (width, height) {
-            image.clone()
+        let rgb = if (seen_width, seen_height) == (width, height) {
+            image.to_planar_unit() // [3, h, w]
         } else {
             eprintln!("  {}: {width}×{height} shrunk to {seen_width}×{seen_height} (--max-side)", file.display());
-            image.clone().resized_to(seen_width, seen_height)
+            image.clone().resized_to(seen_width, seen_height).to_planar_unit() // [3, h', w']
         };
-        let rgb = seen.to_planar_unit(); // [3, h, w]
         let input = if config.input_channels == 1 { planar_rgb_to_grey(&rgb) } else { rgb };
         let channels = config.input_channels;
         let tensor = Tensor::<4>::from_data(TensorData::new(input, [1, channels, seen_height, seen_width]), device);
