@@ -10,6 +10,7 @@
 //! A k4 s2 p1 convolution halves the side (28 → 14 → 7); the transposed one doubles it back.
 //! Weights use Burn's defaults, which match PyTorch's (Kaiming-uniform with a = √5).
 
+use atelier_kernels::ConvKernel;
 use atelier_layers::blocks::{doubling_deconv, halving_conv};
 use burn::nn::conv::{Conv2d, ConvTranspose2d};
 use burn::nn::{Linear, LinearConfig, Relu};
@@ -78,8 +79,8 @@ impl Autoencoder {
 impl Encoder {
     /// `[n, 1, 28, 28]` → `[n, k]`
     pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
-        let x = self.relu.forward(self.conv1.forward(x)); // [n, 32, 14, 14]
-        let x = self.relu.forward(self.conv2.forward(x)); // [n, 64, 7, 7]
+        let x = self.relu.forward(self.conv1.apply(x)); // [n, 32, 14, 14]
+        let x = self.relu.forward(self.conv2.apply(x)); // [n, 64, 7, 7]
         let x = x.flatten::<2>(1, 3); // [n, 3136]
         self.fc.forward(x) // [n, k]
     }
@@ -91,7 +92,7 @@ impl Decoder {
         let [n, _] = code.dims();
         let x = self.relu.forward(self.fc.forward(code)); // [n, 3136]
         let x = x.reshape([n, FEATURES, SIDE, SIDE]); // [n, 64, 7, 7]
-        let x = self.relu.forward(self.deconv1.forward(x)); // [n, 32, 14, 14]
-        sigmoid(self.deconv2.forward(x)) // [n, 1, 28, 28]
+        let x = self.relu.forward(self.deconv1.apply(x)); // [n, 32, 14, 14]
+        sigmoid(self.deconv2.apply(x)) // [n, 1, 28, 28]
     }
 }

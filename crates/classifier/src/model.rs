@@ -13,6 +13,7 @@
 //! ```
 //! Weights use Burn's defaults, which match PyTorch's (Kaiming-uniform with a = √5).
 
+use atelier_kernels::{ConvKernel, NormKernel};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, Dropout, DropoutConfig, Linear, LinearConfig, PaddingConfig2d, Relu};
@@ -126,13 +127,13 @@ impl Convs {
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
         match self {
             Convs::Cnn(c) => {
-                let x = c.pool.forward(c.relu.forward(c.conv1.forward(x))); // [n, 32, 14, 14]
-                c.pool.forward(c.relu.forward(c.conv2.forward(x))) // [n, 64, 7, 7]
+                let x = c.pool.forward(c.relu.forward(c.conv1.apply(x))); // [n, 32, 14, 14]
+                c.pool.forward(c.relu.forward(c.conv2.apply(x))) // [n, 64, 7, 7]
             }
             Convs::Vgg(v) => {
                 let mut x = x;
                 for (i, (conv, norm)) in v.convs.iter().zip(&v.norms).enumerate() {
-                    x = v.relu.forward(norm.forward(conv.forward(x)));
+                    x = v.relu.forward(norm.apply(conv.apply(x)));
                     if i % 2 == 1 {
                         x = v.dropout.forward(v.pool.forward(x)); // [n, 32, 14, 14], then [n, 64, 7, 7]
                     }

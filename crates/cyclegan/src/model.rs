@@ -26,6 +26,7 @@
 //! norm; this one judges a single image with instance norm, and model crates do not depend on
 //! each other. The layer sequence is the same.
 
+use atelier_kernels::ConvKernel;
 use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
 use burn::nn::{Initializer, InstanceNorm, InstanceNormConfig, PaddingConfig2d};
 use burn::prelude::*;
@@ -95,8 +96,8 @@ impl ResidualBlock {
 
     /// `[n, c, h, w]` → `[n, c, h, w]`.
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        let h = relu(self.norm1.forward(self.conv1.forward(reflect_pad(x.clone(), 1)))); // [n, c, h, w]
-        x + self.norm2.forward(self.conv2.forward(reflect_pad(h, 1)))
+        let h = relu(self.norm1.forward(self.conv1.apply(reflect_pad(x.clone(), 1)))); // [n, c, h, w]
+        x + self.norm2.forward(self.conv2.apply(reflect_pad(h, 1)))
     }
 }
 
@@ -112,7 +113,7 @@ pub struct ConvNormRelu {
 impl ConvNormRelu {
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
         let x = if self.reflect > 0 { reflect_pad(x, self.reflect) } else { x };
-        relu(self.norm.forward(self.conv.forward(x)))
+        relu(self.norm.forward(self.conv.apply(x)))
     }
 }
 
@@ -125,7 +126,7 @@ pub struct UpNormRelu {
 
 impl UpNormRelu {
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        relu(self.norm.forward(self.conv.forward(x)))
+        relu(self.norm.forward(self.conv.apply(x)))
     }
 }
 
@@ -177,7 +178,7 @@ impl ResnetGenerator {
         for layer in &self.decoder {
             h = layer.forward(h); // [n, 2·ngf, s/2, s/2] → [n, ngf, s, s]
         }
-        tanh(self.head.forward(reflect_pad(h, 3))) // [n, c, s, s]
+        tanh(self.head.apply(reflect_pad(h, 3))) // [n, c, s, s]
     }
 }
 
@@ -209,10 +210,10 @@ impl PatchDiscriminator {
     /// (`[n, 1, 14, 14]` on 64×64, `[n, 1, 6, 6]` on 32×32). The least-squares GAN reads the score
     /// as is: 1 = real, 0 = generated. Shapes below for 64×64, ndf = 32.
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        let x = leaky_relu(self.conv1.forward(x), LEAKY_SLOPE); // [n, 32, 32, 32]
-        let x = leaky_relu(self.norm2.forward(self.conv2.forward(x)), LEAKY_SLOPE); // [n, 64, 16, 16]
-        let x = leaky_relu(self.norm3.forward(self.conv3.forward(x)), LEAKY_SLOPE); // [n, 128, 15, 15]
-        self.conv4.forward(x) // [n, 1, 14, 14]
+        let x = leaky_relu(self.conv1.apply(x), LEAKY_SLOPE); // [n, 32, 32, 32]
+        let x = leaky_relu(self.norm2.forward(self.conv2.apply(x)), LEAKY_SLOPE); // [n, 64, 16, 16]
+        let x = leaky_relu(self.norm3.forward(self.conv3.apply(x)), LEAKY_SLOPE); // [n, 128, 15, 15]
+        self.conv4.apply(x) // [n, 1, 14, 14]
     }
 }
 

@@ -9,6 +9,7 @@
 //!    – flatten [6272] – Linear(6272→1)              logit
 //! ```
 
+use atelier_kernels::{ConvKernel, NormKernel};
 use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
 use burn::nn::{
     BatchNorm, BatchNormConfig, Initializer, LeakyRelu, LeakyReluConfig, Linear, LinearConfig, PaddingConfig2d, Relu,
@@ -91,10 +92,10 @@ impl Generator {
     /// `G(z)`: `[n, latent]` → images `[n, 1, 28, 28]` in `[−1, 1]`.
     pub fn forward(&self, z: Tensor<2>) -> Tensor<4> {
         let [n, _] = z.dims();
-        let x = self.relu.forward(self.project_norm.forward(self.project.forward(z))); // [n, 6272]
+        let x = self.relu.forward(self.project_norm.apply(self.project.forward(z))); // [n, 6272]
         let x = x.reshape([n, WIDE, SIDE, SIDE]); // [n, 128, 7, 7]
-        let x = self.relu.forward(self.up1_norm.forward(self.up1.forward(x))); // [n, 64, 14, 14]
-        self.tanh.forward(self.up2.forward(x)) // [n, 1, 28, 28]
+        let x = self.relu.forward(self.up1_norm.apply(self.up1.apply(x))); // [n, 64, 14, 14]
+        self.tanh.forward(self.up2.apply(x)) // [n, 1, 28, 28]
     }
 }
 
@@ -111,8 +112,8 @@ impl Discriminator {
 
     /// The logit of "real": images `[n, 1, 28, 28]` in `[−1, 1]` → `[n, 1]`; `D(x) = σ(logit)`.
     pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
-        let x = self.leaky.forward(self.down1.forward(images)); // [n, 64, 14, 14]
-        let x = self.leaky.forward(self.down2_norm.forward(self.down2.forward(x))); // [n, 128, 7, 7]
+        let x = self.leaky.forward(self.down1.apply(images)); // [n, 64, 14, 14]
+        let x = self.leaky.forward(self.down2_norm.apply(self.down2.apply(x))); // [n, 128, 7, 7]
         self.classify.forward(x.flatten::<2>(1, 3)) // [n, 6272] → [n, 1]
     }
 }

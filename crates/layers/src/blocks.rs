@@ -1,5 +1,6 @@
 //! Convolution blocks shared by the course's models.
 
+use atelier_kernels::{ConvKernel, NormKernel};
 use burn::nn::PaddingConfig2d;
 use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
 use burn::prelude::*;
@@ -37,7 +38,7 @@ impl ConvBnRelu {
 
     /// `[n, c_in, h, w]` → `[n, c_out, h, w]`.
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        burn::tensor::activation::relu(self.norm.forward(self.conv.forward(x)))
+        burn::tensor::activation::relu(self.norm.apply(self.conv.apply(x)))
     }
 }
 

@@ -34,6 +34,7 @@
 //! pix2pix at 256×256 (8 levels, also down to 1×1) carry the same dead taps; they are kept so
 //! that the layers and counts match.
 
+use atelier_kernels::{ConvKernel, NormKernel};
 use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, Dropout, DropoutConfig, Initializer, PaddingConfig2d};
 use burn::prelude::*;
@@ -144,9 +145,9 @@ impl DownBlock {
 
     /// `[n, c_in, s, s]` → `[n, c_out, s/2, s/2]`.
     fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        let x = self.conv.forward(leaky_relu(x, LEAKY_SLOPE)); // [n, c_out, s/2, s/2]
+        let x = self.conv.apply(leaky_relu(x, LEAKY_SLOPE)); // [n, c_out, s/2, s/2]
         match &self.norm {
-            Some(norm) => norm.forward(x),
+            Some(norm) => norm.apply(x),
             None => x,
         }
     }
@@ -163,7 +164,7 @@ impl UpBlock {
 
     /// `[n, c_in, s, s]` → `[n, c_out, 2s, 2s]`.
     fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        let x = self.norm.forward(self.conv.forward(relu(x))); // [n, c_out, 2s, 2s]
+        let x = self.norm.apply(self.conv.apply(relu(x))); // [n, c_out, 2s, 2s]
         match &self.dropout {
             Some(dropout) => dropout.forward(x),
             None => x,
@@ -205,7 +206,7 @@ impl UNetGenerator {
     /// [`Module::valid`] mode.
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
         let mut skips = Vec::with_capacity(self.downs.len());
-        let mut h = self.first.forward(x); // e0 [n, c0, s/2, s/2]
+        let mut h = self.first.apply(x); // e0 [n, c0, s/2, s/2]
         for down in &self.downs {
             let next = down.forward(h.clone()); // e_i [n, c_i, s/2^(i+1), s/2^(i+1)]
             skips.push(h);
@@ -215,7 +216,7 @@ impl UNetGenerator {
         for (up, skip) in self.ups.iter().zip(skips.into_iter().rev()) {
             h = Tensor::cat(vec![up.forward(h), skip], 1); // u_j ‖ e_k [n, 2·c_k, s/2^(k+1), s/2^(k+1)]
         }
-        tanh(self.last.forward(relu(h))) // [n, c_out, s, s]
+        tanh(self.last.apply(relu(h))) // [n, c_out, s, s]
     }
 }
 
@@ -240,10 +241,10 @@ impl PatchDiscriminator {
     /// 64×64 and ndf = 32.
     pub fn forward(&self, input: Tensor<4>, output: Tensor<4>) -> Tensor<4> {
         let x = Tensor::cat(vec![input, output], 1); // [n, c_in + c_out, 64, 64]
-        let x = leaky_relu(self.conv1.forward(x), LEAKY_SLOPE); // [n, 32, 32, 32]
-        let x = leaky_relu(self.norm2.forward(self.conv2.forward(x)), LEAKY_SLOPE); // [n, 64, 16, 16]
-        let x = leaky_relu(self.norm3.forward(self.conv3.forward(x)), LEAKY_SLOPE); // [n, 128, 15, 15]
-        self.conv4.forward(x) // [n, 1, 14, 14]
+        let x = leaky_relu(self.conv1.apply(x), LEAKY_SLOPE); // [n, 32, 32, 32]
+        let x = leaky_relu(self.norm2.apply(self.conv2.apply(x)), LEAKY_SLOPE); // [n, 64, 16, 16]
+        let x = leaky_relu(self.norm3.apply(self.conv3.apply(x)), LEAKY_SLOPE); // [n, 128, 15, 15]
+        self.conv4.apply(x) // [n, 1, 14, 14]
     }
 }
 

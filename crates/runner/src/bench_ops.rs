@@ -6,6 +6,10 @@
 //!
 //! Each timed repetition ends by reading one number back from the device (a sum of the output or
 //! of the gradients), so asynchronous backends are timed to completion.
+//!
+//! The convolution, transposed-convolution and batch-norm rows run twice on flex: through our
+//! kernels (`atelier_kernels`, the default) and through Burn's own ops (`ATELIER_KERNELS=burn`),
+//! alternating round by round, so the table is the before/after of the kernels in one sitting.
 
 use std::process::Command;
 use std::time::Instant;
@@ -13,7 +17,7 @@ use std::time::Instant;
 use atelier_backend::Backend;
 use atelier_cli::{BenchOpsArgs, Reference};
 use atelier_layers::blocks::{doubling_deconv, halving_conv};
-use atelier_layers::im2col::{ConvGeometry, conv2d_im2col};
+use atelier_kernels::{ConvKernel, Kernels, NormKernel};
 use atelier_lecture::bench::finish;
 use atelier_lecture::{Op, OpCall, Pass, Registry};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
@@ -25,25 +29,22 @@ use serde::{Deserialize, Serialize};
 use crate::bench_all::PYTORCH_SCRIPT;
 
 /// The shared ops, in the order the lectures meet them (names shared with the PyTorch script); the
-/// lectures' own ops (a recurrent cell's step) follow, in the course's order. An `…_im2col` row is the op
-/// above it in our second formulation (`atelier_layers::im2col`: shifted views stacked, one matrix
-/// product), timed beside Burn's kernel; PyTorch has no such row.
-pub const OPS: [&str; 11] = [
+/// lectures' own ops (a recurrent cell's step) follow, in the course's order.
+pub const OPS: [&str; 8] = [
     "conv4x4s2_1to32_28",
     "conv4x4s2_32to64_14",
-    "conv4x4s2_32to64_14_im2col",
     "conv3x3_32to64_14",
-    "conv3x3_32to64_14_im2col",
     "conv3x3_32to32_64_b32",
-    "conv3x3_32to32_64_b32_im2col",
     "deconv4x4s2_64to32_7",
     "deconv4x4s2_128to64_7",
     "matmul_3136x128",
     "batchnorm_64_14",
 ];
 
-/// Stride 1, padding 1, no dilation: [`same_size_conv`]'s geometry.
-const SAME_SIZE_3X3: ConvGeometry = ConvGeometry { stride: [1, 1], padding: [1, 1], dilation: [1, 1] };
+/// Whether an op runs through our kernels (so it is also timed through Burn's).
+fn has_kernel(op: &str) -> bool {
+    op.starts_with("conv") || op.starts_with("deconv") || op.starts_with("batchnorm")
+}
 
 /// One op's timings in milliseconds per call.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -70,43 +71,53 @@ pub fn run(args: &BenchOpsArgs, registry: &Registry) -> Result<(), String> {
         args.bench.batch_size, args.bench.steps
     );
     let mut ours = Vec::new();
+    let mut burns = Vec::new();
     for name in OPS {
-        let prepare = |n: usize, device: &Device, pass| prepare(name, n, device, pass);
-        ours.push(time_op(name, prepare, &device, args).map_err(|e| format!("{name}: {e}"))?);
+        let prepare_with = |kernels| move |n: usize, device: &Device, pass| prepare(name, n, device, pass, kernels);
+        let time = |kernels, label| time_op(name, label, prepare_with(kernels), &device, args).map_err(|e| format!("{name}: {e}"));
+        if has_kernel(name) {
+            // Alternate ours and Burn's, so that drift in the machine's speed hits both.
+            burns.push(time(Kernels::Burn, "burn")?);
+        }
+        ours.push(time(Kernels::Ours, "ours")?);
     }
     let lectures: Vec<Op> = registry.all().iter().filter_map(|l| l.bench_info()).flat_map(|info| info.ops).collect();
     for op in lectures {
-        ours.push(time_op(op.name, op.prepare, &device, args).map_err(|e| format!("{}: {e}", op.name))?);
+        ours.push(time_op(op.name, "ours", op.prepare, &device, args).map_err(|e| format!("{}: {e}", op.name))?);
     }
     let reference = match args.reference.reference {
         Some(Reference::Pytorch) => pytorch(args, threads)?,
         None => Vec::new(),
     };
     if args.bench.json {
-        for t in ours.iter().chain(&reference) {
+        for t in ours.iter().chain(&burns).chain(&reference) {
             println!("{}", serde_json::to_string(t).map_err(|e| e.to_string())?);
         }
         return Ok(());
     }
     println!(
-        "{:<30} {:>12} {:>16} {:>12} {:>16} {:>9} {:>9}",
-        "op", "forward ms", "fwd+bwd ms", "PyTorch fwd", "PyTorch fwd+bwd", "fwd ×", "fwd+bwd ×"
+        "{:<24} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>7} {:>7}",
+        "op (ms per call)", "ours fwd", "ours f+b", "Burn fwd", "Burn f+b", "PyT fwd", "PyT f+b", "fwd ×", "f+b ×"
     );
     for t in &ours {
         let r = reference.iter().find(|r| r.op == t.op);
+        let b = burns.iter().find(|b| b.op == t.op);
         let cell = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| format!("{v:.3}"));
         let ratio = |a: Option<f64>, b: f64| a.map_or_else(String::new, |a| format!("{:.2}", a / b));
         println!(
-            "{:<30} {:>12.3} {:>16.3} {:>12} {:>16} {:>9} {:>9}",
+            "{:<24} {:>10.3} {:>10.3} {:>10} {:>10} {:>10} {:>10} {:>7} {:>7}",
             t.op,
             t.forward_ms,
             t.forward_backward_ms,
+            cell(b.map(|b| b.forward_ms)),
+            cell(b.map(|b| b.forward_backward_ms)),
             cell(r.map(|r| r.forward_ms)),
             cell(r.map(|r| r.forward_backward_ms)),
             ratio(r.map(|r| r.forward_ms), t.forward_ms),
             ratio(r.map(|r| r.forward_backward_ms), t.forward_backward_ms),
         );
     }
+    println!("ours = atelier_kernels on flex (the default); Burn = Burn's own ops (ATELIER_KERNELS=burn); — = no such row.");
     if !reference.is_empty() {
         println!("× = PyTorch time / ours: above 1, ours is faster; 0.25 = ours takes 4× as long.");
     }
@@ -116,6 +127,7 @@ pub fn run(args: &BenchOpsArgs, registry: &Registry) -> Result<(), String> {
 /// Times one op: forward on the plain device, forward + backward on the autodiff device.
 fn time_op(
     op: &str,
+    label: &str,
     prepare: impl Fn(usize, &Device, Pass) -> Result<OpCall, String>,
     device: &Device,
     args: &BenchOpsArgs,
@@ -125,7 +137,7 @@ fn time_op(
     let forward_backward = timed(args, prepare(n, &device.clone().autodiff(), Pass::ForwardBackward)?)?;
     Ok(OpTiming {
         op: op.to_string(),
-        backend: "ours".into(),
+        backend: label.into(),
         forward_ms: forward,
         forward_backward_ms: forward_backward,
     })
@@ -145,7 +157,7 @@ fn timed(args: &BenchOpsArgs, mut f: impl FnMut() -> Result<f32, String>) -> Res
 
 /// Builds the op's module and input once (a training step holds them already) and returns the
 /// call to time: the op on the input, then (backward pass) the gradients, and one number read back.
-fn prepare(op: &str, n: usize, device: &Device, pass: Pass) -> Result<OpCall, String> {
+fn prepare(op: &str, n: usize, device: &Device, pass: Pass, kernels: Kernels) -> Result<OpCall, String> {
     let normal = |shape: [usize; 4]| {
         let x = Tensor::<4>::random(shape, Distribution::Normal(0.0, 1.0), device);
         if pass == Pass::ForwardBackward { x.require_grad() } else { x }
@@ -153,38 +165,28 @@ fn prepare(op: &str, n: usize, device: &Device, pass: Pass) -> Result<OpCall, St
     Ok(match op {
         "conv4x4s2_1to32_28" => {
             let (conv, x) = (halving_conv([1, 32], device), normal([n, 1, 28, 28]));
-            Box::new(move || finish(conv.forward(x.clone()).sum(), x.clone(), pass))
+            Box::new(move || finish(conv.apply_with(kernels, x.clone()).sum(), x.clone(), pass))
         }
         "conv4x4s2_32to64_14" => {
             let (conv, x) = (halving_conv([32, 64], device), normal([n, 32, 14, 14]));
-            Box::new(move || finish(conv.forward(x.clone()).sum(), x.clone(), pass))
-        }
-        "conv4x4s2_32to64_14_im2col" => {
-            let geometry = ConvGeometry { stride: [2, 2], padding: [1, 1], dilation: [1, 1] };
-            im2col_call(halving_conv([32, 64], device), normal([n, 32, 14, 14]), geometry, pass)
-        }
-        "conv3x3_32to64_14_im2col" => {
-            im2col_call(same_size_conv([32, 64], device), normal([n, 32, 14, 14]), SAME_SIZE_3X3, pass)
+            Box::new(move || finish(conv.apply_with(kernels, x.clone()).sum(), x.clone(), pass))
         }
         // U-Net's first level at 64×64 (the U-Nets'), batch 32 whatever --batch-size says.
         "conv3x3_32to32_64_b32" => {
             let (conv, x) = (same_size_conv([32, 32], device), normal([32, 32, 64, 64]));
-            Box::new(move || finish(conv.forward(x.clone()).sum(), x.clone(), pass))
-        }
-        "conv3x3_32to32_64_b32_im2col" => {
-            im2col_call(same_size_conv([32, 32], device), normal([32, 32, 64, 64]), SAME_SIZE_3X3, pass)
+            Box::new(move || finish(conv.apply_with(kernels, x.clone()).sum(), x.clone(), pass))
         }
         "conv3x3_32to64_14" => {
             let (conv, x) = (same_size_conv([32, 64], device), normal([n, 32, 14, 14]));
-            Box::new(move || finish(conv.forward(x.clone()).sum(), x.clone(), pass))
+            Box::new(move || finish(conv.apply_with(kernels, x.clone()).sum(), x.clone(), pass))
         }
         "deconv4x4s2_64to32_7" => {
             let (deconv, x) = (doubling_deconv([64, 32], device), normal([n, 64, 7, 7]));
-            Box::new(move || finish(deconv.forward(x.clone()).sum(), x.clone(), pass))
+            Box::new(move || finish(deconv.apply_with(kernels, x.clone()).sum(), x.clone(), pass))
         }
         "deconv4x4s2_128to64_7" => {
             let (deconv, x) = (doubling_deconv([128, 64], device), normal([n, 128, 7, 7]));
-            Box::new(move || finish(deconv.forward(x.clone()).sum(), x.clone(), pass))
+            Box::new(move || finish(deconv.apply_with(kernels, x.clone()).sum(), x.clone(), pass))
         }
         "matmul_3136x128" => {
             // [n, 3136]·[3136, 128]: the classifier's and the autoencoder's dense layers.
@@ -198,7 +200,7 @@ fn prepare(op: &str, n: usize, device: &Device, pass: Pass) -> Result<OpCall, St
         }
         "batchnorm_64_14" => {
             let (norm, x) = (BatchNormConfig::new(64).init(device), normal([n, 64, 14, 14]));
-            Box::new(move || finish(norm.forward(x.clone()).sum(), x.clone(), pass))
+            Box::new(move || finish(norm.apply_with(kernels, x.clone()).sum(), x.clone(), pass))
         }
         other => return Err(format!("unknown op {other}")),
     })
@@ -207,15 +209,6 @@ fn prepare(op: &str, n: usize, device: &Device, pass: Pass) -> Result<OpCall, St
 /// A 3×3 convolution keeping the side (padding 1): `channels` = `[in, out]`.
 fn same_size_conv(channels: [usize; 2], device: &Device) -> Conv2d {
     Conv2dConfig::new(channels, [3, 3]).with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1)).init(device)
-}
-
-/// The call of `conv`'s own weights through our im2col formulation (its stride and padding in
-/// `geometry`), on `x`.
-fn im2col_call(conv: Conv2d, x: Tensor<4>, geometry: ConvGeometry, pass: Pass) -> OpCall {
-    Box::new(move || {
-        let bias = conv.bias.as_ref().map(|b| b.val());
-        finish(conv2d_im2col(x.clone(), conv.weight.val(), bias, geometry).sum(), x.clone(), pass)
-    })
 }
 
 /// The PyTorch script's `ops` mode, same batch, calls and threads.

@@ -17,6 +17,7 @@
 //! channels. U-Net concatenates (`k = 2`); the FCN does not (`k = 1`), so its decoder must rebuild
 //! every detail from the 8×8 bottleneck. Weights start as PyTorch's defaults (Kaiming-uniform).
 
+use atelier_kernels::ConvKernel;
 use atelier_layers::blocks::DoubleConv;
 use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
 use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
@@ -117,14 +118,14 @@ impl SegmentationNet {
         }
         h = self.bottleneck.forward(h); // [n, 256, 8, 8]
         for (level, skip) in self.decoder.iter().zip(skips.into_iter().rev()) {
-            let up = level.up.forward(h); // [n, c_l, 2s, 2s]
+            let up = level.up.apply(h); // [n, c_l, 2s, 2s]
             let joined = match self.skips {
                 Skips::Concatenate => Tensor::cat(vec![up, skip], 1), // [n, 2·c_l, 2s, 2s]
                 Skips::None => up,
             };
             h = level.block.forward(joined); // d_l [n, c_l, 2s, 2s]
         }
-        self.head.forward(h) // [n, classes, 64, 64]
+        self.head.apply(h) // [n, classes, 64, 64]
     }
 
     /// [`Self::forward`] for any size: the input is padded (replicating its edge) on the right and

@@ -9,6 +9,7 @@
 //! ```
 //! Weights use Burn's defaults, which match PyTorch's (Kaiming-uniform with a = √5).
 
+use atelier_kernels::ConvKernel;
 use atelier_layers::blocks::{doubling_deconv, halving_conv};
 use burn::nn::conv::{Conv2d, ConvTranspose2d};
 use burn::nn::{Linear, LinearConfig, Relu};
@@ -108,8 +109,8 @@ impl Vae {
 impl Encoder {
     /// `[n, 1, 28, 28]` → `q(z|x)` with μ, log σ² of shape `[n, k]`.
     pub fn forward(&self, x: Tensor<4>) -> Posterior {
-        let x = self.relu.forward(self.conv1.forward(x)); // [n, 32, 14, 14]
-        let x = self.relu.forward(self.conv2.forward(x)); // [n, 64, 7, 7]
+        let x = self.relu.forward(self.conv1.apply(x)); // [n, 32, 14, 14]
+        let x = self.relu.forward(self.conv2.apply(x)); // [n, 64, 7, 7]
         let x = x.flatten::<2>(1, 3); // [n, 3136]
         let (low, high) = LOG_VAR_RANGE;
         Posterior { mean: self.mean.forward(x.clone()), log_var: self.log_var.forward(x).clamp(low, high) }
@@ -122,8 +123,8 @@ impl Decoder {
         let [n, _] = z.dims();
         let x = self.relu.forward(self.fc.forward(z)); // [n, 3136]
         let x = x.reshape([n, FEATURES, SIDE, SIDE]); // [n, 64, 7, 7]
-        let x = self.relu.forward(self.deconv1.forward(x)); // [n, 32, 14, 14]
-        self.deconv2.forward(x) // [n, 1, 28, 28]
+        let x = self.relu.forward(self.deconv1.apply(x)); // [n, 32, 14, 14]
+        self.deconv2.apply(x) // [n, 1, 28, 28]
     }
 
     /// The latent size k this decoder takes (its first layer's input width).

@@ -11,6 +11,7 @@
 //! `cbr` is `torch_ref_color.py`'s: Conv2d(3×3, padding 1) – BatchNorm – ReLU. Weights use Burn's
 //! defaults, which match PyTorch's.
 
+use atelier_kernels::{ConvKernel, NormKernel};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::pool::{AdaptiveAvgPool2d, AdaptiveAvgPool2dConfig, MaxPool2d, MaxPool2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig, PaddingConfig2d, Relu};
@@ -37,7 +38,7 @@ impl ConvBlock {
 
     /// `[n, c_in, h, w]` → `[n, c_out, h, w]`
     fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        self.relu.forward(self.norm.forward(self.conv.forward(x)))
+        self.relu.forward(self.norm.apply(self.conv.apply(x)))
     }
 }
 

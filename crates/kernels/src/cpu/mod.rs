@@ -1,0 +1,42 @@
+//! Our kernels on flex's tensors: plain `f32` loops (rayon-parallel) around flex's GEMM.
+
+pub mod batch_norm;
+pub mod conv;
+pub mod im2col;
+
+use std::borrow::Cow;
+
+use burn::backend::Flex;
+use burn::backend::flex::FlexTensor;
+use burn::backend::ops::FloatTensorOps;
+use burn::tensor::{Shape, TensorData};
+
+/// The values of `tensor` in row-major order (borrowed when already contiguous).
+pub fn values(tensor: &FlexTensor) -> Cow<'_, [f32]> {
+    match tensor.as_slice::<f32>() {
+        Some(slice) => Cow::Borrowed(slice),
+        None => Cow::Owned(tensor.to_contiguous().into_data().try_into_vec::<f32>().expect("an f32 tensor")),
+    }
+}
+
+/// A flex tensor holding `values` in row-major order with `shape`.
+pub fn tensor<const D: usize>(values: Vec<f32>, shape: [usize; D]) -> FlexTensor {
+    FlexTensor::from_data(TensorData::new(values, shape))
+}
+
+/// The dimensions of a rank-`D` flex tensor.
+pub fn dims<const D: usize>(tensor: &FlexTensor) -> [usize; D] {
+    let shape = tensor.layout().shape();
+    std::array::from_fn(|axis| shape[axis])
+}
+
+/// `lhs [m, k] · rhs [k, n]` through flex's GEMM (parallel above its size threshold); either
+/// side may be a transposed view.
+pub fn matmul(lhs: FlexTensor, rhs: FlexTensor) -> FlexTensor {
+    Flex::float_matmul(lhs, rhs)
+}
+
+/// `tensor` seen as `[rows, columns]` (it must hold `rows·columns` values).
+pub fn as_matrix(tensor: FlexTensor, rows: usize, columns: usize) -> FlexTensor {
+    Flex::float_reshape(tensor, Shape::new([rows, columns]))
+}
