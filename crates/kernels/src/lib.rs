@@ -10,7 +10,9 @@
 //!   ([`cpu::conv`]); each part of the forward and backward runs in the formulation measured
 //!   fastest, ours or flex's own (see [`extension`]);
 //! - training-mode batch norm `y = γ·(x − μ_B)/√(σ²_B + ε) + β`, one fused pass for the statistics
-//!   and one for the output, two for the backward ([`cpu::batch_norm`]).
+//!   and one for the output, two for the backward ([`cpu::batch_norm`]);
+//! - the LSTM over a whole sequence, backward through time inside the op ([`cpu::lstm`],
+//!   [`lstm_sequence`]).
 //!
 //! Models call them through the layers they already hold: `conv.apply(x)` ([`ConvKernel`]) for
 //! Burn's `Conv2d` and `ConvTranspose2d`, `norm.apply(x)` ([`NormKernel`]) for `BatchNorm` — the
@@ -121,6 +123,37 @@ pub fn conv_transpose2d_with(
         Some(bias) => <Dispatch as CpuKernels>::kernel_conv_transpose2d_bias(x, weight, bias.into_dispatch(), geometry),
         None => <Dispatch as CpuKernels>::kernel_conv_transpose2d(x, weight, geometry),
     })
+}
+
+/// The LSTM cell of the lecture (fused weight `[H + D, 4H]`, gate blocks f, i, C̃, o) over the
+/// whole sequence `x [n, T, D]` from `h0`, `c0 [n, H]`, as one op: `(h_1 … h_T [n, T, H], h_T,
+/// C_T)`, or `None` where our kernels do not run (any device but flex, [`Kernels::Burn`]): the
+/// caller then steps its own tensor formulation.
+pub fn lstm_sequence(
+    kernels: Kernels,
+    x: Tensor<3>,
+    h0: Tensor<2>,
+    c0: Tensor<2>,
+    weight: Tensor<2>,
+    bias: Tensor<1>,
+) -> Option<(Tensor<3>, Tensor<2>, Tensor<2>)> {
+    let [n, steps, _] = x.dims();
+    if !kernels.runs_ours_on(&x) || steps == 0 {
+        return None;
+    }
+    let [_, gates] = weight.dims();
+    let hidden = gates / 4;
+    let packed = Tensor::<3>::from_dispatch(<Dispatch as CpuKernels>::kernel_lstm(
+        x.into_dispatch(),
+        h0.into_dispatch(),
+        c0.into_dispatch(),
+        weight.into_dispatch(),
+        bias.into_dispatch(),
+    )); // [n, T + 1, H]: h_1 … h_T, then C_T
+    let outputs = packed.clone().narrow(1, 0, steps); // [n, T, H]
+    let last_hidden = packed.clone().narrow(1, steps - 1, 1).reshape([n, hidden]); // [n, H]
+    let last_cell = packed.narrow(1, steps, 1).reshape([n, hidden]); // [n, H]
+    Some((outputs, last_hidden, last_cell))
 }
 
 /// Training-mode batch norm of `x [n, c, …]` with `gamma`, `beta [c]`: the output and the batch

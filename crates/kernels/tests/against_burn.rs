@@ -348,3 +348,73 @@ fn the_formulations_kept_for_measurement_agree_with_flex() {
     let flex = Flex::conv_transpose2d_weight_backward(x, w, dy, transpose_options(geometry));
     gap(ours, flex, "transposed conv ∂W by one GEMM");
 }
+
+/// The LSTM of the lecture stepped with Burn's tensor ops (the lstm crate's formulation, written
+/// again here since a kernel crate depends on no lecture): every `h_t` `[n, T, H]`, `h_T`, `C_T`.
+fn lstm_by_tensor_ops(
+    x: Tensor<3>,
+    h0: Tensor<2>,
+    c0: Tensor<2>,
+    weight: Tensor<2>,
+    bias: Tensor<1>,
+) -> (Tensor<3>, Tensor<2>, Tensor<2>) {
+    use burn::tensor::activation::{sigmoid, tanh};
+    let hidden = weight.dims()[1] / 4;
+    let (mut h, mut c) = (h0, c0);
+    let mut outputs = Vec::new();
+    for x_t in x.iter_dim(1) {
+        let z = Tensor::cat(vec![h, x_t.squeeze_dim(1)], 1).matmul(weight.clone()) + bias.clone().unsqueeze_dim::<2>(0);
+        let block = |k: usize| z.clone().narrow(1, k * hidden, hidden);
+        c = sigmoid(block(0)) * c + sigmoid(block(1)) * tanh(block(2));
+        h = sigmoid(block(3)) * tanh(c.clone());
+        outputs.push(h.clone());
+    }
+    (Tensor::stack(outputs, 1), h, c)
+}
+
+#[test]
+fn the_lstm_sequence_op_matches_the_stepped_tensor_formulation() {
+    let device = device();
+    for (n, steps, input, hidden) in [(5, 7, 3, 4), (1, 28, 28, 16), (3, 1, 2, 3)] {
+        let name = format!("LSTM n={n} T={steps} D={input} H={hidden}");
+        let x = random([n, steps, input], &device);
+        let h0 = random([n, hidden], &device);
+        let c0 = random([n, hidden], &device);
+        let weight =
+            Tensor::<2>::random([hidden + input, 4 * hidden], Distribution::Normal(0.0, 0.5), &device).require_grad();
+        let bias = random([4 * hidden], &device);
+        let args = || (x.clone(), h0.clone(), c0.clone(), weight.clone(), bias.clone());
+        let (a, b, c, d, e) = args();
+        let (outs, last_h, last_c) =
+            atelier_kernels::lstm_sequence(Kernels::Ours, a, b, c, d, e).expect("ours run on flex");
+        let (a, b, c, d, e) = args();
+        let (outs_ref, last_h_ref, last_c_ref) = lstm_by_tensor_ops(a, b, c, d, e);
+        assert_close("h_1…h_T", &name, outs.clone(), outs_ref.clone());
+        assert_close("h_T", &name, last_h.clone(), last_h_ref.clone());
+        assert_close("C_T", &name, last_c.clone(), last_c_ref.clone());
+        // A loss reading every output, the last hidden state and the last cell.
+        let r = Tensor::<3>::random(outs.dims(), Distribution::Normal(0.0, 1.0), &device);
+        let s = Tensor::<2>::random([n, hidden], Distribution::Normal(0.0, 1.0), &device);
+        let loss = |o: Tensor<3>, h: Tensor<2>, c: Tensor<2>| {
+            (o * r.clone()).sum() + (h * s.clone()).sum() + c.powi_scalar(2).sum()
+        };
+        let ours = loss(outs, last_h, last_c).backward();
+        let reference = loss(outs_ref, last_h_ref, last_c_ref).backward();
+        assert_close("∂x", &name, x.grad(&ours).unwrap(), x.grad(&reference).unwrap());
+        assert_close("∂h0", &name, h0.grad(&ours).unwrap(), h0.grad(&reference).unwrap());
+        assert_close("∂c0", &name, c0.grad(&ours).unwrap(), c0.grad(&reference).unwrap());
+        assert_close("∂W", &name, weight.grad(&ours).unwrap(), weight.grad(&reference).unwrap());
+        assert_close("∂b", &name, bias.grad(&ours).unwrap(), bias.grad(&reference).unwrap());
+    }
+    assert!(
+        atelier_kernels::lstm_sequence(
+            Kernels::Burn,
+            Tensor::zeros([1, 2, 3], &device),
+            Tensor::zeros([1, 1], &device),
+            Tensor::zeros([1, 1], &device),
+            Tensor::zeros([4, 4], &device),
+            Tensor::zeros([4], &device)
+        )
+        .is_none()
+    );
+}

@@ -109,9 +109,19 @@ impl LstmCell {
     }
 
     /// The whole sequence: `x [n, T, D]` → (every `h_t` `[n, T, H]`, the final state).
+    ///
+    /// On flex the sequence is one op of `atelier_kernels` (the same equations, backward through
+    /// time inside it); elsewhere the steps above, one by one.
     pub fn forward(&self, x: Tensor<3>, state: Option<State>) -> (Tensor<3>, State) {
         let [n, _, _] = x.dims();
         let mut state = state.unwrap_or_else(|| State::zeros(n, self.d_hidden, &x.device()));
+        let kernels = atelier_kernels::Kernels::from_environment();
+        let (h0, c0) = (state.hidden.clone(), state.cell.clone());
+        if let Some((outputs, hidden, cell)) =
+            atelier_kernels::lstm_sequence(kernels, x.clone(), h0, c0, self.weight.val(), self.bias.val())
+        {
+            return (outputs, State { hidden, cell });
+        }
         let mut outputs = Vec::new();
         for x_t in x.iter_dim(1) {
             state = self.step(x_t.squeeze_dim(1), state); // x_t: [n, D]

@@ -16,8 +16,8 @@ use std::time::Instant;
 
 use atelier_backend::Backend;
 use atelier_cli::{BenchOpsArgs, Reference};
-use atelier_layers::blocks::{doubling_deconv, halving_conv};
 use atelier_kernels::{ConvKernel, Kernels, NormKernel};
+use atelier_layers::blocks::{doubling_deconv, halving_conv};
 use atelier_lecture::bench::finish;
 use atelier_lecture::{Op, OpCall, Pass, Registry};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
@@ -74,7 +74,9 @@ pub fn run(args: &BenchOpsArgs, registry: &Registry) -> Result<(), String> {
     let mut burns = Vec::new();
     for name in OPS {
         let prepare_with = |kernels| move |n: usize, device: &Device, pass| prepare(name, n, device, pass, kernels);
-        let time = |kernels, label| time_op(name, label, prepare_with(kernels), &device, args).map_err(|e| format!("{name}: {e}"));
+        let time = |kernels, label| {
+            time_op(name, label, prepare_with(kernels), &device, args).map_err(|e| format!("{name}: {e}"))
+        };
         if has_kernel(name) {
             // Alternate ours and Burn's, so that drift in the machine's speed hits both.
             burns.push(time(Kernels::Burn, "burn")?);
@@ -117,7 +119,9 @@ pub fn run(args: &BenchOpsArgs, registry: &Registry) -> Result<(), String> {
             ratio(r.map(|r| r.forward_backward_ms), t.forward_backward_ms),
         );
     }
-    println!("ours = atelier_kernels on flex (the default); Burn = Burn's own ops (ATELIER_KERNELS=burn); — = no such row.");
+    println!(
+        "ours = atelier_kernels on flex (the default); Burn = Burn's own ops (ATELIER_KERNELS=burn); — = no such row."
+    );
     if !reference.is_empty() {
         println!("× = PyTorch time / ours: above 1, ours is faster; 0.25 = ours takes 4× as long.");
     }

@@ -3,6 +3,7 @@
 pub mod batch_norm;
 pub mod conv;
 pub mod im2col;
+pub mod lstm;
 
 use std::borrow::Cow;
 
