@@ -31,20 +31,19 @@ fn main() {
     }
 }
 
+/// A fixed arithmetic pattern in [−0.5, 0.5) of the given shape.
+fn pattern(shape: Vec<usize>) -> burn::backend::flex::FlexTensor {
+    let n: usize = shape.iter().product();
+    let values: Vec<f32> = (0..n).map(|i| ((i * 7919) % 1000) as f32 / 1000.0 - 0.5).collect();
+    burn::backend::flex::FlexTensor::from_data(burn::tensor::TensorData::new(values, shape))
+}
+
 fn conv_parts(shape: [usize; 4], c_out: usize, k: usize, s: usize, p: usize) {
     use atelier_kernels::cpu::conv;
     use burn::backend::Flex;
-    use burn::backend::flex::FlexTensor;
     use burn::backend::ops::ModuleOps;
-    use burn::tensor::TensorData;
     use burn::tensor::ops::ConvOptions;
-    let r = |sh: Vec<usize>| {
-        let n: usize = sh.iter().product();
-        FlexTensor::from_data(TensorData::new(
-            (0..n).map(|i| ((i * 7919) % 1000) as f32 / 1000.0 - 0.5).collect::<Vec<f32>>(),
-            sh,
-        ))
-    };
+    let r = pattern;
     let x = r(shape.to_vec());
     let w = r(vec![c_out, shape[1], k, k]);
     let g = ConvGeometry::symmetric([s, s], [p, p], [1, 1]);
@@ -82,17 +81,9 @@ fn conv_parts(shape: [usize; 4], c_out: usize, k: usize, s: usize, p: usize) {
 fn transposed_parts(shape: [usize; 4], c_out: usize, k: usize, s: usize, p: usize) {
     use atelier_kernels::cpu::conv;
     use burn::backend::Flex;
-    use burn::backend::flex::FlexTensor;
     use burn::backend::ops::ModuleOps;
-    use burn::tensor::TensorData;
     use burn::tensor::ops::ConvTransposeOptions;
-    let r = |sh: Vec<usize>| {
-        let n: usize = sh.iter().product();
-        FlexTensor::from_data(TensorData::new(
-            (0..n).map(|i| ((i * 7919) % 1000) as f32 / 1000.0 - 0.5).collect::<Vec<f32>>(),
-            sh,
-        ))
-    };
+    let r = pattern;
     let x = r(shape.to_vec());
     let w = r(vec![shape[1], c_out, k, k]);
     let g = ConvTransposeGeometry { stride: [s, s], padding: [p, p], padding_out: [0, 0], dilation: [1, 1] };

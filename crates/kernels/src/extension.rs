@@ -15,7 +15,7 @@ use burn::backend::tensor::FloatTensor;
 use burn::backend::{AutodiffBackend, Backend, Flex, backend_extension};
 use burn::tensor::ops::{ConvOptions, ConvTransposeOptions};
 
-use crate::cpu::lstm::{self, LstmShape, LstmTape};
+use crate::cpu::gated_recurrence::{self as recurrence, RecurrenceShape, RecurrenceTape};
 use crate::cpu::{self, batch_norm, conv};
 use crate::geometry::{ConvGeometry, ConvTransposeGeometry};
 
@@ -52,7 +52,7 @@ pub trait CpuKernels: Backend {
     /// The LSTM over `x [n, T, D]` from `h0`, `c0 [n, H]` with the fused `weight [H + D, 4H]`
     /// and `bias [4H]`: `[n, T + 1, H]`, the hidden states `h_1 … h_T` then the last cell `C_T`
     /// (one tensor, so that one autodiff node carries every output).
-    fn kernel_lstm(
+    fn kernel_gated_recurrence(
         x: FloatTensor<Self>,
         h0: FloatTensor<Self>,
         c0: FloatTensor<Self>,
@@ -84,30 +84,36 @@ fn batch_norm_forward(x: &FlexTensor, gamma: &FlexTensor, beta: &FlexTensor, eps
 }
 
 /// The sizes of an LSTM call from its input and weight.
-fn lstm_shape(x: &FlexTensor, weight: &FlexTensor) -> LstmShape {
+fn recurrence_shape(x: &FlexTensor, weight: &FlexTensor) -> RecurrenceShape {
     let [n, steps, input] = cpu::dims::<3>(x);
     let [_, gates] = cpu::dims::<2>(weight);
-    LstmShape { n, steps, input, hidden: gates / 4 }
+    RecurrenceShape { n, steps, input, hidden: gates / 4 }
 }
 
 /// The LSTM forward on flex tensors: the packed output `[n, T + 1, H]` and the tape.
-fn lstm_forward(
+fn recurrence_forward(
     x: &FlexTensor,
     h0: &FlexTensor,
     c0: &FlexTensor,
     weight: &FlexTensor,
     bias: &FlexTensor,
-) -> (FlexTensor, LstmTape, LstmShape) {
-    let shape = lstm_shape(x, weight);
+) -> (FlexTensor, RecurrenceTape, RecurrenceShape) {
+    let shape = recurrence_shape(x, weight);
     let weight = weight.to_contiguous();
     let (packed, tape) =
-        lstm::forward(&cpu::values(x), shape, &cpu::values(h0), &cpu::values(c0), &weight, &cpu::values(bias));
+        recurrence::forward(&cpu::values(x), shape, &cpu::values(h0), &cpu::values(c0), &weight, &cpu::values(bias));
     (cpu::tensor(packed, [shape.n, shape.steps + 1, shape.hidden]), tape, shape)
 }
 
 impl CpuKernels for Flex {
-    fn kernel_lstm(x: FlexTensor, h0: FlexTensor, c0: FlexTensor, weight: FlexTensor, bias: FlexTensor) -> FlexTensor {
-        lstm_forward(&x, &h0, &c0, &weight, &bias).0
+    fn kernel_gated_recurrence(
+        x: FlexTensor,
+        h0: FlexTensor,
+        c0: FlexTensor,
+        weight: FlexTensor,
+        bias: FlexTensor,
+    ) -> FlexTensor {
+        recurrence_forward(&x, &h0, &c0, &weight, &bias).0
     }
 
     fn kernel_conv2d(x: FlexTensor, weight: FlexTensor, geometry: ConvGeometry) -> FlexTensor {
@@ -313,18 +319,18 @@ impl Backward<Flex, 3> for BatchNormBackward {
 
 /// The backward node of the LSTM sequence: parents `[x, h0, c0, weight, bias]`.
 #[derive(Debug)]
-struct LstmBackward;
+struct RecurrenceBackward;
 
-impl Backward<Flex, 5> for LstmBackward {
+impl Backward<Flex, 5> for RecurrenceBackward {
     /// The tape, the sizes and the weight.
-    type State = (LstmTape, LstmShape, FlexTensor);
+    type State = (RecurrenceTape, RecurrenceShape, FlexTensor);
 
     fn backward(self, ops: Ops<Self::State, 5>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
         let [node_x, node_h0, node_c0, node_w, node_b] = ops.parents.map(|node| node.map(|n| n.id));
         let grad = grads.consume::<Flex>(&ops.node);
         let (tape, shape, weight) = ops.state;
-        let g = lstm::backward(&tape, shape, &weight, &cpu::values(&grad));
-        let LstmShape { n, steps, input, hidden } = shape;
+        let g = recurrence::backward(&tape, shape, &weight, &cpu::values(&grad));
+        let RecurrenceShape { n, steps, input, hidden } = shape;
         register(grads, node_x, Some(cpu::tensor(g.x, [n, steps, input])));
         register(grads, node_h0, Some(cpu::tensor(g.h0, [n, hidden])));
         register(grads, node_c0, Some(cpu::tensor(g.c0, [n, hidden])));
@@ -334,7 +340,7 @@ impl Backward<Flex, 5> for LstmBackward {
 }
 
 impl<C: CheckpointStrategy> CpuKernels for Autodiff<Flex, C> {
-    fn kernel_lstm(
+    fn kernel_gated_recurrence(
         x: FloatTensor<Self>,
         h0: FloatTensor<Self>,
         c0: FloatTensor<Self>,
@@ -343,8 +349,8 @@ impl<C: CheckpointStrategy> CpuKernels for Autodiff<Flex, C> {
     ) -> FloatTensor<Self> {
         let nodes = [x.node(), h0.node(), c0.node(), weight.node(), bias.node()];
         let (packed, tape, shape) =
-            lstm_forward(x.primitive(), h0.primitive(), c0.primitive(), weight.primitive(), bias.primitive());
-        match LstmBackward.prepare::<C>(nodes).compute_bound().stateful() {
+            recurrence_forward(x.primitive(), h0.primitive(), c0.primitive(), weight.primitive(), bias.primitive());
+        match RecurrenceBackward.prepare::<C>(nodes).compute_bound().stateful() {
             OpsKind::Tracked(prep) => prep.finish((tape, shape, weight.primitive().to_contiguous()), packed),
             OpsKind::UnTracked(prep) => prep.finish(packed),
         }

@@ -11,8 +11,8 @@
 //!   fastest, ours or flex's own (see [`extension`]);
 //! - training-mode batch norm `y = γ·(x − μ_B)/√(σ²_B + ε) + β`, one fused pass for the statistics
 //!   and one for the output, two for the backward ([`cpu::batch_norm`]);
-//! - the LSTM over a whole sequence, backward through time inside the op ([`cpu::lstm`],
-//!   [`lstm_sequence`]).
+//! - the LSTM over a whole sequence, backward through time inside the op ([`cpu::gated_recurrence`],
+//!   [`gated_recurrence`]).
 //!
 //! Models call them through the layers they already hold: `conv.apply(x)` ([`ConvKernel`]) for
 //! Burn's `Conv2d` and `ConvTranspose2d`, `norm.apply(x)` ([`NormKernel`]) for `BatchNorm` — the
@@ -129,7 +129,7 @@ pub fn conv_transpose2d_with(
 /// whole sequence `x [n, T, D]` from `h0`, `c0 [n, H]`, as one op: `(h_1 … h_T [n, T, H], h_T,
 /// C_T)`, or `None` where our kernels do not run (any device but flex, [`Kernels::Burn`]): the
 /// caller then steps its own tensor formulation.
-pub fn lstm_sequence(
+pub fn gated_recurrence(
     kernels: Kernels,
     x: Tensor<3>,
     h0: Tensor<2>,
@@ -143,7 +143,7 @@ pub fn lstm_sequence(
     }
     let [_, gates] = weight.dims();
     let hidden = gates / 4;
-    let packed = Tensor::<3>::from_dispatch(<Dispatch as CpuKernels>::kernel_lstm(
+    let packed = Tensor::<3>::from_dispatch(<Dispatch as CpuKernels>::kernel_gated_recurrence(
         x.into_dispatch(),
         h0.into_dispatch(),
         c0.into_dispatch(),

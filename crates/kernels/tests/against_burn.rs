@@ -35,6 +35,26 @@ fn assert_close<const D: usize>(what: &str, case: &str, ours: Tensor<D>, burns: 
     assert!(gap <= 1e-4, "{case}: {what} differs from Burn's by {gap:e} (relative)");
 }
 
+/// Our layer's output `ours` against Burn's `burns` on the same `[x, weight]` and `bias`, and the
+/// gradients of both under the same random upstream gradient.
+fn assert_same_layer(
+    case: &str,
+    [x, weight]: [&Tensor<4>; 2],
+    bias: Option<&Tensor<1>>,
+    ours: Tensor<4>,
+    burns: Tensor<4>,
+) {
+    let upstream = Tensor::<4>::random(burns.dims(), Distribution::Normal(0.0, 1.0), &burns.device());
+    assert_close("output", case, ours.clone(), burns.clone());
+    let ours_grads = (ours * upstream.clone()).sum().backward();
+    let burns_grads = (burns * upstream).sum().backward();
+    assert_close("∂x", case, x.grad(&ours_grads).unwrap(), x.grad(&burns_grads).unwrap());
+    assert_close("∂W", case, weight.grad(&ours_grads).unwrap(), weight.grad(&burns_grads).unwrap());
+    if let Some(bias) = bias {
+        assert_close("∂b", case, bias.grad(&ours_grads).unwrap(), bias.grad(&burns_grads).unwrap());
+    }
+}
+
 struct ConvCase {
     name: &'static str,
     x: [usize; 4],
@@ -48,7 +68,7 @@ fn conv_cases() -> Vec<ConvCase> {
     let g = |s: usize, p: usize, d: usize| ConvGeometry::symmetric([s, s], [p, p], [d, d]);
     vec![
         ConvCase {
-            name: "4x4 s2 p1, 1→32, 28x28 (AE/VAE/D first layer)",
+            name: "4x4 s2 p1, 1→32, 28x28 (the Fashion models' first layer)",
             x: [3, 1, 28, 28],
             c_out: 32,
             kernel: [4, 4],
@@ -80,7 +100,7 @@ fn conv_cases() -> Vec<ConvCase> {
             bias: false,
         },
         ConvCase {
-            name: "7x7 p0 (CycleGAN head after reflection)",
+            name: "7x7 p0 (a head after reflection padding)",
             x: [2, 4, 14, 14],
             c_out: 3,
             kernel: [7, 7],
@@ -88,7 +108,7 @@ fn conv_cases() -> Vec<ConvCase> {
             bias: true,
         },
         ConvCase {
-            name: "3x3 s2 p1, odd 15x15 (CycleGAN down)",
+            name: "3x3 s2 p1, odd 15x15 (a ResNet generator's way down)",
             x: [2, 4, 15, 15],
             c_out: 8,
             kernel: [3, 3],
@@ -158,15 +178,7 @@ fn convolution_output_and_gradients_match_burns() {
             1,
         );
         let burns = module::conv2d(x.clone(), weight.clone(), bias.clone(), options);
-        let upstream = Tensor::<4>::random(burns.dims(), Distribution::Normal(0.0, 1.0), &device);
-        assert_close("output", case.name, ours.clone(), burns.clone());
-        let ours_grads = (ours * upstream.clone()).sum().backward();
-        let burns_grads = (burns * upstream).sum().backward();
-        assert_close("∂x", case.name, x.grad(&ours_grads).unwrap(), x.grad(&burns_grads).unwrap());
-        assert_close("∂W", case.name, weight.grad(&ours_grads).unwrap(), weight.grad(&burns_grads).unwrap());
-        if let Some(bias) = bias {
-            assert_close("∂b", case.name, bias.grad(&ours_grads).unwrap(), bias.grad(&burns_grads).unwrap());
-        }
+        assert_same_layer(case.name, [&x, &weight], bias.as_ref(), ours, burns);
     }
 }
 
@@ -198,7 +210,7 @@ fn transposed_convolution_output_and_gradients_match_burns() {
             bias: true,
         },
         TransposeCase {
-            name: "4x4 s2 p1 no bias, batch 1 (DCGAN G)",
+            name: "4x4 s2 p1 no bias, batch 1 (a generator)",
             x: [1, 8, 7, 7],
             c_out: 4,
             kernel: 4,
@@ -206,7 +218,7 @@ fn transposed_convolution_output_and_gradients_match_burns() {
             bias: false,
         },
         TransposeCase {
-            name: "3x3 s2 p1 out 1, odd 5x5 (CycleGAN up)",
+            name: "3x3 s2 p1 out 1, odd 5x5 (a ResNet generator's way up)",
             x: [2, 6, 5, 5],
             c_out: 3,
             kernel: 3,
@@ -240,15 +252,7 @@ fn transposed_convolution_output_and_gradients_match_burns() {
             1,
         );
         let burns = module::conv_transpose2d(x.clone(), weight.clone(), bias.clone(), options);
-        let upstream = Tensor::<4>::random(burns.dims(), Distribution::Normal(0.0, 1.0), &device);
-        assert_close("output", case.name, ours.clone(), burns.clone());
-        let ours_grads = (ours * upstream.clone()).sum().backward();
-        let burns_grads = (burns * upstream).sum().backward();
-        assert_close("∂x", case.name, x.grad(&ours_grads).unwrap(), x.grad(&burns_grads).unwrap());
-        assert_close("∂W", case.name, weight.grad(&ours_grads).unwrap(), weight.grad(&burns_grads).unwrap());
-        if let Some(bias) = bias {
-            assert_close("∂b", case.name, bias.grad(&ours_grads).unwrap(), bias.grad(&burns_grads).unwrap());
-        }
+        assert_same_layer(case.name, [&x, &weight], bias.as_ref(), ours, burns);
     }
 }
 
@@ -284,7 +288,7 @@ fn batch_norm_statistics_output_and_gradients_match_burns() {
     let device = device();
     batch_norm_case([8, 6, 5, 5], &device);
     batch_norm_case([1, 3, 7, 9], &device);
-    batch_norm_case([16, 12], &device); // after a dense layer (DCGAN's projection)
+    batch_norm_case([16, 12], &device); // after a dense layer (a generator's projection)
 }
 
 #[test]
@@ -349,9 +353,9 @@ fn the_formulations_kept_for_measurement_agree_with_flex() {
     gap(ours, flex, "transposed conv ∂W by one GEMM");
 }
 
-/// The LSTM of the lecture stepped with Burn's tensor ops (the lstm crate's formulation, written
-/// again here since a kernel crate depends on no lecture): every `h_t` `[n, T, H]`, `h_T`, `C_T`.
-fn lstm_by_tensor_ops(
+/// The LSTM of the lecture stepped with Burn's tensor ops (the sequences lecture's formulation,
+/// written again here since a kernel crate depends on no lecture): every `h_t` `[n, T, H]`, `h_T`, `C_T`.
+fn stepped_by_tensor_ops(
     x: Tensor<3>,
     h0: Tensor<2>,
     c0: Tensor<2>,
@@ -373,10 +377,10 @@ fn lstm_by_tensor_ops(
 }
 
 #[test]
-fn the_lstm_sequence_op_matches_the_stepped_tensor_formulation() {
+fn the_gated_recurrence_op_matches_the_stepped_tensor_formulation() {
     let device = device();
     for (n, steps, input, hidden) in [(5, 7, 3, 4), (1, 28, 28, 16), (3, 1, 2, 3)] {
-        let name = format!("LSTM n={n} T={steps} D={input} H={hidden}");
+        let name = format!("gated recurrence n={n} T={steps} D={input} H={hidden}");
         let x = random([n, steps, input], &device);
         let h0 = random([n, hidden], &device);
         let c0 = random([n, hidden], &device);
@@ -386,9 +390,9 @@ fn the_lstm_sequence_op_matches_the_stepped_tensor_formulation() {
         let args = || (x.clone(), h0.clone(), c0.clone(), weight.clone(), bias.clone());
         let (a, b, c, d, e) = args();
         let (outs, last_h, last_c) =
-            atelier_kernels::lstm_sequence(Kernels::Ours, a, b, c, d, e).expect("ours run on flex");
+            atelier_kernels::gated_recurrence(Kernels::Ours, a, b, c, d, e).expect("ours run on flex");
         let (a, b, c, d, e) = args();
-        let (outs_ref, last_h_ref, last_c_ref) = lstm_by_tensor_ops(a, b, c, d, e);
+        let (outs_ref, last_h_ref, last_c_ref) = stepped_by_tensor_ops(a, b, c, d, e);
         assert_close("h_1…h_T", &name, outs.clone(), outs_ref.clone());
         assert_close("h_T", &name, last_h.clone(), last_h_ref.clone());
         assert_close("C_T", &name, last_c.clone(), last_c_ref.clone());
@@ -407,7 +411,7 @@ fn the_lstm_sequence_op_matches_the_stepped_tensor_formulation() {
         assert_close("∂b", &name, bias.grad(&ours).unwrap(), bias.grad(&reference).unwrap());
     }
     assert!(
-        atelier_kernels::lstm_sequence(
+        atelier_kernels::gated_recurrence(
             Kernels::Burn,
             Tensor::zeros([1, 2, 3], &device),
             Tensor::zeros([1, 1], &device),

@@ -7,7 +7,6 @@
 
 pub mod blocks;
 pub mod conv_matrix;
-pub mod im2col;
 pub mod latent;
 pub mod linalg;
 pub mod loss;

@@ -118,7 +118,7 @@ impl LstmCell {
         let kernels = atelier_kernels::Kernels::from_environment();
         let (h0, c0) = (state.hidden.clone(), state.cell.clone());
         if let Some((outputs, hidden, cell)) =
-            atelier_kernels::lstm_sequence(kernels, x.clone(), h0, c0, self.weight.val(), self.bias.val())
+            atelier_kernels::gated_recurrence(kernels, x.clone(), h0, c0, self.weight.val(), self.bias.val())
         {
             return (outputs, State { hidden, cell });
         }

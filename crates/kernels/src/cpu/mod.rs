@@ -2,8 +2,8 @@
 
 pub mod batch_norm;
 pub mod conv;
+pub mod gated_recurrence;
 pub mod im2col;
-pub mod lstm;
 
 use std::borrow::Cow;
 

@@ -17,14 +17,14 @@ use burn::backend::flex::FlexTensor;
 
 /// The sizes of one sequence batch: `n` sequences of `steps` inputs of `input` values, `hidden` units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LstmShape {
+pub struct RecurrenceShape {
     pub n: usize,
     pub steps: usize,
     pub input: usize,
     pub hidden: usize,
 }
 
-impl LstmShape {
+impl RecurrenceShape {
     fn width(&self) -> usize {
         self.hidden + self.input
     }
@@ -33,7 +33,7 @@ impl LstmShape {
 /// What the backward pass reads of the forward: every `[h_{t−1}, x_t]`, the activated gates and
 /// every memory cell.
 #[derive(Debug, Clone)]
-pub struct LstmTape {
+pub struct RecurrenceTape {
     /// `[h_{t−1}, x_t]` for each step: `[T·n, H + D]`, step-major.
     pub concat: Vec<f32>,
     /// `f, i, C̃, o` after their activations: `[T, n, 4H]`.
@@ -50,13 +50,13 @@ fn sigmoid(z: f32) -> f32 {
 /// then `C_T`, and the tape for the backward pass.
 pub fn forward(
     x: &[f32],
-    shape: LstmShape,
+    shape: RecurrenceShape,
     h0: &[f32],
     c0: &[f32],
     weight: &FlexTensor,
     bias: &[f32],
-) -> (Vec<f32>, LstmTape) {
-    let LstmShape { n, steps, input, hidden } = shape;
+) -> (Vec<f32>, RecurrenceTape) {
+    let RecurrenceShape { n, steps, input, hidden } = shape;
     let width = shape.width();
     let mut concat = vec![0.0f32; steps * n * width];
     let mut gates = vec![0.0f32; steps * n * 4 * hidden];
@@ -101,11 +101,11 @@ pub fn forward(
         packed[(r * (steps + 1) + steps) * hidden..][..hidden]
             .copy_from_slice(&cells[(steps * n + r) * hidden..][..hidden]);
     }
-    (packed, LstmTape { concat, gates, cells })
+    (packed, RecurrenceTape { concat, gates, cells })
 }
 
 /// The gradients of the sequence op: input, initial hidden state, initial cell, weight, bias.
-pub struct LstmGradients {
+pub struct RecurrenceGradients {
     pub x: Vec<f32>,
     pub h0: Vec<f32>,
     pub c0: Vec<f32>,
@@ -114,8 +114,13 @@ pub struct LstmGradients {
 }
 
 /// Backward through time, given `grad = ∂L/∂packed [n, T + 1, H]` (rows `h_1 … h_T`, then `C_T`).
-pub fn backward(tape: &LstmTape, shape: LstmShape, weight: &FlexTensor, grad: &[f32]) -> LstmGradients {
-    let LstmShape { n, steps, input, hidden } = shape;
+pub fn backward(
+    tape: &RecurrenceTape,
+    shape: RecurrenceShape,
+    weight: &FlexTensor,
+    grad: &[f32],
+) -> RecurrenceGradients {
+    let RecurrenceShape { n, steps, input, hidden } = shape;
     let width = shape.width();
     let weight_t = weight.clone().transpose(0, 1); // [4H, H + D]
     let mut dz_all = vec![0.0f32; steps * n * 4 * hidden];
@@ -160,5 +165,5 @@ pub fn backward(tape: &LstmTape, shape: LstmShape, weight: &FlexTensor, grad: &[
         .into_par_iter()
         .map(|k| (0..steps * n).map(|row| dz_all[row * 4 * hidden + k] as f64).sum::<f64>() as f32)
         .collect();
-    LstmGradients { x: dx, h0: dh, c0: dc, weight: weight_grad, bias }
+    RecurrenceGradients { x: dx, h0: dh, c0: dc, weight: weight_grad, bias }
 }
