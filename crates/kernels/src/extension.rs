@@ -7,7 +7,7 @@
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
 use burn::backend::autodiff::grads::Gradients;
-use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
+use burn::backend::autodiff::ops::{Backward, NodeGuard, Ops, OpsKind};
 use burn::backend::autodiff::{Autodiff, NodeId};
 use burn::backend::flex::FlexTensor;
 use burn::backend::ops::ModuleOps;
@@ -19,7 +19,7 @@ use crate::cpu::gated_recurrence::{self as recurrence, RecurrenceShape, Recurren
 use crate::cpu::{self, batch_norm, conv};
 use crate::geometry::{ConvGeometry, ConvTransposeGeometry};
 
-/// Convolution, transposed convolution and training-mode batch norm as single ops.
+/// Convolution, transposed convolution, training-mode batch norm and the LSTM sequence as single ops.
 #[backend_extension(Flex, Autodiff)]
 pub trait CpuKernels: Backend {
     /// `x [n, c, h, w] ⋆ weight [c_out, c, kh, kw]` → `[n, c_out, ho, wo]`.
@@ -156,7 +156,7 @@ enum ConvKind {
 }
 
 /// Each part of a convolution's forward and backward runs in the formulation measured fastest
-/// (`examples/probe.rs parts|tparts`, docs/speed.md): the parts that are `im2col` + one GEMM with
+/// (`cargo run --example parts -- conv|transposed`, docs/speed.md): the parts that are `im2col` + one GEMM with
 /// the long `c·kh·kw` inner dimension are ours (the convolution's output and weight gradient, the
 /// transposed convolution's input gradient); the parts that are a GEMM with the short `c_out`
 /// inner dimension followed by `col2im` run faster through flex's own transposed convolution,
@@ -213,12 +213,10 @@ pub fn transpose_options(geometry: ConvTransposeGeometry) -> ConvTransposeOption
     ConvTransposeOptions::new(geometry.stride, geometry.padding, geometry.padding_out, geometry.dilation, 1)
 }
 
-/// The backward node of a (transposed) convolution with a bias: parents `[x, weight, bias]`.
+/// The backward node of a (transposed) convolution: parents `[x, weight]`, or
+/// `[x, weight, bias]` when it has a bias.
 #[derive(Debug)]
-struct ConvWithBias;
-/// The same without a bias: parents `[x, weight]`.
-#[derive(Debug)]
-struct ConvWithoutBias;
+struct ConvBackward;
 
 /// What a convolution's backward needs: its input, its kernel and which convolution it was.
 type ConvState = (FlexTensor, FlexTensor, ConvKind);
@@ -229,11 +227,13 @@ fn register(grads: &mut Gradients, node: Option<NodeId>, tensor: Option<FlexTens
     }
 }
 
-impl Backward<Flex, 3> for ConvWithBias {
+impl<const N: usize> Backward<Flex, N> for ConvBackward {
     type State = ConvState;
 
-    fn backward(self, ops: Ops<Self::State, 3>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
-        let [node_x, node_w, node_b] = ops.parents.map(|node| node.map(|n| n.id));
+    fn backward(self, ops: Ops<Self::State, N>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
+        // `[x, weight, bias]`, the bias absent (never tracked) for a node of two parents.
+        let [node_x, node_w, node_b]: [Option<NodeId>; 3] =
+            std::array::from_fn(|i| ops.parents.get(i).and_then(Option::as_ref).map(|node| node.id));
         let grad = grads.consume::<Flex>(&ops.node);
         let (x, weight, kind) = ops.state;
         let wanted = [node_x.is_some(), node_w.is_some(), node_b.is_some()];
@@ -244,19 +244,6 @@ impl Backward<Flex, 3> for ConvWithBias {
     }
 }
 
-impl Backward<Flex, 2> for ConvWithoutBias {
-    type State = ConvState;
-
-    fn backward(self, ops: Ops<Self::State, 2>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
-        let [node_x, node_w] = ops.parents.map(|node| node.map(|n| n.id));
-        let grad = grads.consume::<Flex>(&ops.node);
-        let (x, weight, kind) = ops.state;
-        let g = kind.backward(&x, &weight, &grad, [node_x.is_some(), node_w.is_some(), false]);
-        register(grads, node_x, g.input);
-        register(grads, node_w, g.weight);
-    }
-}
-
 /// One autodiff node for a (transposed) convolution over flex.
 fn tracked_conv<C: CheckpointStrategy>(
     x: FloatTensor<Autodiff<Flex, C>>,
@@ -264,27 +251,29 @@ fn tracked_conv<C: CheckpointStrategy>(
     bias: Option<FloatTensor<Autodiff<Flex, C>>>,
     kind: ConvKind,
 ) -> FloatTensor<Autodiff<Flex, C>> {
-    match bias {
-        Some(bias) => {
-            match ConvWithBias.prepare::<C>([x.node(), weight.node(), bias.node()]).compute_bound().stateful() {
-                OpsKind::Tracked(prep) => {
-                    let (x, weight) = (x.primitive().clone(), weight.primitive().clone());
-                    let out = kind.forward(&x, &weight, Some(bias.primitive()));
-                    prep.finish((x, weight, kind), out)
-                }
-                OpsKind::UnTracked(prep) => {
-                    prep.finish(kind.forward(x.primitive(), weight.primitive(), Some(bias.primitive())))
-                }
-            }
-        }
-        None => match ConvWithoutBias.prepare::<C>([x.node(), weight.node()]).compute_bound().stateful() {
-            OpsKind::Tracked(prep) => {
-                let (x, weight) = (x.primitive().clone(), weight.primitive().clone());
-                let out = kind.forward(&x, &weight, None);
-                prep.finish((x, weight, kind), out)
-            }
-            OpsKind::UnTracked(prep) => prep.finish(kind.forward(x.primitive(), weight.primitive(), None)),
-        },
+    let (x_primitive, weight_primitive) = (x.primitive(), weight.primitive());
+    match &bias {
+        Some(bias) => conv_node::<C, 3>(
+            [x.node(), weight.node(), bias.node()],
+            [x_primitive, weight_primitive],
+            Some(bias.primitive()),
+            kind,
+        ),
+        None => conv_node::<C, 2>([x.node(), weight.node()], [x_primitive, weight_primitive], None, kind),
+    }
+}
+
+/// The forward of a (transposed) convolution, recorded as a [`ConvBackward`] node over `nodes`.
+fn conv_node<C: CheckpointStrategy, const N: usize>(
+    nodes: [NodeGuard; N],
+    [x, weight]: [&FlexTensor; 2],
+    bias: Option<&FlexTensor>,
+    kind: ConvKind,
+) -> FloatTensor<Autodiff<Flex, C>> {
+    let out = kind.forward(x, weight, bias);
+    match ConvBackward.prepare::<C>(nodes).compute_bound().stateful() {
+        OpsKind::Tracked(prep) => prep.finish((x.clone(), weight.clone(), kind), out),
+        OpsKind::UnTracked(prep) => prep.finish(out),
     }
 }
 
@@ -329,7 +318,7 @@ impl Backward<Flex, 5> for RecurrenceBackward {
         let [node_x, node_h0, node_c0, node_w, node_b] = ops.parents.map(|node| node.map(|n| n.id));
         let grad = grads.consume::<Flex>(&ops.node);
         let (tape, shape, weight) = ops.state;
-        let g = recurrence::backward(&tape, shape, &weight, &cpu::values(&grad));
+        let g = recurrence::backward(tape, shape, &weight, &cpu::values(&grad));
         let RecurrenceShape { n, steps, input, hidden } = shape;
         register(grads, node_x, Some(cpu::tensor(g.x, [n, steps, input])));
         register(grads, node_h0, Some(cpu::tensor(g.h0, [n, hidden])));

@@ -8,6 +8,8 @@
 
 use rayon::prelude::*;
 
+use super::per_channel;
+
 /// The output and the batch statistics (mean, biased variance) of a training-mode batch norm.
 pub struct Normalized {
     pub output: Vec<f32>,
@@ -22,23 +24,6 @@ pub struct NormGradients {
     pub beta: Vec<f32>,
 }
 
-/// `[n, c, l]`: for channel `ch`, the sum of `f(index, value)` over its `n·l` entries.
-fn per_channel(x: &[f32], [n, c, l]: [usize; 3], f: impl Fn(usize, f32) -> f64 + Sync) -> Vec<f64> {
-    (0..c)
-        .into_par_iter()
-        .map(|ch| {
-            let mut total = 0.0f64;
-            for image in 0..n {
-                let start = (image * c + ch) * l;
-                for (offset, &value) in x[start..start + l].iter().enumerate() {
-                    total += f(start + offset, value);
-                }
-            }
-            total
-        })
-        .collect()
-}
-
 /// The inverse standard deviation `1/√(σ² + ε)` per channel.
 fn inverse_std(variance: &[f32], epsilon: f64) -> Vec<f32> {
     variance.iter().map(|&v| (1.0 / (v as f64 + epsilon).sqrt()) as f32).collect()
@@ -48,10 +33,10 @@ fn inverse_std(variance: &[f32], epsilon: f64) -> Vec<f32> {
 pub fn forward(x: &[f32], shape: [usize; 3], gamma: &[f32], beta: &[f32], epsilon: f64) -> Normalized {
     let [n, c, l] = shape;
     let m = (n * l) as f64;
-    let sums = per_channel(x, shape, |_, v| v as f64);
-    let squares = per_channel(x, shape, |_, v| (v as f64) * (v as f64));
-    let mean: Vec<f64> = sums.iter().map(|s| s / m).collect();
-    let variance: Vec<f32> = squares.iter().zip(&mean).map(|(q, mu)| (q / m - mu * mu).max(0.0) as f32).collect();
+    // Σx and Σx² in one pass.
+    let sums = per_channel(x, shape, |_, _, v| [v as f64, (v as f64) * (v as f64)]);
+    let mean: Vec<f64> = sums.iter().map(|[s, _]| s / m).collect();
+    let variance: Vec<f32> = sums.iter().zip(&mean).map(|([_, q], mu)| (q / m - mu * mu).max(0.0) as f32).collect();
     let mean: Vec<f32> = mean.iter().map(|&mu| mu as f32).collect();
     let inv_std = inverse_std(&variance, epsilon);
     let mut output = vec![0.0f32; x.len()];
@@ -81,14 +66,11 @@ pub fn backward(
     let [n, c, l] = shape;
     let m = (n * l) as f32;
     let inv_std = inverse_std(variance, epsilon);
-    let channel = |index: usize| (index / l) % c;
-    let beta = per_channel(grad, shape, |_, g| g as f64);
-    let gamma_grad = per_channel(grad, shape, |index, g| {
-        let ch = channel(index);
-        (g as f64) * ((x[index] - mean[ch]) * inv_std[ch]) as f64
-    });
-    let beta: Vec<f32> = beta.iter().map(|&b| b as f32).collect();
-    let gamma_grad: Vec<f32> = gamma_grad.iter().map(|&g| g as f32).collect();
+    // Σ∂y and Σ∂y·x̂ in one pass.
+    let sums =
+        per_channel(grad, shape, |ch, index, g| [g as f64, (g as f64) * ((x[index] - mean[ch]) * inv_std[ch]) as f64]);
+    let beta: Vec<f32> = sums.iter().map(|[b, _]| *b as f32).collect();
+    let gamma_grad: Vec<f32> = sums.iter().map(|[_, g]| *g as f32).collect();
     let mut input = vec![0.0f32; x.len()];
     input.par_chunks_mut(c * l).enumerate().for_each(|(image, out)| {
         for ch in 0..c {

@@ -115,7 +115,7 @@ pub struct RecurrenceGradients {
 
 /// Backward through time, given `grad = ∂L/∂packed [n, T + 1, H]` (rows `h_1 … h_T`, then `C_T`).
 pub fn backward(
-    tape: &RecurrenceTape,
+    tape: RecurrenceTape,
     shape: RecurrenceShape,
     weight: &FlexTensor,
     grad: &[f32],
@@ -157,7 +157,7 @@ pub fn backward(
         }
     }
     // ∂W = Σ_t [h_{t−1}, x_t]ᵀ·∂z_t: one GEMM over all steps.
-    let concat = tensor(tape.concat.clone(), [steps * n, width]);
+    let concat = tensor(tape.concat, [steps * n, width]);
     let dz_matrix = tensor(dz_all, [steps * n, 4 * hidden]);
     let weight_grad = values(&matmul(concat.transpose(0, 1), dz_matrix.clone())).into_owned(); // [H + D, 4H]
     let dz_all = values(&dz_matrix);

@@ -151,11 +151,5 @@ pub fn from_channel_rows_into(rows: &[f32], n: usize, c: usize, p: usize, bias: 
 
 /// Per channel, the sum over the batch and positions of `x [n, c, p]`: the gradient of a bias.
 pub fn channel_sums(x: &[f32], n: usize, c: usize, p: usize) -> Vec<f32> {
-    (0..c)
-        .into_par_iter()
-        .map(|ch| {
-            (0..n).map(|image| x[(image * c + ch) * p..][..p].iter().map(|&v| v as f64).sum::<f64>()).sum::<f64>()
-                as f32
-        })
-        .collect()
+    super::per_channel(x, [n, c, p], |_, _, v| [v as f64]).iter().map(|[sum]| *sum as f32).collect()
 }

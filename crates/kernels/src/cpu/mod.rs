@@ -7,6 +7,8 @@ pub mod im2col;
 
 use std::borrow::Cow;
 
+use rayon::prelude::*;
+
 use burn::backend::Flex;
 use burn::backend::flex::FlexTensor;
 use burn::backend::ops::FloatTensorOps;
@@ -40,4 +42,27 @@ pub fn matmul(lhs: FlexTensor, rhs: FlexTensor) -> FlexTensor {
 /// `tensor` seen as `[rows, columns]` (it must hold `rows·columns` values).
 pub fn as_matrix(tensor: FlexTensor, rows: usize, columns: usize) -> FlexTensor {
     Flex::float_reshape(tensor, Shape::new([rows, columns]))
+}
+
+/// For `x [n, c, l]`, per channel `ch`, the sums over its `n·l` entries of the `K` values
+/// `f(ch, index, value)` (`index` into `x`), accumulated in `f64`; channels in parallel.
+pub fn per_channel<const K: usize>(
+    x: &[f32],
+    [n, c, l]: [usize; 3],
+    f: impl Fn(usize, usize, f32) -> [f64; K] + Sync,
+) -> Vec<[f64; K]> {
+    (0..c)
+        .into_par_iter()
+        .map(|ch| {
+            let mut totals = [0.0f64; K];
+            for image in 0..n {
+                let start = (image * c + ch) * l;
+                for (offset, &value) in x[start..start + l].iter().enumerate() {
+                    let terms = f(ch, start + offset, value);
+                    totals.iter_mut().zip(terms).for_each(|(total, term)| *total += term);
+                }
+            }
+            totals
+        })
+        .collect()
 }
