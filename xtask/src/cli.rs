@@ -85,6 +85,9 @@ pub enum DatasetArg {
     /// Facebook's emoji images, for local use only (no clear licence: never embedded or shipped),
     /// into data/emoji/img/facebook/64: e.g. `translate --in` them with a Twitter → Google run.
     EmojiFacebook,
+    /// Textures (brick, grass, gravel) and photographs (chelsea, coffee), CC0, from the scikit-image
+    /// 0.26.0 wheel on PyPI, into data/textures.
+    Textures,
 }
 
 /// A split of the dataset.

@@ -17,6 +17,7 @@ pub fn fetch(dataset: DatasetArg, dir: Option<PathBuf>, root: &Path) -> Result<(
         DatasetArg::EmojiFacebook => {
             return fetch_facebook_emoji(dir.unwrap_or_else(|| root.join("data").join("emoji")));
         }
+        DatasetArg::Textures => return fetch_textures(dir.unwrap_or_else(|| root.join("data").join("textures"))),
     };
     let dir = dir.unwrap_or_else(|| root.join("data").join(known.name()));
     fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -73,6 +74,79 @@ fn download(url: &str, target: &Path) -> bool {
         let _ = fs::remove_file(target);
     }
     downloaded
+}
+
+/// The scikit-image wheel whose `skimage/data/` holds the textures, and its MD5 (PyPI's file).
+const TEXTURES_WHEEL: (&str, &str) = (
+    "https://files.pythonhosted.org/packages/a5/2a/e71c1a7d90e70da67b88ccc609bd6ae54798d5847369b15d3a8052232f9d/\
+     scikit_image-0.26.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl",
+    "6f23ec42ed72f41758726c965fbf018e",
+);
+
+/// The images taken from the wheel and their MD5s (all CC0, as `skimage.data`'s documentation
+/// states: `assets/textures-mini/README.md`).
+const TEXTURE_FILES: [(&str, &str); 5] = [
+    ("brick.png", "b4177b840b8d017fd04c0fe8c9dafc61"),
+    ("grass.png", "406db280a14db26d04b65c3c3d0c188f"),
+    ("gravel.png", "1ae4f1e9e7988a5279ee2b3b0bd24e1f"),
+    ("chelsea.png", "0f1b4a59504988622035d850dc0555ac"),
+    ("coffee.png", "f24210802e8d0690e0c1c2302f907cc4"),
+];
+
+/// Downloads the scikit-image wheel, checks its MD5, unpacks the five images (with `unzip`) into a
+/// staging folder, checks each one's MD5, then moves them into `dir` with a licence note. The
+/// wheel is removed afterwards; images already in place with the right MD5 are kept.
+fn fetch_textures(dir: PathBuf) -> Result<(), String> {
+    fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let present = |name: &str, md5: &str| verify_md5(&dir.join(name), md5).is_ok();
+    if TEXTURE_FILES.iter().all(|(name, md5)| present(name, md5)) {
+        eprintln!("{}: already here, checksums ok", dir.display());
+    } else {
+        let (url, md5) = TEXTURES_WHEEL;
+        let wheel = dir.join("scikit_image-0.26.0.whl");
+        if !(wheel.exists() && verify_md5(&wheel, md5).is_ok()) {
+            let partial = wheel.with_extension("whl.part");
+            if !download(url, &partial) {
+                return Err(format!(
+                    "could not download {url} (offline, or curl missing?). `pip download --no-deps \
+                     scikit-image==0.26.0` fetches the same wheel: put it in {} as scikit_image-0.26.0.whl and run \
+                     this again; the embedded small copies are used when no textures folder is found",
+                    dir.display()
+                ));
+            }
+            verify_md5(&partial, md5).map_err(|e| {
+                let _ = fs::remove_file(&partial);
+                e.to_string()
+            })?;
+            fs::rename(&partial, &wheel).map_err(|e| format!("{}: {e}", wheel.display()))?;
+        }
+        let staging = dir.join(".unpacking");
+        if staging.exists() {
+            fs::remove_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
+        }
+        let members: Vec<String> = TEXTURE_FILES.iter().map(|(name, _)| format!("skimage/data/{name}")).collect();
+        let status = Command::new("unzip").args(["-q", "-j"]).arg(&wheel).args(&members).arg("-d").arg(&staging).status();
+        if !matches!(status, Ok(s) if s.success()) {
+            return Err(format!("could not unpack {} with unzip (apt-get install unzip)", wheel.display()));
+        }
+        for (name, md5) in TEXTURE_FILES {
+            verify_md5(&staging.join(name), md5).map_err(|e| e.to_string())?;
+        }
+        for (name, _) in TEXTURE_FILES {
+            fs::rename(staging.join(name), dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()))?;
+        }
+        fs::remove_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
+        let _ = fs::remove_file(&wheel);
+    }
+    let note = "brick.png (CC0Textures Bricks25), grass.png (DeviantArt linolafett Grass-01), gravel.png \
+                (CC0Textures Gravel04), chelsea.png (Stefan van der Walt), coffee.png (Rachel Michetti): all \
+                Creative Commons CC0, from scikit-image 0.26.0 (skimage/data), as its documentation states.\n";
+    atelier_core::atomic::write_atomic(&dir.join("LICENSE-textures.txt"), note.as_bytes()).map_err(|e| e.to_string())?;
+    println!(
+        "textures are in {} (brick, grass, gravel; photographs chelsea, coffee): a lecture reads them by name (--style brick)",
+        dir.display()
+    );
+    Ok(())
 }
 
 /// Downloads the Google and Twitter emoji tarballs, verifies their MD5s, and unpacks the catalogue,

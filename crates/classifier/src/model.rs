@@ -123,6 +123,31 @@ impl Classifier {
 }
 
 impl Convs {
+    /// Each convolution's output after its ReLU (batch norm on its running statistics where the
+    /// model is not training), of grey images of any size: the CNN's `[n, 32, h, w]`,
+    /// `[n, 64, h/2, w/2]`; the VGG's four. What the style lecture measures textures with.
+    pub fn feature_maps(&self, x: Tensor<4>) -> Vec<Tensor<4>> {
+        match self {
+            Convs::Cnn(c) => {
+                let first = c.relu.forward(c.conv1.apply(x)); // [n, 32, h, w]
+                let second = c.relu.forward(c.conv2.apply(c.pool.forward(first.clone()))); // [n, 64, h/2, w/2]
+                vec![first, second]
+            }
+            Convs::Vgg(v) => {
+                let mut maps = Vec::with_capacity(v.convs.len());
+                let mut x = x;
+                for (i, (conv, norm)) in v.convs.iter().zip(&v.norms).enumerate() {
+                    if i > 0 && i % 2 == 0 {
+                        x = v.pool.forward(x); // [n, 32, h/2, w/2]
+                    }
+                    x = v.relu.forward(norm.apply(conv.apply(x)));
+                    maps.push(x.clone());
+                }
+                maps
+            }
+        }
+    }
+
     /// `[n, 1, 28, 28]` → `[n, 64, 7, 7]`
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
         match self {

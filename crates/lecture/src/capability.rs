@@ -107,6 +107,10 @@ pub trait FrozenNet {
     /// Penultimate features `[n, h]` and class logits `[n, classes]` of images `[n, 1, 28, 28]`.
     fn features_and_logits(&self, images: Tensor<4>) -> (Tensor<2>, Tensor<2>);
 
+    /// Each convolution layer's output (after its ReLU) of grey images `[n, 1, h, w]` of any
+    /// size; none for a classifier without convolutions.
+    fn feature_maps(&self, images: Tensor<4>) -> Vec<Tensor<4>>;
+
     /// The number of classes.
     fn classes(&self) -> usize;
 

@@ -24,4 +24,7 @@ pub enum Budget {
     EmojiPairs(usize),
     /// Environment steps of an agent.
     EnvironmentSteps(u64),
+    /// Epochs of a lecture that reads its own few images (found by their own search order, never
+    /// in the Fashion `--data-dir`).
+    Epochs(usize),
 }

@@ -17,6 +17,7 @@ pub fn lectures() -> Registry {
         &atelier_cyclegan::lecture::LECTURE,
         &atelier_segmentation::lecture::LECTURE,
         &atelier_facenet::lecture::LECTURE,
+        &atelier_style::lecture::LECTURE,
         // Instruments the course trains but does not teach.
         &atelier_evaluation::emoji::lecture::LECTURE,
     ])

@@ -162,6 +162,10 @@ impl FrozenNet for Frozen {
         (phi, logits)
     }
 
+    fn feature_maps(&self, images: Tensor<4>) -> Vec<Tensor<4>> {
+        self.model.convs.as_ref().map_or_else(Vec::new, |convs| convs.feature_maps(images))
+    }
+
     fn classes(&self) -> usize {
         self.config.classes
     }

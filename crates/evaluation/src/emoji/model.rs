@@ -80,15 +80,24 @@ impl EmojiEvaluatorNet {
     /// Shared features of images in `[0, 1]` (scaled to `[−1, 1]` here):
     /// `[n, 3, 64, 64]` → `[n, 256]`.
     pub fn features(&self, images_unit: Tensor<4>) -> Tensor<2> {
-        let mut x = images_unit.mul_scalar(2.0).sub_scalar(1.0); // [n, 3, 64, 64] in [−1, 1]
-        let last = self.blocks.len() - 1;
+        let last = self.activations(images_unit).pop().expect("the trunk has blocks"); // [n, 256, 8, 8]
+        self.global_average.forward(last).flatten::<2>(1, 3) // [n, 256, 1, 1] → [n, 256]
+    }
+
+    /// Each block's output (after its ReLU, before the pooling) of images in `[0, 1]` of any size
+    /// `h × w` (divisible by 8): `[n, 32, h, w]`, `[n, 64, h/2, w/2]`, `[n, 128, h/4, w/4]`,
+    /// `[n, 256, h/8, w/8]` — the feature maps the style lecture matches.
+    pub fn activations(&self, images_unit: Tensor<4>) -> Vec<Tensor<4>> {
+        let mut x = images_unit.mul_scalar(2.0).sub_scalar(1.0); // [n, 3, h, w] in [−1, 1]
+        let mut maps = Vec::with_capacity(self.blocks.len());
         for (i, block) in self.blocks.iter().enumerate() {
-            x = block.forward(x); // [n, 32, 64, 64], [n, 64, 32, 32], [n, 128, 16, 16], [n, 256, 8, 8]
-            if i < last {
-                x = self.pool.forward(x); // [n, 32, 32, 32], [n, 64, 16, 16], [n, 128, 8, 8]
+            if i > 0 {
+                x = self.pool.forward(x); // [n, 32, h/2, w/2], [n, 64, h/4, w/4], [n, 128, h/8, w/8]
             }
+            x = block.forward(x); // [n, 32, h, w], [n, 64, h/2, w/2], [n, 128, h/4, w/4], [n, 256, h/8, w/8]
+            maps.push(x.clone());
         }
-        self.global_average.forward(x).flatten::<2>(1, 3) // [n, 256, 1, 1] → [n, 256]
+        maps
     }
 
     /// `[n, 256]` → `[n, 9]`

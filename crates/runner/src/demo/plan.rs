@@ -86,7 +86,7 @@ impl LecturePlan {
         match self.plan.budget {
             Budget::Images(_) => LectureData::Fashion,
             Budget::EmojiPairs(_) => LectureData::Emoji,
-            Budget::EnvironmentSteps(_) => LectureData::None,
+            Budget::EnvironmentSteps(_) | Budget::Epochs(_) => LectureData::None,
         }
     }
 
@@ -96,6 +96,7 @@ impl LecturePlan {
             Budget::Images(n) => format!("{} training images", scaled(n as f64, scale) as usize),
             Budget::EmojiPairs(n) => format!("{} emoji pairs", scaled(n as f64, scale) as usize),
             Budget::EnvironmentSteps(n) => format!("{} environment steps", scaled(n as f64, scale) as u64),
+            Budget::Epochs(n) => format!("{} epochs", (scaled(n as f64, scale) as usize).max(1)),
         }
     }
 
@@ -120,6 +121,10 @@ impl LecturePlan {
             Budget::EnvironmentSteps(steps) => {
                 let steps = (scaled(steps as f64, setting.scale) as u64).max(MIN_ENVIRONMENT_STEPS);
                 args.extend(["--total-steps".into(), steps.to_string()]);
+            }
+            Budget::Epochs(epochs) => {
+                let epochs = (scaled(epochs as f64, setting.scale) as usize).max(1);
+                args.extend(["--epochs".into(), epochs.to_string()]);
             }
         }
         args.extend(["--seed".into(), "0".into(), "--out".into(), path_arg(&setting.runs)]);

@@ -1,0 +1,128 @@
+//! The style lecture's hyper-parameters (the `model` part of a run's `config.json`).
+
+use atelier_derive::Params;
+use atelier_train::TrainConfig;
+use serde::{Deserialize, Serialize};
+
+/// What the pixels are optimised for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StyleTask {
+    /// Texture synthesis: from noise, match the style image's Gram matrices only (`α = 0`).
+    Texture,
+    /// Style transfer: from the content image, `α·L_content + β·L_style`.
+    Transfer,
+}
+
+/// The frozen network whose feature statistics are matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FeatureNetwork {
+    /// The colour evaluator's trained trunk (`assets/emoji-evaluator/`): four Conv–BN–ReLU blocks.
+    Emoji,
+    /// Random zero-mean filters of four sizes (3, 5, 9, 15 pixels), one ReLU layer each: the
+    /// untrained baseline (Ustyuzhaninov et al. 2016).
+    Random,
+}
+
+atelier_core::named_choices!(StyleTask,
+    StyleTask::Texture => "texture", "texture synthesis from noise: match the style image's Gram matrices";
+    StyleTask::Transfer => "transfer", "style transfer: the content image's features with the style image's Gram matrices";
+);
+atelier_core::named_choices!(FeatureNetwork,
+    FeatureNetwork::Emoji => "emoji", "the colour evaluator's trained trunk (four Conv–BN–ReLU blocks)";
+    FeatureNetwork::Random => "random", "random zero-mean filters of four sizes (the untrained baseline)";
+);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Params)]
+#[serde(deny_unknown_fields)]
+pub struct StyleConfig {
+    /// What the pixels are optimised for.
+    #[param(selects, set = Self::select_task)]
+    pub task: StyleTask,
+    /// The style (texture) image: a name in the textures folder (brick, grass, gravel) or an image file.
+    #[param(value_name = "NAME|FILE")]
+    pub style: String,
+    /// The content image: a name in the textures folder (chelsea, coffee) or an image file.
+    #[param(value_name = "NAME|FILE", only_if = Self::transfers, why = "applies to --task transfer only")]
+    pub content: String,
+    /// The frozen network whose features are matched.
+    #[param]
+    pub features: FeatureNetwork,
+    /// Side of the synthesised image in pixels (the images are cropped square and resized to it).
+    #[param]
+    pub size: usize,
+    /// Channels of the canvas: 1 where a grey texture is synthesised (a grey style gives a grey
+    /// picture), else 3; set from the data.
+    pub channels: usize,
+    /// β/α: the weight of the style loss over the content loss.
+    #[param(only_if = Self::transfers, why = "applies to --task transfer only (a texture has no content term)")]
+    pub style_weight: f64,
+    /// Adam's learning rate on the pixels (in [0, 1] units).
+    #[param(flag = "lr")]
+    pub learning_rate: f64,
+}
+
+impl Default for StyleConfig {
+    fn default() -> Self {
+        Self::for_task(StyleTask::Texture)
+    }
+}
+
+/// Optimisation steps in one "epoch" of the shared loop: an epoch here is a stretch of steps on
+/// the same image, after which the loop validates, draws the canvas and checkpoints.
+pub const STEPS_PER_EPOCH: usize = 50;
+
+/// The smallest image side the four style layers can see (three 2×2 poolings leave 2×2).
+pub const MIN_SIZE: usize = 16;
+
+impl StyleConfig {
+    /// The preset of a task.
+    pub fn for_task(task: StyleTask) -> Self {
+        Self {
+            task,
+            style: "brick".into(),
+            content: "chelsea".into(),
+            features: FeatureNetwork::Emoji,
+            size: 128,
+            channels: 3,
+            style_weight: 1e3,
+            learning_rate: 0.02,
+        }
+    }
+
+    /// `--task`: another task starts from that task's preset.
+    pub fn select_task(&mut self, task: StyleTask) -> Result<(), String> {
+        if task != self.task {
+            *self = Self::for_task(task);
+        }
+        Ok(())
+    }
+
+    /// Whether the content image is used.
+    pub fn transfers(&self) -> bool {
+        self.task == StyleTask::Transfer
+    }
+
+    /// The loop settings of the README's results: 10 epochs of 50 steps, one image per step.
+    pub fn training(&self) -> TrainConfig {
+        TrainConfig { epochs: 10, batch_size: 1, log_every: 10, checkpoint_every: 100, ..TrainConfig::default() }
+    }
+
+    /// Refuses settings that cannot run, naming the setting.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.size < MIN_SIZE {
+            return Err(format!("size must be at least {MIN_SIZE} pixels (got {})", self.size));
+        }
+        if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
+            return Err(format!("learning_rate must be a positive number (got {})", self.learning_rate));
+        }
+        if !(self.style_weight > 0.0 && self.style_weight.is_finite()) {
+            return Err(format!("style_weight must be a positive number (got {})", self.style_weight));
+        }
+        if self.style.trim().is_empty() {
+            return Err("style must name a texture or an image file".into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,117 @@
+//! The frozen networks whose feature maps `F^l` the style loss matches, behind one choice
+//! ([`FeatureNetwork`]).
+
+use atelier_core::Rng;
+use atelier_evaluation::emoji::EmojiEvaluatorNet;
+use atelier_kernels::ConvGeometry;
+use burn::prelude::*;
+
+use crate::config::FeatureNetwork;
+
+/// Filter sizes of the random network, one layer each (small to large receptive fields).
+pub const RANDOM_SIZES: [usize; 4] = [3, 5, 9, 15];
+/// Filters per size.
+pub const RANDOM_FILTERS: usize = 64;
+/// Seed of the random filters a run optimises with.
+pub const OPTIMISED_SEED: u64 = 0x5717_1E00;
+/// Seed of the random filters that only measure (never optimised): a held-out network.
+pub const MEASURING_SEED: u64 = 0x4D5E_A502;
+
+/// A frozen feature extractor: images `[n, 3, h, w]` in `[0, 1]` → one feature map per layer.
+pub enum FeatureNet {
+    /// The colour evaluator's trunk, frozen (batch norm on its running statistics).
+    Emoji(EmojiEvaluatorNet),
+    /// Random zero-mean filters.
+    Random(RandomFilters),
+}
+
+impl FeatureNet {
+    /// Random filters drawn from `seed`.
+    pub fn random(seed: u64, device: &Device) -> Self {
+        FeatureNet::Random(RandomFilters::new(seed, device))
+    }
+
+    /// The trunk of a loaded colour evaluator, frozen: no parameter gradients, batch norm on its
+    /// running statistics (Burn's `freeze` turns the training flags off).
+    pub fn emoji(net: EmojiEvaluatorNet) -> Self {
+        FeatureNet::Emoji(net.freeze())
+    }
+
+    /// Which choice this is.
+    pub fn choice(&self) -> FeatureNetwork {
+        match self {
+            FeatureNet::Emoji(_) => FeatureNetwork::Emoji,
+            FeatureNet::Random(_) => FeatureNetwork::Random,
+        }
+    }
+
+    /// The style layers' feature maps of images in `[0, 1]`.
+    pub fn activations(&self, images: Tensor<4>) -> Vec<Tensor<4>> {
+        match self {
+            // [n, 32, h, w], [n, 64, h/2, w/2], [n, 128, h/4, w/4], [n, 256, h/8, w/8]
+            FeatureNet::Emoji(net) => net.activations(images),
+            // [n, 64, h, w] per filter size
+            FeatureNet::Random(filters) => filters.activations(images),
+        }
+    }
+
+    /// The layer whose features carry the content (style transfer).
+    pub fn content_layer(&self) -> usize {
+        match self {
+            FeatureNet::Emoji(_) => 2,
+            FeatureNet::Random(_) => 1,
+        }
+    }
+
+    /// The layers' names, for the metrics and logs.
+    pub fn layer_names(&self) -> &'static [&'static str] {
+        match self {
+            FeatureNet::Emoji(_) => &["block1", "block2", "block3", "block4"],
+            FeatureNet::Random(_) => &["filters3", "filters5", "filters9", "filters15"],
+        }
+    }
+}
+
+/// One layer of random filters per size in [`RANDOM_SIZES`], each followed by a ReLU, all on the
+/// input centred to `[−1, 1]`. Each filter is drawn uniformly, made zero-mean and scaled by
+/// `1/√(fan-in)` (so every layer's activations have a similar spread).
+pub struct RandomFilters {
+    /// `[RANDOM_FILTERS, 3, k, k]` per size.
+    weights: Vec<Tensor<4>>,
+}
+
+impl RandomFilters {
+    /// The filters drawn from `seed` (on the host, so every backend sees the same numbers).
+    pub fn new(seed: u64, device: &Device) -> Self {
+        let mut rng = Rng::new(seed);
+        let weights = RANDOM_SIZES
+            .iter()
+            .map(|&k| {
+                let fan_in = 3 * k * k;
+                let scale = 1.0 / (fan_in as f32).sqrt();
+                let mut values = Vec::with_capacity(RANDOM_FILTERS * fan_in);
+                for _ in 0..RANDOM_FILTERS {
+                    let filter: Vec<f32> = (0..fan_in).map(|_| rng.uniform(-1.0, 1.0)).collect();
+                    let mean = filter.iter().sum::<f32>() / fan_in as f32;
+                    values.extend(filter.iter().map(|v| (v - mean) * scale * 3f32.sqrt()));
+                }
+                Tensor::<4>::from_data(TensorData::new(values, [RANDOM_FILTERS, 3, k, k]), device)
+            })
+            .collect();
+        Self { weights }
+    }
+
+    /// `[n, 3, h, w]` in `[0, 1]` → `[n, 64, h, w]` per filter size (same padding).
+    pub fn activations(&self, images: Tensor<4>) -> Vec<Tensor<4>> {
+        let centred = images.mul_scalar(2.0).sub_scalar(1.0); // [n, 3, h, w] in [−1, 1]
+        self.weights
+            .iter()
+            .map(|weight| {
+                let k = weight.dims()[2];
+                let geometry = ConvGeometry::symmetric([1, 1], [k / 2, k / 2], [1, 1]);
+                let out = atelier_kernels::conv2d(centred.clone(), weight.clone(), None, geometry); // [n, 64, h, w]
+                burn::tensor::activation::relu(out)
+            })
+            .collect()
+    }
+}

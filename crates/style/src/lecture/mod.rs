@@ -1,0 +1,116 @@
+//! The style lecture's wiring: its images (a textures folder, any image file, or the embedded
+//! copies), the synthesis through the shared loop, the evaluation beside the baselines, its demo
+//! plan and course entry. (The model modules beside this one do no file IO.)
+
+mod course;
+pub mod data;
+mod run;
+
+use std::path::Path;
+
+use atelier_core::course::CourseEntry;
+use atelier_derive::Params;
+use atelier_lecture::{About, Budget, Context, DemoPlan, Found, Lecture, OpenRun, Preset};
+use atelier_train::{Outcome, Session, TrainConfig, TrainError};
+
+use crate::config::{StyleConfig, StyleTask};
+use data::{StyleImages, StyleSource};
+
+pub use run::{feature_net, image_tensor};
+
+/// The lecture, as the registry lists it.
+pub const LECTURE: StyleLecture = StyleLecture;
+
+pub struct StyleLecture;
+
+/// The flags of `eval neural-style` (none beyond the run).
+#[derive(Debug, Default, Params)]
+pub struct EvalArgs {}
+
+impl Lecture for StyleLecture {
+    type Config = StyleConfig;
+    type Source = StyleSource;
+    type Data = StyleImages;
+    type EvalArgs = EvalArgs;
+
+    const ID: &'static str = "neural-style";
+
+    fn about(&self) -> About {
+        About {
+            train: "The style lecture: texture synthesis and style transfer by matching Gram matrices of a \
+                    frozen network's features (Gatys et al.), optimising the pixels.",
+            eval: "Measure the synthesis beside noise and Heeger–Bergen: style distance on a held-out network, \
+                   pixel and pyramid-band histograms.",
+            data: Some(
+                "Folder of the style and content images named by --style and --content, or `embedded` for the copies \
+                 compiled in (brick, grass, gravel, chelsea, coffee) [default: ./data/textures (cargo xtask data \
+                 fetch textures), else the embedded copies]",
+            ),
+        }
+    }
+
+    fn course(&self) -> Option<CourseEntry> {
+        Some(course::entry())
+    }
+
+    fn presets(&self) -> Vec<Preset<StyleConfig>> {
+        vec![
+            Preset::default(StyleConfig::for_task(StyleTask::Texture)),
+            Preset::selected_by("task", "transfer", StyleConfig::for_task(StyleTask::Transfer)),
+        ]
+    }
+
+    fn training(&self, config: &StyleConfig) -> TrainConfig {
+        config.training()
+    }
+
+    fn refused_loop_flags(&self) -> Vec<(&'static str, &'static str)> {
+        let one_image = "a synthesis optimises one image: an epoch is 50 steps on it (set --epochs)";
+        vec![("batch-size", one_image), ("train-limit", one_image), ("valid-limit", one_image)]
+    }
+
+    fn validate(&self, config: &StyleConfig) -> Result<(), String> {
+        config.validate()
+    }
+
+    fn locate(&self, config: &StyleConfig, data_dir: Option<&Path>) -> Result<Found<StyleSource>, String> {
+        data::locate(config, data_dir)
+    }
+
+    fn load(&self, source: StyleSource, config: &mut StyleConfig, _train: &TrainConfig) -> Result<StyleImages, String> {
+        let images = data::load(source, config.size)?;
+        config.channels = if config.task == StyleTask::Texture && images.style.is_grey() { 1 } else { 3 };
+        Ok(images)
+    }
+
+    fn train(
+        &self,
+        config: &StyleConfig,
+        session: &Session,
+        data: StyleImages,
+        _ctx: &Context,
+    ) -> Result<Outcome, TrainError> {
+        run::train(config, session, data)
+    }
+
+    fn eval(
+        &self,
+        run: &OpenRun<StyleConfig>,
+        _args: &EvalArgs,
+        data_dir: Option<&Path>,
+        ctx: &Context,
+    ) -> Result<Vec<(String, f64)>, String> {
+        let found = data::locate(&run.config, run.data_dir(data_dir).as_deref())?;
+        run::eval(run, data::load(found.source, run.config.size)?, ctx)
+    }
+
+    fn demo(&self) -> Option<DemoPlan> {
+        Some(DemoPlan {
+            summary: "texture synthesis of the embedded brick with the colour evaluator's features, 200 steps, \
+                      measured beside noise and Heeger–Bergen on a held-out network",
+            budget: Budget::Epochs(4),
+            train_flags: &[],
+            eval_flags: &[],
+        })
+    }
+}

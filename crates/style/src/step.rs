@@ -1,0 +1,140 @@
+//! Pixel optimisation in the shared training loop: each step is one Adam step on the canvas's
+//! pixels against the objective of [`crate::loss`]. The "batch" carries nothing: the targets are
+//! fixed when the experiment is made.
+
+use std::collections::BTreeMap;
+
+use atelier_core::Rng;
+use atelier_train::{
+    BatchSource, Experiment, Figure, StepContext, StepOutput, load_model_and_optimizer, load_model_blob,
+    model_and_optimizer_state, pytorch_adam,
+};
+use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::prelude::*;
+
+use crate::canvas::Canvas;
+use crate::config::{StyleConfig, StyleTask};
+use crate::features::FeatureNet;
+use crate::loss::{Targets, objective};
+
+/// Metric names of the style layers' `E_l`, in layer order.
+pub const LAYER_METRICS: [&str; 4] = ["style_layer1", "style_layer2", "style_layer3", "style_layer4"];
+
+/// One step's batch: nothing (the targets live in the experiment).
+#[derive(Debug, Clone, Copy)]
+pub struct Tick;
+
+/// A source of `len` ticks: the loop's epoch is `len` optimisation steps.
+pub struct Steps {
+    pub len: usize,
+}
+
+impl BatchSource for Steps {
+    type Batch = Tick;
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn batch(&self, _indices: &[usize], _rng: &mut Rng, _device: &Device) -> Tick {
+        Tick
+    }
+}
+
+/// The images a synthesis works from, `[1, 3, h, w]` in `[0, 1]` each.
+#[derive(Debug, Clone)]
+pub struct Images {
+    pub style: Tensor<4>,
+    /// Style transfer's content image (the canvas starts from it).
+    pub content: Option<Tensor<4>>,
+}
+
+/// The canvas, its optimiser, the frozen network and the targets.
+pub struct SynthesisExperiment {
+    pub canvas: Canvas,
+    optimizer: ModuleOptimizer,
+    pub config: StyleConfig,
+    net: FeatureNet,
+    targets: Targets,
+    images: Images,
+}
+
+impl SynthesisExperiment {
+    /// A fresh synthesis on the images' device (autodiff enabled): texture synthesis starts from
+    /// noise drawn from the device's seed, style transfer from the content image.
+    pub fn new(config: StyleConfig, net: FeatureNet, images: Images) -> Self {
+        let device = images.style.device();
+        let content = match config.task {
+            StyleTask::Transfer => images.content.clone(),
+            StyleTask::Texture => None,
+        };
+        let targets = Targets::new(
+            net.activations(images.style.clone()),
+            content.clone().map(|c| (net.content_layer(), net.activations(c))),
+        );
+        let canvas = match content {
+            Some(content) => Canvas::from_image(content),
+            None => Canvas::noise(config.channels, config.size, &device),
+        };
+        Self { canvas, optimizer: pytorch_adam(), config, net, targets, images }
+    }
+
+    /// The network the run optimises with.
+    pub fn net(&self) -> &FeatureNet {
+        &self.net
+    }
+}
+
+impl Experiment for SynthesisExperiment {
+    type Batch = Tick;
+
+    fn train_step(&mut self, _batch: Tick, _ctx: &mut StepContext) -> StepOutput {
+        let features = self.net.activations(self.canvas.image()); // one map per style layer
+        let terms = objective(features, &self.targets, self.config.style_weight);
+        let grads = GradientsParams::from_grads(terms.total.backward(), &self.canvas);
+        self.canvas = self.optimizer.step(self.config.learning_rate, self.canvas.clone(), grads);
+        let mut output = StepOutput::new(1).with("loss", terms.total).with("style_loss", terms.style);
+        if let Some(content) = terms.content {
+            output = output.with("content_loss", content);
+        }
+        for (name, layer) in LAYER_METRICS.iter().zip(terms.style_layers) {
+            output = output.with(name, layer);
+        }
+        output
+    }
+
+    /// The objective of the picture as drawn (clamped to `[0, 1]`).
+    fn valid_step(&self, _batch: Tick, _ctx: &mut StepContext) -> StepOutput {
+        let features = self.net.activations(self.canvas.picture());
+        let terms = objective(features, &self.targets, self.config.style_weight);
+        let output = StepOutput::new(1).with("loss", terms.total).with("style_loss", terms.style);
+        match terms.content {
+            Some(content) => output.with("content_loss", content),
+            None => output,
+        }
+    }
+
+    fn figures(&self, _batch: Tick, _ctx: &mut StepContext) -> Vec<Figure> {
+        let mut rows = vec![("style".to_string(), self.images.style.clone().detach())];
+        if let (StyleTask::Transfer, Some(content)) = (self.config.task, &self.images.content) {
+            rows.push(("content".to_string(), content.clone().detach()));
+        }
+        rows.push(("synthesis".to_string(), self.canvas.picture()));
+        vec![Figure::Grid { name: "synthesis".into(), rows, marks: Vec::new() }]
+    }
+
+    fn state(&self) -> Result<Vec<(String, Vec<u8>)>, String> {
+        model_and_optimizer_state(&self.canvas, &self.optimizer)
+    }
+
+    fn load_state(self, blobs: &BTreeMap<String, Vec<u8>>) -> Result<Self, String> {
+        let (canvas, optimizer) = load_model_and_optimizer(self.canvas, blobs)?;
+        Ok(Self { canvas, optimizer, ..self })
+    }
+}
+
+/// The canvas of a checkpoint (for evaluation): `[1, 3, size, size]`.
+pub fn load_canvas(config: &StyleConfig, blobs: &BTreeMap<String, Vec<u8>>, device: &Device) -> Result<Canvas, String> {
+    let blank = Canvas::from_image(Tensor::<4>::zeros([1, config.channels, config.size, config.size], device));
+    load_model_blob(blank, blobs)
+}
