@@ -69,6 +69,12 @@ pub trait Lecture: Sized + Send + Sync + 'static {
     /// Brings the loop settings in line with the model's (the agent's batch size is its own).
     fn settle(&self, _config: &Self::Config, _train: &mut TrainConfig) {}
 
+    /// Refuses loop settings that do nothing for this configuration, naming the flag (a pixel
+    /// optimisation has no batches); checked after [`Lecture::settle`].
+    fn validate_loop(&self, _config: &Self::Config, _train: &TrainConfig) -> Result<(), String> {
+        Ok(())
+    }
+
     /// Refuses a configuration that cannot train, naming the setting.
     fn validate(&self, config: &Self::Config) -> Result<(), String>;
 

@@ -97,6 +97,7 @@ pub fn plan<L: Lecture>(lecture: &L, request: &TrainRequest) -> Result<(RunConfi
         config.train.max_steps = None;
     }
     lecture.settle(&model, &mut config.train);
+    lecture.validate_loop(&model, &config.train)?;
     config.backend()?;
     config.train.validate()?;
     lecture.validate(&model)?;

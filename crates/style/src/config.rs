@@ -12,6 +12,9 @@ pub enum StyleTask {
     Texture,
     /// Style transfer: from the content image, `α·L_content + β·L_style`.
     Transfer,
+    /// Fast style transfer: a feed-forward network trained on content images (the emoji) with the
+    /// same objective, one network per style (Johnson et al. 2016).
+    Fast,
 }
 
 /// The frozen network whose feature statistics are matched.
@@ -28,6 +31,7 @@ pub enum FeatureNetwork {
 atelier_core::named_choices!(StyleTask,
     StyleTask::Texture => "texture", "texture synthesis from noise: match the style image's Gram matrices";
     StyleTask::Transfer => "transfer", "style transfer: the content image's features with the style image's Gram matrices";
+    StyleTask::Fast => "fast", "a feed-forward stylizer trained on the emoji (content) for one style image (Johnson et al.)";
 );
 atelier_core::named_choices!(FeatureNetwork,
     FeatureNetwork::Emoji => "emoji", "the colour evaluator's trained trunk (four Conv–BN–ReLU blocks)";
@@ -56,11 +60,17 @@ pub struct StyleConfig {
     /// picture), else 3; set from the data.
     pub channels: usize,
     /// β/α: the weight of the style loss over the content loss.
-    #[param(only_if = Self::transfers, why = "applies to --task transfer only (a texture has no content term)")]
+    #[param(only_if = Self::has_content, why = "does nothing for --task texture (a texture has no content term)")]
     pub style_weight: f64,
-    /// Adam's learning rate on the pixels (in [0, 1] units).
+    /// Adam's learning rate (on the pixels in [0, 1] units; on the network's weights for --task fast).
     #[param(flag = "lr")]
     pub learning_rate: f64,
+    /// Channels of the stylizer's first layer (doubled twice by its two downsamplings).
+    #[param(only_if = Self::feeds_forward, why = "applies to --task fast only")]
+    pub width: usize,
+    /// Residual blocks of the stylizer.
+    #[param(only_if = Self::feeds_forward, why = "applies to --task fast only")]
+    pub residual_blocks: usize,
 }
 
 impl Default for StyleConfig {
@@ -77,17 +87,21 @@ pub const STEPS_PER_EPOCH: usize = 50;
 pub const MIN_SIZE: usize = 16;
 
 impl StyleConfig {
-    /// The preset of a task.
+    /// The preset of a task: a synthesis optimises a 128×128 image; the stylizer trains on the
+    /// 64×64 emoji, with Adam at 1e-3 on its weights.
     pub fn for_task(task: StyleTask) -> Self {
+        let fast = task == StyleTask::Fast;
         Self {
             task,
             style: "brick".into(),
             content: "chelsea".into(),
             features: FeatureNetwork::Emoji,
-            size: 128,
+            size: if fast { 64 } else { 128 },
             channels: 3,
-            style_weight: 1e3,
-            learning_rate: 0.02,
+            style_weight: if fast { 100.0 } else { 10.0 },
+            learning_rate: if fast { 1e-3 } else { 0.02 },
+            width: 16,
+            residual_blocks: 3,
         }
     }
 
@@ -104,9 +118,25 @@ impl StyleConfig {
         self.task == StyleTask::Transfer
     }
 
-    /// The loop settings of the README's results: 10 epochs of 50 steps, one image per step.
+    /// Whether a network is trained (rather than pixels optimised).
+    pub fn feeds_forward(&self) -> bool {
+        self.task == StyleTask::Fast
+    }
+
+    /// Whether the style loss is weighed against a content loss.
+    pub fn has_content(&self) -> bool {
+        self.task != StyleTask::Texture
+    }
+
+    /// The loop settings of the README's results: a synthesis runs 10 epochs of 50 steps, one
+    /// image per step; the stylizer 4 epochs over the content images, 4 per step.
     pub fn training(&self) -> TrainConfig {
-        TrainConfig { epochs: 10, batch_size: 1, log_every: 10, checkpoint_every: 100, ..TrainConfig::default() }
+        match self.task {
+            StyleTask::Fast => TrainConfig { epochs: 4, batch_size: 4, log_every: 10, checkpoint_every: 200, ..TrainConfig::default() },
+            StyleTask::Texture | StyleTask::Transfer => {
+                TrainConfig { epochs: 10, batch_size: 1, log_every: 10, checkpoint_every: 100, ..TrainConfig::default() }
+            }
+        }
     }
 
     /// Refuses settings that cannot run, naming the setting.
@@ -119,6 +149,12 @@ impl StyleConfig {
         }
         if !(self.style_weight > 0.0 && self.style_weight.is_finite()) {
             return Err(format!("style_weight must be a positive number (got {})", self.style_weight));
+        }
+        if self.feeds_forward() && (self.size % 4 != 0 || self.width == 0) {
+            return Err(format!(
+                "the stylizer needs size divisible by 4 (got {}) and width at least 1 (got {})",
+                self.size, self.width
+            ));
         }
         if self.style.trim().is_empty() {
             return Err("style must name a texture or an image file".into());

@@ -14,8 +14,10 @@ pub fn gram(features: Tensor<4>) -> Tensor<3> {
 }
 
 /// Layer `l`'s style loss `E_l = ¼ · Σ_ij (G_ij(x) − A_ij)²` (Gatys et al. 2015, eq. 4, with `G`
-/// normalised as in [`gram`]), averaged over the batch: `[n, c, c]` twice → `[1]`.
+/// normalised as in [`gram`]), averaged over the batch: `[n, c, c]` and `[n, c, c]` (or one target
+/// `[1, c, c]` for every image) → `[1]`.
 pub fn gram_distance(gram: Tensor<3>, target: Tensor<3>) -> Tensor<1> {
-    let [n, _, _] = gram.dims();
+    let [n, c, _] = gram.dims();
+    let target = if target.dims()[0] == n { target } else { target.expand([n, c, c]) }; // [n, c, c]
     (gram - target).square().sum().mul_scalar(0.25 / n as f64)
 }

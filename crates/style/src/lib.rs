@@ -50,12 +50,14 @@
 
 pub mod canvas;
 pub mod config;
+pub mod fast;
 pub mod features;
 pub mod gram;
 pub mod heeger_bergen;
 pub mod loss;
 pub mod measures;
 pub mod step;
+pub mod transformer;
 
 pub use config::{FeatureNetwork, StyleConfig, StyleTask};
 pub use step::SynthesisExperiment;

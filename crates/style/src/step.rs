@@ -64,8 +64,9 @@ impl SynthesisExperiment {
     /// noise drawn from the device's seed, style transfer from the content image.
     pub fn new(config: StyleConfig, net: FeatureNet, images: Images) -> Self {
         let device = images.style.device();
+        // A stylizer's optimisation route (its evaluation) transfers too.
         let content = match config.task {
-            StyleTask::Transfer => images.content.clone(),
+            StyleTask::Transfer | StyleTask::Fast => images.content.clone(),
             StyleTask::Texture => None,
         };
         let targets = Targets::new(

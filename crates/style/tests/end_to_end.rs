@@ -68,11 +68,51 @@ fn bad_images_and_settings_are_refused_by_name_and_nothing_is_written() {
     fails_with(&train_small(&out, &["--task", "transfer", "--content", tiny.to_str().unwrap()]), "is 1×1 pixels; it must be at least 16×16");
     fails_with(&train_small(&out, &["--style", "marble"]), "not one of the embedded images");
     fails_with(&atelier("flex", &["train", "neural-style", "--size", "8", "--out", out.to_str().unwrap()]), "size must be at least 16");
-    fails_with(&train_small(&out, &["--style-weight", "5"]), "--task transfer");
+    fails_with(&train_small(&out, &["--style-weight", "5"]), "--task texture");
     fails_with(&train_small(&out, &["--batch-size", "4"]), "one image");
     assert!(!out.join("neural-style").exists(), "a refused run writes nothing");
     for output in [&refused] {
         let text = stderr(output);
         assert_eq!(text.trim().lines().count(), 1, "one sentence: {text}");
     }
+}
+
+#[test]
+fn a_stylizer_trains_is_judged_and_stylizes_a_folder() {
+    let out = scratch("style-fast");
+    let out_s = out.to_str().unwrap();
+    let tiny = [
+        "train", "neural-style", "--task", "fast", "--width", "4", "--residual-blocks", "1", "--max-steps", "3",
+        "--batch-size", "2", "--out", out_s,
+    ];
+    ok(atelier("flex", &tiny));
+    let run = single_run(&out);
+    let config = read(&run.join("config.json"));
+    assert!(config.contains("\"task\": \"fast\"") && config.contains("emoji"), "{config}");
+    ok(atelier("flex", &["eval", "neural-style", "--run", run.to_str().unwrap()]));
+    let eval: serde_json::Value = serde_json::from_str(&read(&run.join("eval.json"))).unwrap();
+    for key in ["fast_fashion_style", "optimisation_fashion_style", "fast_random_content", "speedup"] {
+        assert!(eval[key].as_f64().is_some_and(|v| v.is_finite() && v > 0.0), "{key} in {eval}");
+    }
+    assert_picture(&run.join("samples/eval-stylizer.png"), 64, 128);
+
+    // Your images, any size: each comes back at its own size, rounded to a multiple of 4.
+    let input = out.join("mine");
+    fs::create_dir_all(&input).unwrap();
+    let stripes: Vec<u8> = (0..3 * 50 * 30).map(|i| if (i / 3 / 4) % 2 == 0 { 40 } else { 220 }).collect();
+    atelier_core::png::save(&input.join("wide.png"), &stripes, 50, 30, atelier_core::png::Channels::Rgb).unwrap();
+    let stylized = out.join("stylized");
+    let (run_s, in_s, stylized_s) = (run.to_str().unwrap(), input.to_str().unwrap(), stylized.to_str().unwrap());
+    ok(atelier("flex", &["stylize", "--run", run_s, "--in", in_s, "--out", stylized_s]));
+    assert_eq!(assert_picture(&stylized.join("wide.png"), 1, 1), (48, 28));
+    // A second time without --force: nothing is overwritten.
+    fails_with(&atelier("flex", &["stylize", "--run", run_s, "--in", in_s, "--out", stylized_s]), "wide.png");
+
+    // A synthesis run has no stylizer.
+    let synthesis = scratch("style-not-fast");
+    ok(train_small(&synthesis, &["--max-steps", "1"]));
+    let not_fast = single_run(&synthesis);
+    let refused = atelier("flex", &["stylize", "--run", not_fast.to_str().unwrap(), "--in", in_s, "--out", out.join("x").to_str().unwrap()]);
+    fails_with(&refused, "needs a stylizer");
+    assert!(!out.join("x").exists());
 }

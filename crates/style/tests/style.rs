@@ -187,3 +187,37 @@ fn the_objective_weighs_content_against_style() {
     assert!((style - (0.5 * e0 + w1 * e1)).abs() < 1e-5, "{style}");
     assert!((scalar(terms.total) - (0.5 + 10.0 * style)).abs() < 1e-4);
 }
+
+/// The stylizer keeps an image's shape and range, and learns a batch: with a small style weight
+/// its content loss falls (it learns to keep the content images' features).
+#[test]
+fn the_stylizer_keeps_the_shape_and_learns_a_batch() {
+    use atelier_style::fast::{ContentBatch, ContentImages, FastExperiment};
+    let _rng = shared_rng();
+    let device = flex().autodiff();
+    device.seed(2);
+    let config = StyleConfig {
+        size: 16,
+        width: 4,
+        residual_blocks: 1,
+        style_weight: 0.01,
+        learning_rate: 1e-2,
+        features: FeatureNetwork::Random,
+        ..StyleConfig::for_task(StyleTask::Fast)
+    };
+    let texture = brick(16);
+    let flipped: Vec<f32> = texture.chunks(16).flat_map(|row| row.iter().rev().copied().collect::<Vec<_>>()).collect();
+    let style = Tensor::<4>::from_data(TensorData::new(texture.clone(), [1, 3, 16, 16]), &device);
+    let content = ContentImages { pixels: std::sync::Arc::new([flipped, texture].concat()), count: 2, size: 16 };
+    let mut fast = FastExperiment::new(config, FeatureNet::random(5, &device), style);
+    let out = fast.net.forward(content.tensor(&[0, 1], &device));
+    assert_eq!(out.dims(), [2, 3, 16, 16]);
+    assert!(to_vec(out).iter().all(|v| *v > 0.0 && *v < 1.0), "a sigmoid's range");
+    let content_loss = |fast: &mut FastExperiment, step: u64| {
+        let output = fast.train_step(ContentBatch { images: content.tensor(&[0, 1], &device) }, &mut ctx(&device, step));
+        scalar(output.metrics.iter().find(|(n, _)| *n == "content_loss").unwrap().1.clone())
+    };
+    let first = content_loss(&mut fast, 0);
+    let last = (1..40).map(|step| content_loss(&mut fast, step)).last().unwrap();
+    assert!(last < 0.75 * first, "the content loss fell from {first} to {last} only");
+}

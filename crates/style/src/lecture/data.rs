@@ -1,14 +1,19 @@
 //! Where the style lecture's images come from: a name in the textures folder (`--data-dir`, else
 //! `./data/textures` from `cargo xtask data fetch textures`, else the embedded copies in
-//! `assets/textures-mini/`), or any image file; read, cropped square and resized.
+//! `assets/textures-mini/`), or any image file; read, cropped square and resized. The stylizer's
+//! content images are the emoji (Google's and Twitter's), found by their own search order.
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use atelier_data::DataRecord;
+use atelier_data::emoji::{EmojiSource, EmojiSplit, Vendor};
 use atelier_data::colour::{ColourImage, GreyPolicy, IMAGE_EXTENSIONS, decode, is_image_file};
 use atelier_lecture::Found;
 
 use crate::config::{MIN_SIZE, StyleConfig};
+use crate::fast::ContentImages;
 
 /// The embedded images, by name (licences: `assets/textures-mini/README.md`).
 pub const EMBEDDED: [(&str, &[u8]); 5] = [
@@ -66,13 +71,26 @@ impl ImageRef {
 pub struct StyleSource {
     pub style: ImageRef,
     pub content: Option<ImageRef>,
+    /// The stylizer's content images.
+    pub emoji: Option<EmojiSource>,
 }
 
 /// The images read, at the run's size.
 pub struct StyleImages {
     pub style: ColourImage,
     pub content: Option<ColourImage>,
+    /// The stylizer's content images: the emoji's training and test splits.
+    pub emoji: Option<ContentSets>,
 }
+
+/// Content images to train a stylizer on, and unseen ones to judge it by.
+pub struct ContentSets {
+    pub train: ContentImages,
+    pub test: ContentImages,
+}
+
+/// The emoji styles whose images are content.
+const CONTENT_VENDORS: [Vendor; 2] = [Vendor::Google, Vendor::Twitter];
 
 /// Finds the run's images and records them (size and MD5 of each file).
 pub fn locate(config: &StyleConfig, data_dir: Option<&Path>) -> Result<Found<StyleSource>, String> {
@@ -90,16 +108,59 @@ pub fn locate(config: &StyleConfig, data_dir: Option<&Path>) -> Result<Found<Sty
     let embedded: Vec<(&str, &[u8])> =
         refs.iter().filter_map(|r| if let ImageRef::Embedded { name, bytes } = r { Some((*name, *bytes)) } else { None }).collect();
     let record = DataRecord::of_images(&files, &embedded).map_err(|e| e.to_string())?;
-    let description = refs.iter().map(|r| r.describe()).collect::<Vec<_>>().join(", ");
-    Ok(Found { source: StyleSource { style, content }, record, description })
+    let mut description = refs.iter().map(|r| r.describe()).collect::<Vec<_>>().join(", ");
+    let (record, emoji) = if config.feeds_forward() {
+        let source = atelier_data::emoji::locate(None).map_err(|e| e.to_string())?;
+        let emoji_record = DataRecord::of_emoji(&source, &CONTENT_VENDORS).map_err(|e| e.to_string())?;
+        description.push_str(&format!("; content: the emoji of {source}"));
+        (merged(record, emoji_record), Some(source))
+    } else {
+        (record, None)
+    };
+    Ok(Found { source: StyleSource { style, content, emoji }, record, description })
 }
 
-/// Reads the images found, at `size`.
+/// One record of the style image and the content emoji: embedded only if both are.
+fn merged(style: DataRecord, emoji: DataRecord) -> DataRecord {
+    let files: Vec<_> = style.files().iter().chain(emoji.files()).cloned().collect();
+    match (&style, &emoji) {
+        (DataRecord::Embedded { .. }, DataRecord::Embedded { .. }) => DataRecord::Embedded { files },
+        (DataRecord::Folder { path, .. }, _) | (_, DataRecord::Folder { path, .. }) => {
+            DataRecord::Folder { path: path.clone(), files }
+        }
+        _ => style,
+    }
+}
+
+/// Reads the images found, at `size` (the emoji at theirs, which must be the same).
 pub fn load(source: StyleSource, size: usize) -> Result<StyleImages, String> {
+    let emoji = source.emoji.map(|s| content_sets(&s, size)).transpose()?;
     Ok(StyleImages {
         style: source.style.read("style", size)?,
         content: source.content.map(|c| c.read("content", size)).transpose()?,
+        emoji,
     })
+}
+
+/// The emoji's training and test images of both styles, planar.
+fn content_sets(source: &EmojiSource, size: usize) -> Result<ContentSets, String> {
+    let set = atelier_data::emoji::load(source, &CONTENT_VENDORS).map_err(|e| e.to_string())?;
+    let split = |which: EmojiSplit| {
+        let indices = set.indices(which);
+        let mut pixels = Vec::new();
+        for images in &set.images {
+            for &i in &indices {
+                pixels.extend(images[i].clone().resized(size).to_planar_unit());
+            }
+        }
+        let count = indices.len() * set.images.len();
+        ContentImages { pixels: Arc::new(pixels), count, size }
+    };
+    let sets = ContentSets { train: split(EmojiSplit::Train), test: split(EmojiSplit::Test) };
+    if sets.train.count == 0 || sets.test.count == 0 {
+        return Err(format!("the emoji of {source} have no training or no test images"));
+    }
+    Ok(sets)
 }
 
 /// A file (a path with an image extension or a folder in it) or a name in `folder` (else embedded).

@@ -4,13 +4,15 @@
 
 mod course;
 pub mod data;
+mod fast_run;
 mod run;
+mod sweep;
 
 use std::path::Path;
 
 use atelier_core::course::CourseEntry;
 use atelier_derive::Params;
-use atelier_lecture::{About, Budget, Context, DemoPlan, Found, Lecture, OpenRun, Preset};
+use atelier_lecture::{About, Budget, Context, DemoPlan, Found, Lecture, LectureCommand, OpenRun, Preset, Verb};
 use atelier_train::{Outcome, Session, TrainConfig, TrainError};
 
 use crate::config::{StyleConfig, StyleTask};
@@ -57,6 +59,7 @@ impl Lecture for StyleLecture {
         vec![
             Preset::default(StyleConfig::for_task(StyleTask::Texture)),
             Preset::selected_by("task", "transfer", StyleConfig::for_task(StyleTask::Transfer)),
+            Preset::selected_by("task", "fast", StyleConfig::for_task(StyleTask::Fast)),
         ]
     }
 
@@ -64,9 +67,19 @@ impl Lecture for StyleLecture {
         config.training()
     }
 
-    fn refused_loop_flags(&self) -> Vec<(&'static str, &'static str)> {
-        let one_image = "a synthesis optimises one image: an epoch is 50 steps on it (set --epochs)";
-        vec![("batch-size", one_image), ("train-limit", one_image), ("valid-limit", one_image)]
+    /// A synthesis optimises one image: an epoch is 50 steps on it; only the stylizer has batches.
+    fn validate_loop(&self, config: &StyleConfig, train: &TrainConfig) -> Result<(), String> {
+        if config.feeds_forward() {
+            return Ok(());
+        }
+        let one_image = "a synthesis optimises one image (an epoch is 50 steps on it); --task fast trains on batches";
+        if train.batch_size != 1 {
+            return Err(format!("--batch-size {}: {one_image}", train.batch_size));
+        }
+        if train.train_limit.is_some() || train.valid_limit.is_some() {
+            return Err(format!("--train-limit and --valid-limit: {one_image}"));
+        }
+        Ok(())
     }
 
     fn validate(&self, config: &StyleConfig) -> Result<(), String> {
@@ -90,7 +103,10 @@ impl Lecture for StyleLecture {
         data: StyleImages,
         _ctx: &Context,
     ) -> Result<Outcome, TrainError> {
-        run::train(config, session, data)
+        match config.task {
+            StyleTask::Fast => fast_run::train(config, session, data),
+            StyleTask::Texture | StyleTask::Transfer => run::train(config, session, data),
+        }
     }
 
     fn eval(
@@ -101,7 +117,27 @@ impl Lecture for StyleLecture {
         ctx: &Context,
     ) -> Result<Vec<(String, f64)>, String> {
         let found = data::locate(&run.config, run.data_dir(data_dir).as_deref())?;
-        run::eval(run, data::load(found.source, run.config.size)?, ctx)
+        let images = data::load(found.source, run.config.size)?;
+        match run.config.task {
+            StyleTask::Fast => fast_run::eval(run, images, ctx),
+            StyleTask::Texture | StyleTask::Transfer => run::eval(run, images, ctx),
+        }
+    }
+
+    fn commands(&self) -> Vec<LectureCommand<Self>> {
+        vec![LectureCommand::new(
+            "sweep",
+            "Style transfer once per style weight β (α = 1): the α/β trade-off as a strip of pictures and sweep.json.",
+            sweep::run,
+        )]
+    }
+
+    fn verbs(&self) -> Vec<Verb<Self>> {
+        vec![Verb::new(
+            "stylize",
+            "Stylize a folder of your own images with a trained stylizer (a --task fast run), one pass each.",
+            fast_run::stylize,
+        )]
     }
 
     fn demo(&self) -> Option<DemoPlan> {
