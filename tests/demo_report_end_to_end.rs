@@ -16,8 +16,19 @@ use atelier_testkit::commands::{atelier, embedded_dir, fails_with, ok, read, scr
 use serde_json::Value;
 
 /// Every lecture of the course, in order (the report's sections).
-const LECTURES: [&str; 10] =
-    ["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "cyclegan", "segmentation", "facenet"];
+const LECTURES: [&str; 11] = [
+    "classifier",
+    "autoencoder",
+    "vae",
+    "dcgan",
+    "lstm",
+    "dqn",
+    "pix2pix",
+    "cyclegan",
+    "segmentation",
+    "facenet",
+    "neural-style",
+];
 
 #[test]
 fn demo_runs_every_lecture_and_the_report_checks_out_in_a_browser() {
@@ -39,7 +50,7 @@ fn demo_runs_every_lecture_and_the_report_checks_out_in_a_browser() {
         ],
     ));
     let printed = stdout(&output);
-    assert!(printed.contains("demo: 10 of 10 lectures passed"), "{printed}");
+    assert!(printed.contains("demo: 11 of 11 lectures passed"), "{printed}");
     assert!(printed.contains(&format!("report: {}", report.join("index.html").display())), "{printed}");
 
     let record: Value = serde_json::from_str(&read(&runs.join("demo.json"))).unwrap();
@@ -279,7 +290,7 @@ fn browser_check(report: &Path, runs: &Path) {
     assert_eq!(undecoded, [first.as_str()]);
     let report_again =
         ok(atelier("flex", &["report", "--runs", runs.to_str().unwrap(), "--out", report.to_str().unwrap()]));
-    assert!(stdout(&report_again).contains("10 run(s) in 10 of 10 lectures"), "{}", stdout(&report_again));
+    assert!(stdout(&report_again).contains("11 run(s) in 11 of 11 lectures"), "{}", stdout(&report_again));
 
     // A screenshot of the page as a reader sees it (kept in the report folder).
     let shot = report.join("screenshot.png");

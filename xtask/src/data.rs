@@ -27,28 +27,44 @@ pub fn fetch(dataset: DatasetArg, dir: Option<PathBuf>, root: &Path) -> Result<(
             eprintln!("{file}: already here, checksum ok");
             continue;
         }
-        let partial = dir.join(format!("{file}.part"));
-        if !download(url, &partial) {
+        let unavailable = || {
             let debian = match known {
                 KnownDataset::FashionMnist => {
                     "`apt-get install dataset-fashion-mnist` (files in /usr/share/datasets/fashion-mnist)"
                 }
                 KnownDataset::Mnist => "copying the four MNIST files into a folder and passing --data-dir",
             };
-            return Err(format!(
+            format!(
                 "could not download {url} (offline, or curl missing?). Alternatives: {debian}; \
                  the embedded mini Fashion-MNIST set is used when no dataset is found"
-            ));
-        }
-        verify_md5(&partial, md5).map_err(|e| {
-            let _ = fs::remove_file(&partial);
-            e.to_string()
-        })?;
-        fs::rename(&partial, &target).map_err(|e| format!("{}: {e}", target.display()))?;
+            )
+        };
+        download_checked(url, &target, |p| verify_md5(p, md5).map_err(|e| e.to_string()), unavailable)?;
         eprintln!("{file}: checksum ok");
     }
     println!("{} is in {} (use --data-dir {} or ATELIER_DATA)", known.name(), dir.display(), dir.display());
     Ok(())
+}
+
+/// Downloads `url` into `target` through `<target>.part`, which `check` must accept before it is
+/// renamed into place (a download it rejects is deleted); `unavailable` says why there is none
+/// when the download fails.
+fn download_checked(
+    url: &str,
+    target: &Path,
+    check: impl Fn(&Path) -> Result<(), String>,
+    unavailable: impl FnOnce() -> String,
+) -> Result<(), String> {
+    let mut partial = target.as_os_str().to_owned();
+    partial.push(".part");
+    let partial = PathBuf::from(partial);
+    if !download(url, &partial) {
+        return Err(unavailable());
+    }
+    check(&partial).inspect_err(|_| {
+        let _ = fs::remove_file(&partial);
+    })?;
+    fs::rename(&partial, target).map_err(|e| format!("{}: {e}", target.display()))
 }
 
 /// Downloads `url` into `target` with curl; false (and no file left) on failure.
@@ -105,27 +121,23 @@ fn fetch_textures(dir: PathBuf) -> Result<(), String> {
         let (url, md5) = TEXTURES_WHEEL;
         let wheel = dir.join("scikit_image-0.26.0.whl");
         if !(wheel.exists() && verify_md5(&wheel, md5).is_ok()) {
-            let partial = wheel.with_extension("whl.part");
-            if !download(url, &partial) {
-                return Err(format!(
+            let unavailable = || {
+                format!(
                     "could not download {url} (offline, or curl missing?). `pip download --no-deps \
                      scikit-image==0.26.0` fetches the same wheel: put it in {} as scikit_image-0.26.0.whl and run \
                      this again; the embedded small copies are used when no textures folder is found",
                     dir.display()
-                ));
-            }
-            verify_md5(&partial, md5).map_err(|e| {
-                let _ = fs::remove_file(&partial);
-                e.to_string()
-            })?;
-            fs::rename(&partial, &wheel).map_err(|e| format!("{}: {e}", wheel.display()))?;
+                )
+            };
+            download_checked(url, &wheel, |p| verify_md5(p, md5).map_err(|e| e.to_string()), unavailable)?;
         }
         let staging = dir.join(".unpacking");
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
         }
         let members: Vec<String> = TEXTURE_FILES.iter().map(|(name, _)| format!("skimage/data/{name}")).collect();
-        let status = Command::new("unzip").args(["-q", "-j"]).arg(&wheel).args(&members).arg("-d").arg(&staging).status();
+        let status =
+            Command::new("unzip").args(["-q", "-j"]).arg(&wheel).args(&members).arg("-d").arg(&staging).status();
         if !matches!(status, Ok(s) if s.success()) {
             return Err(format!("could not unpack {} with unzip (apt-get install unzip)", wheel.display()));
         }
@@ -141,7 +153,8 @@ fn fetch_textures(dir: PathBuf) -> Result<(), String> {
     let note = "brick.png (CC0Textures Bricks25), grass.png (DeviantArt linolafett Grass-01), gravel.png \
                 (CC0Textures Gravel04), chelsea.png (Stefan van der Walt), coffee.png (Rachel Michetti): all \
                 Creative Commons CC0, from scikit-image 0.26.0 (skimage/data), as its documentation states.\n";
-    atelier_core::atomic::write_atomic(&dir.join("LICENSE-textures.txt"), note.as_bytes()).map_err(|e| e.to_string())?;
+    atelier_core::atomic::write_atomic(&dir.join("LICENSE-textures.txt"), note.as_bytes())
+        .map_err(|e| e.to_string())?;
     println!(
         "textures are in {} (brick, grass, gravel; photographs chelsea, coffee): a lecture reads them by name (--style brick)",
         dir.display()
@@ -207,21 +220,16 @@ fn fetch_emoji_package(
     }
     let tarball = dir.join(format!("emoji-datasource-{}-16.0.0.tgz", vendor.name()));
     if !(tarball.exists() && verify_sha512(&tarball, sha512).is_ok()) {
-        let partial = tarball.with_extension("tgz.part");
-        if !download(url, &partial) {
-            return Err(format!(
+        let unavailable = || {
+            format!(
                 "could not download {url} (offline, or curl missing?). `npm pack emoji-datasource-{}@16.0.0` \
                  fetches the same tarball: put it in {} and run this again; the embedded mini emoji set is \
                  used when no emoji folder is found",
                 vendor.name(),
                 dir.display()
-            ));
-        }
-        verify_sha512(&partial, sha512).map_err(|e| {
-            let _ = fs::remove_file(&partial);
-            e.to_string()
-        })?;
-        fs::rename(&partial, &tarball).map_err(|e| format!("{}: {e}", tarball.display()))?;
+            )
+        };
+        download_checked(url, &tarball, |p| verify_sha512(p, sha512).map_err(|e| e.to_string()), unavailable)?;
     }
     eprintln!("{}: checksum ok, unpacking", tarball.display());
     let staging = dir.join(format!(".unpacking-{}", vendor.name()));

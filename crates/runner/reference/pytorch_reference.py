@@ -6,7 +6,9 @@ sitting, and prints the ratio. Each model here is written from the Rust model cr
 arithmetic in both.
 
 Usage: python pytorch_reference.py MODEL [--steps N] [--warmup N] [--batch B] [--threads T]
-MODEL: classifier | autoencoder | vae | dcgan | lstm | dqn | pix2pix | cyclegan | segmentation | facenet | ops
+MODEL: classifier | autoencoder | vae | dcgan | lstm | dqn | pix2pix | cyclegan | segmentation | facenet | ops | gatys-loss
+`gatys-loss --inputs DIR --steps N` prints the texture objective of N Adam steps on the pixels from the
+inputs a Rust example wrote (the golden curve of crates/style/tests/pytorch_reference.rs)
 `ops` times the primitives of `cargo xtask bench ops` (same names and shapes), one JSON line per op:
 {"op", "backend": "pytorch", "forward_ms", "forward_backward_ms"}. Any other MODEL prints one JSON line: {"model", "backend": "pytorch", "device", "threads", "batch_size", "steps",
 "images_per_s" (or "updates_per_s" for dqn), "peak_memory_mb"}.
@@ -511,9 +513,52 @@ def run_ops(args):
         }))
 
 
+def gatys_loss(args):
+    """The texture synthesis objective of crates/style (Gatys et al. 2015, its normalisation) on the
+    inputs the Rust example `gatys_inputs` wrote: random zero-mean filters (one ReLU layer per size on
+    the image centred to [-1, 1]), Gram matrices G = F·Fᵀ/(N·M), E_l = ¼·Σ(G − A)², weights
+    w_l = 1/(L·¼·‖A_l‖²), Adam on the pixels (lr from the inputs, β = 0.9/0.999, ε = 1e-8).
+    Prints one JSON line: {"losses": [the objective before each of the steps]}."""
+    folder = args.inputs
+    with open(f"{folder}/inputs.json") as f:
+        meta = json.load(f)
+
+    def tensor(name, shape):
+        data = torch.frombuffer(bytearray(open(f"{folder}/{name}", "rb").read()), dtype=torch.float32)
+        return data.reshape(shape).clone()
+
+    size, channels = meta["size"], meta["channels"]
+    style = tensor("style.f32", [1, 3, size, size])
+    canvas = tensor("canvas.f32", [1, channels, size, size]).requires_grad_(True)
+    filters = [tensor(f"filters-{k}.f32", [meta["filters"], 3, k, k]) for k in meta["sizes"]]
+
+    def features(x):
+        centred = x * 2.0 - 1.0
+        return [F.relu(F.conv2d(centred, w, padding=w.shape[2] // 2)) for w in filters]
+
+    def gram(f):
+        n, c, h, w = f.shape
+        flat = f.reshape(n, c, h * w)
+        return flat @ flat.transpose(1, 2) / (c * h * w)
+
+    targets = [gram(f).detach() for f in features(style)]
+    weights = [1.0 / (len(targets) * 0.25 * float((a * a).sum())) for a in targets]
+    optimiser = torch.optim.Adam([canvas], lr=meta["lr"], betas=(0.9, 0.999), eps=1e-8)
+    losses = []
+    for _ in range(args.steps):
+        rgb = canvas.expand(1, 3, size, size) if channels == 1 else canvas
+        loss = sum(w * 0.25 * ((gram(f) - a) ** 2).sum() for f, a, w in zip(features(rgb), targets, weights))
+        losses.append(float(loss.detach()))
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+    print(json.dumps({"losses": losses}))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("model", choices=["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "cyclegan", "segmentation", "facenet", "ops"])
+    parser.add_argument("model", choices=["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "cyclegan", "segmentation", "facenet", "ops", "gatys-loss"])
+    parser.add_argument("--inputs", help="gatys-loss: the folder `cargo run -p atelier-style --example gatys_inputs -- DIR` wrote")
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--batch", type=int, default=128)
@@ -524,6 +569,9 @@ def main():
     torch.manual_seed(0)
     if args.model == "ops":
         run_ops(args)
+        return
+    if args.model == "gatys-loss":
+        gatys_loss(args)
         return
     step = {
         "classifier": lambda: image_step(Cnn(), args.batch, labelled=True),

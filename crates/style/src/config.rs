@@ -98,7 +98,7 @@ impl StyleConfig {
             features: FeatureNetwork::Emoji,
             size: if fast { 64 } else { 128 },
             channels: 3,
-            style_weight: if fast { 100.0 } else { 10.0 },
+            style_weight: if fast { 0.1 } else { 10.0 },
             learning_rate: if fast { 1e-3 } else { 0.02 },
             width: 16,
             residual_blocks: 3,
@@ -132,10 +132,16 @@ impl StyleConfig {
     /// image per step; the stylizer 4 epochs over the content images, 4 per step.
     pub fn training(&self) -> TrainConfig {
         match self.task {
-            StyleTask::Fast => TrainConfig { epochs: 4, batch_size: 4, log_every: 10, checkpoint_every: 200, ..TrainConfig::default() },
-            StyleTask::Texture | StyleTask::Transfer => {
-                TrainConfig { epochs: 10, batch_size: 1, log_every: 10, checkpoint_every: 100, ..TrainConfig::default() }
+            StyleTask::Fast => {
+                TrainConfig { epochs: 4, batch_size: 4, log_every: 10, checkpoint_every: 200, ..TrainConfig::default() }
             }
+            StyleTask::Texture | StyleTask::Transfer => TrainConfig {
+                epochs: 10,
+                batch_size: 1,
+                log_every: 10,
+                checkpoint_every: 100,
+                ..TrainConfig::default()
+            },
         }
     }
 

@@ -19,7 +19,7 @@ use crate::config::StyleConfig;
 use crate::features::FeatureNet;
 use crate::gram::gram;
 use crate::loss::{Targets, layer_weights, objective};
-use crate::step::LAYER_METRICS;
+use crate::step::{Layers, metrics};
 use crate::transformer::TransformNet;
 
 /// Images shown by the per-epoch figure.
@@ -88,7 +88,8 @@ impl FastExperiment {
     fn terms(&self, x: Tensor<4>, y: Tensor<4>) -> crate::loss::Terms {
         let layer = self.features.content_layer();
         let content = self.features.activations(x).swap_remove(layer).detach(); // F^c(x)
-        let targets = Targets { grams: self.grams.clone(), weights: self.weights.clone(), content: Some((layer, content)) };
+        let targets =
+            Targets { grams: self.grams.clone(), weights: self.weights.clone(), content: Some((layer, content)) };
         objective(self.features.activations(y), &targets, self.config.style_weight)
     }
 }
@@ -102,32 +103,24 @@ impl Experiment for FastExperiment {
         let terms = self.terms(batch.images, stylized);
         let grads = GradientsParams::from_grads(terms.total.backward(), &self.net);
         self.net = self.optimizer.step(self.config.learning_rate, self.net.clone(), grads);
-        let mut output = StepOutput::new(images).with("loss", terms.total).with("style_loss", terms.style);
-        if let Some(content) = terms.content {
-            output = output.with("content_loss", content);
-        }
-        for (name, layer) in LAYER_METRICS.iter().zip(terms.style_layers) {
-            output = output.with(name, layer);
-        }
-        output
+        metrics(images, terms, Layers::Each)
     }
 
     fn valid_step(&self, batch: ContentBatch, _ctx: &mut StepContext) -> StepOutput {
         let images = batch.images.dims()[0];
         let x = batch.images.detach();
-        let terms = self.terms(x.clone(), self.net.forward(x).detach());
-        let output = StepOutput::new(images).with("loss", terms.total).with("style_loss", terms.style);
-        match terms.content {
-            Some(content) => output.with("content_loss", content),
-            None => output,
-        }
+        metrics(images, self.terms(x.clone(), self.net.forward(x).detach()), Layers::Summed)
     }
 
     fn figures(&self, batch: ContentBatch, _ctx: &mut StepContext) -> Vec<Figure> {
         let n = batch.images.dims()[0].min(FIGURE_IMAGES);
         let x = batch.images.detach().slice([0..n]);
         let y = self.net.forward(x.clone()).detach();
-        let rows = vec![("style".to_string(), self.style.clone().detach()), ("content".to_string(), x), ("stylized".to_string(), y)];
+        let rows = vec![
+            ("style".to_string(), self.style.clone().detach()),
+            ("content".to_string(), x),
+            ("stylized".to_string(), y),
+        ];
         vec![Figure::Grid { name: "stylized".into(), rows, marks: Vec::new() }]
     }
 

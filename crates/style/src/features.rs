@@ -101,6 +101,11 @@ impl RandomFilters {
         Self { weights }
     }
 
+    /// The filters, `[RANDOM_FILTERS, 3, k, k]` per size in [`RANDOM_SIZES`]' order.
+    pub fn weights(&self) -> &[Tensor<4>] {
+        &self.weights
+    }
+
     /// `[n, 3, h, w]` in `[0, 1]` → `[n, 64, h, w]` per filter size (same padding).
     pub fn activations(&self, images: Tensor<4>) -> Vec<Tensor<4>> {
         let centred = images.mul_scalar(2.0).sub_scalar(1.0); // [n, 3, h, w] in [−1, 1]

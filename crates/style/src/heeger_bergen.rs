@@ -55,7 +55,8 @@ impl Plane {
         let mut out = vec![0.0; w * h];
         for y in 0..h {
             for x in 0..w {
-                out[y * w + x] = gain * (0..5).map(|k| BINOMIAL[k] * rows.at(x as isize, y as isize + k as isize - 2)).sum::<f32>();
+                out[y * w + x] =
+                    gain * (0..5).map(|k| BINOMIAL[k] * rows.at(x as isize, y as isize + k as isize - 2)).sum::<f32>();
             }
         }
         Plane::new(w, h, out)
@@ -65,7 +66,10 @@ impl Plane {
     pub fn reduce(&self) -> Plane {
         let blurred = self.blur(1.0);
         let (w, h) = (self.width.div_ceil(2), self.height.div_ceil(2));
-        let values = (0..h).flat_map(|y| (0..w).map(move |x| (x, y))).map(|(x, y)| blurred.values[2 * y * self.width + 2 * x]).collect();
+        let values = (0..h)
+            .flat_map(|y| (0..w).map(move |x| (x, y)))
+            .map(|(x, y)| blurred.values[2 * y * self.width + 2 * x])
+            .collect();
         Plane::new(w, h, values)
     }
 
@@ -144,8 +148,7 @@ pub fn levels_for(side: usize) -> usize {
 pub fn synthesise_plane(texture: &Plane, iterations: usize, rng: &mut Rng) -> Plane {
     let levels = levels_for(texture.width.min(texture.height));
     let target = laplacian_pyramid(texture, levels);
-    let mut x =
-        Plane::new(texture.width, texture.height, (0..texture.values.len()).map(|_| rng.next_f32()).collect());
+    let mut x = Plane::new(texture.width, texture.height, (0..texture.values.len()).map(|_| rng.next_f32()).collect());
     match_histogram(&mut x.values, &texture.values);
     for _ in 0..iterations {
         let mut pyramid = laplacian_pyramid(&x, levels);
@@ -160,7 +163,14 @@ pub fn synthesise_plane(texture: &Plane, iterations: usize, rng: &mut Rng) -> Pl
 
 /// Heeger–Bergen on a planar image `[channels, height, width]` in `[0, 1]`: each channel
 /// separately (a grey image, all channels equal, once), `iterations` rounds, noise from `seed`.
-pub fn synthesise(texture: &[f32], channels: usize, height: usize, width: usize, iterations: usize, seed: u64) -> Vec<f32> {
+pub fn synthesise(
+    texture: &[f32],
+    channels: usize,
+    height: usize,
+    width: usize,
+    iterations: usize,
+    seed: u64,
+) -> Vec<f32> {
     let plane = width * height;
     assert_eq!(texture.len(), channels * plane, "a planar image is channels × height × width");
     let mut rng = Rng::new(seed);

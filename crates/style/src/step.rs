@@ -15,10 +15,32 @@ use burn::prelude::*;
 use crate::canvas::Canvas;
 use crate::config::{StyleConfig, StyleTask};
 use crate::features::FeatureNet;
-use crate::loss::{Targets, objective};
+use crate::loss::{Targets, Terms, objective};
 
 /// Metric names of the style layers' `E_l`, in layer order.
 pub const LAYER_METRICS: [&str; 4] = ["style_layer1", "style_layer2", "style_layer3", "style_layer4"];
+
+/// Whether a step's metrics list each style layer's `E_l` or only their weighted sum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layers {
+    Each,
+    Summed,
+}
+
+/// A step's metrics from the objective's terms: `loss`, `style_loss`, `content_loss` (where there
+/// is one) and, with [`Layers::Each`], each style layer's `E_l` under [`LAYER_METRICS`].
+pub fn metrics(images: usize, terms: Terms, layers: Layers) -> StepOutput {
+    let mut output = StepOutput::new(images).with("loss", terms.total).with("style_loss", terms.style);
+    if let Some(content) = terms.content {
+        output = output.with("content_loss", content);
+    }
+    if layers == Layers::Each {
+        for (name, layer) in LAYER_METRICS.iter().zip(terms.style_layers) {
+            output = output.with(name, layer);
+        }
+    }
+    output
+}
 
 /// One step's batch: nothing (the targets live in the experiment).
 #[derive(Debug, Clone, Copy)]
@@ -94,25 +116,13 @@ impl Experiment for SynthesisExperiment {
         let terms = objective(features, &self.targets, self.config.style_weight);
         let grads = GradientsParams::from_grads(terms.total.backward(), &self.canvas);
         self.canvas = self.optimizer.step(self.config.learning_rate, self.canvas.clone(), grads);
-        let mut output = StepOutput::new(1).with("loss", terms.total).with("style_loss", terms.style);
-        if let Some(content) = terms.content {
-            output = output.with("content_loss", content);
-        }
-        for (name, layer) in LAYER_METRICS.iter().zip(terms.style_layers) {
-            output = output.with(name, layer);
-        }
-        output
+        metrics(1, terms, Layers::Each)
     }
 
     /// The objective of the picture as drawn (clamped to `[0, 1]`).
     fn valid_step(&self, _batch: Tick, _ctx: &mut StepContext) -> StepOutput {
         let features = self.net.activations(self.canvas.picture());
-        let terms = objective(features, &self.targets, self.config.style_weight);
-        let output = StepOutput::new(1).with("loss", terms.total).with("style_loss", terms.style);
-        match terms.content {
-            Some(content) => output.with("content_loss", content),
-            None => output,
-        }
+        metrics(1, objective(features, &self.targets, self.config.style_weight), Layers::Summed)
     }
 
     fn figures(&self, _batch: Tick, _ctx: &mut StepContext) -> Vec<Figure> {

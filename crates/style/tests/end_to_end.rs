@@ -15,7 +15,8 @@ fn single_run(out: &Path) -> PathBuf {
 /// after the defaults.
 fn train_small(out: &Path, extra: &[&str]) -> std::process::Output {
     let out = out.to_str().unwrap();
-    let mut args = vec!["train", "neural-style", "--size", "32", "--features", "random", "--data-dir", "embedded", "--out", out];
+    let mut args =
+        vec!["train", "neural-style", "--size", "32", "--features", "random", "--data-dir", "embedded", "--out", out];
     args.extend_from_slice(extra);
     atelier("flex", &args)
 }
@@ -65,9 +66,15 @@ fn bad_images_and_settings_are_refused_by_name_and_nothing_is_written() {
     fails_with(&refused, "notes.png");
     let tiny = out.join("tiny.png");
     atelier_core::png::save(&tiny, &[128, 64, 32], 1, 1, atelier_core::png::Channels::Rgb).unwrap();
-    fails_with(&train_small(&out, &["--task", "transfer", "--content", tiny.to_str().unwrap()]), "is 1×1 pixels; it must be at least 16×16");
+    fails_with(
+        &train_small(&out, &["--task", "transfer", "--content", tiny.to_str().unwrap()]),
+        "is 1×1 pixels; it must be at least 16×16",
+    );
     fails_with(&train_small(&out, &["--style", "marble"]), "not one of the embedded images");
-    fails_with(&atelier("flex", &["train", "neural-style", "--size", "8", "--out", out.to_str().unwrap()]), "size must be at least 16");
+    fails_with(
+        &atelier("flex", &["train", "neural-style", "--size", "8", "--out", out.to_str().unwrap()]),
+        "size must be at least 16",
+    );
     fails_with(&train_small(&out, &["--style-weight", "5"]), "--task texture");
     fails_with(&train_small(&out, &["--batch-size", "4"]), "one image");
     assert!(!out.join("neural-style").exists(), "a refused run writes nothing");
@@ -82,8 +89,20 @@ fn a_stylizer_trains_is_judged_and_stylizes_a_folder() {
     let out = scratch("style-fast");
     let out_s = out.to_str().unwrap();
     let tiny = [
-        "train", "neural-style", "--task", "fast", "--width", "4", "--residual-blocks", "1", "--max-steps", "3",
-        "--batch-size", "2", "--out", out_s,
+        "train",
+        "neural-style",
+        "--task",
+        "fast",
+        "--width",
+        "4",
+        "--residual-blocks",
+        "1",
+        "--max-steps",
+        "3",
+        "--batch-size",
+        "2",
+        "--out",
+        out_s,
     ];
     ok(atelier("flex", &tiny));
     let run = single_run(&out);
@@ -112,7 +131,10 @@ fn a_stylizer_trains_is_judged_and_stylizes_a_folder() {
     let synthesis = scratch("style-not-fast");
     ok(train_small(&synthesis, &["--max-steps", "1"]));
     let not_fast = single_run(&synthesis);
-    let refused = atelier("flex", &["stylize", "--run", not_fast.to_str().unwrap(), "--in", in_s, "--out", out.join("x").to_str().unwrap()]);
+    let refused = atelier(
+        "flex",
+        &["stylize", "--run", not_fast.to_str().unwrap(), "--in", in_s, "--out", out.join("x").to_str().unwrap()],
+    );
     fails_with(&refused, "needs a stylizer");
     assert!(!out.join("x").exists());
 }

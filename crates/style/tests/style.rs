@@ -88,9 +88,13 @@ fn histogram_matching_takes_the_targets_values_in_the_sources_order() {
 
 /// A 32×32 grey crop of the embedded brick, planar RGB.
 fn brick(side: usize) -> Vec<f32> {
-    let image = atelier_data::colour::decode(EMBEDDED[0].1, std::path::Path::new("brick"), atelier_data::colour::GreyPolicy::Convert)
-        .unwrap()
-        .resized(side);
+    let image = atelier_data::colour::decode(
+        EMBEDDED[0].1,
+        std::path::Path::new("brick"),
+        atelier_data::colour::GreyPolicy::Convert,
+    )
+    .unwrap()
+    .resized(side);
     image.to_planar_unit()
 }
 
@@ -102,8 +106,10 @@ fn heeger_bergen_matches_the_pixel_histogram_and_moves_the_bands_towards_the_tex
     assert_eq!(pixel_histogram_distance(&synthesised, &texture, 3), 0.0, "its last step matches the pixels");
     let mut rng = atelier_core::Rng::new(7);
     let noise: Vec<f32> = (0..texture.len()).map(|_| rng.next_f32()).collect();
-    let (bands, noise_bands) =
-        (band_histogram_distance(&synthesised, &texture, 3, 32, 32), band_histogram_distance(&noise, &texture, 3, 32, 32));
+    let (bands, noise_bands) = (
+        band_histogram_distance(&synthesised, &texture, 3, 32, 32),
+        band_histogram_distance(&noise, &texture, 3, 32, 32),
+    );
     assert!(bands < 0.5 * noise_bands, "bands {bands} vs noise {noise_bands}");
     // A grey texture stays grey.
     assert_eq!(synthesised[..1024], synthesised[1024..2048]);
@@ -111,7 +117,13 @@ fn heeger_bergen_matches_the_pixel_histogram_and_moves_the_bands_towards_the_tex
 
 /// A 32×32 texture of the (grey) brick with the random filters: a one-channel canvas.
 fn small_config() -> StyleConfig {
-    StyleConfig { size: 32, channels: 1, features: FeatureNetwork::Random, learning_rate: 0.05, ..StyleConfig::default() }
+    StyleConfig {
+        size: 32,
+        channels: 1,
+        features: FeatureNetwork::Random,
+        learning_rate: 0.05,
+        ..StyleConfig::default()
+    }
 }
 
 fn experiment(config: StyleConfig, device: &Device) -> SynthesisExperiment {
@@ -174,7 +186,8 @@ fn same_seed_same_numbers_and_the_state_round_trips() {
 fn the_objective_weighs_content_against_style() {
     let device = flex();
     let features = vec![Tensor::<4>::ones([1, 2, 2, 2], &device), Tensor::<4>::ones([1, 2, 1, 1], &device)];
-    let target_maps = vec![Tensor::<4>::zeros([1, 2, 2, 2], &device), Tensor::<4>::ones([1, 2, 1, 1], &device).mul_scalar(2.0)];
+    let target_maps =
+        vec![Tensor::<4>::zeros([1, 2, 2, 2], &device), Tensor::<4>::ones([1, 2, 1, 1], &device).mul_scalar(2.0)];
     let targets = Targets::new(target_maps.clone(), Some((0, target_maps)));
     let terms = objective(features, &targets, 10.0);
     // Content at layer 0: ½·mean (1 − 0)² = ½.
@@ -214,7 +227,8 @@ fn the_stylizer_keeps_the_shape_and_learns_a_batch() {
     assert_eq!(out.dims(), [2, 3, 16, 16]);
     assert!(to_vec(out).iter().all(|v| *v > 0.0 && *v < 1.0), "a sigmoid's range");
     let content_loss = |fast: &mut FastExperiment, step: u64| {
-        let output = fast.train_step(ContentBatch { images: content.tensor(&[0, 1], &device) }, &mut ctx(&device, step));
+        let output =
+            fast.train_step(ContentBatch { images: content.tensor(&[0, 1], &device) }, &mut ctx(&device, step));
         scalar(output.metrics.iter().find(|(n, _)| *n == "content_loss").unwrap().1.clone())
     };
     let first = content_loss(&mut fast, 0);

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use atelier_data::DataRecord;
-use atelier_data::emoji::{EmojiSource, EmojiSplit, Vendor};
 use atelier_data::colour::{ColourImage, GreyPolicy, IMAGE_EXTENSIONS, decode, is_image_file};
+use atelier_data::emoji::{EmojiSource, EmojiSplit, Vendor};
 use atelier_lecture::Found;
 
 use crate::config::{MIN_SIZE, StyleConfig};
@@ -104,9 +104,12 @@ pub fn locate(config: &StyleConfig, data_dir: Option<&Path>) -> Result<Found<Sty
     let style = resolve(&config.style, "style", folder.as_deref())?;
     let content = config.transfers().then(|| resolve(&config.content, "content", folder.as_deref())).transpose()?;
     let refs: Vec<&ImageRef> = std::iter::once(&style).chain(content.as_ref()).collect();
-    let files: Vec<&Path> = refs.iter().filter_map(|r| if let ImageRef::File(p) = r { Some(p.as_path()) } else { None }).collect();
-    let embedded: Vec<(&str, &[u8])> =
-        refs.iter().filter_map(|r| if let ImageRef::Embedded { name, bytes } = r { Some((*name, *bytes)) } else { None }).collect();
+    let files: Vec<&Path> =
+        refs.iter().filter_map(|r| if let ImageRef::File(p) = r { Some(p.as_path()) } else { None }).collect();
+    let embedded: Vec<(&str, &[u8])> = refs
+        .iter()
+        .filter_map(|r| if let ImageRef::Embedded { name, bytes } = r { Some((*name, *bytes)) } else { None })
+        .collect();
     let record = DataRecord::of_images(&files, &embedded).map_err(|e| e.to_string())?;
     let mut description = refs.iter().map(|r| r.describe()).collect::<Vec<_>>().join(", ");
     let (record, emoji) = if config.feeds_forward() {
@@ -178,10 +181,15 @@ fn resolve(name: &str, role: &str, folder: Option<&Path>) -> Result<ImageRef, St
             format!("the {role} image {name}: no {name}.png or {name}.jpg in {} (or give an image file)", dir.display())
         });
     }
-    EMBEDDED.iter().find(|(n, _)| *n == name).map(|&(name, bytes)| ImageRef::Embedded { name, bytes }).ok_or_else(|| {
-        let names: Vec<&str> = EMBEDDED.iter().map(|(n, _)| *n).collect();
-        format!("the {role} image {name} is not one of the embedded images ({}); give an image file", names.join(", "))
-    })
+    EMBEDDED.iter().find(|(n, _)| *n == name).map(|&(name, bytes)| ImageRef::Embedded { name, bytes }).ok_or_else(
+        || {
+            let names: Vec<&str> = EMBEDDED.iter().map(|(n, _)| *n).collect();
+            format!(
+                "the {role} image {name} is not one of the embedded images ({}); give an image file",
+                names.join(", ")
+            )
+        },
+    )
 }
 
 /// The centre square of `image`.

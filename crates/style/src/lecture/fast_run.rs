@@ -72,7 +72,9 @@ pub fn eval(run: &OpenRun<StyleConfig>, images: StyleImages, ctx: &Context) -> R
         }
         if key == "fast" {
             fast_on = scores;
-            let kept = (0..count).map(|i| judges.content(one(pixels, i), one(&content_host, i))).collect::<Result<Vec<_>, _>>()?;
+            let kept = (0..count)
+                .map(|i| judges.content(one(pixels, i), one(&content_host, i)))
+                .collect::<Result<Vec<_>, _>>()?;
             entries.push(("fast_random_content".into(), kept.iter().sum::<f64>() / count as f64));
             fast_content = kept;
         }
@@ -87,11 +89,15 @@ pub fn eval(run: &OpenRun<StyleConfig>, images: StyleImages, ctx: &Context) -> R
     for i in 0..routes {
         train_device.seed(i as u64);
         let transfer = StyleConfig { task: StyleTask::Transfer, channels: 3, learning_rate: 0.02, ..config.clone() };
-        let images = Images { style: image_tensor(&images.style, &train_device), content: Some(one_on(&content_host, i, &train_device)) };
+        let images = Images {
+            style: image_tensor(&images.style, &train_device),
+            content: Some(one_on(&content_host, i, &train_device)),
+        };
         let started = Instant::now();
         let mut synthesis = SynthesisExperiment::new(transfer, feature_net(config.features, &train_device)?, images);
         for step in 0..OPTIMISATION_STEPS {
-            let mut ctx = StepContext { step, epoch: 0, device: train_device.clone(), rng: atelier_core::Rng::new(step) };
+            let mut ctx =
+                StepContext { step, epoch: 0, device: train_device.clone(), rng: atelier_core::Rng::new(step) };
             let output = atelier_train::Experiment::train_step(&mut synthesis, Tick, &mut ctx);
             if step + 1 == OPTIMISATION_STEPS {
                 let (_, loss) = &output.metrics[0];
@@ -103,11 +109,16 @@ pub fn eval(run: &OpenRun<StyleConfig>, images: StyleImages, ctx: &Context) -> R
         optimised.push(one(&picture, 0));
     }
     let optimisation_seconds = optimisation_seconds / routes as f64;
-    let optimised_scores = optimised.iter().map(|y| judges.score(y.clone(), style.clone())).collect::<Result<Vec<_>, _>>()?;
-    let optimised_content =
-        optimised.iter().enumerate().map(|(i, y)| judges.content(y.clone(), one(&content_host, i))).collect::<Result<Vec<_>, _>>()?;
+    let optimised_scores =
+        optimised.iter().map(|y| judges.score(y.clone(), style.clone())).collect::<Result<Vec<_>, _>>()?;
+    let optimised_content = optimised
+        .iter()
+        .enumerate()
+        .map(|(i, y)| judges.content(y.clone(), one(&content_host, i)))
+        .collect::<Result<Vec<_>, _>>()?;
     entries.push(("optimisation_random_content".into(), optimised_content.iter().sum::<f64>() / routes as f64));
-    entries.push(("fast_random_content_on_the_same".into(), fast_content[..routes].iter().sum::<f64>() / routes as f64));
+    entries
+        .push(("fast_random_content_on_the_same".into(), fast_content[..routes].iter().sum::<f64>() / routes as f64));
     for (j, name) in Judges::NAMES.iter().enumerate() {
         let route = optimised_scores.iter().map(|s| s[j]).sum::<f64>() / routes as f64;
         let fast = fast_on[..routes].iter().map(|s| s[j]).sum::<f64>() / routes as f64;
@@ -126,7 +137,11 @@ pub fn eval(run: &OpenRun<StyleConfig>, images: StyleImages, ctx: &Context) -> R
         ("stylizer (one pass)".to_string(), one_batch(&stylized_host, shown, size, device)),
     ];
     rows.push((format!("optimised ({OPTIMISATION_STEPS} steps)"), Tensor::cat(optimised, 0)));
-    let path = write_figure(&run.dir.samples_dir(), "eval-", Figure::Grid { name: "stylizer".into(), rows, marks: Vec::new() })?;
+    let path = write_figure(
+        &run.dir.samples_dir(),
+        "eval-",
+        Figure::Grid { name: "stylizer".into(), rows, marks: Vec::new() },
+    )?;
     eprintln!("wrote {}", path.display());
     Ok(entries)
 }
@@ -200,7 +215,12 @@ impl Default for StylizeArgs {
 }
 
 /// `stylize --run RUN --in DIR --out DIR`: each image through the run's stylizer in one pass.
-pub fn stylize(_: &super::StyleLecture, run: &OpenRun<StyleConfig>, args: &StylizeArgs, _: &Context) -> Result<(), String> {
+pub fn stylize(
+    _: &super::StyleLecture,
+    run: &OpenRun<StyleConfig>,
+    args: &StylizeArgs,
+    _: &Context,
+) -> Result<(), String> {
     let (config, device) = (&run.config, &run.device);
     if !config.feeds_forward() {
         return Err(format!(
@@ -226,7 +246,10 @@ pub fn stylize(_: &super::StyleLecture, run: &OpenRun<StyleConfig>, args: &Styli
         .map(|f| (format!("{}.png", f.file_stem().unwrap_or_default().to_string_lossy()), f.clone()))
         .collect();
     let outputs = folder.claim(&planned)?;
-    let images = files.iter().map(|f| read_image(f, GreyPolicy::Convert).map_err(|e| e.to_string())).collect::<Result<Vec<_>, _>>()?;
+    let images = files
+        .iter()
+        .map(|f| read_image(f, GreyPolicy::Convert).map_err(|e| e.to_string()))
+        .collect::<Result<Vec<_>, _>>()?;
     let (step, blobs) = run.latest_checkpoint()?;
     let net = load_transform_net(config, &blobs, device)?;
     eprintln!("stylizing {} image(s) with the stylizer at step {step}", files.len());
@@ -240,7 +263,12 @@ pub fn stylize(_: &super::StyleLecture, run: &OpenRun<StyleConfig>, args: &Styli
         folder.write(path, &encode(&picture.pixels, width, height, Channels::Rgb).map_err(|e| e.to_string())?)?;
     }
     let seconds = started.elapsed().as_secs_f64();
-    eprintln!("wrote {} image(s) to {} ({:.2} s per image)", files.len(), args.out.display(), seconds / files.len() as f64);
+    eprintln!(
+        "wrote {} image(s) to {} ({:.2} s per image)",
+        files.len(),
+        args.out.display(),
+        seconds / files.len() as f64
+    );
     Ok(())
 }
 

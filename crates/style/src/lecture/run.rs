@@ -71,7 +71,8 @@ pub fn eval(run: &OpenRun<StyleConfig>, images: StyleImages, ctx: &Context) -> R
     let plane: Vec<f32> = (0..config.channels * size * size).map(|_| rng.uniform(lo as f32, hi as f32)).collect();
     let noise: Vec<f32> = if config.channels == 1 { plane.repeat(3) } else { plane };
     let started = Instant::now();
-    let classical = heeger_bergen::synthesise(&style, 3, size, size, HEEGER_BERGEN_ROUNDS, derive(run.seed(), Stream::Figures, 1));
+    let classical =
+        heeger_bergen::synthesise(&style, 3, size, size, HEEGER_BERGEN_ROUNDS, derive(run.seed(), Stream::Figures, 1));
     let classical_seconds = started.elapsed().as_secs_f64();
     let features = config.features.name();
     let mut candidates = vec![
@@ -83,7 +84,8 @@ pub fn eval(run: &OpenRun<StyleConfig>, images: StyleImages, ctx: &Context) -> R
     if let (StyleTask::Transfer, Some(content)) = (config.task, &content) {
         // A transfer starts from the content image (Heeger–Bergen makes textures, not transfers).
         candidates.retain(|c| c.key == "synthesis");
-        candidates.insert(0, Candidate { key: "content", label: "content (the start)".into(), pixels: content.clone() });
+        candidates
+            .insert(0, Candidate { key: "content", label: "content (the start)".into(), pixels: content.clone() });
     }
 
     let tensor = |pixels: &[f32]| Tensor::<4>::from_data(TensorData::new(pixels.to_vec(), [1, 3, size, size]), device);
@@ -109,7 +111,10 @@ pub fn eval(run: &OpenRun<StyleConfig>, images: StyleImages, ctx: &Context) -> R
         let on_fashion = read(gram_style_distance(fashion_maps(x), fashion_maps(style_tensor.clone())))?;
         fashion_of.insert(key, on_fashion);
         entries.push((format!("{key}_fashion_style"), on_fashion));
-        entries.push((format!("{}_pixel_histogram", candidate.key), pixel_histogram_distance(&candidate.pixels, &style, 3)));
+        entries.push((
+            format!("{}_pixel_histogram", candidate.key),
+            pixel_histogram_distance(&candidate.pixels, &style, 3),
+        ));
         entries.push((
             format!("{}_band_histogram", candidate.key),
             band_histogram_distance(&candidate.pixels, &style, 3, size, size),
@@ -120,7 +125,8 @@ pub fn eval(run: &OpenRun<StyleConfig>, images: StyleImages, ctx: &Context) -> R
         let of = |pixels: &[f32]| heldout.activations(tensor(pixels)).swap_remove(layer);
         let target = of(content);
         let distance = |pixels: &[f32]| read((of(pixels) - target.clone()).square().mean().mul_scalar(0.5));
-        entries.push(("synthesis_heldout_content".into(), distance(&candidates.last().expect("the synthesis").pixels)?));
+        entries
+            .push(("synthesis_heldout_content".into(), distance(&candidates.last().expect("the synthesis").pixels)?));
         entries.push(("style_image_heldout_content".into(), distance(&style)?));
     }
     if let (Some(s), Some(hb)) = (fashion_of.get("synthesis"), fashion_of.get("heeger_bergen")) {
@@ -131,7 +137,11 @@ pub fn eval(run: &OpenRun<StyleConfig>, images: StyleImages, ctx: &Context) -> R
 
     let mut rows = vec![("style".to_string(), style_tensor)];
     rows.extend(candidates.iter().map(|c| (c.label.clone(), tensor(&c.pixels))));
-    let path = write_figure(&run.dir.samples_dir(), "eval-", Figure::Grid { name: "comparison".into(), rows, marks: Vec::new() })?;
+    let path = write_figure(
+        &run.dir.samples_dir(),
+        "eval-",
+        Figure::Grid { name: "comparison".into(), rows, marks: Vec::new() },
+    )?;
     eprintln!("wrote {}", path.display());
     Ok(entries)
 }

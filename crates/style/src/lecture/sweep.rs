@@ -116,10 +116,14 @@ pub fn run(_: &super::StyleLecture, args: &SweepArgs) -> Result<(), String> {
     for &style_weight in &args.style_weights {
         train_device.seed(0);
         let transfer = StyleConfig { style_weight, ..config.clone() };
-        let pair = Images { style: image_tensor(&images.style, &train_device), content: Some(image_tensor(&content, &train_device)) };
+        let pair = Images {
+            style: image_tensor(&images.style, &train_device),
+            content: Some(image_tensor(&content, &train_device)),
+        };
         let mut synthesis = SynthesisExperiment::new(transfer, feature_net(args.features, &train_device)?, pair);
         for step in 0..args.steps {
-            let mut ctx = StepContext { step, epoch: 0, device: train_device.clone(), rng: atelier_core::Rng::new(step) };
+            let mut ctx =
+                StepContext { step, epoch: 0, device: train_device.clone(), rng: atelier_core::Rng::new(step) };
             synthesis.train_step(Tick, &mut ctx);
         }
         let pixels = to_host_f32(synthesis.canvas.picture(), "the result").map_err(|e| e.to_string())?;
@@ -130,17 +134,28 @@ pub fn run(_: &super::StyleLecture, args: &SweepArgs) -> Result<(), String> {
             random_style: read(style_distance(&judge, x, style.clone()))?,
             random_content: read((features - content_target.clone()).square().mean().mul_scalar(0.5))?,
         };
-        eprintln!("β = {style_weight}: style distance {:.4}, content distance {:.4}", point.random_style, point.random_content);
+        eprintln!(
+            "β = {style_weight}: style distance {:.4}, content distance {:.4}",
+            point.random_style, point.random_content
+        );
         points.push(point);
         results.push(pixels);
     }
     // One strip: content, style, then the result of each β, left to right.
-    let strip = std::iter::once(content.to_planar_unit()).chain([images.style.to_planar_unit()]).chain(results).collect::<Vec<_>>();
+    let strip = std::iter::once(content.to_planar_unit())
+        .chain([images.style.to_planar_unit()])
+        .chain(results)
+        .collect::<Vec<_>>();
     let picture = side_by_side(&strip, config.size);
     let bytes = encode(&picture.pixels, picture.width, picture.height, Channels::Rgb).map_err(|e| e.to_string())?;
     folder.write(&paths[0], &bytes)?;
     write_json_atomic(&paths[1], &points).map_err(|e| e.to_string())?;
-    eprintln!("wrote {} (content, style, then β = {:?}) and {}", paths[0].display(), args.style_weights, paths[1].display());
+    eprintln!(
+        "wrote {} (content, style, then β = {:?}) and {}",
+        paths[0].display(),
+        args.style_weights,
+        paths[1].display()
+    );
     Ok(())
 }
 
