@@ -201,7 +201,14 @@ pub fn command(registry: &Registry) -> Command {
         root = root.subcommand(args::with_flags(Command::new(name).about(about), &params, &defaults));
     }
     for (name, offering) in registry.commands() {
-        let about = offering.first().map_or("", |(_, info)| info.about);
+        // One lecture's command is described by it; several lectures' by their names.
+        let about = match offering.as_slice() {
+            [(_, info)] => info.about.to_string(),
+            several => {
+                let ids: Vec<&str> = several.iter().map(|(id, _)| *id).collect();
+                format!("One per lecture that offers it ({}): see each one's --help.", ids.join(", "))
+            }
+        };
         let command =
             offering.iter().fold(Command::new(name).about(about).subcommand_required(true), |command, (id, info)| {
                 command.subcommand(args::with_flags(Command::new(*id).about(info.about), &info.params, &info.defaults))
