@@ -156,7 +156,7 @@ impl StyleConfig {
         if !(self.style_weight > 0.0 && self.style_weight.is_finite()) {
             return Err(format!("style_weight must be a positive number (got {})", self.style_weight));
         }
-        if self.feeds_forward() && (self.size % 4 != 0 || self.width == 0) {
+        if self.feeds_forward() && (!self.size.is_multiple_of(4) || self.width == 0) {
             return Err(format!(
                 "the stylizer needs size divisible by 4 (got {}) and width at least 1 (got {})",
                 self.size, self.width

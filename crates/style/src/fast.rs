@@ -114,7 +114,7 @@ impl Experiment for FastExperiment {
 
     fn figures(&self, batch: ContentBatch, _ctx: &mut StepContext) -> Vec<Figure> {
         let n = batch.images.dims()[0].min(FIGURE_IMAGES);
-        let x = batch.images.detach().slice([0..n]);
+        let x = batch.images.detach().narrow(0, 0, n);
         let y = self.net.forward(x.clone()).detach();
         let rows = vec![
             ("style".to_string(), self.style.clone().detach()),

@@ -20,7 +20,7 @@ pub const MEASURING_SEED: u64 = 0x4D5E_A502;
 /// A frozen feature extractor: images `[n, 3, h, w]` in `[0, 1]` → one feature map per layer.
 pub enum FeatureNet {
     /// The colour evaluator's trunk, frozen (batch norm on its running statistics).
-    Emoji(EmojiEvaluatorNet),
+    Emoji(Box<EmojiEvaluatorNet>),
     /// Random zero-mean filters.
     Random(RandomFilters),
 }
@@ -34,7 +34,7 @@ impl FeatureNet {
     /// The trunk of a loaded colour evaluator, frozen: no parameter gradients, batch norm on its
     /// running statistics (Burn's `freeze` turns the training flags off).
     pub fn emoji(net: EmojiEvaluatorNet) -> Self {
-        FeatureNet::Emoji(net.freeze())
+        FeatureNet::Emoji(Box::new(net.freeze()))
     }
 
     /// Which choice this is.

@@ -23,6 +23,11 @@
 //! evaluator's trained convolutional trunk (`assets/emoji-evaluator/`), or random multi-scale
 //! filters (Ustyuzhaninov et al. 2016): the baseline that shows what training the features buys.
 //!
+//! **Fast style transfer** (Johnson et al. 2016) trains a network instead of pixels: the
+//! transformation network `y = T(x)` of [`transformer`] is trained on many content images with
+//! the same objective (each image its own content target), so one pass stylizes an unseen image
+//! ([`fast::FastExperiment`]).
+//!
 //! The classical baseline is [`heeger_bergen`]: match the histograms of every band of a Laplacian
 //! pyramid, and of the pixels, alternately (Heeger & Bergen 1995). [`measures`] scores all of them
 //! on a *held-out* network (one that was not optimised), on the pixel histograms and on the

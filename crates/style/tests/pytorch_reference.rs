@@ -15,7 +15,7 @@ use atelier_testkit::{ctx, scalar, shared_rng};
 use atelier_train::Experiment;
 use burn::prelude::*;
 
-const PYTORCH: [f32; 20] = [
+const PYTORCH: [f64; 20] = [
     0.29961636662483215,
     0.2701590657234192,
     0.1817033886909485,
@@ -62,7 +62,7 @@ fn the_texture_loss_curve_follows_pytorchs() {
     let mut synthesis = SynthesisExperiment::new(config, net, Images { style, content: None });
     for (step, expected) in PYTORCH.iter().enumerate() {
         let output = synthesis.train_step(Tick, &mut ctx(&device, step as u64));
-        let loss = scalar(output.metrics[0].1.clone());
+        let loss = f64::from(scalar(output.metrics[0].1.clone()));
         let relative = (loss - expected).abs() / expected.abs();
         assert!(relative <= 1e-3, "step {step}: ours {loss}, PyTorch {expected} ({relative:.2e} apart)");
     }

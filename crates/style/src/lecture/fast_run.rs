@@ -47,7 +47,7 @@ pub fn eval(run: &OpenRun<StyleConfig>, images: StyleImages, ctx: &Context) -> R
     let net = load_transform_net(config, &blobs, device)?;
     eprintln!("evaluating the stylizer at step {step} on {count} unseen emoji");
     let x = test.tensor(&(0..count).collect::<Vec<_>>(), device); // [count, 3, s, s]
-    let _warm = to_host_f32(net.forward(x.clone().slice([0..1])), "a stylized image").map_err(|e| e.to_string())?;
+    let _warm = to_host_f32(net.forward(x.clone().narrow(0, 0, 1)), "a stylized image").map_err(|e| e.to_string())?;
     let started = Instant::now();
     let stylized = net.forward(x.clone()); // [count, 3, s, s]
     let stylized_host = to_host_f32(stylized.clone(), "the stylized images").map_err(|e| e.to_string())?;
