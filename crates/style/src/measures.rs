@@ -37,6 +37,14 @@ pub fn gram_style_distance(fx: Vec<Tensor<4>>, fs: Vec<Tensor<4>>) -> Tensor<1> 
         .expect("at least one layer")
 }
 
+/// `½·mean (F^c(y) − F^c(x))²` at `net`'s content layer: how much of the content image `x` its
+/// stylized `y` kept, `[1]`.
+pub fn content_distance(net: &FeatureNet, y: Tensor<4>, x: Tensor<4>) -> Tensor<1> {
+    let layer = net.content_layer();
+    let of = |t: Tensor<4>| net.activations(t).swap_remove(layer);
+    (of(y) - of(x)).square().mean().mul_scalar(0.5)
+}
+
 /// The normalised histogram of `values` over `[lo, hi]` in [`BINS`] bins (values outside go to
 /// the end bins).
 pub fn histogram(values: &[f32], lo: f32, hi: f32) -> Vec<f64> {

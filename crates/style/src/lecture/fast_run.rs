@@ -15,11 +15,10 @@ use atelier_train::{Figure, Outcome, Session, StepContext, TrainError, fit, scal
 use burn::prelude::*;
 
 use super::data::StyleImages;
+use super::judges::Judges;
 use super::run::{feature_net, image_tensor};
 use crate::config::{STEPS_PER_EPOCH, StyleConfig, StyleTask};
 use crate::fast::{FastExperiment, load_transform_net};
-use crate::features::{FeatureNet, MEASURING_SEED};
-use crate::measures::{gram_style_distance, style_distance};
 use crate::step::{Images, SynthesisExperiment, Tick};
 
 /// Unseen emoji the stylizer is judged on.
@@ -148,47 +147,6 @@ pub fn eval(run: &OpenRun<StyleConfig>, images: StyleImages, ctx: &Context) -> R
 
 fn one_batch(pixels: &[f32], n: usize, size: usize, device: &Device) -> Tensor<4> {
     Tensor::<4>::from_data(TensorData::new(pixels[..n * 3 * size * size].to_vec(), [n, 3, size, size]), device)
-}
-
-/// The networks a stylized image is measured on: random filters of another seed and the Fashion
-/// evaluator's convolutions (both held out), and the colour evaluator's trunk.
-struct Judges {
-    random: FeatureNet,
-    emoji: FeatureNet,
-    fashion: atelier_evaluation::Evaluator,
-}
-
-impl Judges {
-    const NAMES: [&str; 3] = ["random", "emoji", "fashion"];
-
-    fn new(device: &Device, ctx: &Context) -> Result<Self, String> {
-        Ok(Self {
-            random: FeatureNet::random(MEASURING_SEED, device),
-            emoji: feature_net(crate::FeatureNetwork::Emoji, device)?,
-            fashion: atelier_evaluation::fashion::load(ctx, device)?.0,
-        })
-    }
-
-    /// `½·mean (F^c(y) − F^c(x))²` on the held-out random filters' content layer: how much of the
-    /// content image `x` its stylized `y` kept.
-    fn content(&self, y: Tensor<4>, x: Tensor<4>) -> Result<f64, String> {
-        let layer = self.random.content_layer();
-        let of = |t: Tensor<4>| self.random.activations(t).swap_remove(layer);
-        scalar_to_host((of(y) - of(x)).square().mean().mul_scalar(0.5), "a content distance")
-            .map(f64::from)
-            .map_err(|e| e.to_string())
-    }
-
-    /// The style distance of `x` to `style` on each judge, in [`Judges::NAMES`]' order.
-    fn score(&self, x: Tensor<4>, style: Tensor<4>) -> Result<[f64; 3], String> {
-        let read = |t: Tensor<1>| scalar_to_host(t, "a style distance").map(f64::from).map_err(|e| e.to_string());
-        let grey = |t: Tensor<4>| self.fashion.net.feature_maps(t.mean_dim(1)); // [1, 1, h, w]
-        Ok([
-            read(style_distance(&self.random, x.clone(), style.clone()))?,
-            read(style_distance(&self.emoji, x.clone(), style.clone()))?,
-            read(gram_style_distance(grey(x), grey(style)))?,
-        ])
-    }
 }
 
 /// The flags of `stylize`.

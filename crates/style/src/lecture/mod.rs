@@ -5,6 +5,7 @@
 mod course;
 pub mod data;
 mod fast_run;
+mod judges;
 mod run;
 mod sweep;
 

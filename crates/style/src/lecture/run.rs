@@ -9,15 +9,16 @@ use atelier_evaluation::emoji::ruler::EmojiRuler;
 use atelier_lecture::{Context, OpenRun};
 use atelier_train::figures::write_figure;
 use atelier_train::seed::{Stream, derive};
-use atelier_train::{Figure, Outcome, Session, TrainError, fit, scalar_to_host, to_host_f32};
+use atelier_train::{Figure, Outcome, Session, TrainError, fit, to_host_f32};
 use burn::prelude::*;
 
 use super::data::StyleImages;
+use super::judges::Judges;
 use crate::canvas::START_NOISE;
 use crate::config::{FeatureNetwork, STEPS_PER_EPOCH, StyleConfig, StyleTask};
-use crate::features::{FeatureNet, MEASURING_SEED, OPTIMISED_SEED};
+use crate::features::{FeatureNet, OPTIMISED_SEED};
 use crate::heeger_bergen;
-use crate::measures::{band_histogram_distance, gram_style_distance, pixel_histogram_distance, style_distance};
+use crate::measures::{band_histogram_distance, pixel_histogram_distance};
 use crate::step::{Images, Steps, SynthesisExperiment, load_canvas};
 
 /// The network `choice` on `device` (the colour evaluator from `assets/emoji-evaluator/`).
@@ -90,12 +91,7 @@ pub fn eval(run: &OpenRun<StyleConfig>, images: StyleImages, ctx: &Context) -> R
 
     let tensor = |pixels: &[f32]| Tensor::<4>::from_data(TensorData::new(pixels.to_vec(), [1, 3, size, size]), device);
     let style_tensor = tensor(&style);
-    let heldout = FeatureNet::random(MEASURING_SEED, device);
-    let emoji = FeatureNet::emoji(EmojiRuler::load(device)?.net);
-    let (fashion, _) = atelier_evaluation::fashion::load(ctx, device)?;
-    // The Fashion evaluator's convolutions see grey: the mean of the three channels.
-    let fashion_maps = |x: Tensor<4>| fashion.net.feature_maps(x.mean_dim(1)); // [1, 1, h, w] → one map per layer
-    let read = |t: Tensor<1>| scalar_to_host(t, "a style distance").map(f64::from).map_err(|e| e.to_string());
+    let judges = Judges::new(device, ctx)?;
     eprintln!(
         "style distances on three networks: random filters of another seed (held out), the colour evaluator's trunk \
          ({}), the Fashion evaluator's convolutions (held out)",
@@ -104,13 +100,12 @@ pub fn eval(run: &OpenRun<StyleConfig>, images: StyleImages, ctx: &Context) -> R
     let mut entries = Vec::new();
     let mut fashion_of = std::collections::BTreeMap::new();
     for candidate in &candidates {
-        let x = tensor(&candidate.pixels);
         let key = candidate.key;
-        entries.push((format!("{key}_random_style"), read(style_distance(&heldout, x.clone(), style_tensor.clone()))?));
-        entries.push((format!("{key}_emoji_style"), read(style_distance(&emoji, x.clone(), style_tensor.clone()))?));
-        let on_fashion = read(gram_style_distance(fashion_maps(x), fashion_maps(style_tensor.clone())))?;
-        fashion_of.insert(key, on_fashion);
-        entries.push((format!("{key}_fashion_style"), on_fashion));
+        let scores = judges.score(tensor(&candidate.pixels), style_tensor.clone())?;
+        for (name, score) in Judges::NAMES.iter().zip(scores) {
+            entries.push((format!("{key}_{name}_style"), score));
+        }
+        fashion_of.insert(key, scores[2]);
         entries.push((
             format!("{}_pixel_histogram", candidate.key),
             pixel_histogram_distance(&candidate.pixels, &style, 3),
@@ -121,10 +116,7 @@ pub fn eval(run: &OpenRun<StyleConfig>, images: StyleImages, ctx: &Context) -> R
         ));
     }
     if let Some(content) = &content {
-        let layer = heldout.content_layer();
-        let of = |pixels: &[f32]| heldout.activations(tensor(pixels)).swap_remove(layer);
-        let target = of(content);
-        let distance = |pixels: &[f32]| read((of(pixels) - target.clone()).square().mean().mul_scalar(0.5));
+        let distance = |pixels: &[f32]| judges.content(tensor(pixels), tensor(content));
         entries
             .push(("synthesis_heldout_content".into(), distance(&candidates.last().expect("the synthesis").pixels)?));
         entries.push(("style_image_heldout_content".into(), distance(&style)?));

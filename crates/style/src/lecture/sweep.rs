@@ -19,7 +19,7 @@ use super::data;
 use super::run::{feature_net, image_tensor};
 use crate::config::{FeatureNetwork, STEPS_PER_EPOCH, StyleConfig, StyleTask};
 use crate::features::{FeatureNet, MEASURING_SEED};
-use crate::measures::style_distance;
+use crate::measures::{content_distance, style_distance};
 use crate::step::{Images, SynthesisExperiment, Tick};
 
 /// The flags of `sweep neural-style`.
@@ -109,7 +109,6 @@ pub fn run(_: &super::StyleLecture, args: &SweepArgs) -> Result<(), String> {
     let train_device = device.clone().autodiff();
     let judge = FeatureNet::random(MEASURING_SEED, &device);
     let (style, content_tensor) = (image_tensor(&images.style, &device), image_tensor(&content, &device));
-    let content_target = judge.activations(content_tensor.clone()).swap_remove(judge.content_layer());
     let read = |t: Tensor<1>| scalar_to_host(t, "a distance").map(f64::from).map_err(|e| e.to_string());
     let mut points = Vec::new();
     let mut results = Vec::new();
@@ -128,11 +127,10 @@ pub fn run(_: &super::StyleLecture, args: &SweepArgs) -> Result<(), String> {
         }
         let pixels = to_host_f32(synthesis.canvas.picture(), "the result").map_err(|e| e.to_string())?;
         let x = Tensor::<4>::from_data(TensorData::new(pixels.clone(), [1, 3, config.size, config.size]), &device);
-        let features = judge.activations(x.clone()).swap_remove(judge.content_layer());
         let point = Point {
             style_weight,
-            random_style: read(style_distance(&judge, x, style.clone()))?,
-            random_content: read((features - content_target.clone()).square().mean().mul_scalar(0.5))?,
+            random_style: read(style_distance(&judge, x.clone(), style.clone()))?,
+            random_content: read(content_distance(&judge, x.clone(), content_tensor.clone()))?,
         };
         eprintln!(
             "β = {style_weight}: style distance {:.4}, content distance {:.4}",
