@@ -6,7 +6,10 @@ sitting, and prints the ratio. Each model here is written from the Rust model cr
 arithmetic in both.
 
 Usage: python pytorch_reference.py MODEL [--steps N] [--warmup N] [--batch B] [--threads T]
-MODEL: classifier | autoencoder | vae | dcgan | lstm | dqn | pix2pix | cyclegan | segmentation | facenet | ops | gatys-loss
+MODEL: classifier | autoencoder | vae | dcgan | lstm | dqn | pix2pix | cyclegan | segmentation | facenet | ops | gatys-loss | vgg-import
+`vgg-import --out DIR` writes a small VGG-19-shaped network with random weights in torchvision's layout
+(vgg19-small.pth and .safetensors) and its layer outputs (vgg19-small-outputs.json): the golden data of
+crates/style/tests/vgg_import.rs
 `gatys-loss --inputs DIR --steps N` prints the texture objective of N Adam steps on the pixels from the
 inputs a Rust example wrote (the golden curve of crates/style/tests/pytorch_reference.rs)
 `ops` times the primitives of `cargo xtask bench ops` (same names and shapes), one JSON line per op:
@@ -555,10 +558,73 @@ def gatys_loss(args):
     print(json.dumps({"losses": losses}))
 
 
+VGG19_LAYOUT = [1, 1, "M", 2, 2, "M", 3, 3, 3, 3, "M", 4, 4, 4, 4, "M", 5, 5, 5, 5, "M"]
+"""torchvision's VGG-19 `features` (configuration E): convolutions of stage 1..5 (3×3, padding 1, each
+followed by a ReLU) and 2×2 poolings, so conv1_1 is features.0, conv2_1 features.5, conv5_1 features.28."""
+
+
+def vgg_import(args):
+    """A VGG-19-shaped network with narrow stages (widths 4, 8, 8, 16, 16), random weights from seed 0,
+    saved in torchvision's key layout (features.N.weight/bias, and a classifier the import ignores);
+    its outputs after the ReLUs of conv1_1, conv2_1, conv3_1, conv4_1, conv5_1 on a fixed image, with
+    ImageNet normalisation and the average pooling of Gatys et al. (crates/style/src/vgg.rs)."""
+    import os
+    widths = {1: 4, 2: 8, 3: 8, 4: 16, 5: 16}
+    layers, channels = [], 3
+    for item in VGG19_LAYOUT:
+        if item == "M":
+            layers.append(nn.MaxPool2d(2))
+        else:
+            layers += [nn.Conv2d(channels, widths[item], 3, padding=1), nn.ReLU()]
+            channels = widths[item]
+    features = nn.Sequential(*layers)
+    for m in features:
+        if isinstance(m, nn.Conv2d):
+            nn.init.normal_(m.weight, std=(2.0 / (m.in_channels * 9)) ** 0.5)
+            nn.init.uniform_(m.bias, -0.1, 0.1)
+    classifier = nn.Sequential(nn.Linear(16, 10))
+    state = {f"features.{k}": v for k, v in features.state_dict().items()}
+    state.update({f"classifier.{k}": v for k, v in classifier.state_dict().items()})
+    os.makedirs(args.out, exist_ok=True)
+    torch.save(state, f"{args.out}/vgg19-small.pth")
+    from safetensors.torch import save_file
+    save_file({k: v.contiguous() for k, v in state.items()}, f"{args.out}/vgg19-small.safetensors")
+
+    size = 32
+    index = torch.arange(3 * size * size, dtype=torch.float64)
+    image = (0.5 + 0.45 * torch.sin(0.37 * index)).float().reshape(1, 3, size, size)
+    mean = torch.tensor([0.485, 0.456, 0.406]).reshape(1, 3, 1, 1)
+    std = torch.tensor([0.229, 0.224, 0.225]).reshape(1, 3, 1, 1)
+    x = (image - mean) / std
+    outputs, stage, within = {}, 1, 0
+    with torch.no_grad():
+        for m in features:
+            if isinstance(m, nn.MaxPool2d):
+                x = F.avg_pool2d(x, 2)
+                stage, within = stage + 1, 0
+            elif isinstance(m, nn.Conv2d):
+                x = m(x)
+                within += 1
+            else:
+                x = m(x)
+                if within == 1:
+                    flat = x[0].reshape(x.shape[1], -1)
+                    outputs[f"conv{stage}_1"] = {
+                        "shape": list(x.shape),
+                        "channel_means": flat.mean(1).tolist(),
+                        "channel_rms": flat.square().mean(1).sqrt().tolist(),
+                        "first": x.flatten()[:8].tolist(),
+                    }
+    with open(f"{args.out}/vgg19-small-outputs.json", "w") as f:
+        json.dump({"source": "crates/runner/reference/pytorch_reference.py vgg-import, PyTorch " + torch.__version__, "layers": outputs}, f, indent=1)
+    print(json.dumps({"written": args.out, "layers": list(outputs)}))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("model", choices=["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "cyclegan", "segmentation", "facenet", "ops", "gatys-loss"])
+    parser.add_argument("model", choices=["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "cyclegan", "segmentation", "facenet", "ops", "gatys-loss", "vgg-import"])
     parser.add_argument("--inputs", help="gatys-loss: the folder `cargo run -p atelier-style --example gatys_inputs -- DIR` wrote")
+    parser.add_argument("--out", help="vgg-import: the folder the small network and its outputs are written to")
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--batch", type=int, default=128)
@@ -572,6 +638,9 @@ def main():
         return
     if args.model == "gatys-loss":
         gatys_loss(args)
+        return
+    if args.model == "vgg-import":
+        vgg_import(args)
         return
     step = {
         "classifier": lambda: image_step(Cnn(), args.batch, labelled=True),

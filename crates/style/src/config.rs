@@ -26,8 +26,25 @@ pub enum FeatureNetwork {
     /// Random zero-mean filters of four sizes (3, 5, 9, 15 pixels), one ReLU layer each: the
     /// untrained baseline (Ustyuzhaninov et al. 2016).
     Random,
+    /// ImageNet's VGG-19 (up to conv5_1), from a weights file the user has (`--weights`).
+    Vgg19,
 }
 
+/// How the pixels are optimised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PixelOptimizer {
+    /// Adam at `--lr` (PyTorch's settings).
+    #[default]
+    Adam,
+    /// L-BFGS with a backtracking line search (Gatys et al.'s choice; `crate::lbfgs`).
+    Lbfgs,
+}
+
+atelier_core::named_choices!(PixelOptimizer,
+    PixelOptimizer::Adam => "adam", "Adam at --lr";
+    PixelOptimizer::Lbfgs => "lbfgs", "L-BFGS (20 pairs) with a backtracking line search, no learning rate";
+);
 atelier_core::named_choices!(StyleTask,
     StyleTask::Texture => "texture", "texture synthesis from noise: match the style image's Gram matrices";
     StyleTask::Transfer => "transfer", "style transfer: the content image's features with the style image's Gram matrices";
@@ -36,6 +53,7 @@ atelier_core::named_choices!(StyleTask,
 atelier_core::named_choices!(FeatureNetwork,
     FeatureNetwork::Emoji => "emoji", "the colour evaluator's trained trunk (four Conv–BN–ReLU blocks)";
     FeatureNetwork::Random => "random", "random zero-mean filters of four sizes (the untrained baseline)";
+    FeatureNetwork::Vgg19 => "vgg19", "ImageNet's VGG-19 (conv1_1 … conv5_1), weights from --weights FILE";
 );
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Params)]
@@ -53,6 +71,11 @@ pub struct StyleConfig {
     /// The frozen network whose features are matched.
     #[param]
     pub features: FeatureNetwork,
+    /// The VGG-19 weights: a PyTorch `.pth` or a `.safetensors` file in torchvision's layout
+    /// (`features.0.weight` …); read, never downloaded.
+    #[param(value_name = "FILE", only_if = Self::imports, why = "applies to --features vgg19 only")]
+    #[serde(default)]
+    pub weights: String,
     /// Side of the synthesised image in pixels (the images are cropped square and resized to it).
     #[param]
     pub size: usize,
@@ -62,8 +85,12 @@ pub struct StyleConfig {
     /// β/α: the weight of the style loss over the content loss.
     #[param(only_if = Self::has_content, why = "does nothing for --task texture (a texture has no content term)")]
     pub style_weight: f64,
+    /// How the pixels are optimised.
+    #[param(only_if = Self::optimises_pixels, why = "does not apply to --task fast (its network trains with Adam)")]
+    #[serde(default)]
+    pub optimizer: PixelOptimizer,
     /// Adam's learning rate (on the pixels in [0, 1] units; on the network's weights for --task fast).
-    #[param(flag = "lr")]
+    #[param(flag = "lr", only_if = Self::uses_adam, why = "applies to Adam only (L-BFGS has no learning rate)")]
     pub learning_rate: f64,
     /// Channels of the stylizer's first layer (doubled twice by its two downsamplings).
     #[param(only_if = Self::feeds_forward, why = "applies to --task fast only")]
@@ -96,9 +123,11 @@ impl StyleConfig {
             style: "brick".into(),
             content: "chelsea".into(),
             features: FeatureNetwork::Emoji,
+            weights: String::new(),
             size: if fast { 64 } else { 128 },
             channels: 3,
             style_weight: if fast { 0.1 } else { 10.0 },
+            optimizer: PixelOptimizer::Adam,
             learning_rate: if fast { 1e-3 } else { 0.02 },
             width: 16,
             residual_blocks: 3,
@@ -116,6 +145,21 @@ impl StyleConfig {
     /// Whether the content image is used.
     pub fn transfers(&self) -> bool {
         self.task == StyleTask::Transfer
+    }
+
+    /// Whether pixels are optimised (not a network).
+    pub fn optimises_pixels(&self) -> bool {
+        !self.feeds_forward()
+    }
+
+    /// Whether Adam optimises (the network, or the pixels by choice).
+    pub fn uses_adam(&self) -> bool {
+        self.feeds_forward() || self.optimizer == PixelOptimizer::Adam
+    }
+
+    /// Whether the features come from a weights file.
+    pub fn imports(&self) -> bool {
+        self.features == FeatureNetwork::Vgg19
     }
 
     /// Whether a network is trained (rather than pixels optimised).
@@ -161,6 +205,11 @@ impl StyleConfig {
                 "the stylizer needs size divisible by 4 (got {}) and width at least 1 (got {})",
                 self.size, self.width
             ));
+        }
+        if self.imports() && self.weights.trim().is_empty() {
+            return Err(
+                "--features vgg19 needs --weights FILE (VGG-19's ImageNet weights, a .pth or .safetensors file)".into(),
+            );
         }
         if self.style.trim().is_empty() {
             return Err("style must name a texture or an image file".into());

@@ -7,6 +7,7 @@ use atelier_kernels::ConvGeometry;
 use burn::prelude::*;
 
 use crate::config::FeatureNetwork;
+use crate::vgg::Vgg19;
 
 /// Filter sizes of the random network, one layer each (small to large receptive fields).
 pub const RANDOM_SIZES: [usize; 4] = [3, 5, 9, 15];
@@ -23,6 +24,8 @@ pub enum FeatureNet {
     Emoji(Box<EmojiEvaluatorNet>),
     /// Random zero-mean filters.
     Random(RandomFilters),
+    /// ImageNet's VGG-19 up to conv5_1, frozen, with weights from a file.
+    Vgg19(Box<Vgg19>),
 }
 
 impl FeatureNet {
@@ -37,11 +40,17 @@ impl FeatureNet {
         FeatureNet::Emoji(Box::new(net.freeze()))
     }
 
+    /// A VGG-19 with its weights loaded, frozen.
+    pub fn vgg19(net: Vgg19) -> Self {
+        FeatureNet::Vgg19(Box::new(net.freeze()))
+    }
+
     /// Which choice this is.
     pub fn choice(&self) -> FeatureNetwork {
         match self {
             FeatureNet::Emoji(_) => FeatureNetwork::Emoji,
             FeatureNet::Random(_) => FeatureNetwork::Random,
+            FeatureNet::Vgg19(_) => FeatureNetwork::Vgg19,
         }
     }
 
@@ -52,6 +61,8 @@ impl FeatureNet {
             FeatureNet::Emoji(net) => net.activations(images),
             // [n, 64, h, w] per filter size
             FeatureNet::Random(filters) => filters.activations(images),
+            // conv1_1 [n, 64, h, w] … conv5_1 [n, 512, h/16, w/16]
+            FeatureNet::Vgg19(net) => net.activations(images),
         }
     }
 
@@ -60,6 +71,7 @@ impl FeatureNet {
         match self {
             FeatureNet::Emoji(_) => 2,
             FeatureNet::Random(_) => 1,
+            FeatureNet::Vgg19(_) => 3, // conv4_1
         }
     }
 
@@ -68,6 +80,7 @@ impl FeatureNet {
         match self {
             FeatureNet::Emoji(_) => &["block1", "block2", "block3", "block4"],
             FeatureNet::Random(_) => &["filters3", "filters5", "filters9", "filters15"],
+            FeatureNet::Vgg19(_) => &crate::vgg::STYLE_LAYERS,
         }
     }
 }

@@ -46,8 +46,11 @@
 //!   depend on the image size).
 //! - Texture synthesis starts from grey noise of small amplitude, `U(0.4, 0.6)`, and a grey
 //!   texture is synthesised in grey (one channel): see [`canvas::START_NOISE`] for why.
-//! - The pixels are optimised with Adam (the paper: L-BFGS) and are not constrained to `[0, 1]`
-//!   during the optimisation (as in the paper); they are clamped when drawn and measured.
+//! - The pixels are optimised with Adam by default (`--optimizer lbfgs`: the paper's L-BFGS, see
+//!   [`lbfgs`]) and are not constrained to `[0, 1]` during the optimisation (as in the paper); they
+//!   are clamped when drawn and measured.
+//! - With `--features vgg19` (ImageNet's VGG-19, from the user's weights file) the poolings
+//!   average, as in the paper, and the content layer is conv4_1 (the paper: conv4_2): see [`vgg`].
 //! - Heeger–Bergen here uses a Laplacian pyramid (the paper: a steerable pyramid, orientation
 //!   bands) and matches each colour channel separately (the paper: in a PCA colour basis).
 //!
@@ -59,11 +62,13 @@ pub mod fast;
 pub mod features;
 pub mod gram;
 pub mod heeger_bergen;
+pub mod lbfgs;
 pub mod loss;
 pub mod measures;
 pub mod step;
 pub mod transformer;
+pub mod vgg;
 
-pub use config::{FeatureNetwork, StyleConfig, StyleTask};
+pub use config::{FeatureNetwork, PixelOptimizer, StyleConfig, StyleTask};
 pub use step::SynthesisExperiment;
 pub mod lecture;

@@ -1,20 +1,22 @@
-//! Pixel optimisation in the shared training loop: each step is one Adam step on the canvas's
-//! pixels against the objective of [`crate::loss`]. The "batch" carries nothing: the targets are
+//! Pixel optimisation in the shared training loop: each step is one Adam or L-BFGS step on the
+//! canvas's pixels against the objective of [`crate::loss`]. The "batch" carries nothing: the targets are
 //! fixed when the experiment is made.
 
 use std::collections::BTreeMap;
 
 use atelier_core::Rng;
+use atelier_train::state::{MODEL_BLOB, blob};
 use atelier_train::{
     BatchSource, Experiment, Figure, StepContext, StepOutput, load_model_and_optimizer, load_model_blob,
-    model_and_optimizer_state, pytorch_adam,
+    model_and_optimizer_state, module_to_bytes, pytorch_adam,
 };
 use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 
 use crate::canvas::Canvas;
-use crate::config::{StyleConfig, StyleTask};
+use crate::config::{PixelOptimizer, StyleConfig, StyleTask};
 use crate::features::FeatureNet;
+use crate::lbfgs::Lbfgs;
 use crate::loss::{Targets, Terms, objective};
 
 /// Metric names of the style layers' `E_l`, in layer order.
@@ -71,10 +73,19 @@ pub struct Images {
     pub content: Option<Tensor<4>>,
 }
 
+/// The name of the L-BFGS state in a checkpoint.
+pub const LBFGS_BLOB: &str = "lbfgs";
+
+/// The optimiser of the pixels, with its state.
+enum Optimizer {
+    Adam(ModuleOptimizer),
+    Lbfgs(Lbfgs),
+}
+
 /// The canvas, its optimiser, the frozen network and the targets.
 pub struct SynthesisExperiment {
     pub canvas: Canvas,
-    optimizer: ModuleOptimizer,
+    optimizer: Optimizer,
     pub config: StyleConfig,
     net: FeatureNet,
     targets: Targets,
@@ -99,7 +110,11 @@ impl SynthesisExperiment {
             Some(content) => Canvas::from_image(content),
             None => Canvas::noise(config.channels, config.size, &device),
         };
-        Self { canvas, optimizer: pytorch_adam(), config, net, targets, images }
+        let optimizer = match config.optimizer {
+            PixelOptimizer::Adam => Optimizer::Adam(pytorch_adam()),
+            PixelOptimizer::Lbfgs => Optimizer::Lbfgs(Lbfgs::default()),
+        };
+        Self { canvas, optimizer, config, net, targets, images }
     }
 
     /// The network the run optimises with.
@@ -113,10 +128,33 @@ impl Experiment for SynthesisExperiment {
 
     fn train_step(&mut self, _batch: Tick, _ctx: &mut StepContext) -> StepOutput {
         let features = self.net.activations(self.canvas.image()); // one map per style layer
-        let terms = objective(features, &self.targets, self.config.style_weight);
-        let grads = GradientsParams::from_grads(terms.total.backward(), &self.canvas);
-        self.canvas = self.optimizer.step(self.config.learning_rate, self.canvas.clone(), grads);
-        metrics(1, terms, Layers::Each)
+        let style_weight = self.config.style_weight;
+        let terms = objective(features, &self.targets, style_weight);
+        match &mut self.optimizer {
+            Optimizer::Adam(adam) => {
+                let grads = GradientsParams::from_grads(terms.total.backward(), &self.canvas);
+                self.canvas = adam.step(self.config.learning_rate, self.canvas.clone(), grads);
+                metrics(1, terms, Layers::Each)
+            }
+            Optimizer::Lbfgs(lbfgs) => {
+                let pixels = self.canvas.pixels.val(); // [1, c, h, w]
+                let shape = pixels.dims();
+                let grad = pixels.grad(&terms.total.backward()).expect("the pixels have a gradient").reshape([-1]);
+                let loss = f64::from(terms.total.clone().into_scalar::<f32>());
+                let (net, targets) = (&self.net, &self.targets);
+                let evaluate = |trial: Tensor<1>| {
+                    let image = Canvas::from_image(trial.reshape(shape).autodiff()).image().detach();
+                    f64::from(objective(net.activations(image), targets, style_weight).total.into_scalar::<f32>())
+                };
+                let x = pixels.detach().without_autodiff().reshape([-1]); // [c·h·w]
+                let (next, step) = lbfgs.step(x, loss, grad, evaluate);
+                self.canvas = Canvas::from_image(next.reshape(shape).autodiff());
+                let device = self.canvas.pixels.val().device();
+                metrics(1, terms, Layers::Each)
+                    .with("step_size", Tensor::<1>::from_floats([step.step_size as f32], &device))
+                    .with("evaluations", Tensor::<1>::from_floats([step.evaluations as f32], &device))
+            }
+        }
     }
 
     /// The objective of the picture as drawn (clamped to `[0, 1]`).
@@ -135,12 +173,29 @@ impl Experiment for SynthesisExperiment {
     }
 
     fn state(&self) -> Result<Vec<(String, Vec<u8>)>, String> {
-        model_and_optimizer_state(&self.canvas, &self.optimizer)
+        match &self.optimizer {
+            Optimizer::Adam(adam) => model_and_optimizer_state(&self.canvas, adam),
+            Optimizer::Lbfgs(lbfgs) => Ok(vec![
+                (MODEL_BLOB.to_string(), module_to_bytes(&self.canvas)?),
+                (LBFGS_BLOB.to_string(), lbfgs.to_bytes()),
+            ]),
+        }
     }
 
     fn load_state(self, blobs: &BTreeMap<String, Vec<u8>>) -> Result<Self, String> {
-        let (canvas, optimizer) = load_model_and_optimizer(self.canvas, blobs)?;
-        Ok(Self { canvas, optimizer, ..self })
+        match self.optimizer {
+            Optimizer::Adam(_) => {
+                let (canvas, adam) = load_model_and_optimizer(self.canvas, blobs)?;
+                Ok(Self { canvas, optimizer: Optimizer::Adam(adam), ..self })
+            }
+            Optimizer::Lbfgs(_) => {
+                let canvas = load_model_blob(self.canvas, blobs)?;
+                let len = canvas.pixels.val().shape().num_elements();
+                let device = canvas.pixels.val().device().without_autodiff();
+                let lbfgs = Lbfgs::from_bytes(blob(blobs, LBFGS_BLOB)?, len, &device)?;
+                Ok(Self { canvas, optimizer: Optimizer::Lbfgs(lbfgs), ..self })
+            }
+        }
     }
 }
 

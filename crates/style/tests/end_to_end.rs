@@ -64,6 +64,7 @@ fn bad_images_and_settings_are_refused_by_name_and_nothing_is_written() {
     let tiny = out.join("tiny.png");
     atelier_core::png::save(&tiny, &[128, 64, 32], 1, 1, atelier_core::png::Channels::Rgb).unwrap();
     let out_s = out.to_str().unwrap();
+    let small_vgg = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/vgg19-small.pth").display().to_string();
     let cases = [
         (train_small(&out, &["--style", missing.to_str().unwrap()]), "does not exist"),
         (train_small(&out, &["--style", not_an_image.to_str().unwrap()]), "notes.png"),
@@ -75,6 +76,13 @@ fn bad_images_and_settings_are_refused_by_name_and_nothing_is_written() {
         (atelier("flex", &["train", "neural-style", "--size", "8", "--out", out_s]), "size must be at least 16"),
         (train_small(&out, &["--style-weight", "5"]), "--task texture"),
         (train_small(&out, &["--batch-size", "4"]), "one image"),
+        (train_small(&out, &["--optimizer", "lbfgs", "--lr", "0.1"]), "applies to Adam only"),
+        (train_small(&out, &["--weights", small_vgg.as_str()]), "applies to --features vgg19 only"),
+        (atelier("flex", &["train", "neural-style", "--features", "vgg19", "--out", out_s]), "needs --weights FILE"),
+        (
+            atelier("flex", &["train", "neural-style", "--features", "vgg19", "--weights", &small_vgg, "--out", out_s]),
+            "conv1_1 (features.0.weight) has shape [4, 3, 3, 3] in the file where VGG-19 has [64, 3, 3, 3]",
+        ),
     ];
     for (output, needle) in &cases {
         fails_with(output, needle);

@@ -104,8 +104,14 @@ pub fn locate(config: &StyleConfig, data_dir: Option<&Path>) -> Result<Found<Sty
     let style = resolve(&config.style, "style", folder.as_deref())?;
     let content = config.transfers().then(|| resolve(&config.content, "content", folder.as_deref())).transpose()?;
     let refs: Vec<&ImageRef> = std::iter::once(&style).chain(content.as_ref()).collect();
-    let files: Vec<&Path> =
+    let mut files: Vec<&Path> =
         refs.iter().filter_map(|r| if let ImageRef::File(p) = r { Some(p.as_path()) } else { None }).collect();
+    // The weights file is checked whole before anything is written, and recorded (size, MD5) beside the images.
+    let weights = Path::new(&config.weights);
+    if config.imports() {
+        super::vgg_weights::check(weights)?;
+        files.push(weights);
+    }
     let embedded: Vec<(&str, &[u8])> = refs
         .iter()
         .filter_map(|r| if let ImageRef::Embedded { name, bytes } = r { Some((*name, *bytes)) } else { None })

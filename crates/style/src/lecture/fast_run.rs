@@ -32,7 +32,7 @@ pub fn train(config: &StyleConfig, session: &Session, images: StyleImages) -> Re
     let device = &session.device;
     session.seed_device_for_init();
     let sets = images.emoji.ok_or_else(|| TrainError::Config("the stylizer needs content images".into()))?;
-    let features = feature_net(config.features, device).map_err(TrainError::Config)?;
+    let features = feature_net(config.features, &config.weights, device).map_err(TrainError::Config)?;
     let experiment = FastExperiment::new(config.clone(), features, image_tensor(&images.style, device));
     let (_, outcome) = fit(experiment, &sets.train, &sets.test, session)?;
     Ok(outcome)
@@ -93,7 +93,8 @@ pub fn eval(run: &OpenRun<StyleConfig>, images: StyleImages, ctx: &Context) -> R
             content: Some(one_on(&content_host, i, &train_device)),
         };
         let started = Instant::now();
-        let mut synthesis = SynthesisExperiment::new(transfer, feature_net(config.features, &train_device)?, images);
+        let mut synthesis =
+            SynthesisExperiment::new(transfer, feature_net(config.features, &config.weights, &train_device)?, images);
         for step in 0..OPTIMISATION_STEPS {
             let mut ctx =
                 StepContext { step, epoch: 0, device: train_device.clone(), rng: atelier_core::Rng::new(step) };

@@ -23,7 +23,7 @@ impl Judges {
     pub fn new(device: &Device, ctx: &Context) -> Result<Self, String> {
         Ok(Self {
             random: FeatureNet::random(MEASURING_SEED, device),
-            emoji: feature_net(crate::FeatureNetwork::Emoji, device)?,
+            emoji: feature_net(crate::FeatureNetwork::Emoji, "", device)?,
             fashion: atelier_evaluation::fashion::load(ctx, device)?.0,
         })
     }

@@ -8,6 +8,7 @@ mod fast_run;
 mod judges;
 mod run;
 mod sweep;
+pub mod vgg_weights;
 
 use std::path::Path;
 

@@ -14,18 +14,23 @@ use burn::prelude::*;
 
 use super::data::StyleImages;
 use super::judges::Judges;
+use super::vgg_weights::load_vgg19;
 use crate::canvas::START_NOISE;
 use crate::config::{FeatureNetwork, STEPS_PER_EPOCH, StyleConfig, StyleTask};
 use crate::features::{FeatureNet, OPTIMISED_SEED};
 use crate::heeger_bergen;
 use crate::measures::{band_histogram_distance, pixel_histogram_distance};
 use crate::step::{Images, Steps, SynthesisExperiment, load_canvas};
+use crate::vgg::StageWidths;
 
 /// The network `choice` on `device` (the colour evaluator from `assets/emoji-evaluator/`).
-pub fn feature_net(choice: FeatureNetwork, device: &Device) -> Result<FeatureNet, String> {
+pub fn feature_net(choice: FeatureNetwork, weights: &str, device: &Device) -> Result<FeatureNet, String> {
     match choice {
         FeatureNetwork::Random => Ok(FeatureNet::random(OPTIMISED_SEED, device)),
         FeatureNetwork::Emoji => Ok(FeatureNet::emoji(EmojiRuler::load(device)?.net)),
+        FeatureNetwork::Vgg19 => {
+            Ok(FeatureNet::vgg19(load_vgg19(std::path::Path::new(weights), StageWidths::IMAGENET, device)?))
+        }
     }
 }
 
@@ -37,7 +42,7 @@ pub fn image_tensor(image: &ColourImage, device: &Device) -> Tensor<4> {
 pub fn train(config: &StyleConfig, session: &Session, images: StyleImages) -> Result<Outcome, TrainError> {
     let device = &session.device;
     session.seed_device_for_init();
-    let net = feature_net(config.features, device).map_err(TrainError::Config)?;
+    let net = feature_net(config.features, &config.weights, device).map_err(TrainError::Config)?;
     let images = Images {
         style: image_tensor(&images.style, device),
         content: images.content.as_ref().map(|c| image_tensor(c, device)),

@@ -37,6 +37,9 @@ pub struct SweepArgs {
     /// The network whose features are matched.
     #[param]
     pub features: FeatureNetwork,
+    /// The VGG-19 weights (`.pth` or `.safetensors`, torchvision's layout) for --features vgg19.
+    #[param(value_name = "FILE")]
+    pub weights: String,
     /// Optimisation steps per β.
     #[param]
     pub steps: u64,
@@ -65,6 +68,7 @@ impl Default for SweepArgs {
             style: preset.style,
             content: preset.content,
             features: preset.features,
+            weights: preset.weights,
             steps: 10 * STEPS_PER_EPOCH as u64,
             size: preset.size,
             data_dir: None,
@@ -95,6 +99,7 @@ pub fn run(_: &super::StyleLecture, args: &SweepArgs) -> Result<(), String> {
         style: args.style.clone(),
         content: args.content.clone(),
         features: args.features,
+        weights: args.weights.clone(),
         size: args.size,
         ..StyleConfig::for_task(StyleTask::Transfer)
     };
@@ -119,7 +124,8 @@ pub fn run(_: &super::StyleLecture, args: &SweepArgs) -> Result<(), String> {
             style: image_tensor(&images.style, &train_device),
             content: Some(image_tensor(&content, &train_device)),
         };
-        let mut synthesis = SynthesisExperiment::new(transfer, feature_net(args.features, &train_device)?, pair);
+        let mut synthesis =
+            SynthesisExperiment::new(transfer, feature_net(args.features, &args.weights, &train_device)?, pair);
         for step in 0..args.steps {
             let mut ctx =
                 StepContext { step, epoch: 0, device: train_device.clone(), rng: atelier_core::Rng::new(step) };
