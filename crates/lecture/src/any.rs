@@ -75,7 +75,7 @@ pub trait AnyLecture: Send + Sync {
     /// Its commands that work on no run (`sweep`), as the command line lists them.
     fn commands(&self) -> Vec<VerbInfo>;
     /// One of those commands.
-    fn run_command(&self, name: &str, typed: Typed) -> Result<(), String>;
+    fn run_command(&self, name: &str, typed: Typed, ctx: &Context) -> Result<(), String>;
     fn bench_info(&self) -> Option<BenchInfo>;
     fn demo(&self) -> Option<DemoPlan>;
     fn directions(&self) -> &'static [(&'static str, &'static str)];
@@ -173,10 +173,10 @@ impl<L: Lecture> AnyLecture for L {
             .collect()
     }
 
-    fn run_command(&self, name: &str, typed: Typed) -> Result<(), String> {
+    fn run_command(&self, name: &str, typed: Typed, ctx: &Context) -> Result<(), String> {
         let commands = Lecture::commands(self);
         let command = commands.iter().find(|c| c.name == name).ok_or_else(|| format!("{} has no {name}", L::ID))?;
-        command.run(self, &typed)
+        command.run(self, &typed, ctx)
     }
 
     fn bench_info(&self) -> Option<BenchInfo> {

@@ -42,7 +42,7 @@ impl<L: Lecture> Verb<L> {
     }
 }
 
-type CommandHandler<L> = Box<dyn Fn(&L, &Typed) -> Result<(), String> + Send + Sync>;
+type CommandHandler<L> = Box<dyn Fn(&L, &Typed, &Context) -> Result<(), String> + Send + Sync>;
 
 /// A lecture's command that works on no run of its own (a sweep: one run per seed): a
 /// top-level command with one subcommand per lecture that offers it.
@@ -60,15 +60,16 @@ impl<L: Lecture> LectureCommand<L> {
     pub fn new<A: Params + Default + 'static>(
         name: &'static str,
         about: &'static str,
-        run: fn(&L, &A) -> Result<(), String>,
+        run: fn(&L, &A, &Context) -> Result<(), String>,
     ) -> Self {
-        let handler: CommandHandler<L> = Box::new(move |lecture, typed| run(lecture, &parse_args::<A>(typed)?));
+        let handler: CommandHandler<L> =
+            Box::new(move |lecture, typed, ctx| run(lecture, &parse_args::<A>(typed)?, ctx));
         LectureCommand { name, about, params: A::params(), defaults: crate::flags::defaults_of::<A>(), handler }
     }
 
-    /// Runs it with the flags typed.
-    pub fn run(&self, lecture: &L, typed: &Typed) -> Result<(), String> {
-        (self.handler)(lecture, typed)
+    /// Runs it with the flags typed (and the registry's capabilities, as a verb gets them).
+    pub fn run(&self, lecture: &L, typed: &Typed, ctx: &Context) -> Result<(), String> {
+        (self.handler)(lecture, typed, ctx)
     }
 }
 

@@ -20,7 +20,7 @@ pub fn run(command: Parsed, registry: &Registry) -> Result<(), String> {
         Parsed::Eval { lecture, typed } => lecture.eval(typed, &ctx).map(drop),
         Parsed::EvalImages(args) => crate::images::run(&args, &ctx).map(drop),
         Parsed::Verb { name, typed } => verb(&name, typed, &ctx),
-        Parsed::Command { name, lecture, typed } => lecture.run_command(&name, typed),
+        Parsed::Command { name, lecture, typed } => lecture.run_command(&name, typed, &ctx),
         Parsed::Translate(args) => translate(&args, registry),
         Parsed::Sample { lecture, args } => sample(lecture, &args),
         _ => unreachable!("main runs the other commands"),

@@ -28,6 +28,12 @@ pub enum FeatureNetwork {
     Random,
     /// ImageNet's VGG-19 (up to conv5_1), from a weights file the user has (`--weights`).
     Vgg19,
+    /// The Fashion evaluator's convolutions (`assets/evaluator/`: a CNN the classifier lecture
+    /// trained on grey garments), on the image's grey.
+    Fashion,
+    /// The convolutions of a classifier run of the user's (`--classifier-run`, e.g. one trained with
+    /// `--architecture vgg`), on the image's grey.
+    Classifier,
 }
 
 /// How the pixels are optimised.
@@ -54,6 +60,8 @@ atelier_core::named_choices!(FeatureNetwork,
     FeatureNetwork::Emoji => "emoji", "the colour evaluator's trained trunk (four Conv–BN–ReLU blocks)";
     FeatureNetwork::Random => "random", "random zero-mean filters of four sizes (the untrained baseline)";
     FeatureNetwork::Vgg19 => "vgg19", "ImageNet's VGG-19 (conv1_1 … conv5_1), weights from --weights FILE";
+    FeatureNetwork::Fashion => "fashion", "the Fashion evaluator's convolutions (a CNN of the classifier lecture), on the grey";
+    FeatureNetwork::Classifier => "classifier", "the convolutions of the classifier run --classifier-run RUN, on the grey";
 );
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Params)]
@@ -76,6 +84,10 @@ pub struct StyleConfig {
     #[param(value_name = "FILE", only_if = Self::imports, why = "applies to --features vgg19 only")]
     #[serde(default)]
     pub weights: String,
+    /// A run of the classifier lecture whose convolutions (its latest checkpoint) are the features.
+    #[param(value_name = "RUN_DIR", only_if = Self::uses_classifier_run, why = "applies to --features classifier only")]
+    #[serde(default)]
+    pub classifier_run: String,
     /// Side of the synthesised image in pixels (the images are cropped square and resized to it).
     #[param]
     pub size: usize,
@@ -124,6 +136,7 @@ impl StyleConfig {
             content: "chelsea".into(),
             features: FeatureNetwork::Emoji,
             weights: String::new(),
+            classifier_run: String::new(),
             size: if fast { 64 } else { 128 },
             channels: 3,
             style_weight: if fast { 0.1 } else { 10.0 },
@@ -160,6 +173,11 @@ impl StyleConfig {
     /// Whether the features come from a weights file.
     pub fn imports(&self) -> bool {
         self.features == FeatureNetwork::Vgg19
+    }
+
+    /// Whether the features are a classifier run's.
+    pub fn uses_classifier_run(&self) -> bool {
+        self.features == FeatureNetwork::Classifier
     }
 
     /// Whether a network is trained (rather than pixels optimised).
@@ -210,6 +228,9 @@ impl StyleConfig {
             return Err(
                 "--features vgg19 needs --weights FILE (VGG-19's ImageNet weights, a .pth or .safetensors file)".into(),
             );
+        }
+        if self.uses_classifier_run() && self.classifier_run.trim().is_empty() {
+            return Err("--features classifier needs --classifier-run RUN_DIR (a run of the classifier lecture)".into());
         }
         if self.style.trim().is_empty() {
             return Err("style must name a texture or an image file".into());

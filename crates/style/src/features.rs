@@ -4,6 +4,7 @@
 use atelier_core::Rng;
 use atelier_evaluation::emoji::EmojiEvaluatorNet;
 use atelier_kernels::ConvGeometry;
+use atelier_lecture::FrozenNet;
 use burn::prelude::*;
 
 use crate::config::FeatureNetwork;
@@ -26,6 +27,9 @@ pub enum FeatureNet {
     Random(RandomFilters),
     /// ImageNet's VGG-19 up to conv5_1, frozen, with weights from a file.
     Vgg19(Box<Vgg19>),
+    /// A classifier of the classifier lecture (the Fashion evaluator or a run of the user's),
+    /// rebuilt frozen by that lecture; it sees the image's grey.
+    Classifier { net: Box<dyn FrozenNet>, choice: FeatureNetwork, layers: usize },
 }
 
 impl FeatureNet {
@@ -45,12 +49,26 @@ impl FeatureNet {
         FeatureNet::Vgg19(Box::new(net.freeze()))
     }
 
+    /// A frozen classifier's convolutions (`choice`: fashion or classifier), or an error when it
+    /// has none (a perceptron or an MLP).
+    pub fn classifier(net: Box<dyn FrozenNet>, choice: FeatureNetwork, device: &Device) -> Result<Self, String> {
+        let layers = net.feature_maps(Tensor::<4>::zeros([1, 1, 28, 28], device)).len();
+        if layers == 0 {
+            return Err(format!(
+                "the classifier ({}) has no convolutions whose features could be matched",
+                net.describe()
+            ));
+        }
+        Ok(FeatureNet::Classifier { net, choice, layers })
+    }
+
     /// Which choice this is.
     pub fn choice(&self) -> FeatureNetwork {
         match self {
             FeatureNet::Emoji(_) => FeatureNetwork::Emoji,
             FeatureNet::Random(_) => FeatureNetwork::Random,
             FeatureNet::Vgg19(_) => FeatureNetwork::Vgg19,
+            FeatureNet::Classifier { choice, .. } => *choice,
         }
     }
 
@@ -63,6 +81,9 @@ impl FeatureNet {
             FeatureNet::Random(filters) => filters.activations(images),
             // conv1_1 [n, 64, h, w] … conv5_1 [n, 512, h/16, w/16]
             FeatureNet::Vgg19(net) => net.activations(images),
+            // each convolution's output of the grey [n, 1, h, w]: for the Fashion evaluator
+            // [n, 32, h, w] and [n, 64, h/2, w/2]
+            FeatureNet::Classifier { net, .. } => net.feature_maps(images.mean_dim(1)),
         }
     }
 
@@ -71,16 +92,8 @@ impl FeatureNet {
         match self {
             FeatureNet::Emoji(_) => 2,
             FeatureNet::Random(_) => 1,
-            FeatureNet::Vgg19(_) => 3, // conv4_1
-        }
-    }
-
-    /// The layers' names, for the metrics and logs.
-    pub fn layer_names(&self) -> &'static [&'static str] {
-        match self {
-            FeatureNet::Emoji(_) => &["block1", "block2", "block3", "block4"],
-            FeatureNet::Random(_) => &["filters3", "filters5", "filters9", "filters15"],
-            FeatureNet::Vgg19(_) => &crate::vgg::STYLE_LAYERS,
+            FeatureNet::Vgg19(_) => 3,                           // conv4_1
+            FeatureNet::Classifier { layers, .. } => layers - 1, // the deepest convolution
         }
     }
 }

@@ -19,8 +19,18 @@ use crate::features::FeatureNet;
 use crate::lbfgs::Lbfgs;
 use crate::loss::{Targets, Terms, objective};
 
-/// Metric names of the style layers' `E_l`, in layer order.
-pub const LAYER_METRICS: [&str; 4] = ["style_layer1", "style_layer2", "style_layer3", "style_layer4"];
+/// Metric names of the style layers' `E_l`, in layer order (as many as the network has: 2 for the
+/// Fashion evaluator, 4 for the emoji trunk and the random filters, 5 for VGG-19).
+pub const LAYER_METRICS: [&str; 8] = [
+    "style_layer1",
+    "style_layer2",
+    "style_layer3",
+    "style_layer4",
+    "style_layer5",
+    "style_layer6",
+    "style_layer7",
+    "style_layer8",
+];
 
 /// Whether a step's metrics list each style layer's `E_l` or only their weighted sum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

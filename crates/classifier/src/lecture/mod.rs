@@ -124,7 +124,9 @@ impl Lecture for ClassifierLecture {
         device: &Device,
     ) -> Option<Result<Box<dyn FrozenNet>, String>> {
         let blobs = BTreeMap::from([("model".to_string(), weights)]);
-        let model = load_model(config, &blobs, device);
+        // Frozen: no parameter gradients, and batch norm and dropout in inference mode even on an
+        // autodiff device (a style loss optimises pixels through it).
+        let model = load_model(config, &blobs, device).map(|model| model.freeze());
         Some(model.map(|model| Box::new(Frozen { model, config: config.clone() }) as Box<dyn FrozenNet>))
     }
 

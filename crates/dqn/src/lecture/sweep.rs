@@ -72,7 +72,7 @@ struct SweepReport {
     best_policy_std_of_mean_returns: Option<f64>,
 }
 
-pub fn run(_: &super::DqnLecture, cmd: &SweepArgs) -> Result<(), String> {
+pub fn run(_: &super::DqnLecture, cmd: &SweepArgs, _: &atelier_lecture::Context) -> Result<(), String> {
     if cmd.seeds.is_empty() || cmd.episodes == 0 {
         return Err("--seeds needs at least one seed and --episodes at least 1".into());
     }

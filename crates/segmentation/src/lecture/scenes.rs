@@ -68,7 +68,7 @@ impl Default for ScenesArgs {
 
 /// Writes scenes 0..count of a split: images, masks, class names and a preview. Everything is
 /// checked (flags, data, config) before the first file is written.
-pub fn run(_: &super::SegmentationLecture, request: &ScenesArgs) -> Result<(), String> {
+pub fn run(_: &super::SegmentationLecture, request: &ScenesArgs, _: &atelier_lecture::Context) -> Result<(), String> {
     if request.count == 0 {
         return Err("--count must be at least 1".to_string());
     }

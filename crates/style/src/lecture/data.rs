@@ -112,6 +112,9 @@ pub fn locate(config: &StyleConfig, data_dir: Option<&Path>) -> Result<Found<Sty
         super::vgg_weights::check(weights)?;
         files.push(weights);
     }
+    if config.uses_classifier_run() {
+        super::networks::check_classifier_run(Path::new(&config.classifier_run))?;
+    }
     let embedded: Vec<(&str, &[u8])> = refs
         .iter()
         .filter_map(|r| if let ImageRef::Embedded { name, bytes } = r { Some((*name, *bytes)) } else { None })

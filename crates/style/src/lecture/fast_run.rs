@@ -16,7 +16,8 @@ use burn::prelude::*;
 
 use super::data::StyleImages;
 use super::judges::Judges;
-use super::run::{feature_net, image_tensor};
+use super::networks::feature_net;
+use super::run::image_tensor;
 use crate::config::{STEPS_PER_EPOCH, StyleConfig, StyleTask};
 use crate::fast::{FastExperiment, load_transform_net};
 use crate::step::{Images, SynthesisExperiment, Tick};
@@ -28,11 +29,16 @@ const OPTIMISED_IMAGES: usize = 2;
 /// The optimisation route's steps per image: the synthesis preset's 10 epochs.
 const OPTIMISATION_STEPS: u64 = 10 * STEPS_PER_EPOCH as u64;
 
-pub fn train(config: &StyleConfig, session: &Session, images: StyleImages) -> Result<Outcome, TrainError> {
+pub fn train(
+    config: &StyleConfig,
+    session: &Session,
+    images: StyleImages,
+    ctx: &Context,
+) -> Result<Outcome, TrainError> {
     let device = &session.device;
     session.seed_device_for_init();
     let sets = images.emoji.ok_or_else(|| TrainError::Config("the stylizer needs content images".into()))?;
-    let features = feature_net(config.features, &config.weights, device).map_err(TrainError::Config)?;
+    let features = feature_net(config, device, ctx).map_err(TrainError::Config)?;
     let experiment = FastExperiment::new(config.clone(), features, image_tensor(&images.style, device));
     let (_, outcome) = fit(experiment, &sets.train, &sets.test, session)?;
     Ok(outcome)
@@ -93,8 +99,7 @@ pub fn eval(run: &OpenRun<StyleConfig>, images: StyleImages, ctx: &Context) -> R
             content: Some(one_on(&content_host, i, &train_device)),
         };
         let started = Instant::now();
-        let mut synthesis =
-            SynthesisExperiment::new(transfer, feature_net(config.features, &config.weights, &train_device)?, images);
+        let mut synthesis = SynthesisExperiment::new(transfer, feature_net(config, &train_device, ctx)?, images);
         for step in 0..OPTIMISATION_STEPS {
             let mut ctx =
                 StepContext { step, epoch: 0, device: train_device.clone(), rng: atelier_core::Rng::new(step) };

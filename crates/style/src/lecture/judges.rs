@@ -5,9 +5,9 @@ use atelier_lecture::Context;
 use atelier_train::scalar_to_host;
 use burn::prelude::*;
 
-use super::run::feature_net;
 use crate::features::{FeatureNet, MEASURING_SEED};
 use crate::measures::{content_distance, gram_style_distance, style_distance};
+use atelier_evaluation::emoji::ruler::EmojiRuler;
 
 /// The networks a stylized image is measured on: random filters of another seed and the Fashion
 /// evaluator's convolutions (both held out), and the colour evaluator's trunk.
@@ -23,7 +23,7 @@ impl Judges {
     pub fn new(device: &Device, ctx: &Context) -> Result<Self, String> {
         Ok(Self {
             random: FeatureNet::random(MEASURING_SEED, device),
-            emoji: feature_net(crate::FeatureNetwork::Emoji, "", device)?,
+            emoji: FeatureNet::emoji(EmojiRuler::load(device)?.net),
             fashion: atelier_evaluation::fashion::load(ctx, device)?.0,
         })
     }

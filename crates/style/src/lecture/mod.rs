@@ -6,6 +6,7 @@ mod course;
 pub mod data;
 mod fast_run;
 mod judges;
+mod networks;
 mod run;
 mod sweep;
 pub mod vgg_weights;
@@ -20,7 +21,8 @@ use atelier_train::{Outcome, Session, TrainConfig, TrainError};
 use crate::config::{StyleConfig, StyleTask};
 use data::{StyleImages, StyleSource};
 
-pub use run::{feature_net, image_tensor};
+pub use networks::feature_net;
+pub use run::image_tensor;
 
 /// The lecture, as the registry lists it.
 pub const LECTURE: StyleLecture = StyleLecture;
@@ -103,11 +105,11 @@ impl Lecture for StyleLecture {
         config: &StyleConfig,
         session: &Session,
         data: StyleImages,
-        _ctx: &Context,
+        ctx: &Context,
     ) -> Result<Outcome, TrainError> {
         match config.task {
-            StyleTask::Fast => fast_run::train(config, session, data),
-            StyleTask::Texture | StyleTask::Transfer => run::train(config, session, data),
+            StyleTask::Fast => fast_run::train(config, session, data, ctx),
+            StyleTask::Texture | StyleTask::Transfer => run::train(config, session, data, ctx),
         }
     }
 

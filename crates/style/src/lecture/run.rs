@@ -5,7 +5,6 @@ use std::time::Instant;
 
 use atelier_core::Rng;
 use atelier_data::colour::ColourImage;
-use atelier_evaluation::emoji::ruler::EmojiRuler;
 use atelier_lecture::{Context, OpenRun};
 use atelier_train::figures::write_figure;
 use atelier_train::seed::{Stream, derive};
@@ -14,35 +13,27 @@ use burn::prelude::*;
 
 use super::data::StyleImages;
 use super::judges::Judges;
-use super::vgg_weights::load_vgg19;
+use super::networks::feature_net;
 use crate::canvas::START_NOISE;
 use crate::config::{FeatureNetwork, STEPS_PER_EPOCH, StyleConfig, StyleTask};
-use crate::features::{FeatureNet, OPTIMISED_SEED};
 use crate::heeger_bergen;
 use crate::measures::{band_histogram_distance, pixel_histogram_distance};
 use crate::step::{Images, Steps, SynthesisExperiment, load_canvas};
-use crate::vgg::StageWidths;
-
-/// The network `choice` on `device` (the colour evaluator from `assets/emoji-evaluator/`).
-pub fn feature_net(choice: FeatureNetwork, weights: &str, device: &Device) -> Result<FeatureNet, String> {
-    match choice {
-        FeatureNetwork::Random => Ok(FeatureNet::random(OPTIMISED_SEED, device)),
-        FeatureNetwork::Emoji => Ok(FeatureNet::emoji(EmojiRuler::load(device)?.net)),
-        FeatureNetwork::Vgg19 => {
-            Ok(FeatureNet::vgg19(load_vgg19(std::path::Path::new(weights), StageWidths::IMAGENET, device)?))
-        }
-    }
-}
 
 /// `[1, 3, h, w]` in `[0, 1]` on `device`.
 pub fn image_tensor(image: &ColourImage, device: &Device) -> Tensor<4> {
     Tensor::<4>::from_data(TensorData::new(image.to_planar_unit(), [1, 3, image.height, image.width]), device)
 }
 
-pub fn train(config: &StyleConfig, session: &Session, images: StyleImages) -> Result<Outcome, TrainError> {
+pub fn train(
+    config: &StyleConfig,
+    session: &Session,
+    images: StyleImages,
+    ctx: &Context,
+) -> Result<Outcome, TrainError> {
     let device = &session.device;
     session.seed_device_for_init();
-    let net = feature_net(config.features, &config.weights, device).map_err(TrainError::Config)?;
+    let net = feature_net(config, device, ctx).map_err(TrainError::Config)?;
     let images = Images {
         style: image_tensor(&images.style, device),
         content: images.content.as_ref().map(|c| image_tensor(c, device)),

@@ -16,7 +16,8 @@ use burn::prelude::*;
 use serde::Serialize;
 
 use super::data;
-use super::run::{feature_net, image_tensor};
+use super::networks::feature_net;
+use super::run::image_tensor;
 use crate::config::{FeatureNetwork, STEPS_PER_EPOCH, StyleConfig, StyleTask};
 use crate::features::{FeatureNet, MEASURING_SEED};
 use crate::measures::{content_distance, style_distance};
@@ -40,6 +41,9 @@ pub struct SweepArgs {
     /// The VGG-19 weights (`.pth` or `.safetensors`, torchvision's layout) for --features vgg19.
     #[param(value_name = "FILE")]
     pub weights: String,
+    /// The classifier run for --features classifier.
+    #[param(value_name = "RUN_DIR")]
+    pub classifier_run: String,
     /// Optimisation steps per β.
     #[param]
     pub steps: u64,
@@ -69,6 +73,7 @@ impl Default for SweepArgs {
             content: preset.content,
             features: preset.features,
             weights: preset.weights,
+            classifier_run: preset.classifier_run,
             steps: 10 * STEPS_PER_EPOCH as u64,
             size: preset.size,
             data_dir: None,
@@ -88,7 +93,7 @@ struct Point {
     random_content: f64,
 }
 
-pub fn run(_: &super::StyleLecture, args: &SweepArgs) -> Result<(), String> {
+pub fn run(_: &super::StyleLecture, args: &SweepArgs, ctx: &atelier_lecture::Context) -> Result<(), String> {
     if args.style_weights.is_empty() || args.style_weights.iter().any(|w| !(*w > 0.0 && w.is_finite())) {
         return Err("--style-weights needs positive numbers, e.g. 0.1,1,10,100".into());
     }
@@ -100,6 +105,7 @@ pub fn run(_: &super::StyleLecture, args: &SweepArgs) -> Result<(), String> {
         content: args.content.clone(),
         features: args.features,
         weights: args.weights.clone(),
+        classifier_run: args.classifier_run.clone(),
         size: args.size,
         ..StyleConfig::for_task(StyleTask::Transfer)
     };
@@ -124,8 +130,7 @@ pub fn run(_: &super::StyleLecture, args: &SweepArgs) -> Result<(), String> {
             style: image_tensor(&images.style, &train_device),
             content: Some(image_tensor(&content, &train_device)),
         };
-        let mut synthesis =
-            SynthesisExperiment::new(transfer, feature_net(args.features, &args.weights, &train_device)?, pair);
+        let mut synthesis = SynthesisExperiment::new(transfer, feature_net(&config, &train_device, ctx)?, pair);
         for step in 0..args.steps {
             let mut ctx =
                 StepContext { step, epoch: 0, device: train_device.clone(), rng: atelier_core::Rng::new(step) };
