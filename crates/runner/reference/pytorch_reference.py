@@ -6,7 +6,10 @@ sitting, and prints the ratio. Each model here is written from the Rust model cr
 arithmetic in both.
 
 Usage: python pytorch_reference.py MODEL [--steps N] [--warmup N] [--batch B] [--threads T]
-MODEL: classifier | autoencoder | vae | dcgan | lstm | dqn | pix2pix | cyclegan | segmentation | facenet | ops | gatys-loss | vgg-import
+MODEL: classifier | autoencoder | vae | dcgan | lstm | dqn | pix2pix | cyclegan | segmentation | facenet | ops | gatys-loss | vgg-import | efficientnet-check
+`efficientnet-check --weights FILE` classifies the embedded chelsea and coffee (assets/textures-mini, 128×128,
+bilinear to 224×224) with EfficientNet-Lite0's ImageNet weights (`cargo xtask data fetch efficientnet`):
+the golden data of crates/style/tests/efficientnet_import.rs
 `vgg-import --out DIR` writes a small VGG-19-shaped network with random weights in torchvision's layout
 (vgg19-small.pth and .safetensors) and its layer outputs (vgg19-small-outputs.json): the golden data of
 crates/style/tests/vgg_import.rs
@@ -620,10 +623,98 @@ def vgg_import(args):
     print(json.dumps({"written": args.out, "layers": list(outputs)}))
 
 
+EFFICIENTNET_STAGES = [(1, 3, 1, 16, 1), (6, 3, 2, 24, 2), (6, 5, 2, 40, 2), (6, 3, 2, 80, 3), (6, 5, 1, 112, 3),
+                       (6, 5, 2, 192, 4), (6, 3, 1, 320, 1)]
+"""EfficientNet-Lite0's stages: (expansion, kernel, stride, channels, repeats), as crates/style/src/efficientnet.rs."""
+
+
+def efficientnet_check(args):
+    """EfficientNet-Lite0 written from crates/style/src/efficientnet.rs (TensorFlow "same" padding,
+    ReLU6, batch norm ε = 1e-3, input (255·x − 127)/128) on the weights file's state dict; prints each
+    image's top-3 ImageNet classes and their probabilities as one JSON line."""
+    import math
+    import struct
+    import zlib
+    sd = torch.load(args.weights, map_location="cpu")
+
+    def same(x, k, s):
+        h, w = x.shape[2], x.shape[3]
+        ph = max((math.ceil(h / s) - 1) * s + k - h, 0)
+        pw = max((math.ceil(w / s) - 1) * s + k - w, 0)
+        return F.pad(x, [pw // 2, pw - pw // 2, ph // 2, ph - ph // 2])
+
+    def bn(x, p):
+        return F.batch_norm(x, sd[p + ".running_mean"], sd[p + ".running_var"], sd[p + ".weight"], sd[p + ".bias"],
+                            False, 0.0, 1e-3)
+
+    def conv(x, p, s=1, groups=1):
+        w = sd[p + ".weight"]
+        return F.conv2d(same(x, w.shape[2], s), w, None, s, 0, 1, groups)
+
+    def forward(x):
+        x = bn(conv(x, "_conv_stem", 2), "_bn0").clamp(0, 6)
+        i = 0
+        for e, k, s, o, r in EFFICIENTNET_STAGES:
+            for j in range(r):
+                p, inp, st = f"_blocks.{i}.", x, s if j == 0 else 1
+                if e != 1:
+                    x = bn(conv(x, p + "_expand_conv"), p + "_bn0").clamp(0, 6)
+                x = bn(conv(x, p + "_depthwise_conv", st, groups=x.shape[1]), p + "_bn1").clamp(0, 6)
+                x = bn(conv(x, p + "_project_conv"), p + "_bn2")
+                if st == 1 and inp.shape == x.shape:
+                    x = x + inp
+                i += 1
+        x = bn(conv(x, "_conv_head"), "_bn1").clamp(0, 6).mean([2, 3])
+        return x @ sd["_fc.weight"].T + sd["_fc.bias"]
+
+    def png_rgb(path):
+        """An 8-bit RGB, non-interlaced PNG's pixels [3, h, w] in [0, 1] (the embedded copies' format)."""
+        data = open(path, "rb").read()
+        pos, chunks, width, height = 8, b"", 0, 0
+        while pos < len(data):
+            length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+            body = data[pos + 8:pos + 8 + length]
+            if kind == b"IHDR":
+                width, height = struct.unpack(">II", body[:8])
+            elif kind == b"IDAT":
+                chunks += body
+            pos += 12 + length
+        raw, stride, rows, prev = zlib.decompress(chunks), width * 3, [], bytearray(width * 3)
+        for y in range(height):
+            kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+            for x in range(stride):
+                a = line[x - 3] if x >= 3 else 0
+                b, c = prev[x], prev[x - 3] if x >= 3 else 0
+                if kind == 1:
+                    line[x] = (line[x] + a) & 255
+                elif kind == 2:
+                    line[x] = (line[x] + b) & 255
+                elif kind == 3:
+                    line[x] = (line[x] + (a + b) // 2) & 255
+                elif kind == 4:
+                    pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                    line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+            rows.append(bytes(line))
+            prev = line
+        pixels = torch.tensor(list(b"".join(rows)), dtype=torch.float32).reshape(height, width, 3)
+        return pixels.permute(2, 0, 1) / 255.0
+
+    result = {}
+    for name in ["chelsea", "coffee"]:
+        image = png_rgb(f"assets/textures-mini/{name}.png")[None]
+        image = F.interpolate(image, size=(224, 224), mode="bilinear", align_corners=False)
+        with torch.no_grad():
+            probabilities = forward(image * (255.0 / 128.0) - 127.0 / 128.0).softmax(1)[0]
+        top = probabilities.topk(3)
+        result[name] = {"classes": top.indices.tolist(), "probabilities": top.values.tolist()}
+    print(json.dumps(result))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("model", choices=["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "cyclegan", "segmentation", "facenet", "ops", "gatys-loss", "vgg-import"])
+    parser.add_argument("model", choices=["classifier", "autoencoder", "vae", "dcgan", "lstm", "dqn", "pix2pix", "cyclegan", "segmentation", "facenet", "ops", "gatys-loss", "vgg-import", "efficientnet-check"])
     parser.add_argument("--inputs", help="gatys-loss: the folder `cargo run -p atelier-style --example gatys_inputs -- DIR` wrote")
+    parser.add_argument("--weights", help="efficientnet-check: data/imagenet/efficientnet-lite0.pth")
     parser.add_argument("--out", help="vgg-import: the folder the small network and its outputs are written to")
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
@@ -641,6 +732,9 @@ def main():
         return
     if args.model == "vgg-import":
         vgg_import(args)
+        return
+    if args.model == "efficientnet-check":
+        efficientnet_check(args)
         return
     step = {
         "classifier": lambda: image_step(Cnn(), args.batch, labelled=True),

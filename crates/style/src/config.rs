@@ -28,6 +28,9 @@ pub enum FeatureNetwork {
     Random,
     /// ImageNet's VGG-19 (up to conv5_1), from a weights file the user has (`--weights`).
     Vgg19,
+    /// ImageNet's EfficientNet-Lite0 (stages 1 to 5), from the file `cargo xtask data fetch
+    /// efficientnet` unpacks (or `--weights`).
+    Efficientnet,
     /// The Fashion evaluator's convolutions (`assets/evaluator/`: a CNN the classifier lecture
     /// trained on grey garments), on the image's grey.
     Fashion,
@@ -60,6 +63,7 @@ atelier_core::named_choices!(FeatureNetwork,
     FeatureNetwork::Emoji => "emoji", "the colour evaluator's trained trunk (four Conv–BN–ReLU blocks)";
     FeatureNetwork::Random => "random", "random zero-mean filters of four sizes (the untrained baseline)";
     FeatureNetwork::Vgg19 => "vgg19", "ImageNet's VGG-19 (conv1_1 … conv5_1), weights from --weights FILE";
+    FeatureNetwork::Efficientnet => "efficientnet", "ImageNet's EfficientNet-Lite0 (stages 1–5), from `cargo xtask data fetch efficientnet`";
     FeatureNetwork::Fashion => "fashion", "the Fashion evaluator's convolutions (a CNN of the classifier lecture), on the grey";
     FeatureNetwork::Classifier => "classifier", "the convolutions of the classifier run --classifier-run RUN, on the grey";
 );
@@ -79,9 +83,10 @@ pub struct StyleConfig {
     /// The frozen network whose features are matched.
     #[param]
     pub features: FeatureNetwork,
-    /// The VGG-19 weights: a PyTorch `.pth` or a `.safetensors` file in torchvision's layout
-    /// (`features.0.weight` …); read, never downloaded.
-    #[param(value_name = "FILE", only_if = Self::imports, why = "applies to --features vgg19 only")]
+    /// The ImageNet weights: for vgg19 a PyTorch `.pth` or a `.safetensors` file in torchvision's
+    /// layout (`features.0.weight` …); for efficientnet [default: data/imagenet/efficientnet-lite0.pth].
+    /// Read, never downloaded.
+    #[param(value_name = "FILE", only_if = Self::imports, why = "applies to --features vgg19 and efficientnet only")]
     #[serde(default)]
     pub weights: String,
     /// A run of the classifier lecture whose convolutions (its latest checkpoint) are the features.
@@ -97,6 +102,11 @@ pub struct StyleConfig {
     /// β/α: the weight of the style loss over the content loss.
     #[param(only_if = Self::has_content, why = "does nothing for --task texture (a texture has no content term)")]
     pub style_weight: f64,
+    /// Scales, coarse to fine: the synthesis starts at `size / 2^(scales − 1)` and doubles the side
+    /// after each equal share of the steps (the canvas upsampled, the targets taken anew).
+    #[param(only_if = Self::optimises_pixels, why = "does not apply to --task fast")]
+    #[serde(default = "one_scale")]
+    pub scales: usize,
     /// How the pixels are optimised.
     #[param(only_if = Self::optimises_pixels, why = "does not apply to --task fast (its network trains with Adam)")]
     #[serde(default)]
@@ -110,6 +120,11 @@ pub struct StyleConfig {
     /// Residual blocks of the stylizer.
     #[param(only_if = Self::feeds_forward, why = "applies to --task fast only")]
     pub residual_blocks: usize,
+}
+
+/// The default of `scales` in an older run's config.json.
+fn one_scale() -> usize {
+    1
 }
 
 impl Default for StyleConfig {
@@ -140,6 +155,7 @@ impl StyleConfig {
             size: if fast { 64 } else { 128 },
             channels: 3,
             style_weight: if fast { 0.1 } else { 10.0 },
+            scales: 1,
             optimizer: PixelOptimizer::Adam,
             learning_rate: if fast { 1e-3 } else { 0.02 },
             width: 16,
@@ -160,6 +176,11 @@ impl StyleConfig {
         self.task == StyleTask::Transfer
     }
 
+    /// The image side at `scale` (0: the coarsest).
+    pub fn side(&self, scale: usize) -> usize {
+        self.size >> (self.scales.max(1) - 1 - scale.min(self.scales.max(1) - 1))
+    }
+
     /// Whether pixels are optimised (not a network).
     pub fn optimises_pixels(&self) -> bool {
         !self.feeds_forward()
@@ -172,7 +193,7 @@ impl StyleConfig {
 
     /// Whether the features come from a weights file.
     pub fn imports(&self) -> bool {
-        self.features == FeatureNetwork::Vgg19
+        matches!(self.features, FeatureNetwork::Vgg19 | FeatureNetwork::Efficientnet)
     }
 
     /// Whether the features are a classifier run's.
@@ -212,6 +233,16 @@ impl StyleConfig {
         if self.size < MIN_SIZE {
             return Err(format!("size must be at least {MIN_SIZE} pixels (got {})", self.size));
         }
+        if self.scales == 0
+            || self.scales > 8
+            || self.side(0) < MIN_SIZE
+            || !self.size.is_multiple_of(1 << (self.scales.max(1) - 1))
+        {
+            return Err(format!(
+                "--scales {} at size {}: the coarsest side must be a whole number of pixels, at least {MIN_SIZE}",
+                self.scales, self.size
+            ));
+        }
         if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
             return Err(format!("learning_rate must be a positive number (got {})", self.learning_rate));
         }
@@ -224,7 +255,7 @@ impl StyleConfig {
                 self.size, self.width
             ));
         }
-        if self.imports() && self.weights.trim().is_empty() {
+        if self.features == FeatureNetwork::Vgg19 && self.weights.trim().is_empty() {
             return Err(
                 "--features vgg19 needs --weights FILE (VGG-19's ImageNet weights, a .pth or .safetensors file)".into(),
             );

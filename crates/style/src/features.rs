@@ -8,6 +8,7 @@ use atelier_lecture::FrozenNet;
 use burn::prelude::*;
 
 use crate::config::FeatureNetwork;
+use crate::efficientnet::EfficientNetLite0;
 use crate::vgg::Vgg19;
 
 /// Filter sizes of the random network, one layer each (small to large receptive fields).
@@ -27,6 +28,8 @@ pub enum FeatureNet {
     Random(RandomFilters),
     /// ImageNet's VGG-19 up to conv5_1, frozen, with weights from a file.
     Vgg19(Box<Vgg19>),
+    /// ImageNet's EfficientNet-Lite0 up to stage 5, frozen.
+    EfficientNet(Box<EfficientNetLite0>),
     /// A classifier of the classifier lecture (the Fashion evaluator or a run of the user's),
     /// rebuilt frozen by that lecture; it sees the image's grey.
     Classifier { net: Box<dyn FrozenNet>, choice: FeatureNetwork, layers: usize },
@@ -49,6 +52,11 @@ impl FeatureNet {
         FeatureNet::Vgg19(Box::new(net.freeze()))
     }
 
+    /// EfficientNet-Lite0 with its weights loaded, frozen.
+    pub fn efficientnet(net: EfficientNetLite0) -> Self {
+        FeatureNet::EfficientNet(Box::new(net.freeze()))
+    }
+
     /// A frozen classifier's convolutions (`choice`: fashion or classifier), or an error when it
     /// has none (a perceptron or an MLP).
     pub fn classifier(net: Box<dyn FrozenNet>, choice: FeatureNetwork, device: &Device) -> Result<Self, String> {
@@ -68,6 +76,7 @@ impl FeatureNet {
             FeatureNet::Emoji(_) => FeatureNetwork::Emoji,
             FeatureNet::Random(_) => FeatureNetwork::Random,
             FeatureNet::Vgg19(_) => FeatureNetwork::Vgg19,
+            FeatureNet::EfficientNet(_) => FeatureNetwork::Efficientnet,
             FeatureNet::Classifier { choice, .. } => *choice,
         }
     }
@@ -81,6 +90,8 @@ impl FeatureNet {
             FeatureNet::Random(filters) => filters.activations(images),
             // conv1_1 [n, 64, h, w] … conv5_1 [n, 512, h/16, w/16]
             FeatureNet::Vgg19(net) => net.activations(images),
+            // stages 1–5: [n, 16, h/2, w/2], [n, 24, h/4, w/4], [n, 40, h/8, w/8], [n, 80, h/16, w/16], [n, 112, h/16, w/16]
+            FeatureNet::EfficientNet(net) => net.activations(images),
             // each convolution's output of the grey [n, 1, h, w]: for the Fashion evaluator
             // [n, 32, h, w] and [n, 64, h/2, w/2]
             FeatureNet::Classifier { net, .. } => net.feature_maps(images.mean_dim(1)),
@@ -93,6 +104,7 @@ impl FeatureNet {
             FeatureNet::Emoji(_) => 2,
             FeatureNet::Random(_) => 1,
             FeatureNet::Vgg19(_) => 3,                           // conv4_1
+            FeatureNet::EfficientNet(_) => 3,                    // stage 4
             FeatureNet::Classifier { layers, .. } => layers - 1, // the deepest convolution
         }
     }

@@ -17,11 +17,16 @@
 //!    to its target's size), `s` the style (texture) image and `p` the content image. Texture
 //!    synthesis is the case `α = 0` from noise (Gatys et al. 2015).
 //! 3. **The update**: `step.rs`, `train_step` of [`step::SynthesisExperiment`]: features of the
-//!    canvas → `L` → backward to the pixels → one Adam step on the pixels.
+//!    canvas → `L` → backward to the pixels → one Adam step on the pixels, or one L-BFGS step
+//!    ([`lbfgs`]: two-loop recursion, backtracking line search). With `scales` > 1 the synthesis
+//!    runs coarse to fine (the canvas upsampled after each share of the steps).
 //!
 //! The features `F^l` come from a frozen network chosen by [`FeatureNetwork`]: the colour
-//! evaluator's trained convolutional trunk (`assets/emoji-evaluator/`), or random multi-scale
-//! filters (Ustyuzhaninov et al. 2016): the baseline that shows what training the features buys.
+//! evaluator's trained convolutional trunk (`assets/emoji-evaluator/`), the Fashion evaluator's or
+//! any classifier run's convolutions (rebuilt by the classifier lecture through the registry),
+//! ImageNet networks read from files ([`vgg`] VGG-19 from the user's, [`efficientnet`]
+//! EfficientNet-Lite0 from the fetched package), or random multi-scale filters (Ustyuzhaninov et
+//! al. 2016): the baseline that shows what training the features buys.
 //!
 //! **Fast style transfer** (Johnson et al. 2016) trains a network instead of pixels: the
 //! transformation network `y = T(x)` of [`transformer`] is trained on many content images with
@@ -34,9 +39,9 @@
 //! pyramid's band histograms.
 //!
 //! ## Departures from the papers
-//! - Gatys et al. use ImageNet VGG-19; the course's networks are small (the colour evaluator's
-//!   four Conv–BN–ReLU blocks, trained on 64×64 emoji), so its four blocks' outputs are the style
-//!   layers and the third is the content layer.
+//! - Gatys et al. use ImageNet VGG-19; by default the course's networks are small (the colour
+//!   evaluator's four Conv–BN–ReLU blocks, trained on 64×64 emoji), so its four blocks' outputs are
+//!   the style layers and the third is the content layer. VGG-19 is read from a file the user has.
 //! - The Gram matrix is divided by `N_l·M_l` before the difference (the paper divides the squared
 //!   difference by `4·N_l²·M_l²`: the same number).
 //! - The layer weights `w_l` (free in the paper, `1/L` in its figures) divide each layer's loss
@@ -58,6 +63,7 @@
 
 pub mod canvas;
 pub mod config;
+pub mod efficientnet;
 pub mod fast;
 pub mod features;
 pub mod gram;

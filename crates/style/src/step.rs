@@ -12,6 +12,8 @@ use atelier_train::{
 };
 use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
+use burn::tensor::module::interpolate;
+use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
 
 use crate::canvas::Canvas;
 use crate::config::{PixelOptimizer, StyleConfig, StyleTask};
@@ -99,32 +101,78 @@ pub struct SynthesisExperiment {
     pub config: StyleConfig,
     net: FeatureNet,
     targets: Targets,
+    /// The images at the current scale's side.
     images: Images,
+    /// The images at full size (`config.size`).
+    full: Images,
+    /// The current scale, `0` (coarsest) … `config.scales − 1` (full size).
+    scale: usize,
+    /// Steps at each scale before the next (coarse to fine); `u64::MAX` with one scale.
+    steps_per_scale: u64,
+}
+
+/// The name of the current scale in a checkpoint (multi-scale synthesis).
+pub const SCALE_BLOB: &str = "scale";
+
+/// `[n, c, h, w]` → `[n, c, side, side]`, bilinear (corners not aligned, as PyTorch's default),
+/// detached: the images and the upsampled canvas are new leaves.
+pub fn resized(images: Tensor<4>, side: usize) -> Tensor<4> {
+    if images.dims()[2] == side && images.dims()[3] == side {
+        return images;
+    }
+    let options =
+        InterpolateOptions::new(InterpolateMode::Bilinear).with_align_corners(false).with_output_size([side, side]);
+    interpolate(images, options).detach()
 }
 
 impl SynthesisExperiment {
     /// A fresh synthesis on the images' device (autodiff enabled): texture synthesis starts from
     /// noise drawn from the device's seed, style transfer from the content image.
+    ///
+    /// With `config.scales` > 1 it starts at the coarsest side (`size / 2^(scales − 1)`); see
+    /// [`SynthesisExperiment::coarse_to_fine`] for when it moves up.
     pub fn new(config: StyleConfig, net: FeatureNet, images: Images) -> Self {
         let device = images.style.device();
-        // A stylizer's optimisation route (its evaluation) transfers too.
-        let content = match config.task {
-            StyleTask::Transfer | StyleTask::Fast => images.content.clone(),
-            StyleTask::Texture => None,
+        let side = config.side(0);
+        let full = images;
+        let images = Images {
+            style: resized(full.style.clone(), side),
+            content: full.content.clone().map(|c| resized(c, side)),
         };
-        let targets = Targets::new(
-            net.activations(images.style.clone()),
-            content.clone().map(|c| (net.content_layer(), net.activations(c))),
-        );
-        let canvas = match content {
+        let targets = targets(&config, &net, &images);
+        let canvas = match transfer_content(&config, &images) {
             Some(content) => Canvas::from_image(content),
-            None => Canvas::noise(config.channels, config.size, &device),
+            None => Canvas::noise(config.channels, side, &device),
         };
-        let optimizer = match config.optimizer {
-            PixelOptimizer::Adam => Optimizer::Adam(pytorch_adam()),
-            PixelOptimizer::Lbfgs => Optimizer::Lbfgs(Lbfgs::default()),
+        let optimizer = fresh_optimizer(&config);
+        Self { canvas, optimizer, config, net, targets, images, full, scale: 0, steps_per_scale: u64::MAX }
+    }
+
+    /// Coarse to fine over `total_steps`: each of the `config.scales` sides gets an equal share of
+    /// the steps (the last one the rest); at each move the canvas is upsampled (bilinear), the
+    /// targets are taken from the images at the new side and the optimiser starts afresh.
+    pub fn coarse_to_fine(self, total_steps: u64) -> Self {
+        let scales = self.config.scales.max(1) as u64;
+        Self { steps_per_scale: if scales == 1 { u64::MAX } else { total_steps.div_ceil(scales).max(1) }, ..self }
+    }
+
+    /// The scale of the step that follows `completed` steps.
+    fn scale_at(&self, completed: u64) -> usize {
+        ((completed / self.steps_per_scale) as usize).min(self.config.scales.max(1) - 1)
+    }
+
+    /// Moves to `scale`: the canvas upsampled to its side, the images and targets at that side, a
+    /// fresh optimiser.
+    fn rescale(&mut self, scale: usize) {
+        let side = self.config.side(scale);
+        self.images = Images {
+            style: resized(self.full.style.clone(), side),
+            content: self.full.content.clone().map(|c| resized(c, side)),
         };
-        Self { canvas, optimizer, config, net, targets, images }
+        self.targets = targets(&self.config, &self.net, &self.images);
+        self.canvas = Canvas::from_image(resized(self.canvas.pixels.val().detach(), side));
+        self.optimizer = fresh_optimizer(&self.config);
+        self.scale = scale;
     }
 
     /// The network the run optimises with.
@@ -136,7 +184,11 @@ impl SynthesisExperiment {
 impl Experiment for SynthesisExperiment {
     type Batch = Tick;
 
-    fn train_step(&mut self, _batch: Tick, _ctx: &mut StepContext) -> StepOutput {
+    fn train_step(&mut self, _batch: Tick, ctx: &mut StepContext) -> StepOutput {
+        let scale = self.scale_at(ctx.step);
+        if scale != self.scale {
+            self.rescale(scale);
+        }
         let features = self.net.activations(self.canvas.image()); // one map per style layer
         let style_weight = self.config.style_weight;
         let terms = objective(features, &self.targets, style_weight);
@@ -183,16 +235,34 @@ impl Experiment for SynthesisExperiment {
     }
 
     fn state(&self) -> Result<Vec<(String, Vec<u8>)>, String> {
-        match &self.optimizer {
-            Optimizer::Adam(adam) => model_and_optimizer_state(&self.canvas, adam),
-            Optimizer::Lbfgs(lbfgs) => Ok(vec![
+        let mut blobs = match &self.optimizer {
+            Optimizer::Adam(adam) => model_and_optimizer_state(&self.canvas, adam)?,
+            Optimizer::Lbfgs(lbfgs) => vec![
                 (MODEL_BLOB.to_string(), module_to_bytes(&self.canvas)?),
                 (LBFGS_BLOB.to_string(), lbfgs.to_bytes()),
-            ]),
+            ],
+        };
+        if self.config.scales > 1 {
+            blobs.push((SCALE_BLOB.to_string(), (self.scale as u32).to_le_bytes().to_vec()));
         }
+        Ok(blobs)
     }
 
-    fn load_state(self, blobs: &BTreeMap<String, Vec<u8>>) -> Result<Self, String> {
+    fn load_state(mut self, blobs: &BTreeMap<String, Vec<u8>>) -> Result<Self, String> {
+        // The canvas of a multi-scale run has its scale's side: move there first.
+        let scale = match blobs.get(SCALE_BLOB) {
+            Some(bytes) => {
+                let bytes: [u8; 4] = bytes.as_slice().try_into().map_err(|_| "the checkpoint's scale is damaged")?;
+                u32::from_le_bytes(bytes) as usize
+            }
+            None => 0,
+        };
+        if scale >= self.config.scales.max(1) {
+            return Err(format!("the checkpoint is at scale {scale} of a run with {} scales", self.config.scales));
+        }
+        if scale != self.scale {
+            self.rescale(scale);
+        }
         match self.optimizer {
             Optimizer::Adam(_) => {
                 let (canvas, adam) = load_model_and_optimizer(self.canvas, blobs)?;
@@ -207,6 +277,31 @@ impl Experiment for SynthesisExperiment {
             }
         }
     }
+}
+
+/// The optimiser `config` asks for, without state.
+fn fresh_optimizer(config: &StyleConfig) -> Optimizer {
+    match config.optimizer {
+        PixelOptimizer::Adam => Optimizer::Adam(pytorch_adam()),
+        PixelOptimizer::Lbfgs => Optimizer::Lbfgs(Lbfgs::default()),
+    }
+}
+
+/// The content a synthesis starts from and keeps (style transfer; a stylizer's optimisation route,
+/// its evaluation, transfers too); none for a texture.
+fn transfer_content(config: &StyleConfig, images: &Images) -> Option<Tensor<4>> {
+    match config.task {
+        StyleTask::Transfer | StyleTask::Fast => images.content.clone(),
+        StyleTask::Texture => None,
+    }
+}
+
+/// The targets of `images` on `net`.
+fn targets(config: &StyleConfig, net: &FeatureNet, images: &Images) -> Targets {
+    Targets::new(
+        net.activations(images.style.clone()),
+        transfer_content(config, images).map(|c| (net.content_layer(), net.activations(c))),
+    )
 }
 
 /// The canvas of a checkpoint (for evaluation): `[1, 3, size, size]`.

@@ -77,7 +77,7 @@ fn bad_images_and_settings_are_refused_by_name_and_nothing_is_written() {
         (train_small(&out, &["--style-weight", "5"]), "--task texture"),
         (train_small(&out, &["--batch-size", "4"]), "one image"),
         (train_small(&out, &["--optimizer", "lbfgs", "--lr", "0.1"]), "applies to Adam only"),
-        (train_small(&out, &["--weights", small_vgg.as_str()]), "applies to --features vgg19 only"),
+        (train_small(&out, &["--weights", small_vgg.as_str()]), "applies to --features vgg19 and efficientnet only"),
         (atelier("flex", &["train", "neural-style", "--features", "vgg19", "--out", out_s]), "needs --weights FILE"),
         (
             atelier("flex", &["train", "neural-style", "--features", "vgg19", "--weights", &small_vgg, "--out", out_s]),

@@ -200,6 +200,41 @@ fn lbfgs_learns_faster_than_adam_and_its_memory_round_trips() {
     assert_eq!(losses(&mut restored, 3, &device), losses(&mut lbfgs, 3, &device));
 }
 
+/// Coarse to fine: 10 steps at 16×16, then the canvas upsampled to 32×32 for 10 more; a checkpoint
+/// at either scale restores to the same numbers, across the move as well.
+#[test]
+fn a_multi_scale_synthesis_moves_up_and_resumes_at_either_scale() {
+    let _rng = shared_rng();
+    let device = flex().autodiff();
+    let config = StyleConfig { scales: 2, ..small_config() };
+    let fresh = || experiment(config.clone(), &device).coarse_to_fine(20);
+    let mut straight = fresh();
+    assert_eq!(straight.canvas.pixels.val().dims(), [1, 1, 16, 16], "the coarse side first");
+    let step = |e: &mut SynthesisExperiment, at: u64| -> Vec<f32> {
+        e.train_step(Tick, &mut ctx(&device, at)).metrics.into_iter().map(|(_, v)| scalar(v)).collect()
+    };
+    let mut saved = Vec::new();
+    let mut curve = Vec::new();
+    for at in 0..20 {
+        if at == 10 || at == 15 {
+            saved.push((at, straight.state().unwrap().into_iter().collect::<BTreeMap<String, Vec<u8>>>()));
+        }
+        curve.push(step(&mut straight, at));
+    }
+    assert_eq!(straight.canvas.pixels.val().dims(), [1, 1, 32, 32], "the full side last");
+    assert!(curve[19][0] < curve[10][0], "the objective falls at the fine scale: {:?}", curve);
+    for (at, blobs) in saved {
+        let mut restored = fresh().load_state(&blobs).unwrap();
+        for later in at..20 {
+            assert_eq!(step(&mut restored, later), curve[later as usize], "resumed at {at}, step {later}");
+        }
+    }
+    assert!(
+        StyleConfig { scales: 3, size: 32, ..small_config() }.validate().is_err(),
+        "8×8 is below the smallest side"
+    );
+}
+
 #[test]
 fn the_objective_weighs_content_against_style() {
     let device = flex();

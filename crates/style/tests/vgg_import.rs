@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use atelier_backend::Backend;
 use atelier_style::features::FeatureNet;
-use atelier_style::lecture::vgg_weights::load_vgg19;
+use atelier_style::lecture::imported::load_vgg19;
 use atelier_style::step::{Images, SynthesisExperiment, Tick};
 use atelier_style::vgg::{STYLE_LAYERS, StageWidths};
 use atelier_style::{FeatureNetwork, StyleConfig};

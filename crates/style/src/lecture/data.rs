@@ -12,7 +12,7 @@ use atelier_data::colour::{ColourImage, GreyPolicy, IMAGE_EXTENSIONS, decode, is
 use atelier_data::emoji::{EmojiSource, EmojiSplit, Vendor};
 use atelier_lecture::Found;
 
-use crate::config::{MIN_SIZE, StyleConfig};
+use crate::config::{FeatureNetwork, MIN_SIZE, StyleConfig};
 use crate::fast::ContentImages;
 
 /// The embedded images, by name (licences: `assets/textures-mini/README.md`).
@@ -107,10 +107,17 @@ pub fn locate(config: &StyleConfig, data_dir: Option<&Path>) -> Result<Found<Sty
     let mut files: Vec<&Path> =
         refs.iter().filter_map(|r| if let ImageRef::File(p) = r { Some(p.as_path()) } else { None }).collect();
     // The weights file is checked whole before anything is written, and recorded (size, MD5) beside the images.
-    let weights = Path::new(&config.weights);
-    if config.imports() {
-        super::vgg_weights::check(weights)?;
-        files.push(weights);
+    let efficientnet = super::imported::efficientnet_file(&config.weights);
+    match config.features {
+        FeatureNetwork::Vgg19 => {
+            super::imported::check_vgg19(Path::new(&config.weights))?;
+            files.push(Path::new(&config.weights));
+        }
+        FeatureNetwork::Efficientnet => {
+            super::imported::check_efficientnet(&efficientnet)?;
+            files.push(&efficientnet);
+        }
+        FeatureNetwork::Emoji | FeatureNetwork::Random | FeatureNetwork::Fashion | FeatureNetwork::Classifier => {}
     }
     if config.uses_classifier_run() {
         super::networks::check_classifier_run(Path::new(&config.classifier_run))?;

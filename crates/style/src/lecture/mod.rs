@@ -5,11 +5,11 @@
 mod course;
 pub mod data;
 mod fast_run;
+pub mod imported;
 mod judges;
 mod networks;
 mod run;
 mod sweep;
-pub mod vgg_weights;
 
 use std::path::Path;
 

@@ -11,7 +11,7 @@ use atelier_lecture::open_run::latest_checkpoint;
 use atelier_lecture::run_config::RunConfig;
 use burn::prelude::*;
 
-use super::vgg_weights::load_vgg19;
+use super::imported::{efficientnet_file, load_efficientnet, load_vgg19};
 use crate::config::{FeatureNetwork, StyleConfig};
 use crate::features::{FeatureNet, OPTIMISED_SEED};
 use crate::vgg::StageWidths;
@@ -23,6 +23,9 @@ pub fn feature_net(config: &StyleConfig, device: &Device, ctx: &Context) -> Resu
         FeatureNetwork::Emoji => Ok(FeatureNet::emoji(EmojiRuler::load(device)?.net)),
         FeatureNetwork::Vgg19 => {
             Ok(FeatureNet::vgg19(load_vgg19(Path::new(&config.weights), StageWidths::IMAGENET, device)?))
+        }
+        FeatureNetwork::Efficientnet => {
+            Ok(FeatureNet::efficientnet(load_efficientnet(&efficientnet_file(&config.weights), device)?))
         }
         FeatureNetwork::Fashion => {
             let evaluator = atelier_evaluation::fashion::load(ctx, device)?.0;

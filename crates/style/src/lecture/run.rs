@@ -38,7 +38,8 @@ pub fn train(
         style: image_tensor(&images.style, device),
         content: images.content.as_ref().map(|c| image_tensor(c, device)),
     };
-    let experiment = SynthesisExperiment::new(config.clone(), net, images);
+    let total_steps = session.config.epochs as u64 * STEPS_PER_EPOCH as u64;
+    let experiment = SynthesisExperiment::new(config.clone(), net, images).coarse_to_fine(total_steps);
     let (_, outcome) = fit(experiment, &Steps { len: STEPS_PER_EPOCH }, &Steps { len: 1 }, session)?;
     Ok(outcome)
 }
