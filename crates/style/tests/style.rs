@@ -14,7 +14,7 @@ use atelier_style::loss::{Targets, layer_weights, objective};
 use atelier_style::measures::{band_histogram_distance, pixel_histogram_distance, style_distance};
 use atelier_style::step::{Images, LAYER_METRICS, SynthesisExperiment, Tick};
 use atelier_style::{FeatureNetwork, PixelOptimizer, StyleConfig, StyleTask};
-use atelier_testkit::{ctx, scalar, shared_rng, to_vec};
+use atelier_testkit::{ctx, exclusive_rng, scalar, shared_rng, to_vec};
 use atelier_train::Experiment;
 use burn::prelude::*;
 use burn::tensor::Distribution;
@@ -167,7 +167,7 @@ fn the_synthesis_learns_the_textures_statistics() {
 
 #[test]
 fn same_seed_same_numbers_and_the_state_round_trips() {
-    let _rng = shared_rng();
+    let _rng = exclusive_rng(); // two seeded experiments compared: no other test draws meanwhile
     let device = flex().autodiff();
     let config = StyleConfig { task: StyleTask::Transfer, channels: 3, ..small_config() };
     let mut a = experiment(config.clone(), &device);
@@ -186,7 +186,7 @@ fn same_seed_same_numbers_and_the_state_round_trips() {
 /// Adam in the same steps, and its memory survives a checkpoint (same numbers after the round-trip).
 #[test]
 fn lbfgs_learns_faster_than_adam_and_its_memory_round_trips() {
-    let _rng = shared_rng();
+    let _rng = exclusive_rng(); // two seeded experiments compared: no other test draws meanwhile
     let device = flex().autodiff();
     let lbfgs_config = StyleConfig { optimizer: PixelOptimizer::Lbfgs, ..small_config() };
     let mut lbfgs = experiment(lbfgs_config.clone(), &device);
@@ -204,7 +204,7 @@ fn lbfgs_learns_faster_than_adam_and_its_memory_round_trips() {
 /// at either scale restores to the same numbers, across the move as well.
 #[test]
 fn a_multi_scale_synthesis_moves_up_and_resumes_at_either_scale() {
-    let _rng = shared_rng();
+    let _rng = exclusive_rng(); // two seeded experiments compared: no other test draws meanwhile
     let device = flex().autodiff();
     let config = StyleConfig { scales: 2, ..small_config() };
     let fresh = || experiment(config.clone(), &device).coarse_to_fine(20);
