@@ -138,3 +138,57 @@ fn a_paired_translators_row_is_the_upper_bound_of_an_unpaired_one() {
     assert!(eval_value(&run, "pix2pix_x2y_psnr_db").is_finite());
     assert!(!read(&run.join("eval.json")).contains("pix2pix_y2x"), "pix2pix translates one way");
 }
+
+/// The style lecture matches the features of the classifier lecture's networks: the Fashion evaluator from `assets/`, and a
+/// VGG-style classifier trained here (a few steps) given by its run; their layers are logged, and a
+/// run that is not a classifier's with a checkpoint is refused before anything is written.
+#[test]
+fn the_classifier_lectures_networks_are_feature_choices() {
+    let out = scratch("style-classifier");
+    let out_s = out.to_str().unwrap();
+    let base = ["train", "neural-style", "--size", "32", "--epochs", "1", "--data-dir", "embedded", "--out"];
+    let with = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.push(out_s);
+        args.extend_from_slice(extra);
+        atelier("flex", &args)
+    };
+    ok(with(&["--features", "fashion", "--optimizer", "lbfgs"]));
+    let run = atelier_testkit::commands::single_run_of(&out, "neural-style");
+    let metrics = read(&run.join("metrics.csv")); // step,epoch,split,name,value
+    assert!(metrics.contains(",style_layer2,") && !metrics.contains(",style_layer3,"), "two convolutions: {metrics}");
+    assert!(metrics.contains(",step_size,"), "L-BFGS logs its step: {metrics}");
+
+    let classifiers = scratch("style-vgg-classifier");
+    ok(atelier_testkit::commands::train_small_model(
+        "classifier",
+        &classifiers,
+        "flex",
+        &["--architecture", "vgg", "--max-steps", "2"],
+    ));
+    let classifier = atelier_testkit::commands::single_run_of(&classifiers, "classifier");
+    let vgg_out = scratch("style-vgg-features");
+    let mut args = base.to_vec();
+    args.push(vgg_out.to_str().unwrap());
+    args.extend_from_slice(&["--features", "run", "--feature-run", classifier.to_str().unwrap()]);
+    ok(atelier("flex", &args));
+    let metrics = read(&atelier_testkit::commands::single_run_of(&vgg_out, "neural-style").join("metrics.csv"));
+    assert!(metrics.contains(",style_layer4,"), "the VGG-style classifier's convolutions: {metrics}");
+
+    let refused = scratch("style-classifier-refused");
+    let refused_s = refused.to_str().unwrap();
+    let missing = refused.join("no-such-run");
+    for (extra, needle) in [
+        (vec!["--features", "run"], "needs --feature-run RUN_DIR"),
+        (vec!["--features", "run", "--feature-run", missing.to_str().unwrap()], "no-such-run"),
+        (vec!["--feature-run", classifier.to_str().unwrap()], "applies to --features run only"),
+    ] {
+        let mut args = base.to_vec();
+        args.push(refused_s);
+        args.extend_from_slice(&extra);
+        let output = atelier("flex", &args);
+        fails_with(&output, needle);
+        assert_eq!(stderr(&output).trim().lines().count(), 1, "one sentence: {}", stderr(&output));
+    }
+    assert!(!refused.join("neural-style").exists(), "a refused run writes nothing");
+}

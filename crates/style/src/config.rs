@@ -34,9 +34,9 @@ pub enum FeatureNetwork {
     /// The Fashion evaluator's convolutions (`assets/evaluator/`: a CNN the classifier lecture
     /// trained on grey garments), on the image's grey.
     Fashion,
-    /// The convolutions of a classifier run of the user's (`--classifier-run`, e.g. one trained with
+    /// The convolutions of a classifier run of the user's (`--feature-run`, e.g. one trained with
     /// `--architecture vgg`), on the image's grey.
-    Classifier,
+    Run,
 }
 
 /// How the pixels are optimised.
@@ -65,7 +65,7 @@ atelier_core::named_choices!(FeatureNetwork,
     FeatureNetwork::Vgg19 => "vgg19", "ImageNet's VGG-19 (conv1_1 … conv5_1), weights from --weights FILE";
     FeatureNetwork::Efficientnet => "efficientnet", "ImageNet's EfficientNet-Lite0 (stages 1–5), from `cargo xtask data fetch efficientnet`";
     FeatureNetwork::Fashion => "fashion", "the Fashion evaluator's convolutions (a CNN of the classifier lecture), on the grey";
-    FeatureNetwork::Classifier => "classifier", "the convolutions of the classifier run --classifier-run RUN, on the grey";
+    FeatureNetwork::Run => "run", "the convolutions of an image-classification run (--feature-run RUN), on the grey";
 );
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Params)]
@@ -90,9 +90,9 @@ pub struct StyleConfig {
     #[serde(default)]
     pub weights: String,
     /// A run of the classifier lecture whose convolutions (its latest checkpoint) are the features.
-    #[param(value_name = "RUN_DIR", only_if = Self::uses_classifier_run, why = "applies to --features classifier only")]
+    #[param(value_name = "RUN_DIR", only_if = Self::uses_feature_run, why = "applies to --features run only")]
     #[serde(default)]
-    pub classifier_run: String,
+    pub feature_run: String,
     /// Side of the synthesised image in pixels (the images are cropped square and resized to it).
     #[param]
     pub size: usize,
@@ -151,7 +151,7 @@ impl StyleConfig {
             content: "chelsea".into(),
             features: FeatureNetwork::Emoji,
             weights: String::new(),
-            classifier_run: String::new(),
+            feature_run: String::new(),
             size: if fast { 64 } else { 128 },
             channels: 3,
             style_weight: if fast { 0.1 } else { 10.0 },
@@ -197,8 +197,8 @@ impl StyleConfig {
     }
 
     /// Whether the features are a classifier run's.
-    pub fn uses_classifier_run(&self) -> bool {
-        self.features == FeatureNetwork::Classifier
+    pub fn uses_feature_run(&self) -> bool {
+        self.features == FeatureNetwork::Run
     }
 
     /// Whether a network is trained (rather than pixels optimised).
@@ -260,8 +260,8 @@ impl StyleConfig {
                 "--features vgg19 needs --weights FILE (VGG-19's ImageNet weights, a .pth or .safetensors file)".into(),
             );
         }
-        if self.uses_classifier_run() && self.classifier_run.trim().is_empty() {
-            return Err("--features classifier needs --classifier-run RUN_DIR (a run of the classifier lecture)".into());
+        if self.uses_feature_run() && self.feature_run.trim().is_empty() {
+            return Err("--features run needs --feature-run RUN_DIR (a run of the image-classification lecture)".into());
         }
         if self.style.trim().is_empty() {
             return Err("style must name a texture or an image file".into());

@@ -113,7 +113,7 @@ pub struct EfficientNetLite0 {
     blocks: Vec<MbConv>,
     head: Conv2d,
     head_norm: BatchNorm,
-    classifier: Linear,
+    imagenet_head: Linear,
 }
 
 impl EfficientNetLite0 {
@@ -133,7 +133,7 @@ impl EfficientNetLite0 {
             blocks,
             head: conv([c_in, HEAD], 1, 1, 1, device),
             head_norm: norm(HEAD, device),
-            classifier: LinearConfig::new(HEAD, CLASSES).init(device),
+            imagenet_head: LinearConfig::new(HEAD, CLASSES).init(device),
         }
     }
 
@@ -164,6 +164,6 @@ impl EfficientNetLite0 {
         }
         let x = relu6(self.head_norm.forward(self.head.forward(x))); // [n, 1280, h/32, w/32]
         let pooled: Tensor<2> = x.mean_dim(3).mean_dim(2).flatten(1, 3); // [n, 1280]
-        self.classifier.forward(pooled)
+        self.imagenet_head.forward(pooled)
     }
 }

@@ -4,7 +4,6 @@
 use atelier_core::Rng;
 use atelier_evaluation::emoji::EmojiEvaluatorNet;
 use atelier_kernels::ConvGeometry;
-use atelier_lecture::FrozenNet;
 use burn::prelude::*;
 
 use crate::config::FeatureNetwork;
@@ -32,7 +31,7 @@ pub enum FeatureNet {
     EfficientNet(Box<EfficientNetLite0>),
     /// A classifier of the classifier lecture (the Fashion evaluator or a run of the user's),
     /// rebuilt frozen by that lecture; it sees the image's grey.
-    Classifier { net: Box<dyn FrozenNet>, choice: FeatureNetwork, layers: usize },
+    Lent { net: Box<dyn FeatureMaps>, choice: FeatureNetwork, layers: usize },
 }
 
 impl FeatureNet {
@@ -59,7 +58,7 @@ impl FeatureNet {
 
     /// A frozen classifier's convolutions (`choice`: fashion or classifier), or an error when it
     /// has none (a perceptron or an MLP).
-    pub fn classifier(net: Box<dyn FrozenNet>, choice: FeatureNetwork, device: &Device) -> Result<Self, String> {
+    pub fn lent(net: Box<dyn FeatureMaps>, choice: FeatureNetwork, device: &Device) -> Result<Self, String> {
         let layers = net.feature_maps(Tensor::<4>::zeros([1, 1, 28, 28], device)).len();
         if layers == 0 {
             return Err(format!(
@@ -67,7 +66,7 @@ impl FeatureNet {
                 net.describe()
             ));
         }
-        Ok(FeatureNet::Classifier { net, choice, layers })
+        Ok(FeatureNet::Lent { net, choice, layers })
     }
 
     /// Which choice this is.
@@ -77,7 +76,7 @@ impl FeatureNet {
             FeatureNet::Random(_) => FeatureNetwork::Random,
             FeatureNet::Vgg19(_) => FeatureNetwork::Vgg19,
             FeatureNet::EfficientNet(_) => FeatureNetwork::Efficientnet,
-            FeatureNet::Classifier { choice, .. } => *choice,
+            FeatureNet::Lent { choice, .. } => *choice,
         }
     }
 
@@ -94,7 +93,7 @@ impl FeatureNet {
             FeatureNet::EfficientNet(net) => net.activations(images),
             // each convolution's output of the grey [n, 1, h, w]: for the Fashion evaluator
             // [n, 32, h, w] and [n, 64, h/2, w/2]
-            FeatureNet::Classifier { net, .. } => net.feature_maps(images.mean_dim(1)),
+            FeatureNet::Lent { net, .. } => net.feature_maps(images.mean_dim(1)),
         }
     }
 
@@ -103,11 +102,20 @@ impl FeatureNet {
         match self {
             FeatureNet::Emoji(_) => 2,
             FeatureNet::Random(_) => 1,
-            FeatureNet::Vgg19(_) => 3,                           // conv4_1
-            FeatureNet::EfficientNet(_) => 3,                    // stage 4
-            FeatureNet::Classifier { layers, .. } => layers - 1, // the deepest convolution
+            FeatureNet::Vgg19(_) => 3,                     // conv4_1
+            FeatureNet::EfficientNet(_) => 3,              // stage 4
+            FeatureNet::Lent { layers, .. } => layers - 1, // the deepest convolution
         }
     }
+}
+
+/// A network another lecture lends (rebuilt through the registry by the lecture wiring): its
+/// convolutions' outputs of grey images.
+pub trait FeatureMaps {
+    /// Each convolution's output (after its ReLU) of grey images `[n, 1, h, w]`.
+    fn feature_maps(&self, images: Tensor<4>) -> Vec<Tensor<4>>;
+    /// One line on the network, for errors and logs.
+    fn describe(&self) -> String;
 }
 
 /// One layer of random filters per size in [`RANDOM_SIZES`], each followed by a ReLU, all on the

@@ -117,10 +117,10 @@ pub fn locate(config: &StyleConfig, data_dir: Option<&Path>) -> Result<Found<Sty
             super::imported::check_efficientnet(&efficientnet)?;
             files.push(&efficientnet);
         }
-        FeatureNetwork::Emoji | FeatureNetwork::Random | FeatureNetwork::Fashion | FeatureNetwork::Classifier => {}
+        FeatureNetwork::Emoji | FeatureNetwork::Random | FeatureNetwork::Fashion | FeatureNetwork::Run => {}
     }
-    if config.uses_classifier_run() {
-        super::networks::check_classifier_run(Path::new(&config.classifier_run))?;
+    if config.uses_feature_run() {
+        super::networks::check_feature_run(Path::new(&config.feature_run))?;
     }
     let embedded: Vec<(&str, &[u8])> = refs
         .iter()

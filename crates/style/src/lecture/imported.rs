@@ -46,7 +46,7 @@ fn efficientnet_renames() -> Renames {
         ("_bn0", "stem_norm"),
         ("_conv_head", "head"),
         ("_bn1", "head_norm"),
-        ("_fc", "classifier"),
+        ("_fc", "imagenet_head"),
     ];
     block
         .iter()

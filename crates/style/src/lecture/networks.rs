@@ -6,14 +6,14 @@ use std::path::Path;
 
 use atelier_core::run_dir::RunDir;
 use atelier_evaluation::emoji::ruler::EmojiRuler;
-use atelier_lecture::Context;
 use atelier_lecture::open_run::latest_checkpoint;
 use atelier_lecture::run_config::RunConfig;
+use atelier_lecture::{Context, FrozenNet};
 use burn::prelude::*;
 
 use super::imported::{efficientnet_file, load_efficientnet, load_vgg19};
 use crate::config::{FeatureNetwork, StyleConfig};
-use crate::features::{FeatureNet, OPTIMISED_SEED};
+use crate::features::{FeatureMaps, FeatureNet, OPTIMISED_SEED};
 use crate::vgg::StageWidths;
 
 /// The network `config.features` on `device`.
@@ -29,34 +29,46 @@ pub fn feature_net(config: &StyleConfig, device: &Device, ctx: &Context) -> Resu
         }
         FeatureNetwork::Fashion => {
             let evaluator = atelier_evaluation::fashion::load(ctx, device)?.0;
-            FeatureNet::classifier(evaluator.net, FeatureNetwork::Fashion, device)
+            FeatureNet::lent(Box::new(Lent(evaluator.net)), FeatureNetwork::Fashion, device)
         }
-        FeatureNetwork::Classifier => {
-            let run = Path::new(&config.classifier_run);
-            let (model, weights) = classifier_run(run)?;
-            let net = ctx
-                .frozen_net(&model, weights, device)
-                .map_err(|e| format!("--classifier-run {}: {e}", run.display()))?;
-            FeatureNet::classifier(net, FeatureNetwork::Classifier, device)
-                .map_err(|e| format!("--classifier-run {}: {e}", run.display()))
+        FeatureNetwork::Run => {
+            let run = Path::new(&config.feature_run);
+            let (model, weights) = feature_run(run)?;
+            let net =
+                ctx.frozen_net(&model, weights, device).map_err(|e| format!("--feature-run {}: {e}", run.display()))?;
+            FeatureNet::lent(Box::new(Lent(net)), FeatureNetwork::Run, device)
+                .map_err(|e| format!("--feature-run {}: {e}", run.display()))
         }
+    }
+}
+
+/// Another lecture's frozen network, as the model side sees it.
+struct Lent(Box<dyn FrozenNet>);
+
+impl FeatureMaps for Lent {
+    fn feature_maps(&self, images: Tensor<4>) -> Vec<Tensor<4>> {
+        self.0.feature_maps(images)
+    }
+
+    fn describe(&self) -> String {
+        self.0.describe()
     }
 }
 
 /// Checks a classifier run before anything is written: a run directory with a readable config and
 /// a checkpoint.
-pub fn check_classifier_run(run: &Path) -> Result<(), String> {
-    classifier_run(run).map(drop)
+pub fn check_feature_run(run: &Path) -> Result<(), String> {
+    feature_run(run).map(drop)
 }
 
 /// The run's `model` section and its latest checkpoint's weights.
-fn classifier_run(run: &Path) -> Result<(serde_json::Value, Vec<u8>), String> {
+fn feature_run(run: &Path) -> Result<(serde_json::Value, Vec<u8>), String> {
     let shown = run.display();
-    let dir = RunDir::open(run).map_err(|e| format!("--classifier-run {shown}: {e}"))?;
-    let recorded = RunConfig::load(&dir.config_path()).map_err(|e| format!("--classifier-run {shown}: {e}"))?;
-    let (_, mut blobs) = latest_checkpoint(&dir).map_err(|e| format!("--classifier-run {e}"))?;
+    let dir = RunDir::open(run).map_err(|e| format!("--feature-run {shown}: {e}"))?;
+    let recorded = RunConfig::load(&dir.config_path()).map_err(|e| format!("--feature-run {shown}: {e}"))?;
+    let (_, mut blobs) = latest_checkpoint(&dir).map_err(|e| format!("--feature-run {e}"))?;
     let weights = blobs
         .remove(atelier_train::state::MODEL_BLOB)
-        .ok_or_else(|| format!("--classifier-run {shown}: its checkpoint holds no network"))?;
+        .ok_or_else(|| format!("--feature-run {shown}: its checkpoint holds no network"))?;
     Ok((recorded.model.to_value(), weights))
 }

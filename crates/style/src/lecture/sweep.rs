@@ -41,9 +41,9 @@ pub struct SweepArgs {
     /// The VGG-19 weights (`.pth` or `.safetensors`, torchvision's layout) for --features vgg19.
     #[param(value_name = "FILE")]
     pub weights: String,
-    /// The classifier run for --features classifier.
+    /// The image-classification run for --features run.
     #[param(value_name = "RUN_DIR")]
-    pub classifier_run: String,
+    pub feature_run: String,
     /// Optimisation steps per β.
     #[param]
     pub steps: u64,
@@ -73,7 +73,7 @@ impl Default for SweepArgs {
             content: preset.content,
             features: preset.features,
             weights: preset.weights,
-            classifier_run: preset.classifier_run,
+            feature_run: preset.feature_run,
             steps: 10 * STEPS_PER_EPOCH as u64,
             size: preset.size,
             data_dir: None,
@@ -105,7 +105,7 @@ pub fn run(_: &super::StyleLecture, args: &SweepArgs, ctx: &atelier_lecture::Con
         content: args.content.clone(),
         features: args.features,
         weights: args.weights.clone(),
-        classifier_run: args.classifier_run.clone(),
+        feature_run: args.feature_run.clone(),
         size: args.size,
         ..StyleConfig::for_task(StyleTask::Transfer)
     };
