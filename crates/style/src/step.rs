@@ -91,7 +91,7 @@ pub const LBFGS_BLOB: &str = "lbfgs";
 /// The optimiser of the pixels, with its state.
 enum Optimizer {
     Adam(ModuleOptimizer),
-    Lbfgs(Lbfgs),
+    Lbfgs(Box<Lbfgs>),
 }
 
 /// The canvas, its optimiser, the frozen network and the targets.
@@ -273,7 +273,7 @@ impl Experiment for SynthesisExperiment {
                 let len = canvas.pixels.val().shape().num_elements();
                 let device = canvas.pixels.val().device().without_autodiff();
                 let lbfgs = Lbfgs::from_bytes(blob(blobs, LBFGS_BLOB)?, len, &device)?;
-                Ok(Self { canvas, optimizer: Optimizer::Lbfgs(lbfgs), ..self })
+                Ok(Self { canvas, optimizer: Optimizer::Lbfgs(Box::new(lbfgs)), ..self })
             }
         }
     }
@@ -283,7 +283,7 @@ impl Experiment for SynthesisExperiment {
 fn fresh_optimizer(config: &StyleConfig) -> Optimizer {
     match config.optimizer {
         PixelOptimizer::Adam => Optimizer::Adam(pytorch_adam()),
-        PixelOptimizer::Lbfgs => Optimizer::Lbfgs(Lbfgs::default()),
+        PixelOptimizer::Lbfgs => Optimizer::Lbfgs(Box::default()),
     }
 }
 

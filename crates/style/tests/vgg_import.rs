@@ -58,7 +58,7 @@ fn matches_pytorch_layer_by_layer(file: &str) {
         let flat = output.reshape([channels, h * w]); // [c, h·w]
         let means = flat.clone().mean_dim(1).into_data().try_to_vec::<f32>().unwrap();
         let rms = flat.clone().square().mean_dim(1).sqrt().into_data().try_to_vec::<f32>().unwrap();
-        let first = flat.reshape([channels * h * w]).slice([0..8]).into_data().try_to_vec::<f32>().unwrap();
+        let first = flat.reshape([channels * h * w]).narrow(0, 0, 8).into_data().try_to_vec::<f32>().unwrap();
         for (c, (ours, theirs)) in means.iter().zip(floats(&expected["channel_means"])).enumerate() {
             close(f64::from(*ours), theirs, &format!("{file} {name} channel {c}'s mean"));
         }
