@@ -19,7 +19,7 @@ inputs a Rust example wrote (the golden curve of crates/style/tests/pytorch_refe
 {"op", "backend": "pytorch", "forward_ms", "forward_backward_ms"}. Any other MODEL prints one JSON line: {"model", "backend": "pytorch", "device", "threads", "batch_size", "steps",
 "images_per_s" (or "updates_per_s" for dqn), "peak_memory_mb"}.
 
-Install (CPU only is enough): python3 -m venv .venv && .venv/bin/pip install torch
+Install (CPU only is enough): python3 -m venv .venv && .venv/bin/pip install torch (and pillow for efficientnet-check)
 """
 import argparse
 import json
@@ -633,8 +633,6 @@ def efficientnet_check(args):
     ReLU6, batch norm ε = 1e-3, input (255·x − 127)/128) on the weights file's state dict; prints each
     image's top-3 ImageNet classes and their probabilities as one JSON line."""
     import math
-    import struct
-    import zlib
     sd = torch.load(args.weights, map_location="cpu")
 
     def same(x, k, s):
@@ -668,36 +666,11 @@ def efficientnet_check(args):
         return x @ sd["_fc.weight"].T + sd["_fc.bias"]
 
     def png_rgb(path):
-        """An 8-bit RGB, non-interlaced PNG's pixels [3, h, w] in [0, 1] (the embedded copies' format)."""
-        data = open(path, "rb").read()
-        pos, chunks, width, height = 8, b"", 0, 0
-        while pos < len(data):
-            length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-            body = data[pos + 8:pos + 8 + length]
-            if kind == b"IHDR":
-                width, height = struct.unpack(">II", body[:8])
-            elif kind == b"IDAT":
-                chunks += body
-            pos += 12 + length
-        raw, stride, rows, prev = zlib.decompress(chunks), width * 3, [], bytearray(width * 3)
-        for y in range(height):
-            kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-            for x in range(stride):
-                a = line[x - 3] if x >= 3 else 0
-                b, c = prev[x], prev[x - 3] if x >= 3 else 0
-                if kind == 1:
-                    line[x] = (line[x] + a) & 255
-                elif kind == 2:
-                    line[x] = (line[x] + b) & 255
-                elif kind == 3:
-                    line[x] = (line[x] + (a + b) // 2) & 255
-                elif kind == 4:
-                    pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
-                    line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-            rows.append(bytes(line))
-            prev = line
-        pixels = torch.tensor(list(b"".join(rows)), dtype=torch.float32).reshape(height, width, 3)
-        return pixels.permute(2, 0, 1) / 255.0
+        """An image's RGB pixels [3, h, w] in [0, 1]."""
+        from PIL import Image  # pillow: only this mode reads image files
+        image = Image.open(path).convert("RGB")
+        pixels = torch.tensor(list(image.tobytes()), dtype=torch.float32)
+        return pixels.reshape(image.height, image.width, 3).permute(2, 0, 1) / 255.0
 
     result = {}
     for name in ["chelsea", "coffee"]:

@@ -94,6 +94,13 @@ enum Optimizer {
     Lbfgs(Box<Lbfgs>),
 }
 
+impl Images {
+    /// The same images at `side` (see [`resized`]).
+    pub fn at_side(&self, side: usize) -> Images {
+        Images { style: resized(self.style.clone(), side), content: self.content.clone().map(|c| resized(c, side)) }
+    }
+}
+
 /// The canvas, its optimiser, the frozen network and the targets.
 pub struct SynthesisExperiment {
     pub canvas: Canvas,
@@ -135,10 +142,7 @@ impl SynthesisExperiment {
         let device = images.style.device();
         let side = config.side(0);
         let full = images;
-        let images = Images {
-            style: resized(full.style.clone(), side),
-            content: full.content.clone().map(|c| resized(c, side)),
-        };
+        let images = full.at_side(side);
         let targets = targets(&config, &net, &images);
         let canvas = match transfer_content(&config, &images) {
             Some(content) => Canvas::from_image(content),
@@ -165,10 +169,7 @@ impl SynthesisExperiment {
     /// fresh optimiser.
     fn rescale(&mut self, scale: usize) {
         let side = self.config.side(scale);
-        self.images = Images {
-            style: resized(self.full.style.clone(), side),
-            content: self.full.content.clone().map(|c| resized(c, side)),
-        };
+        self.images = self.full.at_side(side);
         self.targets = targets(&self.config, &self.net, &self.images);
         self.canvas = Canvas::from_image(resized(self.canvas.pixels.val().detach(), side));
         self.optimizer = fresh_optimizer(&self.config);

@@ -9,6 +9,7 @@ use atelier_evaluation::emoji::ruler::EmojiRuler;
 use atelier_lecture::open_run::latest_checkpoint;
 use atelier_lecture::run_config::RunConfig;
 use atelier_lecture::{Context, FrozenNet};
+use atelier_train::state::{MODEL_BLOB, blob};
 use burn::prelude::*;
 
 use super::imported::{efficientnet_file, load_efficientnet, load_vgg19};
@@ -66,9 +67,7 @@ fn feature_run(run: &Path) -> Result<(serde_json::Value, Vec<u8>), String> {
     let shown = run.display();
     let dir = RunDir::open(run).map_err(|e| format!("--feature-run {shown}: {e}"))?;
     let recorded = RunConfig::load(&dir.config_path()).map_err(|e| format!("--feature-run {shown}: {e}"))?;
-    let (_, mut blobs) = latest_checkpoint(&dir).map_err(|e| format!("--feature-run {e}"))?;
-    let weights = blobs
-        .remove(atelier_train::state::MODEL_BLOB)
-        .ok_or_else(|| format!("--feature-run {shown}: its checkpoint holds no network"))?;
-    Ok((recorded.model.to_value(), weights))
+    let (_, blobs) = latest_checkpoint(&dir).map_err(|e| format!("--feature-run {e}"))?;
+    let weights = blob(&blobs, MODEL_BLOB).map_err(|e| format!("--feature-run {shown}: {e}"))?;
+    Ok((recorded.model.to_value(), weights.to_vec()))
 }
