@@ -167,8 +167,8 @@ impl Lecture for CycleganLecture {
     fn demo(&self) -> Option<DemoPlan> {
         Some(DemoPlan {
             summary: "CycleGAN between Twitter and Google emoji, unpaired halves, 320 Twitter emoji (40 steps of 8 \
-                      pairs at 64×64; 2 epochs of the embedded set's 108), then L1 / PSNR / SSIM against the true counterparts beside the identity, FCD, \
-                      looks-like-target and category kept, both ways",
+                      pairs at 64×64; the embedded set's 108, twice: 27 steps), then L1 / PSNR / SSIM against the \
+                      true counterparts beside the identity, FCD, looks-like-target and category kept, both ways",
             // A step draws one X (Twitter) and one Y (Google) image: the budget counts the X images.
             // 320 (was 80 before the faster build): enough that the translation beats the identity's PSNR
             // on the embedded set (docs/demo.md), ~65 s more.
